@@ -1,0 +1,88 @@
+// The activity contract between the refund case workflow and the outside world.
+// Plain types only: workflows/ imports this module for types, activities/ implements it.
+// Every call that changes something carries an idempotencyKey derived from the workflow id,
+// so a retried activity never produces a second email, credit or refund.
+
+export type PaymentMethod = 'card' | 'paypal' | 'bank_transfer' | 'crypto' | 'account_credit';
+
+export interface CaseRef {
+  orderId: string;
+  customerId: string;
+}
+
+/** What billing knows about the customer and the order at a given moment. */
+export interface AccountSnapshot {
+  /** Consumed quota units for this order, when the product is metered. */
+  usage?: { used: number };
+  chargebackActive: boolean;
+  refundsInLast90Days: number;
+  termsViolation: boolean;
+  abuseSuspected: boolean;
+}
+
+export type CustomerEmailKind =
+  | 'request_received'
+  | 'information_requested'
+  | 'decision'
+  | 'payout_sent'
+  | 'payout_settled'
+  | 'subscription_cancelled';
+
+export interface CustomerEmail extends CaseRef {
+  kind: CustomerEmailKind;
+  idempotencyKey: string;
+  /** Facts the template renders: outcome, amounts, reasons, deadlines. */
+  data: Record<string, unknown>;
+}
+
+export type SupportNoticeKind = 'escalation' | 'payout_failed' | 'chargeback' | 'needs_review';
+
+export interface SupportNotice extends CaseRef {
+  kind: SupportNoticeKind;
+  idempotencyKey: string;
+  reason: string;
+  data: Record<string, unknown>;
+}
+
+export interface MoneyMovement extends CaseRef {
+  amountMinor: number;
+  currency: string;
+  idempotencyKey: string;
+}
+
+export interface CreateRefund extends MoneyMovement {
+  paymentMethod: PaymentMethod;
+  /** The charge or payment reference at the gateway, when checkout supplied one. */
+  paymentReference?: string;
+}
+
+export type RefundStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+export interface RefundResult {
+  refundId: string;
+  status: RefundStatus;
+  /** Stripe-style failure reason, e.g. expired_or_canceled_card, when status is failed. */
+  failureReason?: string;
+}
+
+/** Stable ApplicationFailure types that activities throw for permanent business failures. */
+export const NonRetryableErrors = {
+  UnsupportedPaymentMethod: 'UnsupportedPaymentMethod',
+  RefundRejected: 'RefundRejected',
+  UnknownOrder: 'UnknownOrder',
+  InvalidRecipient: 'InvalidRecipient',
+} as const;
+export type NonRetryableErrorType = (typeof NonRetryableErrors)[keyof typeof NonRetryableErrors];
+
+/** The shape createActivities(deps) returns; the workflow proxies this type. */
+export interface RefundActivities {
+  getAccountSnapshot(ref: CaseRef): Promise<AccountSnapshot>;
+  sendCustomerEmail(email: CustomerEmail): Promise<{ messageId: string }>;
+  notifySupport(notice: SupportNotice): Promise<{ messageId: string }>;
+  withdrawAccess(input: CaseRef & { idempotencyKey: string }): Promise<void>;
+  issueCredit(input: MoneyMovement): Promise<{ creditId: string }>;
+  grantServiceExtension(input: CaseRef & { days: number; idempotencyKey: string }): Promise<{ extensionId: string }>;
+  cancelSubscriptionAtPeriodEnd(input: CaseRef & { periodEnd: string; idempotencyKey: string }): Promise<void>;
+  createRefund(input: CreateRefund): Promise<RefundResult>;
+  getRefundStatus(input: { refundId: string }): Promise<RefundResult>;
+}

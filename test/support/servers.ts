@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { refundSearchAttributes } from '../../workflows/search-attributes';
+
+// The servers come from scripts/setup-tools.sh (run by `make test`), never from the SDK's
+// downloader, which cannot reach its download host on our machines.
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const TEMPORAL_CLI = path.join(ROOT, '.tools', 'bin', 'temporal');
+export const TEST_SERVER = path.join(ROOT, 'scripts', 'temporal-test-server');
+
+let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
+let devServer: Promise<TestWorkflowEnvironment> | undefined;
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+/** One Java time-skipping test server per mocha run; suites share it (mocha runs serially). */
+export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  timeSkipping ??= TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+  });
+  return timeSkipping;
+}
+
+/** One Temporal CLI dev server per mocha run, in memory, with our search attributes registered. */
+export function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  devServer ??= TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_CLI },
+      searchAttributes: [...refundSearchAttributes],
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+  return devServer;
+}
+
+/** Workflow code bundled once per mocha run, per entry module. */
+export function workflowBundle(workflowsPath = require.resolve('../../workflows')) {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
+
+/** A task queue (and id prefix) no other test shares, so tests never steal each other's tasks. */
+export function uniqueTaskQueue(label: string): string {
+  return `${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function teardownServers(): Promise<void> {
+  const envs = [timeSkipping, devServer].filter((e): e is Promise<TestWorkflowEnvironment> => !!e);
+  timeSkipping = devServer = undefined;
+  await Promise.all(envs.map(async (env) => (await env).teardown()));
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: unknown) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
+};
