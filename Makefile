@@ -1,0 +1,25 @@
+# The two commands of the Quick start. Each installs what is missing, then runs.
+#   make start   the embedded stack: Temporal dev server + Web UI, worker, API and support UI
+#   make test    typecheck, lint and the whole test suite against real servers
+.PHONY: start test bench deps tools
+
+deps: node_modules/.package-lock.json
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+tools: deps
+	bash scripts/setup-tools.sh
+
+start: tools
+	npm start
+
+test: tools
+	npm run typecheck
+	npm run lint
+	npm test
+
+bench: tools
+	npm run bench
