@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigVariable } from '../../worker/config';
+
+const KEY_A = Buffer.alloc(32, 0xa1).toString('base64');
+const KEY_B = Buffer.alloc(32, 0xb2).toString('base64');
+/** The one variable without a default: everything else may be left out. */
+const MINIMAL = { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${KEY_A}` };
+
+/** Asserts that loading fails and that the error names `variable` in the operator's format. */
+function assertRejects(env: Record<string, string>, variable: ConfigVariable, pattern?: RegExp): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError naming ${variable}, got ${String(caught)}`);
+  const issue = caught.issues.find((i) => i.variable === variable);
+  assert.ok(issue, `no issue names ${variable}; issues: ${JSON.stringify(caught.issues)}`);
+  assert.match(caught.message, new RegExp(`^\\s+${variable}: `, 'm'));
+  if (pattern) assert.match(issue.message, pattern);
+  return caught;
+}
+
+describe('config: loadConfig from the environment', () => {
+  it('runs on defaults with only an encryption key set', () => {
+    const config = loadConfig(MINIMAL);
+    assert.deepEqual(
+      { address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, tls: config.temporal.tls },
+      { address: 'localhost:7233', namespace: 'default', taskQueue: 'refund-cases', tls: undefined },
+    );
+    assert.equal(config.api.port, 8080);
+    assert.deepEqual(config.api.keys, []);
+    assert.equal(config.email.kind, 'outbox');
+    assert.equal(config.payments.kind, 'sandbox');
+    assert.equal(config.billing.kind, 'embedded');
+    assert.equal(config.process.metricsPort, 9464);
+    assert.equal(config.process.logLevel, 'info');
+    assert.equal(config.process.dataDir, path.resolve('data'));
+    assert.equal(config.encryption.activeKeyId, 'k1');
+    assert.deepEqual([...(config.encryption.keys.get('k1') ?? [])], [...Buffer.from(KEY_A, 'base64')]);
+  });
+
+  it('treats an empty value (FOO= in an env file) as unset', () => {
+    const config = loadConfig({ ...MINIMAL, PORT: '', TEMPORAL_ADDRESS: '  ', REFUNDFLOW_EMAIL: '' });
+    assert.equal(config.api.port, 8080);
+    assert.equal(config.temporal.address, 'localhost:7233');
+    assert.equal(config.email.kind, 'outbox');
+  });
+
+  describe('names the variable of every missing or malformed value', () => {
+    const cases: Array<[string, Record<string, string>, ConfigVariable, RegExp?]> = [
+      ['no encryption keys', {}, 'REFUNDFLOW_ENCRYPTION_KEYS', /required/],
+      ['a key of 16 bytes', { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` }, 'REFUNDFLOW_ENCRYPTION_KEYS', /32 bytes/],
+      ['a key that is not base64', { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${'*'.repeat(44)}` }, 'REFUNDFLOW_ENCRYPTION_KEYS', /32 bytes/],
+      ['a key without id', { REFUNDFLOW_ENCRYPTION_KEYS: KEY_A }, 'REFUNDFLOW_ENCRYPTION_KEYS', /keyId:base64/],
+      ['a key id twice', { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${KEY_A},k1:${KEY_B}` }, 'REFUNDFLOW_ENCRYPTION_KEYS', /twice/],
+      ['several keys, none active', { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${KEY_A},k2:${KEY_B}` }, 'REFUNDFLOW_ENCRYPTION_KEY_ID', /several keys/],
+      ['an active key that is not listed', { ...MINIMAL, REFUNDFLOW_ENCRYPTION_KEY_ID: 'k9' }, 'REFUNDFLOW_ENCRYPTION_KEY_ID', /k9/],
+      ['a port that is not a number', { ...MINIMAL, PORT: 'http' }, 'PORT', /port number/],
+      ['a port out of range', { ...MINIMAL, PORT: '70000' }, 'PORT', /65535/],
+      ['a metrics port out of range', { ...MINIMAL, REFUNDFLOW_METRICS_PORT: '-1' }, 'REFUNDFLOW_METRICS_PORT'],
+      ['an address that is a URL', { ...MINIMAL, TEMPORAL_ADDRESS: 'http://temporal:7233' }, 'TEMPORAL_ADDRESS', /host:port/],
+      ['a TLS flag that is not boolean', { ...MINIMAL, TEMPORAL_TLS: 'yes' }, 'TEMPORAL_TLS', /true or false/],
+      ['TLS off with an API key', { ...MINIMAL, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' }, 'TEMPORAL_TLS'],
+      ['a certificate file that does not exist', { ...MINIMAL, TEMPORAL_TLS_CERT_PATH: '/nonexistent/client.pem', TEMPORAL_TLS_KEY_PATH: '/nonexistent/client.key' }, 'TEMPORAL_TLS_CERT_PATH', /cannot read/],
+      ['a CA file that does not exist', { ...MINIMAL, TEMPORAL_TLS_CA_PATH: '/nonexistent/ca.pem' }, 'TEMPORAL_TLS_CA_PATH', /cannot read/],
+      ['an API key entry without a role', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'justakey' }, 'REFUNDFLOW_API_KEYS', /role:key/],
+      ['an API key with an unknown role', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'root:abc' }, 'REFUNDFLOW_API_KEYS', /unknown role/],
+      ['one API key under two roles', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'support:abc,admin:abc' }, 'REFUNDFLOW_API_KEYS', /repeats/],
+      ['a CORS origin with a path', { ...MINIMAL, REFUNDFLOW_CODEC_CORS_ORIGINS: 'https://ui.example.com/namespaces' }, 'REFUNDFLOW_CODEC_CORS_ORIGINS'],
+      ['an unknown email adapter', { ...MINIMAL, REFUNDFLOW_EMAIL: 'pigeon' }, 'REFUNDFLOW_EMAIL', /outbox or smtp/],
+      ['smtp without SMTP_URL', { ...MINIMAL, REFUNDFLOW_EMAIL: 'smtp', SMTP_FROM: 'a@b.co', REFUNDFLOW_SUPPORT_EMAIL: 's@b.co' }, 'SMTP_URL', /REFUNDFLOW_EMAIL=smtp/],
+      ['smtp with an http URL', { ...MINIMAL, REFUNDFLOW_EMAIL: 'smtp', SMTP_URL: 'http://mail:25', SMTP_FROM: 'a@b.co', REFUNDFLOW_SUPPORT_EMAIL: 's@b.co' }, 'SMTP_URL', /smtp:\/\//],
+      ['smtp without a sender', { ...MINIMAL, REFUNDFLOW_EMAIL: 'smtp', SMTP_URL: 'smtp://mail:1025', REFUNDFLOW_SUPPORT_EMAIL: 's@b.co' }, 'SMTP_FROM'],
+      ['smtp without a support address', { ...MINIMAL, REFUNDFLOW_EMAIL: 'smtp', SMTP_URL: 'smtp://mail:1025', SMTP_FROM: 'a@b.co' }, 'REFUNDFLOW_SUPPORT_EMAIL'],
+      ['a support address that is not one', { ...MINIMAL, REFUNDFLOW_SUPPORT_EMAIL: 'support' }, 'REFUNDFLOW_SUPPORT_EMAIL', /email/],
+      ['an unknown payments adapter', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'cash' }, 'REFUNDFLOW_PAYMENTS', /sandbox or stripe/],
+      ['stripe without a key', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x' }, 'STRIPE_API_KEY', /REFUNDFLOW_PAYMENTS=stripe/],
+      ['stripe with a publishable key', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'pk_test_1', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x' }, 'STRIPE_API_KEY', /sk_/],
+      ['stripe without a webhook secret', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'sk_test_1' }, 'REFUNDFLOW_WEBHOOK_SECRET'],
+      ['a stripe base that is not a URL', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'sk_test_1', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE: 'stripe-mock:12111' }, 'STRIPE_API_BASE'],
+      ['a sandbox webhook secret too short', { ...MINIMAL, REFUNDFLOW_WEBHOOK_SECRET: 'short' }, 'REFUNDFLOW_WEBHOOK_SECRET', /16/],
+      ['an unknown billing adapter', { ...MINIMAL, REFUNDFLOW_BILLING: 'ledger' }, 'REFUNDFLOW_BILLING', /embedded or http/],
+      ['http billing without a URL', { ...MINIMAL, REFUNDFLOW_BILLING: 'http' }, 'BILLING_URL', /REFUNDFLOW_BILLING=http/],
+      ['an unknown log level', { ...MINIMAL, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', /trace, debug/],
+      ['a grace period in minutes', { ...MINIMAL, REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: '5m' }, 'REFUNDFLOW_SHUTDOWN_GRACE_SECONDS'],
+    ];
+    for (const [title, env, variable, pattern] of cases) {
+      it(`${title} → ${variable}`, () => {
+        assertRejects(env, variable, pattern);
+      });
+    }
+  });
+
+  it('a certificate without its key names the missing one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'refundflow-config-'));
+    const cert = path.join(dir, 'client.pem');
+    writeFileSync(cert, 'not really a certificate');
+    assertRejects({ ...MINIMAL, TEMPORAL_TLS_CERT_PATH: cert }, 'TEMPORAL_TLS_KEY_PATH', /TEMPORAL_TLS_CERT_PATH/);
+  });
+
+  it('lists every bad variable at once', () => {
+    const error = assertRejects({ PORT: 'x', LOG_LEVEL: 'loud', REFUNDFLOW_BILLING: 'http' }, 'PORT');
+    assert.deepEqual(error.issues.map((i) => i.variable).sort(), ['BILLING_URL', 'LOG_LEVEL', 'PORT', 'REFUNDFLOW_ENCRYPTION_KEYS']);
+  });
+
+  it('never echoes key material in an error', () => {
+    const secret = Buffer.alloc(20, 0x5e).toString('base64');
+    const error = assertRejects({ REFUNDFLOW_ENCRYPTION_KEYS: `k1:${secret}`, REFUNDFLOW_API_KEYS: `${secret}:admin` }, 'REFUNDFLOW_API_KEYS');
+    assert.ok(!error.message.includes(secret.slice(0, 8)), error.message);
+  });
+
+  it('an API key implies TLS (Temporal Cloud)', () => {
+    const config = loadConfig({ ...MINIMAL, TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'refunds.a1b2c', TEMPORAL_API_KEY: 'key' });
+    assert.deepEqual(config.temporal.tls, { clientCertPath: undefined, clientKeyPath: undefined, serverCaPath: undefined, serverName: undefined });
+    assert.equal(config.temporal.apiKey, 'key');
+  });
+
+  it('TEMPORAL_TLS=true turns on TLS with the system trust store', () => {
+    assert.ok(loadConfig({ ...MINIMAL, TEMPORAL_TLS: 'true' }).temporal.tls);
+  });
+
+  it('reads the adapters each variant needs', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      REFUNDFLOW_EMAIL: 'smtp',
+      SMTP_URL: 'smtp://mailpit:1025',
+      SMTP_FROM: 'Refunds <refunds@example.com>',
+      REFUNDFLOW_SUPPORT_EMAIL: 'support@example.com',
+      REFUNDFLOW_PAYMENTS: 'stripe',
+      STRIPE_API_KEY: 'sk_test_123',
+      STRIPE_API_BASE: 'http://stripe-mock:12111',
+      REFUNDFLOW_WEBHOOK_SECRET: 'whsec_test',
+      REFUNDFLOW_BILLING: 'http',
+      BILLING_URL: 'https://billing.example.com/v1',
+      BILLING_API_KEY: 'bk',
+      REFUNDFLOW_API_KEYS: 'checkout:c-key, support:s-key,reviewer:r-key:with-colon',
+      LOG_LEVEL: 'DEBUG',
+    });
+    assert.deepEqual(config.email, { kind: 'smtp', url: 'smtp://mailpit:1025', from: 'Refunds <refunds@example.com>', supportAddress: 'support@example.com' });
+    assert.deepEqual(config.payments, { kind: 'stripe', apiKey: 'sk_test_123', apiBase: 'http://stripe-mock:12111', webhookSecret: 'whsec_test' });
+    assert.deepEqual(config.billing, { kind: 'http', url: 'https://billing.example.com/v1', apiKey: 'bk' });
+    assert.deepEqual(config.api.keys, [
+      { role: 'checkout', key: 'c-key' },
+      { role: 'support', key: 's-key' },
+      { role: 'reviewer', key: 'r-key:with-colon' },
+    ]);
+    assert.equal(config.process.logLevel, 'debug');
+  });
+
+  it('keeps rotated-out keys for decryption and encrypts with the active one', () => {
+    const config = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: `2025-01:${KEY_A}, 2026-01:${KEY_B}`, REFUNDFLOW_ENCRYPTION_KEY_ID: '2026-01' });
+    assert.equal(config.encryption.activeKeyId, '2026-01');
+    assert.deepEqual([...config.encryption.keys.keys()], ['2025-01', '2026-01']);
+  });
+
+  it('docs/CONFIGURATION.md documents exactly the variables the code reads', () => {
+    const doc = readFileSync(path.resolve(__dirname, '../../docs/CONFIGURATION.md'), 'utf8');
+    const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+    assert.deepEqual([...documented].sort(), [...CONFIG_VARIABLES].sort());
+  });
+});

@@ -1,0 +1,387 @@
+// The typed configuration of the worker and the API, read from the environment once at start.
+// Every variable is validated here so that a bad deployment stops at boot with the variable's
+// name in the message, not hours later inside an activity. docs/CONFIGURATION.md documents
+// each variable; test/config checks the two agree.
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable this module reads. The compose test checks deployments against it. */
+export const CONFIG_VARIABLES = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_TASK_QUEUE',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CERT_PATH',
+  'TEMPORAL_TLS_KEY_PATH',
+  'TEMPORAL_TLS_CA_PATH',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY',
+  'REFUNDFLOW_ENCRYPTION_KEYS',
+  'REFUNDFLOW_ENCRYPTION_KEY_ID',
+  'PORT',
+  'REFUNDFLOW_API_KEYS',
+  'REFUNDFLOW_CODEC_CORS_ORIGINS',
+  'REFUNDFLOW_EMAIL',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'REFUNDFLOW_SUPPORT_EMAIL',
+  'REFUNDFLOW_PAYMENTS',
+  'STRIPE_API_KEY',
+  'STRIPE_API_BASE',
+  'REFUNDFLOW_WEBHOOK_SECRET',
+  'REFUNDFLOW_BILLING',
+  'BILLING_URL',
+  'BILLING_API_KEY',
+  'REFUNDFLOW_DATA_DIR',
+  'REFUNDFLOW_METRICS_PORT',
+  'REFUNDFLOW_SHUTDOWN_GRACE_SECONDS',
+  'LOG_LEVEL',
+] as const;
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+type Env = Partial<Record<ConfigVariable, string>>;
+
+export const API_ROLES = ['checkout', 'support', 'reviewer', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+export interface ApiKey {
+  role: ApiRole;
+  key: string;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A configuration that cannot run; `issues` names each offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly issues: ReadonlyArray<{ variable: string; message: string }>) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+  }
+}
+
+// ---- building blocks -------------------------------------------------------------------------
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(fallback);
+
+const requiredWhen = (condition: string) => z.string({ error: `is required when ${condition}` });
+
+const readableFile = z.string().refine(
+  (path) => {
+    try {
+      accessSync(path, fsConstants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `cannot read file ${String(issue.input)}` },
+);
+
+const emailAddress = z.email('must be an email address');
+// SMTP_FROM may carry a display name: "Refunds <refunds@example.com>".
+const fromAddress = z
+  .string()
+  .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address or "Name <address>"');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+
+const commaList = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+// ---- Temporal connection ---------------------------------------------------------------------
+
+export interface TemporalTlsConfig {
+  /** Client certificate and key for mTLS to a self-hosted cluster. */
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  /** CA of a cluster whose certificate the system does not trust. */
+  serverCaPath?: string;
+  serverName?: string;
+}
+
+const temporalSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, 'must be host:port')
+      .default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().default('refund-cases'),
+    TEMPORAL_TLS: booleanFlag.optional(),
+    TEMPORAL_TLS_CERT_PATH: readableFile.optional(),
+    TEMPORAL_TLS_KEY_PATH: readableFile.optional(),
+    TEMPORAL_TLS_CA_PATH: readableFile.optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+    TEMPORAL_API_KEY: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    // A certificate without its key (or the reverse) is always a mistake, never "no mTLS".
+    if (env.TEMPORAL_TLS_CERT_PATH && !env.TEMPORAL_TLS_KEY_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'is required with TEMPORAL_TLS_CERT_PATH' });
+    }
+    if (env.TEMPORAL_TLS_KEY_PATH && !env.TEMPORAL_TLS_CERT_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'is required with TEMPORAL_TLS_KEY_PATH' });
+    }
+    const wantsTls = env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT_PATH || env.TEMPORAL_TLS_CA_PATH || env.TEMPORAL_TLS_SERVER_NAME;
+    if (env.TEMPORAL_TLS === false && wantsTls) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'is false, but TLS settings or TEMPORAL_API_KEY are set' });
+    }
+  })
+  .transform((env) => {
+    const tlsOn = env.TEMPORAL_TLS ?? Boolean(env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT_PATH || env.TEMPORAL_TLS_CA_PATH || env.TEMPORAL_TLS_SERVER_NAME);
+    const tls: TemporalTlsConfig | undefined = tlsOn
+      ? {
+          clientCertPath: env.TEMPORAL_TLS_CERT_PATH,
+          clientKeyPath: env.TEMPORAL_TLS_KEY_PATH,
+          serverCaPath: env.TEMPORAL_TLS_CA_PATH,
+          serverName: env.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined;
+    return {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      tls,
+      apiKey: env.TEMPORAL_API_KEY,
+    };
+  });
+
+// ---- payload encryption ----------------------------------------------------------------------
+
+export interface EncryptionConfig {
+  /** The key new payloads are encrypted with. */
+  activeKeyId: string;
+  /** Every key that may still decrypt history: the active one and those rotated out. */
+  keys: ReadonlyMap<string, Uint8Array>;
+}
+
+const encryptionSchema = z
+  .object({
+    REFUNDFLOW_ENCRYPTION_KEYS: z
+      .string({ error: 'is required: comma-separated keyId:base64 (32 bytes) pairs' })
+      .transform((value, ctx) => {
+        const keys = new Map<string, Uint8Array>();
+        // Messages name entries by position: echoing an entry could print key material to a log.
+        for (const [index, entry] of commaList(value).entries()) {
+          const separator = entry.indexOf(':');
+          const keyId = entry.slice(0, separator).trim();
+          const material = entry.slice(separator + 1).trim();
+          if (separator <= 0 || !/^[A-Za-z0-9._-]+$/.test(keyId)) {
+            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} is not keyId:base64` });
+            continue;
+          }
+          const bytes = Buffer.from(material, 'base64');
+          // Round-trip check: Buffer.from silently skips characters that are not base64.
+          if (bytes.length !== 32 || bytes.toString('base64').replace(/=+$/, '') !== material.replace(/=+$/, '')) {
+            ctx.addIssue({ code: 'custom', message: `key ${keyId} must be 32 bytes of base64 (AES-256)` });
+            continue;
+          }
+          if (keys.has(keyId)) ctx.addIssue({ code: 'custom', message: `key id ${keyId} appears twice` });
+          keys.set(keyId, new Uint8Array(bytes));
+        }
+        if (keys.size === 0) ctx.addIssue({ code: 'custom', message: 'lists no key' });
+        return keys;
+      }),
+    REFUNDFLOW_ENCRYPTION_KEY_ID: z.string().optional(),
+  })
+  .transform((env, ctx): EncryptionConfig => {
+    const keys = env.REFUNDFLOW_ENCRYPTION_KEYS;
+    // With a single key there is nothing to choose; with several, the operator must say which.
+    const activeKeyId = env.REFUNDFLOW_ENCRYPTION_KEY_ID ?? (keys.size === 1 ? [...keys.keys()][0] : undefined);
+    if (activeKeyId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'], message: 'is required when REFUNDFLOW_ENCRYPTION_KEYS lists several keys' });
+      return z.NEVER;
+    }
+    if (!keys.has(activeKeyId)) {
+      ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'], message: `names ${activeKeyId}, which REFUNDFLOW_ENCRYPTION_KEYS does not list` });
+      return z.NEVER;
+    }
+    return { activeKeyId, keys };
+  });
+
+// ---- HTTP API --------------------------------------------------------------------------------
+
+const apiSchema = z
+  .object({
+    PORT: port(8080),
+    REFUNDFLOW_API_KEYS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const keys: ApiKey[] = [];
+        for (const [index, entry] of commaList(value).entries()) {
+          const separator = entry.indexOf(':');
+          const role = entry.slice(0, separator);
+          const key = entry.slice(separator + 1);
+          if (separator <= 0 || key.length === 0) {
+            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} is not role:key` });
+          } else if (!(API_ROLES as readonly string[]).includes(role)) {
+            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} has an unknown role (roles: ${API_ROLES.join(', ')})` });
+          } else if (keys.some((k) => k.key === key)) {
+            // One key with two roles would make "which role is this caller" ambiguous.
+            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} repeats a key listed before` });
+          } else {
+            keys.push({ role: role as ApiRole, key });
+          }
+        }
+        return keys;
+      }),
+    // The embedded Web UI's origin; a deployment lists its own.
+    REFUNDFLOW_CODEC_CORS_ORIGINS: z
+      .string()
+      .default('http://localhost:8233,http://127.0.0.1:8233')
+      .transform((value, ctx) => {
+        const origins = commaList(value);
+        for (const origin of origins) {
+          if (!httpUrl.safeParse(origin).success || new URL(origin).origin !== origin) {
+            ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://ui.example.com` });
+          }
+        }
+        return origins;
+      }),
+  })
+  .transform((env) => ({ port: env.PORT, keys: env.REFUNDFLOW_API_KEYS, codecCorsOrigins: env.REFUNDFLOW_CODEC_CORS_ORIGINS }));
+
+// ---- adapters --------------------------------------------------------------------------------
+
+const emailSchema = z.discriminatedUnion(
+  'REFUNDFLOW_EMAIL',
+  [
+    // The embedded outbox writes mail to the data folder, so any syntactically valid address will do.
+    z
+      .object({
+        REFUNDFLOW_EMAIL: z.literal('outbox').optional(),
+        SMTP_FROM: fromAddress.default('Refundflow <refunds@refundflow.local>'),
+        REFUNDFLOW_SUPPORT_EMAIL: emailAddress.default('support@refundflow.local'),
+      })
+      .transform((env) => ({ kind: 'outbox' as const, from: env.SMTP_FROM, supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL })),
+    z
+      .object({
+        REFUNDFLOW_EMAIL: z.literal('smtp'),
+        SMTP_URL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
+        SMTP_FROM: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(fromAddress),
+        REFUNDFLOW_SUPPORT_EMAIL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(emailAddress),
+      })
+      .transform((env) => ({
+        kind: 'smtp' as const,
+        url: env.SMTP_URL,
+        from: env.SMTP_FROM,
+        supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL,
+      })),
+  ],
+  { error: 'must be outbox or smtp' },
+);
+
+const paymentsSchema = z.discriminatedUnion(
+  'REFUNDFLOW_PAYMENTS',
+  [
+    z
+      .object({ REFUNDFLOW_PAYMENTS: z.literal('sandbox').optional(), REFUNDFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional() })
+      .transform((env) => ({ kind: 'sandbox' as const, webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET })),
+    z
+      .object({
+        REFUNDFLOW_PAYMENTS: z.literal('stripe'),
+        STRIPE_API_KEY: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').regex(/^(sk|rk)_/, 'must be a secret or restricted key (sk_… / rk_…)'),
+        // Only for stripe-mock or a proxy; the stripe client's own default is right otherwise.
+        STRIPE_API_BASE: httpUrl.optional(),
+        REFUNDFLOW_WEBHOOK_SECRET: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').min(1),
+      })
+      .transform((env) => ({
+        kind: 'stripe' as const,
+        apiKey: env.STRIPE_API_KEY,
+        apiBase: env.STRIPE_API_BASE,
+        webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET,
+      })),
+  ],
+  { error: 'must be sandbox or stripe' },
+);
+
+const billingSchema = z.discriminatedUnion(
+  'REFUNDFLOW_BILLING',
+  [
+    z.object({ REFUNDFLOW_BILLING: z.literal('embedded').optional() }).transform(() => ({ kind: 'embedded' as const })),
+    z
+      .object({
+        REFUNDFLOW_BILLING: z.literal('http'),
+        BILLING_URL: requiredWhen('REFUNDFLOW_BILLING=http').pipe(httpUrl),
+        BILLING_API_KEY: z.string().optional(),
+      })
+      .transform((env) => ({ kind: 'http' as const, url: env.BILLING_URL, apiKey: env.BILLING_API_KEY })),
+  ],
+  { error: 'must be embedded or http' },
+);
+
+// ---- process ---------------------------------------------------------------------------------
+
+const processSchema = z
+  .object({
+    REFUNDFLOW_DATA_DIR: z.string().default('./data'),
+    // 0 turns the exporter off (tests, several workers on one host).
+    REFUNDFLOW_METRICS_PORT: port(9464),
+    // How long in-flight activities get to finish on SIGTERM; compose's stop_grace_period must exceed it.
+    REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(0).max(3600).default(30),
+    LOG_LEVEL: z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+      .default('info'),
+  })
+  .transform((env) => ({
+    dataDir: resolve(env.REFUNDFLOW_DATA_DIR),
+    metricsPort: env.REFUNDFLOW_METRICS_PORT,
+    shutdownGraceMs: env.REFUNDFLOW_SHUTDOWN_GRACE_SECONDS * 1000,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+// ---- the whole -------------------------------------------------------------------------------
+
+const sections = {
+  temporal: temporalSchema,
+  encryption: encryptionSchema,
+  api: apiSchema,
+  email: emailSchema,
+  payments: paymentsSchema,
+  billing: billingSchema,
+  process: processSchema,
+} as const;
+
+export type Config = { readonly [K in keyof typeof sections]: z.output<(typeof sections)[K]> };
+export type TemporalConfig = Config['temporal'];
+export type ApiConfig = Config['api'];
+export type EmailConfig = Config['email'];
+export type PaymentsConfig = Config['payments'];
+export type BillingConfig = Config['billing'];
+export type ProcessConfig = Config['process'];
+
+/**
+ * Reads and validates the configuration. Throws a ConfigError listing every bad variable at
+ * once, so an operator fixes a deployment in one round rather than one variable per restart.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty value (FOO= in an env file) means "not set", as it does for most tools.
+  const known: Env = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name]?.trim();
+    if (value) known[name] = value;
+  }
+  const issues: { variable: string; message: string }[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [section, schema] of Object.entries(sections)) {
+    const result = schema.safeParse(known);
+    if (result.success) config[section] = result.data;
+    else for (const issue of result.error.issues) issues.push({ variable: String(issue.path[0] ?? section), message: issue.message });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config as Config;
+}
