@@ -31,6 +31,8 @@ export type CustomerEmailKind =
 export interface CustomerEmail extends CaseRef {
   kind: CustomerEmailKind;
   idempotencyKey: string;
+  /** The customer's address; when absent the activity asks billing for the customer's contact. */
+  to?: string;
   /** Facts the template renders: outcome, amounts, reasons, deadlines. */
   data: Record<string, unknown>;
 }
@@ -71,6 +73,12 @@ export const NonRetryableErrors = {
   RefundRejected: 'RefundRejected',
   UnknownOrder: 'UnknownOrder',
   InvalidRecipient: 'InvalidRecipient',
+  /** The mail server refused the message itself (5xx after the recipients were accepted). */
+  EmailRejected: 'EmailRejected',
+  /** A peer refused the request as malformed, or an idempotency key was reused with other parameters. */
+  InvalidRequest: 'InvalidRequest',
+  /** The gateway does not know the refund id asked about. */
+  UnknownRefund: 'UnknownRefund',
 } as const;
 export type NonRetryableErrorType = (typeof NonRetryableErrors)[keyof typeof NonRetryableErrors];
 
