@@ -1,0 +1,532 @@
+// The embedded billing default: orders, usage and account standing in one SQLite file that
+// the API and CLI feed (orders from checkout, usage reports, flags) and the worker reads and
+// writes. Idempotency: each write the case makes is a row in `billing_actions` whose
+// idempotency key is unique, inserted in the same transaction as its effect on the order,
+// so a repeated call finds the earlier row and changes nothing.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { AccountSnapshot, CaseRef, MoneyMovement } from '../contract';
+import { NonRetryableErrors } from '../contract';
+import { permanentFailure } from '../errors';
+import { openDatabase, type Db } from '../sqlite';
+import type { BillingPort, CustomerContact } from './port';
+
+/** What checkout tells billing about an order (the case's order, plus the contact). */
+export const billingOrderSchema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  customerEmail: z.email().optional(),
+  customerName: z.string().optional(),
+  productId: z.string().optional(),
+  paymentMethod: z.enum(['card', 'paypal', 'bank_transfer', 'crypto', 'account_credit']),
+  amountMinor: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/),
+  purchasedAt: z.iso.datetime({ offset: true }),
+  billing: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('one_time') }),
+      z.object({
+        kind: z.literal('subscription'),
+        periodStart: z.iso.datetime({ offset: true }),
+        periodEnd: z.iso.datetime({ offset: true }),
+      }),
+    ])
+    .default({ kind: 'one_time' }),
+  quota: z.object({ unit: z.string().min(1), included: z.number().nonnegative() }).optional(),
+});
+export type BillingOrderInput = z.input<typeof billingOrderSchema>;
+
+/** A usage report: the cumulative amount used so far (so a repeated report changes nothing). */
+export const usageReportSchema = z.object({
+  orderId: z.string().min(1),
+  used: z.number().nonnegative(),
+  reportedAt: z.iso.datetime({ offset: true }),
+});
+export type UsageReport = z.input<typeof usageReportSchema>;
+
+export const customerFlagsSchema = z.object({
+  customerId: z.string().min(1),
+  termsViolation: z.boolean().optional(),
+  abuseSuspected: z.boolean().optional(),
+  email: z.email().optional(),
+  name: z.string().optional(),
+});
+export type CustomerFlags = z.input<typeof customerFlagsSchema>;
+
+export interface BillingOrder {
+  orderId: string;
+  customerId: string;
+  productId?: string;
+  paymentMethod: string;
+  amountMinor: number;
+  currency: string;
+  purchasedAt: string;
+  billing: { kind: 'one_time' } | { kind: 'subscription'; periodStart: string; periodEnd: string };
+  quota?: { unit: string; included: number };
+  usage?: { used: number; reportedAt: string };
+  access: 'active' | 'withdrawn';
+  accessWithdrawnAt?: string;
+  cancelAtPeriodEnd: boolean;
+  extensionDays: number;
+  creditedMinor: number;
+}
+
+export type BillingActionKind = 'access_withdrawal' | 'credit' | 'service_extension' | 'cancellation';
+
+export interface BillingAction {
+  actionId: string;
+  idempotencyKey: string;
+  kind: BillingActionKind;
+  orderId: string;
+  customerId: string;
+  amountMinor?: number;
+  currency?: string;
+  days?: number;
+  periodEnd?: string;
+  createdAt: string;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS customers (
+  customer_id TEXT PRIMARY KEY,
+  email TEXT,
+  name TEXT,
+  terms_violation INTEGER NOT NULL DEFAULT 0,
+  abuse_suspected INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+  order_id TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  product_id TEXT,
+  payment_method TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  purchased_at TEXT NOT NULL,
+  billing_kind TEXT NOT NULL,
+  period_start TEXT,
+  period_end TEXT,
+  quota_unit TEXT,
+  quota_included REAL,
+  access TEXT NOT NULL DEFAULT 'active',
+  access_withdrawn_at TEXT,
+  cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
+  extension_days INTEGER NOT NULL DEFAULT 0,
+  credited_minor INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id);
+CREATE TABLE IF NOT EXISTS usage (
+  order_id TEXT PRIMARY KEY,
+  used REAL NOT NULL,
+  reported_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chargebacks (
+  chargeback_id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  closed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS chargebacks_customer ON chargebacks (customer_id, closed_at);
+CREATE TABLE IF NOT EXISTS refunds_paid (
+  refund_ref TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  paid_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refunds_paid_customer ON refunds_paid (customer_id, paid_at);
+CREATE TABLE IF NOT EXISTS billing_actions (
+  action_id TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  amount_minor INTEGER,
+  currency TEXT,
+  days INTEGER,
+  period_end TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS billing_actions_order ON billing_actions (order_id);
+`;
+
+const DAY_MS = 86_400_000;
+const prefixes: Record<BillingActionKind, string> = {
+  access_withdrawal: 'aw',
+  credit: 'cr',
+  service_extension: 'ext',
+  cancellation: 'can',
+};
+
+export class EmbeddedBillingStore implements BillingPort {
+  private constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  static open(file: string, options: { now?: () => Date } = {}): EmbeddedBillingStore {
+    const db = openDatabase(file);
+    db.exec(schema);
+    return new EmbeddedBillingStore(db, options.now ?? (() => new Date()));
+  }
+
+  // ---- feed: the API and CLI ------------------------------------------------------------
+
+  /** Records (or updates) an order from checkout; what the case did to it is kept. */
+  upsertOrder(input: BillingOrderInput): BillingOrder {
+    const o = billingOrderSchema.parse(input);
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO orders (order_id, customer_id, product_id, payment_method, amount_minor, currency, purchased_at, billing_kind, period_start, period_end, quota_unit, quota_included, updated_at)
+           VALUES (@orderId, @customerId, @productId, @paymentMethod, @amountMinor, @currency, @purchasedAt, @billingKind, @periodStart, @periodEnd, @quotaUnit, @quotaIncluded, @at)
+           ON CONFLICT (order_id) DO UPDATE SET customer_id = excluded.customer_id, product_id = excluded.product_id, payment_method = excluded.payment_method,
+             amount_minor = excluded.amount_minor, currency = excluded.currency, purchased_at = excluded.purchased_at, billing_kind = excluded.billing_kind,
+             period_start = excluded.period_start, period_end = excluded.period_end, quota_unit = excluded.quota_unit, quota_included = excluded.quota_included,
+             updated_at = excluded.updated_at`,
+        )
+        .run({
+          orderId: o.orderId,
+          customerId: o.customerId,
+          productId: o.productId ?? null,
+          paymentMethod: o.paymentMethod,
+          amountMinor: o.amountMinor,
+          currency: o.currency.toUpperCase(),
+          purchasedAt: o.purchasedAt,
+          billingKind: o.billing.kind,
+          periodStart: o.billing.kind === 'subscription' ? o.billing.periodStart : null,
+          periodEnd: o.billing.kind === 'subscription' ? o.billing.periodEnd : null,
+          quotaUnit: o.quota?.unit ?? null,
+          quotaIncluded: o.quota?.included ?? null,
+          at,
+        });
+      this.upsertCustomer(
+        {
+          customerId: o.customerId,
+          ...(o.customerEmail ? { email: o.customerEmail } : {}),
+          ...(o.customerName ? { name: o.customerName } : {}),
+        },
+        at,
+      );
+    })();
+    return this.getOrder(o.orderId)!;
+  }
+
+  /** Records cumulative usage; an older report than the one on file is ignored. */
+  recordUsage(input: UsageReport): void {
+    const u = usageReportSchema.parse(input);
+    this.db
+      .prepare(
+        `INSERT INTO usage (order_id, used, reported_at) VALUES (?, ?, ?)
+         ON CONFLICT (order_id) DO UPDATE SET used = excluded.used, reported_at = excluded.reported_at WHERE excluded.reported_at >= usage.reported_at`,
+      )
+      .run(u.orderId, u.used, new Date(u.reportedAt).toISOString());
+  }
+
+  /** Sets standing flags or contact details; fields left out keep their value. */
+  setCustomerFlags(input: CustomerFlags): void {
+    this.upsertCustomer(customerFlagsSchema.parse(input), this.now().toISOString());
+  }
+
+  openChargeback(input: { chargebackId: string; orderId: string; openedAt?: string }): void {
+    const order = this.requireOrder(input.orderId);
+    this.db
+      .prepare(
+        'INSERT INTO chargebacks (chargeback_id, order_id, customer_id, opened_at) VALUES (?, ?, ?, ?) ON CONFLICT (chargeback_id) DO NOTHING',
+      )
+      .run(input.chargebackId, input.orderId, order.customerId, input.openedAt ?? this.now().toISOString());
+  }
+
+  closeChargeback(chargebackId: string): void {
+    this.db
+      .prepare('UPDATE chargebacks SET closed_at = ? WHERE chargeback_id = ? AND closed_at IS NULL')
+      .run(this.now().toISOString(), chargebackId);
+  }
+
+  /** A refund paid to the customer (by this service or another channel), for the 90-day count. */
+  recordRefundPaid(input: { refundRef: string; orderId: string; paidAt?: string }): void {
+    const order = this.requireOrder(input.orderId);
+    this.db
+      .prepare(
+        'INSERT INTO refunds_paid (refund_ref, customer_id, order_id, paid_at) VALUES (?, ?, ?, ?) ON CONFLICT (refund_ref) DO NOTHING',
+      )
+      .run(
+        input.refundRef,
+        order.customerId,
+        input.orderId,
+        new Date(input.paidAt ?? this.now().toISOString()).toISOString(),
+      );
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  getOrder(orderId: string): BillingOrder | undefined {
+    const r = this.db
+      .prepare(
+        'SELECT o.*, u.used, u.reported_at FROM orders o LEFT JOIN usage u ON u.order_id = o.order_id WHERE o.order_id = ?',
+      )
+      .get(orderId) as OrderRow | undefined;
+    return r && toOrder(r);
+  }
+
+  listActions(query: { orderId?: string } = {}): BillingAction[] {
+    const rows = query.orderId
+      ? this.db.prepare('SELECT * FROM billing_actions WHERE order_id = ? ORDER BY rowid').all(query.orderId)
+      : this.db.prepare('SELECT * FROM billing_actions ORDER BY rowid').all();
+    return (rows as ActionRow[]).map(toAction);
+  }
+
+  // ---- the port ---------------------------------------------------------------------------
+
+  async getAccountSnapshot(ref: CaseRef): Promise<AccountSnapshot> {
+    const order = this.requireOrder(ref.orderId, ref.customerId);
+    const customer = this.db
+      .prepare('SELECT terms_violation, abuse_suspected FROM customers WHERE customer_id = ?')
+      .get(ref.customerId) as { terms_violation: number; abuse_suspected: number } | undefined;
+    const chargebacks = this.db
+      .prepare('SELECT COUNT(*) AS n FROM chargebacks WHERE customer_id = ? AND closed_at IS NULL')
+      .get(ref.customerId) as { n: number };
+    const since = new Date(this.now().getTime() - 90 * DAY_MS).toISOString();
+    const refunds = this.db
+      .prepare('SELECT COUNT(*) AS n FROM refunds_paid WHERE customer_id = ? AND paid_at >= ?')
+      .get(ref.customerId, since) as { n: number };
+    return {
+      // No report yet means usage is unknown, not zero; the policy decides what that means.
+      ...(order.usage ? { usage: { used: order.usage.used } } : {}),
+      chargebackActive: chargebacks.n > 0,
+      refundsInLast90Days: refunds.n,
+      termsViolation: customer?.terms_violation === 1,
+      abuseSuspected: customer?.abuse_suspected === 1,
+    };
+  }
+
+  async getCustomerContact(ref: CaseRef): Promise<CustomerContact> {
+    const row = this.db
+      .prepare('SELECT email, name FROM customers WHERE customer_id = ?')
+      .get(ref.customerId) as { email: string | null; name: string | null } | undefined;
+    return { ...(row?.email ? { email: row.email } : {}), ...(row?.name ? { name: row.name } : {}) };
+  }
+
+  async withdrawAccess(input: CaseRef & { idempotencyKey: string }): Promise<void> {
+    this.applyOnce('access_withdrawal', input, {}, (at) => {
+      this.db
+        .prepare(
+          "UPDATE orders SET access = 'withdrawn', access_withdrawn_at = ?, updated_at = ? WHERE order_id = ?",
+        )
+        .run(at, at, input.orderId);
+    });
+  }
+
+  async issueCredit(input: MoneyMovement): Promise<{ creditId: string }> {
+    if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) {
+      throw permanentFailure(
+        NonRetryableErrors.InvalidRequest,
+        `A credit must be a positive integer of minor units, not ${input.amountMinor}`,
+      );
+    }
+    const action = this.applyOnce(
+      'credit',
+      input,
+      { amountMinor: input.amountMinor, currency: input.currency.toUpperCase() },
+      (at) => {
+        this.db
+          .prepare('UPDATE orders SET credited_minor = credited_minor + ?, updated_at = ? WHERE order_id = ?')
+          .run(input.amountMinor, at, input.orderId);
+      },
+    );
+    return { creditId: action.actionId };
+  }
+
+  async grantServiceExtension(
+    input: CaseRef & { days: number; idempotencyKey: string },
+  ): Promise<{ extensionId: string }> {
+    if (!Number.isSafeInteger(input.days) || input.days <= 0) {
+      throw permanentFailure(
+        NonRetryableErrors.InvalidRequest,
+        `A service extension must be a positive whole number of days, not ${input.days}`,
+      );
+    }
+    const action = this.applyOnce('service_extension', input, { days: input.days }, (at) => {
+      this.db
+        .prepare('UPDATE orders SET extension_days = extension_days + ?, updated_at = ? WHERE order_id = ?')
+        .run(input.days, at, input.orderId);
+    });
+    return { extensionId: action.actionId };
+  }
+
+  async cancelSubscriptionAtPeriodEnd(
+    input: CaseRef & { periodEnd: string; idempotencyKey: string },
+  ): Promise<void> {
+    this.applyOnce('cancellation', input, { periodEnd: input.periodEnd }, (at) => {
+      this.db
+        .prepare('UPDATE orders SET cancel_at_period_end = 1, updated_at = ? WHERE order_id = ?')
+        .run(at, input.orderId);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  /** Inserts the action and applies its effect in one transaction, once per idempotency key. */
+  private applyOnce(
+    kind: BillingActionKind,
+    ref: CaseRef & { idempotencyKey: string },
+    fields: { amountMinor?: number; currency?: string; days?: number; periodEnd?: string },
+    effect: (at: string) => void,
+  ): BillingAction {
+    return this.db
+      .transaction(() => {
+        this.requireOrder(ref.orderId, ref.customerId);
+        const at = this.now().toISOString();
+        const inserted = this.db
+          .prepare(
+            `INSERT INTO billing_actions (action_id, idempotency_key, kind, order_id, customer_id, amount_minor, currency, days, period_end, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+          )
+          .run(
+            `${prefixes[kind]}_${randomBytes(10).toString('hex')}`,
+            ref.idempotencyKey,
+            kind,
+            ref.orderId,
+            ref.customerId,
+            fields.amountMinor ?? null,
+            fields.currency ?? null,
+            fields.days ?? null,
+            fields.periodEnd ?? null,
+            at,
+          );
+        const action = toAction(
+          this.db
+            .prepare('SELECT * FROM billing_actions WHERE idempotency_key = ?')
+            .get(ref.idempotencyKey) as ActionRow,
+        );
+        if (inserted.changes === 1) effect(at);
+        else if (
+          action.kind !== kind ||
+          action.orderId !== ref.orderId ||
+          action.amountMinor !== fields.amountMinor ||
+          action.days !== fields.days
+        ) {
+          throw permanentFailure(
+            NonRetryableErrors.InvalidRequest,
+            `Idempotency key ${ref.idempotencyKey} was already used for a different billing action (${action.actionId})`,
+          );
+        }
+        return action;
+      })
+      .immediate();
+  }
+
+  private requireOrder(orderId: string, customerId?: string): BillingOrder {
+    const order = this.getOrder(orderId);
+    if (!order)
+      throw permanentFailure(NonRetryableErrors.UnknownOrder, `Billing has no order ${orderId}`, { orderId });
+    if (customerId !== undefined && order.customerId !== customerId) {
+      throw permanentFailure(
+        NonRetryableErrors.UnknownOrder,
+        `Order ${orderId} does not belong to customer ${customerId}`,
+        { orderId },
+      );
+    }
+    return order;
+  }
+
+  private upsertCustomer(c: z.output<typeof customerFlagsSchema>, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO customers (customer_id, email, name, terms_violation, abuse_suspected, updated_at) VALUES (@customerId, @email, @name, @terms, @abuse, @at)
+         ON CONFLICT (customer_id) DO UPDATE SET
+           email = COALESCE(@email, customers.email), name = COALESCE(@name, customers.name),
+           terms_violation = COALESCE(@termsSet, customers.terms_violation), abuse_suspected = COALESCE(@abuseSet, customers.abuse_suspected),
+           updated_at = @at`,
+      )
+      .run({
+        customerId: c.customerId,
+        email: c.email ?? null,
+        name: c.name ?? null,
+        terms: c.termsViolation ? 1 : 0,
+        abuse: c.abuseSuspected ? 1 : 0,
+        termsSet: c.termsViolation === undefined ? null : c.termsViolation ? 1 : 0,
+        abuseSet: c.abuseSuspected === undefined ? null : c.abuseSuspected ? 1 : 0,
+        at,
+      });
+  }
+}
+
+interface OrderRow {
+  order_id: string;
+  customer_id: string;
+  product_id: string | null;
+  payment_method: string;
+  amount_minor: number;
+  currency: string;
+  purchased_at: string;
+  billing_kind: 'one_time' | 'subscription';
+  period_start: string | null;
+  period_end: string | null;
+  quota_unit: string | null;
+  quota_included: number | null;
+  access: 'active' | 'withdrawn';
+  access_withdrawn_at: string | null;
+  cancel_at_period_end: number;
+  extension_days: number;
+  credited_minor: number;
+  used: number | null;
+  reported_at: string | null;
+}
+
+const toOrder = (r: OrderRow): BillingOrder => ({
+  orderId: r.order_id,
+  customerId: r.customer_id,
+  ...(r.product_id ? { productId: r.product_id } : {}),
+  paymentMethod: r.payment_method,
+  amountMinor: r.amount_minor,
+  currency: r.currency,
+  purchasedAt: r.purchased_at,
+  billing:
+    r.billing_kind === 'subscription'
+      ? { kind: 'subscription', periodStart: r.period_start ?? '', periodEnd: r.period_end ?? '' }
+      : { kind: 'one_time' },
+  ...(r.quota_unit !== null && r.quota_included !== null
+    ? { quota: { unit: r.quota_unit, included: r.quota_included } }
+    : {}),
+  ...(r.used !== null && r.reported_at !== null
+    ? { usage: { used: r.used, reportedAt: r.reported_at } }
+    : {}),
+  access: r.access,
+  ...(r.access_withdrawn_at ? { accessWithdrawnAt: r.access_withdrawn_at } : {}),
+  cancelAtPeriodEnd: r.cancel_at_period_end === 1,
+  extensionDays: r.extension_days,
+  creditedMinor: r.credited_minor,
+});
+
+interface ActionRow {
+  action_id: string;
+  idempotency_key: string;
+  kind: BillingActionKind;
+  order_id: string;
+  customer_id: string;
+  amount_minor: number | null;
+  currency: string | null;
+  days: number | null;
+  period_end: string | null;
+  created_at: string;
+}
+
+const toAction = (r: ActionRow): BillingAction => ({
+  actionId: r.action_id,
+  idempotencyKey: r.idempotency_key,
+  kind: r.kind,
+  orderId: r.order_id,
+  customerId: r.customer_id,
+  ...(r.amount_minor !== null ? { amountMinor: r.amount_minor } : {}),
+  ...(r.currency !== null ? { currency: r.currency } : {}),
+  ...(r.days !== null ? { days: r.days } : {}),
+  ...(r.period_end !== null ? { periodEnd: r.period_end } : {}),
+  createdAt: r.created_at,
+});
