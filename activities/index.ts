@@ -1,0 +1,56 @@
+// The activities package: the contract, createActivities, the factory, and each adapter's
+// public surface (feed functions for the embedded stores, read functions for the UI).
+export * from './contract';
+export { createActivities, type ActivityDeps, type ActivityLogger } from './create-activities';
+export { nonRetryableErrorTypes, permanentFailure, TransientError } from './errors';
+export {
+  activityConfigSchema,
+  billingConfigSchema,
+  buildActivityDeps,
+  embeddedActivityConfig,
+  emailConfigSchema,
+  paymentsConfigSchema,
+  type ActivityConfig,
+} from './factory';
+
+export type { BillingPort, CustomerContact } from './billing/port';
+export { HttpBillingAdapter, type HttpBillingConfig } from './billing/http';
+export {
+  EmbeddedBillingStore,
+  billingOrderSchema,
+  customerFlagsSchema,
+  usageReportSchema,
+  type BillingAction,
+  type BillingOrder,
+  type BillingOrderInput,
+  type CustomerFlags,
+  type UsageReport,
+} from './billing/sqlite';
+
+export type { EmailPort, OutgoingEmail, SentEmail } from './email/port';
+export { EmailOutbox, listOutbox, type OutboxMessage, type OutboxQuery } from './email/outbox';
+export { SmtpEmailAdapter, type SmtpConfig } from './email/smtp';
+export { SqliteSentLog, type SentLog } from './email/sent-log';
+export { renderCustomerEmail } from './email/customer-templates';
+export { renderSupportNotice } from './email/support-templates';
+
+export type { PaymentsPort } from './payments/port';
+export { StripePaymentsAdapter, type StripeConfig } from './payments/stripe';
+export { SandboxGateway, type SandboxRefund, type SandboxWebhookEvent } from './payments/sandbox';
+export {
+  SandboxGatewaySettler,
+  sandboxSettlerConfigSchema,
+  type SandboxSettlerConfig,
+} from './payments/sandbox-settler';
+export {
+  signWebhook,
+  verifyWebhookSignature,
+  SIGNATURE_HEADER,
+  DEFAULT_TOLERANCE_SECONDS,
+} from './payments/webhook-signature';
+export { refundWebhookEventSchema, type RefundWebhookEvent } from './payments/webhook-event';
+export {
+  describeFailureReason,
+  refundFailureReasons,
+  type RefundFailureReason,
+} from './payments/failure-reasons';
