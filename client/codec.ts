@@ -1,0 +1,92 @@
+// The payload codec that keeps customer data out of Temporal's history: every payload the client
+// or the worker sends is sealed with AES-256-GCM before it leaves the process, and opened only
+// by a process that holds the key. The key id travels in the payload's metadata so that keys can
+// rotate: new payloads use the active key, old histories still open with the keys rotated out.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { EncryptionConfig } from '../worker/config';
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const ENCRYPTION_KEY_ID_METADATA = 'encryption-key-id';
+
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12; // the GCM standard nonce size; random per payload
+const TAG_BYTES = 16;
+
+/** A payload this process cannot open: unknown key, tampered bytes, or a wrong key. */
+export class PayloadDecryptionError extends ValueError {
+  override name = 'PayloadDecryptionError';
+}
+
+const utf8 = (bytes: Uint8Array | undefined | null) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
+
+/** True when a payload is sealed by this codec (what a history scan checks). */
+export function isEncryptedPayload(payload: Payload): boolean {
+  return utf8(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
+}
+
+export class EncryptionCodec implements PayloadCodec {
+  constructor(private readonly keyring: EncryptionConfig) {
+    if (!keyring.keys.has(keyring.activeKeyId)) throw new ValueError(`active encryption key ${keyring.activeKeyId} is not in the keyring`);
+  }
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    const keyId = this.keyring.activeKeyId;
+    const key = this.keyring.keys.get(keyId) as Uint8Array;
+    return payloads.map((payload) => {
+      // The whole payload is sealed, its metadata too: "encoding: json/plain" or a message type
+      // name says something about the data, and the receiver needs it back exactly.
+      const plaintext = temporal.api.common.v1.Payload.encode(payload).finish();
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+      // The key id is authenticated too, so a payload relabelled with another key id fails.
+      cipher.setAAD(Buffer.from(keyId, 'utf8'));
+      const sealed = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: {
+          [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING, 'utf8'),
+          [ENCRYPTION_KEY_ID_METADATA]: Buffer.from(keyId, 'utf8'),
+        },
+        data: sealed,
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      // Payloads written before encryption was switched on stay readable as they are.
+      if (!isEncryptedPayload(payload)) return payload;
+      const keyId = utf8(payload.metadata?.[ENCRYPTION_KEY_ID_METADATA]);
+      if (!keyId) throw new PayloadDecryptionError(`encrypted payload has no ${ENCRYPTION_KEY_ID_METADATA} metadata`);
+      const key = this.keyring.keys.get(keyId);
+      if (!key) {
+        throw new PayloadDecryptionError(
+          `payload is encrypted with key ${keyId}, which this process does not have (known: ${[...this.keyring.keys.keys()].join(', ')}); ` +
+            'add it to REFUNDFLOW_ENCRYPTION_KEYS',
+        );
+      }
+      const data = payload.data ?? new Uint8Array();
+      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) is truncated`);
+      const iv = data.subarray(0, IV_BYTES);
+      const tag = data.subarray(data.length - TAG_BYTES);
+      const ciphertext = data.subarray(IV_BYTES, data.length - TAG_BYTES);
+      let plaintext: Buffer;
+      try {
+        const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+        decipher.setAAD(Buffer.from(keyId, 'utf8'));
+        decipher.setAuthTag(tag);
+        plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+      } catch (cause) {
+        throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) failed authentication: tampered or sealed with another key`, cause);
+      }
+      return temporal.api.common.v1.Payload.decode(plaintext);
+    });
+  }
+}
+
+/** A fresh `keyId:base64` entry for REFUNDFLOW_ENCRYPTION_KEYS (setup scripts, the embedded stack, tests). */
+export function generateEncryptionKey(keyId: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(keyId)) throw new ValueError(`key id ${keyId} may only hold letters, digits, . _ -`);
+  return `${keyId}:${randomBytes(32).toString('base64')}`;
+}

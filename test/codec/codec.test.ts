@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import {
+  ENCRYPTED_ENCODING,
+  ENCRYPTION_KEY_ID_METADATA,
+  EncryptionCodec,
+  PayloadDecryptionError,
+  generateEncryptionKey,
+  isEncryptedPayload,
+} from '../../client/codec';
+import { buildDataConverter } from '../../client/data-converter';
+import { loadConfig, type EncryptionConfig } from '../../worker/config';
+import { nameQuery, namedThing, renameUpdate } from '../fixtures/foundation-workflows';
+import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
+import { plaintextNeedles, readablePayloads } from './history-scan';
+
+const OLD = new Uint8Array(randomBytes(32));
+const NEW = new Uint8Array(randomBytes(32));
+const keyring = (activeKeyId: string, keys: Record<string, Uint8Array>): EncryptionConfig => ({ activeKeyId, keys: new Map(Object.entries(keys)) });
+
+const customer = { orderId: 'o-1001', email: 'jane.doe@example.com', description: 'proxy IPs blocked since Monday' };
+const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
+
+describe('codec: AES-256-GCM payload encryption', () => {
+  it('round-trips a payload, sealed with the active key id and the encrypted encoding', async () => {
+    const codec = new EncryptionCodec(keyring('2026-01', { '2026-01': NEW }));
+    const plain = defaultPayloadConverter.toPayload(customer);
+    const [sealed] = await codec.encode([plain]);
+    assert.ok(sealed);
+    assert.equal(text(sealed.metadata?.encoding), ENCRYPTED_ENCODING);
+    assert.equal(text(sealed.metadata?.[ENCRYPTION_KEY_ID_METADATA]), '2026-01');
+    assert.deepEqual(Object.keys(sealed.metadata ?? {}).sort(), ['encoding', ENCRYPTION_KEY_ID_METADATA].sort(), 'the original metadata is sealed too');
+    assert.ok(isEncryptedPayload(sealed));
+    for (const secret of [customer.email, customer.description, 'json/plain']) assert.ok(!text(sealed.data).includes(secret), `${secret} is not readable`);
+    const [opened] = await codec.decode([sealed]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(opened as Payload), customer);
+    assert.equal(text(opened?.metadata?.encoding), 'json/plain');
+  });
+
+  it('uses a fresh nonce for every payload', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const plain = defaultPayloadConverter.toPayload(customer);
+    const [a, b] = await codec.encode([plain, plain]);
+    assert.notDeepEqual(Buffer.from(a?.data ?? []), Buffer.from(b?.data ?? []));
+  });
+
+  it('after rotation, history sealed with the old key still opens, and new payloads use the new key', async () => {
+    const before = new EncryptionCodec(keyring('2025-01', { '2025-01': OLD }));
+    const after = new EncryptionCodec(keyring('2026-01', { '2025-01': OLD, '2026-01': NEW }));
+    const [oldSealed] = await before.encode([defaultPayloadConverter.toPayload(customer)]);
+    const [opened] = await after.decode([oldSealed as Payload]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(opened as Payload), customer);
+    const [newSealed] = await after.encode([defaultPayloadConverter.toPayload(customer)]);
+    assert.equal(text(newSealed?.metadata?.[ENCRYPTION_KEY_ID_METADATA]), '2026-01');
+  });
+
+  it('a payload sealed with a key this process does not have fails, naming the key', async () => {
+    const [sealed] = await new EncryptionCodec(keyring('2024-01', { '2024-01': OLD })).encode([defaultPayloadConverter.toPayload(customer)]);
+    const codec = new EncryptionCodec(keyring('2026-01', { '2026-01': NEW }));
+    await assert.rejects(codec.decode([sealed as Payload]), (error: unknown) => {
+      assert.ok(error instanceof PayloadDecryptionError);
+      assert.match(error.message, /key 2024-01, which this process does not have/);
+      assert.match(error.message, /REFUNDFLOW_ENCRYPTION_KEYS/);
+      return true;
+    });
+  });
+
+  it('tampered ciphertext fails authentication', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(customer)]);
+    const data = Buffer.from(sealed?.data ?? []);
+    data[20] = (data[20] ?? 0) ^ 0x01;
+    await assert.rejects(codec.decode([{ ...sealed, data }]), (error: unknown) => {
+      assert.ok(error instanceof PayloadDecryptionError);
+      assert.match(error.message, /failed authentication/);
+      return true;
+    });
+  });
+
+  it('a payload relabelled with another known key id fails (the key id is authenticated)', async () => {
+    const codec = new EncryptionCodec(keyring('a', { a: OLD, b: OLD }));
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(customer)]);
+    const relabelled = { ...sealed, metadata: { ...sealed?.metadata, [ENCRYPTION_KEY_ID_METADATA]: Buffer.from('b') } };
+    await assert.rejects(codec.decode([relabelled]), PayloadDecryptionError);
+  });
+
+  it('a truncated payload fails clearly', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(customer)]);
+    await assert.rejects(codec.decode([{ ...sealed, data: sealed?.data?.subarray(0, 10) }]), /truncated/);
+  });
+
+  it('payloads that were never encrypted pass through decode unchanged', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const plain = defaultPayloadConverter.toPayload('written before encryption was on');
+    assert.deepEqual(await codec.decode([plain]), [plain]);
+  });
+
+  it('generateEncryptionKey makes an entry loadConfig accepts', () => {
+    const entry = generateEncryptionKey('2026-07');
+    const config = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: entry });
+    assert.equal(config.encryption.activeKeyId, '2026-07');
+    assert.equal(config.encryption.keys.get('2026-07')?.length, 32);
+    assert.throws(() => generateEncryptionKey('bad id'), /may only hold/);
+  });
+
+  it('on a real server, a history holds no readable customer data, and the keyed client reads it back', async function () {
+    this.timeout(120_000);
+    const env = await devServerEnv();
+    const dataConverter = buildDataConverter(loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k1') }).encryption);
+    const client = new Client({ connection: env.connection, dataConverter });
+    const taskQueue = uniqueTaskQueue('codec-history');
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(require.resolve('../fixtures/foundation-workflows')), dataConverter });
+    const handle = await worker.runUntil(async () => {
+      const started = await client.workflow.start(namedThing, { taskQueue, workflowId: `${taskQueue}-wf`, args: [customer.email] });
+      assert.equal(await started.executeUpdate(renameUpdate, { args: [customer.description] }), customer.email);
+      assert.equal(await started.query(nameQuery), customer.description);
+      assert.equal(await started.result(), `${taskQueue}-wf:${customer.description}`);
+      return started;
+    });
+    const history = await handle.fetchHistory();
+    assert.ok((history.events?.length ?? 0) > 3);
+    assert.deepEqual(readablePayloads(history), [], 'every payload in history is sealed');
+    assert.deepEqual(plaintextNeedles(history, [customer.email, customer.description]), []);
+    // The scan is not vacuous: without the codec, the same workflow leaves the data readable.
+    const plainClient = new Client({ connection: env.connection });
+    const plainQueue = uniqueTaskQueue('codec-history-plain');
+    const plainWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: plainQueue, workflowBundle: await workflowBundle(require.resolve('../fixtures/foundation-workflows')) });
+    const plainHistory = await plainWorker.runUntil(async () => {
+      const started = await plainClient.workflow.start(namedThing, { taskQueue: plainQueue, workflowId: `${plainQueue}-wf`, args: [customer.email] });
+      await started.executeUpdate(renameUpdate, { args: [customer.description] });
+      await started.result();
+      return started.fetchHistory();
+    });
+    assert.ok(readablePayloads(plainHistory).length > 0);
+    assert.deepEqual(plaintextNeedles(plainHistory, [customer.email, customer.description]), [customer.email, customer.description]);
+  });
+});
