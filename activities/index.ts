@@ -8,6 +8,7 @@ export {
   billingConfigSchema,
   buildActivityDeps,
   embeddedActivityConfig,
+  embeddedFiles,
   emailConfigSchema,
   paymentsConfigSchema,
   type ActivityConfig,
