@@ -17,8 +17,8 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     // The time an event happened, not the time it was written: the SDK forwards core's lines in
     // batches (up to 100 ms late) and stamps each with LogTimestamp (ns since the epoch).
     timestamp: false,
-    mixin: (fields: Record<string | symbol, unknown>) => {
-      const nanos = fields[LogTimestamp];
+    mixin: (fields: object) => {
+      const nanos = (fields as Record<symbol, unknown>)[LogTimestamp];
       return { time: new Date(typeof nanos === 'bigint' ? Number(nanos / 1_000_000n) : Date.now()).toISOString() };
     },
     // Level names, not numbers: log stores and people both read "warn" more easily than 40.
