@@ -1,0 +1,69 @@
+// Refund policies as data: schema, the five presets, evaluate(), money and calendar. Pure and
+// deterministic — imported by the workflow (Temporal's sandbox), the API and the CLI.
+export { OUTCOMES, REASON_CODES, describeReason, isReasonCode, type Outcome, type ReasonCode } from './codes';
+export {
+  BillingSchema,
+  CHANNELS,
+  ChannelSchema,
+  CurrencySchema,
+  EvaluationInputSchema,
+  FactsSchema,
+  InstantSchema,
+  OrderSchema,
+  PAYMENT_METHODS,
+  PaymentMethodSchema,
+  QuotaSchema,
+  REQUEST_REASONS,
+  RefundRequestSchema,
+  RequestReasonSchema,
+  TECHNICAL_REVIEW_OUTCOMES,
+  TechnicalReviewOutcomeSchema,
+  UsageSchema,
+  type Channel,
+  type EvaluationInput,
+  type Facts,
+  type Order,
+  type OrderInput,
+  type ParsedEvaluationInput,
+  type PaymentMethod,
+  type RefundRequest,
+  type RequestReason,
+  type TechnicalReviewOutcome,
+  type Usage,
+} from './input';
+export {
+  OutcomeSchema,
+  PolicySchema,
+  ReasonCodeSchema,
+  ReasonRuleSchema,
+  RefundBasisSchema,
+  UsageCapSchema,
+  type Policy,
+  type ProRataBasis,
+  type ReasonRule,
+  type RefundBasis,
+  type UsageCap,
+} from './policy';
+export { evaluate, checkReviewerDecision, type Decision, type ReviewBounds } from './evaluate';
+export {
+  cancellationEffectiveAt,
+  decisionDeadline,
+  decisionTarget,
+  issueInsideWindow,
+  payoutDeadline,
+  remediationDeadline,
+  requestDeadline,
+  requestWindowEndsAt,
+  windowAnchor,
+} from './clocks';
+export { PRESET_IDS, getPreset, isPresetId, listPresets, presets, type PresetId } from './presets';
+export { formatZodIssues } from './zod-format';
+export {
+  cashPaidMinor,
+  currencyExponent,
+  formatMinor,
+  isKnownCurrency,
+  proRataMinor,
+  proRataRefundMinor,
+} from './money';
+export { addBusinessDays, addCalendarDays, isBusinessDayAt, type PolicyCalendar } from './calendar';

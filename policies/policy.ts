@@ -1,0 +1,143 @@
+// A refund policy as data. Each preset in presets/ fills this in from one seed text; the
+// workflow pins the whole object at case start, so it stays plain JSON (no functions, no dates).
+import { z } from 'zod';
+import { isValidTimeZone } from './calendar';
+import { OUTCOMES, REASON_CODES } from './codes';
+import { ChannelSchema, PaymentMethodSchema, RequestReasonSchema } from './input';
+
+export const ReasonCodeSchema = z.enum(REASON_CODES);
+export const OutcomeSchema = z.enum(OUTCOMES);
+
+const DaysSchema = z.number().int().nonnegative();
+const FractionSchema = z.number().min(0).max(1);
+
+/** A light-usage limit. Exceeding any cap that applies disqualifies a refund. */
+export const UsageCapSchema = z
+  .object({
+    id: z.string().min(1),
+    /** Applies only to orders whose quota is in this unit; every quota when absent. */
+    unit: z.string().min(1).optional(),
+    /** Most usage allowed, as a fraction of the included quota (0.1 = 10 %). */
+    maxFractionOfQuota: FractionSchema.optional(),
+    /** Most usage allowed, in the quota's unit. */
+    maxUnits: z.number().nonnegative().optional(),
+  })
+  .refine((cap) => cap.maxFractionOfQuota !== undefined || cap.maxUnits !== undefined, {
+    message: 'a usage cap needs maxFractionOfQuota or maxUnits',
+  });
+
+/** What a request reason does under this policy; reasons not listed follow `refund.basis`. */
+export const ReasonRuleSchema = z.discriminatedUnion('kind', [
+  /** The reason is non-refundable: deny with this code. */
+  z.object({ kind: z.literal('deny'), code: ReasonCodeSchema }),
+  /** Support reviews the case at its discretion (e.g. billing errors), whatever the window. */
+  z.object({ kind: z.literal('review'), code: ReasonCodeSchema }),
+  /** The reason claims a technical problem: the request counts as the issue report if none was filed. */
+  z.object({ kind: z.literal('technical') }),
+]);
+
+export const ProRataBasisSchema = z.enum(['remaining_quota', 'remaining_time']);
+
+export const RefundBasisSchema = z.discriminatedUnion('basis', [
+  /** Nothing is refundable (final sale). */
+  z.object({ basis: z.literal('none') }),
+  /** Money only on the technical ground: a problem on the provider's side, or a confirmed incident. */
+  z.object({
+    basis: z.literal('technical_ground'),
+    /** The issue must be reported inside the request window to count. */
+    issueMustBeInWindow: z.boolean(),
+    /** A confirmed incident meets the ground by itself. */
+    incidentsCount: z.boolean(),
+    /** A technical review finding provider fault meets the ground at once (no remediation clock). */
+    providerFaultSuffices: z.boolean(),
+    /** No refund without a technical review (or a confirmed incident) confirming the ground. */
+    verificationRequired: z.boolean(),
+    /** What a met ground gives: the cash paid back, or a discretionary decision within `discretion`. */
+    onGroundMet: z.enum(['full_refund', 'discretionary']),
+    /** A request before the service starts is refunded in full (the service has not been rendered). */
+    fullRefundBeforeServiceStarts: z.boolean(),
+    /** A confirmed incident beyond the window (or beyond the usage caps) gives a pro-rata remedy. */
+    incidentBeyondWindow: z
+      .object({
+        /** Pro-rata shares to try in order; when none applies (or it is zero) a service extension. */
+        proRata: z.array(ProRataBasisSchema),
+        extensionDays: DaysSchema,
+        excludedPaymentMethods: z.array(PaymentMethodSchema),
+      })
+      .optional(),
+  }),
+  /** Any reason, inside the window: refund the value not yet consumed. */
+  z.object({ basis: z.literal('remaining_value'), proRata: z.array(ProRataBasisSchema).min(1) }),
+]);
+
+export const PolicySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case slug'),
+  version: z.union([z.string().min(1), z.number().int().positive()]),
+  name: z.string().min(1),
+  /** The seed text the preset reads, and the date it states, for the record. */
+  source: z.object({ seed: z.string(), lastUpdated: z.iso.date().optional() }).optional(),
+  summary: z.string(),
+  timeZone: z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Berlin' }),
+  holidays: z.array(z.iso.date()),
+  /** Every payment is final: the case goes straight to not_refundable. */
+  allSalesFinal: z.boolean(),
+  /** Products excluded from refunds altogether (denied ALL_SALES_FINAL). */
+  nonRefundableProductIds: z.array(z.string()),
+  window: z.object({
+    days: DaysSchema,
+    anchor: z.enum(['first_purchase', 'invoice', 'service_date']),
+    /** For subscriptions the window lasts at least to the end of the current billing period. */
+    coversBillingPeriod: z.boolean(),
+  }),
+  eligibility: z.object({
+    excludedChannels: z.array(ChannelSchema),
+    excludedPaymentMethods: z.array(PaymentMethodSchema),
+    firstPurchaseOnly: z.boolean(),
+    usageCaps: z.array(UsageCapSchema),
+    chargebackBlocks: z.boolean(),
+    termsViolationBlocks: z.boolean(),
+    abuse: z.object({
+      blocks: z.boolean(),
+      /** More refunds than this in the last 90 days count as repeated buy-and-refund. */
+      maxRefundsIn90Days: z.number().int().nonnegative().optional(),
+    }),
+  }),
+  reasonRules: z.partialRecord(RequestReasonSchema, ReasonRuleSchema),
+  refund: RefundBasisSchema,
+  /** An issue reported inside the window starts a remediation clock of this many calendar days. */
+  remediation: z.object({ days: DaysSchema }).optional(),
+  /** Bounds for a reviewer's discretionary decision. */
+  discretion: z
+    .object({
+      partialRefundMaxFraction: FractionSchema,
+      creditMaxFraction: z.number().min(0).max(10),
+      /** Support may grant a refund or credit outside the general terms, case by case. */
+      exceptionsOutsideTerms: z.boolean(),
+    })
+    .optional(),
+  subscription: z.object({
+    cancelAtPeriodEnd: z.boolean(),
+    accessUntilPeriodEnd: z.boolean(),
+    unusedPortionRefundable: z.boolean(),
+  }),
+  decision: z.object({
+    deadlineDays: DaysSchema,
+    targetDays: DaysSchema.optional(),
+    businessDays: z.boolean(),
+    onDeadline: z.enum(['escalate', 'auto_approve', 'auto_deny']),
+  }),
+  payout: z.object({
+    limitDays: DaysSchema,
+    anchor: z.enum(['request', 'approval']),
+    onLimit: z.literal('escalate'),
+  }),
+  access: z.object({ withdrawOnApproval: z.boolean() }),
+  /** Materials support needs before the decision clock starts. */
+  materials: z.array(z.string()),
+});
+
+export type Policy = z.output<typeof PolicySchema>;
+export type UsageCap = z.output<typeof UsageCapSchema>;
+export type ReasonRule = z.output<typeof ReasonRuleSchema>;
+export type RefundBasis = z.output<typeof RefundBasisSchema>;
+export type ProRataBasis = z.output<typeof ProRataBasisSchema>;
