@@ -12,9 +12,12 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function formatMessage(issue: z.core.$ZodIssue, input: unknown): string {
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
+  if (input === undefined && issue.code !== 'custom')
+    return `required (${message.replace(/, received undefined$/, '')})`;
   if (issue.code === 'invalid_type' && issue.expected === 'int')
     return typeof input === 'number' ? `expected integer, received ${input}` : 'expected integer';
-  return issue.message.replace(/^Invalid input: /, '');
+  return message;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,0 +1,106 @@
+// `refundflow policy list | show <id> | evaluate --policy <id> --input <file|->`: the presets and
+// dry runs of evaluate(), with no server and no Temporal. Decisions go to stdout as JSON; bad
+// input exits 2 with one line per problem on stderr, naming the field.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import {
+  EvaluationInputSchema,
+  PRESET_IDS,
+  evaluate,
+  formatZodIssues,
+  getPreset,
+  listPresets,
+  type Policy,
+} from '../../policies';
+
+/** Exit code for input the command cannot use (unknown policy, unreadable or invalid input). */
+export const EXIT_BAD_INPUT = 2;
+
+class BadInput extends Error {}
+
+function requirePreset(id: string): Policy {
+  const policy = getPreset(id);
+  if (!policy) throw new BadInput(`policy: unknown policy "${id}" (known: ${PRESET_IDS.join(', ')})`);
+  return policy;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readInput(source: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
+  } catch (error) {
+    throw new BadInput(
+      `input: cannot read ${source === '-' ? 'stdin' : source}: ${(error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new BadInput(`input: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Runs a command body; bad input becomes exit 2 with the message on stderr. */
+function guarded<A extends unknown[]>(
+  body: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      if (!(error instanceof BadInput)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+    }
+  };
+}
+
+export function registerPolicyCommands(program: Command): void {
+  const policy = program.command('policy').description('refund policy presets and dry-run evaluation');
+
+  policy
+    .command('list')
+    .description('list the policy presets')
+    .option('--json', 'print JSON instead of a table')
+    .action(
+      guarded((options: { json?: boolean }) => {
+        const presets = listPresets();
+        if (options.json)
+          return printJson(presets.map(({ id, version, name, summary }) => ({ id, version, name, summary })));
+        const width = Math.max(...presets.map((p) => p.id.length));
+        for (const p of presets) process.stdout.write(`${p.id.padEnd(width)}  v${p.version}  ${p.name}\n`);
+      }),
+    );
+
+  policy
+    .command('show')
+    .description('print a policy preset as JSON')
+    .argument('<id>', `preset id (${PRESET_IDS.join(', ')})`)
+    .action(guarded((id: string) => printJson(requirePreset(id))));
+
+  policy
+    .command('evaluate')
+    .description('evaluate a refund request against a policy and print the decision as JSON')
+    .requiredOption('--policy <id>', 'preset id')
+    .requiredOption('--input <file>', 'evaluation input as JSON (a file path, or - for stdin)')
+    .action(
+      guarded(async (options: { policy: string; input: string }) => {
+        const selected = requirePreset(options.policy);
+        const raw = await readInput(options.input);
+        const parsed = EvaluationInputSchema.safeParse(raw);
+        if (!parsed.success) throw new BadInput(formatZodIssues(parsed.error, raw).join('\n'));
+        printJson(evaluate(selected, parsed.data));
+      }),
+    );
+}
