@@ -1,0 +1,268 @@
+// docker-compose.yml cannot be started here (no Docker), so it is checked two ways: against the
+// Compose Specification's JSON schema, and against the code — each Refundflow container's
+// environment must load through worker/config.ts, its ports and health checks must be the ones
+// that config opens, and its command must be a file the build produces.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import draft7 from 'ajv/dist/refs/json-schema-draft-07.json';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES, loadConfig } from '../../worker/config';
+import { refundSearchAttributes } from '../../workflows/search-attributes';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  env_file?: string | Array<string | { path: string }>;
+  ports?: Array<string | number | { target: number; published?: string | number }>;
+  expose?: Array<string | number>;
+  volumes?: Array<string | { source?: string; target: string }>;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+  deploy?: { replicas?: number };
+  container_name?: string;
+  stop_grace_period?: string;
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+// Compose merges `<<:` keys before it validates, and so do we.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const services = compose.services;
+/** The services built from this repository's Dockerfile: the ones whose settings our code reads. */
+const ours = Object.entries(services).filter(([, s]) => s.build !== undefined);
+
+/** The env files compose would read, taken from their committed *.env.example templates. */
+function envFiles(service: Service): string[] {
+  const entries = service.env_file === undefined ? [] : Array.isArray(service.env_file) ? service.env_file : [service.env_file];
+  return entries.map((e) => (typeof e === 'string' ? e : e.path));
+}
+
+/** Parses an env file as compose does for the forms we use: KEY=value, # comments, optional quotes. */
+function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(trimmed);
+    assert.ok(match, `not KEY=value: ${trimmed}`);
+    env[match[1] as string] = (match[2] as string).replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return env;
+}
+
+/** The environment a container of this service starts with: env files in order, then `environment`. */
+function containerEnv(service: Service): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const file of envFiles(service)) Object.assign(env, parseEnvFile(read(`${file}.example`)));
+  const inline = service.environment ?? {};
+  const pairs = Array.isArray(inline) ? inline.map((kv) => kv.split(/=(.*)/s)) : Object.entries(inline);
+  for (const [key, value] of pairs) env[key as string] = String(value ?? '');
+  return env;
+}
+
+const asArray = (value: string[] | string | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/));
+const healthText = (service: Service) => asArray(service.healthcheck?.test).join(' ');
+const containerPorts = (service: Service) =>
+  (service.ports ?? []).map((p) => (typeof p === 'object' ? p.target : Number(String(p).split(':').pop()?.split('/')[0])));
+const publishedPort = (service: Service, target: number) => {
+  for (const p of service.ports ?? []) {
+    if (typeof p === 'object' && p.target === target) return Number(p.published);
+    const parts = String(p).split(':');
+    if (parts.length >= 2 && Number(parts.at(-1)) === target) return Number(parts.at(-2));
+  }
+  return undefined;
+};
+const exposed = (service: Service) => (service.expose ?? []).map((p) => Number(String(p).split('/')[0]));
+const seconds = (duration: string) => {
+  const match = /^(\d+)(s|m)$/.exec(duration);
+  assert.ok(match, `duration ${duration}`);
+  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+};
+
+function serviceNamed(name: string): Service {
+  const service = services[name];
+  assert.ok(service, `docker-compose.yml has a ${name} service`);
+  return service;
+}
+/** Our service whose command runs `entry` (e.g. dist/worker/main.js). */
+function serviceRunning(entry: string): [string, Service] {
+  const found = ours.find(([, s]) => asArray(s.command).includes(entry));
+  assert.ok(found, `a service runs node ${entry}`);
+  return found;
+}
+
+describe('deploy: docker-compose.yml', () => {
+  it('is valid under the Compose Specification schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    // The schema names its meta-schema by the https address; Ajv knows draft-07 by the http one.
+    ajv.addMetaSchema({ ...draft7, $id: 'https://json-schema.org/draft-07/schema' });
+    const validate = ajv.compile(JSON.parse(read('test/deploy/compose-spec.schema.json')) as object);
+    const valid = validate(compose);
+    assert.ok(valid, JSON.stringify(validate.errors, null, 2));
+    // And the schema is not a rubber stamp.
+    assert.equal(validate({ services: { x: { image: 'a', ports: 'not-a-list', unknown_key: 1 } } }), false);
+  });
+
+  it('has the deployment the design names: Temporal on PostgreSQL, Web UI, worker, API, mail catcher, stripe-mock', () => {
+    assert.match(serviceNamed('postgresql').image ?? '', /^postgres:/);
+    assert.match(serviceNamed('temporal').image ?? '', /^temporalio\/server:/);
+    assert.match(serviceNamed('temporal-ui').image ?? '', /^temporalio\/ui:/);
+    assert.match(serviceNamed('mailpit').image ?? '', /^axllent\/mailpit:/);
+    assert.match(serviceNamed('stripe-mock').image ?? '', /^stripe\/stripe-mock:/);
+    serviceRunning('dist/worker/main.js');
+    serviceRunning('dist/client/api/main.js');
+    for (const [name, service] of Object.entries(services)) {
+      if (service.image && service.build === undefined) assert.doesNotMatch(service.image, /:latest$|^[^:]+$/, `${name} pins a third-party image version`);
+    }
+  });
+
+  it('every service has a health check, or is a one-shot job its dependants wait on to finish', () => {
+    const awaitedToFinish = new Set<string>();
+    for (const service of Object.values(services)) {
+      if (service.depends_on && !Array.isArray(service.depends_on)) {
+        for (const [name, dep] of Object.entries(service.depends_on)) if (dep.condition === 'service_completed_successfully') awaitedToFinish.add(name);
+      }
+    }
+    for (const [name, service] of Object.entries(services)) {
+      if (service.healthcheck?.disable) assert.ok(awaitedToFinish.has(name), `${name} has no health check and nothing waits for it to finish`);
+      else assert.ok(healthText(service), `${name} has a health check`);
+    }
+  });
+
+  it('every dependency is a service, and service_healthy waits only on services with a health check', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const deps = Array.isArray(service.depends_on) ? service.depends_on.map((d) => [d, {}] as const) : Object.entries(service.depends_on ?? {});
+      for (const [dep, { condition }] of deps as Array<readonly [string, { condition?: string }]>) {
+        assert.ok(services[dep], `${name} depends on ${dep}, which is not a service`);
+        if (condition === 'service_healthy') assert.ok(healthText(services[dep] as Service), `${name} waits for ${dep} to be healthy`);
+      }
+    }
+  });
+
+  it('the worker scales: replicas, no container name, no published ports, a grace period longer than its own', () => {
+    const [, worker] = serviceRunning('dist/worker/main.js');
+    assert.ok((worker.deploy?.replicas ?? 0) >= 1, 'deploy.replicas');
+    assert.equal(worker.container_name, undefined);
+    assert.equal(worker.ports, undefined);
+    const config = loadConfig(containerEnv(worker));
+    assert.ok(worker.stop_grace_period, 'stop_grace_period is set');
+    assert.ok(seconds(worker.stop_grace_period) * 1000 > config.process.shutdownGraceMs, 'compose waits longer than the worker lets activities finish');
+  });
+
+  describe('each Refundflow container against worker/config.ts', () => {
+    for (const [name, service] of ours) {
+      it(`${name}: env files exist as committed templates, use only known variables, and load`, () => {
+        for (const file of envFiles(service)) {
+          assert.ok(existsSync(path.join(ROOT, `${file}.example`)), `${file}.example is committed`);
+          assert.match(file, /^deploy\/env\/[a-z-]+\.env$/, `${file} is under deploy/env (its real copy is git-ignored)`);
+        }
+        const env = containerEnv(service);
+        const known = new Set<string>(CONFIG_VARIABLES);
+        for (const key of Object.keys(env)) assert.ok(known.has(key), `${name} sets ${key}, which worker/config.ts does not read`);
+        assert.doesNotThrow(() => loadConfig(env));
+      });
+
+      it(`${name}: its command is built from a TypeScript entry point`, () => {
+        const command = asArray(service.command);
+        assert.equal(command[0], 'node');
+        const entry = command[1] ?? '';
+        assert.match(entry, /^dist\/.+\.js$/);
+        const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+        assert.ok(existsSync(path.join(ROOT, source)), `${entry} is compiled from ${source}, which must exist`);
+      });
+    }
+  });
+
+  it('the worker reaches the temporal service, on a port it exposes', () => {
+    const [, worker] = serviceRunning('dist/worker/main.js');
+    const { address } = loadConfig(containerEnv(worker)).temporal;
+    const [host, port] = address.split(':');
+    assert.equal(host, 'temporal');
+    assert.ok(exposed(serviceNamed('temporal')).includes(Number(port)), `temporal exposes ${port}`);
+  });
+
+  it('the worker health check reads the metrics port it opens', () => {
+    const [, worker] = serviceRunning('dist/worker/main.js');
+    const { metricsPort } = loadConfig(containerEnv(worker)).process;
+    assert.ok(metricsPort > 0, 'the metrics endpoint is on in the deployment');
+    assert.ok(exposed(worker).includes(metricsPort), 'the metrics port is exposed to the network for scraping');
+    assert.match(healthText(worker), new RegExp(`127\\.0\\.0\\.1:${metricsPort}/metrics`));
+  });
+
+  it('the API listens on PORT, publishes it, and checks /healthz there', () => {
+    const [, api] = serviceRunning('dist/client/api/main.js');
+    const { port } = loadConfig(containerEnv(api)).api;
+    assert.deepEqual(containerPorts(api), [port]);
+    assert.match(healthText(api), new RegExp(`127\\.0\\.0\\.1:${port}/healthz`));
+  });
+
+  it('the Web UI decodes through the API codec server, from an origin the API allows', () => {
+    const [, api] = serviceRunning('dist/client/api/main.js');
+    const ui = serviceNamed('temporal-ui');
+    const uiEnv = containerEnv(ui);
+    const apiPort = loadConfig(containerEnv(api)).api.port;
+    assert.equal(uiEnv.TEMPORAL_CODEC_ENDPOINT, `http://localhost:${publishedPort(api, apiPort)}/codec`);
+    const uiOrigin = `http://localhost:${publishedPort(ui, 8080)}`;
+    assert.ok(loadConfig(containerEnv(api)).api.codecCorsOrigins.includes(uiOrigin), `${uiOrigin} is in REFUNDFLOW_CODEC_CORS_ORIGINS`);
+  });
+
+  it('the namespace job creates the namespace the worker, the API and the UI use', () => {
+    const namespace = containerEnv(serviceNamed('temporal-namespace')).TEMPORAL_NAMESPACE;
+    for (const [name, service] of ours) assert.equal(loadConfig(containerEnv(service)).temporal.namespace, namespace, name);
+    assert.equal(containerEnv(serviceNamed('temporal-ui')).TEMPORAL_DEFAULT_NAMESPACE, namespace);
+  });
+
+  it('the namespace job registers exactly the search attributes the workflow upserts', () => {
+    const script = read('deploy/temporal/setup-namespace.sh');
+    const registered = [...script.matchAll(/^\s+(Refund\w+):(\w+)/gm)].map((m) => `${m[1]}:${(m[2] as string).toLowerCase()}`).sort();
+    const upserted = refundSearchAttributes.map((k) => `${k.name}:${String(k.type).toLowerCase()}`).sort();
+    assert.deepEqual(registered, upserted);
+  });
+
+  it('the one-shot jobs run scripts that are in deploy/temporal and mounted', () => {
+    for (const name of ['temporal-schema', 'temporal-namespace']) {
+      const service = serviceNamed(name);
+      const script = asArray(service.command).find((part) => part.startsWith('/setup/'));
+      assert.ok(script, `${name} runs a /setup script`);
+      assert.ok(existsSync(path.join(ROOT, 'deploy/temporal', path.basename(script))), `${script} exists in deploy/temporal`);
+      assert.ok((service.volumes ?? []).some((v) => typeof v === 'string' && v.startsWith('./deploy/temporal:/setup')), `${name} mounts deploy/temporal`);
+    }
+  });
+
+  it('the Dockerfile builds what the commands run: dist/ from tsc and the workflow bundle', () => {
+    const dockerfile = read('Dockerfile');
+    assert.match(dockerfile, /^RUN npm ci\b/m);
+    assert.match(dockerfile, /^RUN npm run build$/m);
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/);
+    assert.match(pkg.scripts.build ?? '', /scripts\/build-workflow-bundle\.ts/);
+    assert.match(read('scripts/build-workflow-bundle.ts'), /'dist', 'workflow-bundle\.js'/);
+    const tsconfig = JSON.parse(read('tsconfig.json')) as { compilerOptions: { outDir: string; rootDir: string } };
+    assert.equal(tsconfig.compilerOptions.outDir, 'dist', 'dist/<path>.js mirrors <path>.ts');
+    assert.equal(tsconfig.compilerOptions.rootDir, '.');
+    assert.match(dockerfile, /^COPY --from=build \/app\/dist \.\/dist$/m);
+    const ignored = read('.dockerignore');
+    assert.match(ignored, /^deploy\/env\/\*\.env$/m, 'secrets stay out of the image');
+  });
+
+  it('declares the named volumes it mounts', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
+        if (source && !source.startsWith('.') && !source.startsWith('/')) assert.ok(compose.volumes && source in compose.volumes, `${name} mounts undeclared volume ${source}`);
+      }
+    }
+  });
+});
