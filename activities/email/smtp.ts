@@ -2,7 +2,7 @@
 // checked before sending and written after the server accepted the message; the Message-ID
 // is derived from the same key, so the one window left (accepted, then the worker died
 // before recording) yields a resend with the same Message-ID that mail clients collapse.
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { NonRetryableErrors } from '../contract';
 import { permanentFailure, TransientError } from '../errors';
@@ -28,7 +28,7 @@ export interface SmtpConfig {
 }
 
 export class SmtpEmailAdapter implements EmailPort {
-  private readonly transport: nodemailer.Transporter<SMTPTransport.SentMessageInfo>;
+  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(
     private readonly config: SmtpConfig,

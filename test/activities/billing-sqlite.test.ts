@@ -35,7 +35,11 @@ describe('activities: embedded billing store (SQLite)', () => {
   it('builds the account snapshot from what the API fed: usage, chargebacks, refunds in 90 days, flags', async () => {
     store.upsertOrder(order());
     store.upsertOrder(order({ orderId: 'ord-old', billing: { kind: 'one_time' }, quota: undefined }));
-    assert.deepEqual(await store.getAccountSnapshot(ref), { chargebackActive: false, refundsInLast90Days: 0, termsViolation: false, abuseSuspected: false }, 'no usage reported is unknown usage, not zero');
+    assert.deepEqual(
+      await store.getAccountSnapshot(ref),
+      { chargebackActive: false, refundsInLast90Days: 0, termsViolation: false, abuseSuspected: false },
+      'no usage reported is unknown usage, not zero',
+    );
 
     store.recordUsage({ orderId: 'ord-1', used: 250, reportedAt: '2026-11-10T00:00:00Z' });
     store.recordUsage({ orderId: 'ord-1', used: 900, reportedAt: '2026-11-12T00:00:00Z' });
@@ -46,7 +50,13 @@ describe('activities: embedded billing store (SQLite)', () => {
     store.recordRefundPaid({ refundRef: 're_a', orderId: 'ord-old', paidAt: '2026-09-01T00:00:00Z' }); // the same report again
     store.setCustomerFlags({ customerId: 'cus-1', abuseSuspected: true });
 
-    assert.deepEqual(await store.getAccountSnapshot(ref), { usage: { used: 900 }, chargebackActive: true, refundsInLast90Days: 1, termsViolation: false, abuseSuspected: true });
+    assert.deepEqual(await store.getAccountSnapshot(ref), {
+      usage: { used: 900 },
+      chargebackActive: true,
+      refundsInLast90Days: 1,
+      termsViolation: false,
+      abuseSuspected: true,
+    });
 
     store.closeChargeback('dp_1');
     store.setCustomerFlags({ customerId: 'cus-1', abuseSuspected: false, termsViolation: true });
@@ -54,18 +64,44 @@ describe('activities: embedded billing store (SQLite)', () => {
     assert.equal(later.chargebackActive, false);
     assert.equal(later.termsViolation, true);
     assert.equal(later.abuseSuspected, false);
-    assert.deepEqual(await store.getCustomerContact(ref), { email: 'ada@customer.example' }, 'flags kept the address');
+    assert.deepEqual(
+      await store.getCustomerContact(ref),
+      { email: 'ada@customer.example' },
+      'flags kept the address',
+    );
   });
 
   it('applies each credit, extension, withdrawal and cancellation once per idempotency key', async () => {
     store.upsertOrder(order());
-    const c1 = await store.issueCredit({ ...ref, amountMinor: 700, currency: 'USD', idempotencyKey: 'refund-case-ord-1:credit' });
-    const c2 = await store.issueCredit({ ...ref, amountMinor: 700, currency: 'USD', idempotencyKey: 'refund-case-ord-1:credit' });
-    const e1 = await store.grantServiceExtension({ ...ref, days: 5, idempotencyKey: 'refund-case-ord-1:extension' });
-    const e2 = await store.grantServiceExtension({ ...ref, days: 5, idempotencyKey: 'refund-case-ord-1:extension' });
+    const c1 = await store.issueCredit({
+      ...ref,
+      amountMinor: 700,
+      currency: 'USD',
+      idempotencyKey: 'refund-case-ord-1:credit',
+    });
+    const c2 = await store.issueCredit({
+      ...ref,
+      amountMinor: 700,
+      currency: 'USD',
+      idempotencyKey: 'refund-case-ord-1:credit',
+    });
+    const e1 = await store.grantServiceExtension({
+      ...ref,
+      days: 5,
+      idempotencyKey: 'refund-case-ord-1:extension',
+    });
+    const e2 = await store.grantServiceExtension({
+      ...ref,
+      days: 5,
+      idempotencyKey: 'refund-case-ord-1:extension',
+    });
     await store.withdrawAccess({ ...ref, idempotencyKey: 'refund-case-ord-1:withdraw-access' });
     await store.withdrawAccess({ ...ref, idempotencyKey: 'refund-case-ord-1:withdraw-access' });
-    await store.cancelSubscriptionAtPeriodEnd({ ...ref, periodEnd: '2026-12-01T10:00:00Z', idempotencyKey: 'refund-case-ord-1:cancel' });
+    await store.cancelSubscriptionAtPeriodEnd({
+      ...ref,
+      periodEnd: '2026-12-01T10:00:00Z',
+      idempotencyKey: 'refund-case-ord-1:cancel',
+    });
 
     assert.equal(c1.creditId, c2.creditId);
     assert.match(c1.creditId, /^cr_/);
@@ -79,15 +115,40 @@ describe('activities: embedded billing store (SQLite)', () => {
       store.listActions({ orderId: 'ord-1' }).map((a) => a.kind),
       ['credit', 'service_extension', 'access_withdrawal', 'cancellation'],
     );
-    await assertPermanent(store.issueCredit({ ...ref, amountMinor: 900, currency: 'USD', idempotencyKey: 'refund-case-ord-1:credit' }), NonRetryableErrors.InvalidRequest, /already used/);
+    await assertPermanent(
+      store.issueCredit({
+        ...ref,
+        amountMinor: 900,
+        currency: 'USD',
+        idempotencyKey: 'refund-case-ord-1:credit',
+      }),
+      NonRetryableErrors.InvalidRequest,
+      /already used/,
+    );
     assert.equal(store.getOrder('ord-1')!.creditedMinor, 700);
   });
 
   it('an unknown order, or an order of another customer, is a non-retryable UnknownOrder', async () => {
     store.upsertOrder(order());
-    await assertPermanent(store.getAccountSnapshot({ orderId: 'nope', customerId: 'cus-1' }), NonRetryableErrors.UnknownOrder, /nope/);
-    await assertPermanent(store.getAccountSnapshot({ orderId: 'ord-1', customerId: 'cus-other' }), NonRetryableErrors.UnknownOrder);
-    await assertPermanent(store.issueCredit({ orderId: 'nope', customerId: 'cus-1', amountMinor: 1, currency: 'USD', idempotencyKey: 'k' }), NonRetryableErrors.UnknownOrder);
+    await assertPermanent(
+      store.getAccountSnapshot({ orderId: 'nope', customerId: 'cus-1' }),
+      NonRetryableErrors.UnknownOrder,
+      /nope/,
+    );
+    await assertPermanent(
+      store.getAccountSnapshot({ orderId: 'ord-1', customerId: 'cus-other' }),
+      NonRetryableErrors.UnknownOrder,
+    );
+    await assertPermanent(
+      store.issueCredit({
+        orderId: 'nope',
+        customerId: 'cus-1',
+        amountMinor: 1,
+        currency: 'USD',
+        idempotencyKey: 'k',
+      }),
+      NonRetryableErrors.UnknownOrder,
+    );
     assert.equal(store.listActions().length, 0, 'a refused write leaves nothing behind');
     assert.deepEqual(await store.getCustomerContact({ orderId: 'x', customerId: 'cus-unknown' }), {});
   });
@@ -95,7 +156,10 @@ describe('activities: embedded billing store (SQLite)', () => {
   it('validates what the API feeds', () => {
     assert.throws(() => store.upsertOrder(order({ amountMinor: 1.5 })), /amountMinor/);
     assert.throws(() => store.upsertOrder(order({ purchasedAt: 'yesterday' })), /purchasedAt/);
-    assert.throws(() => store.recordUsage({ orderId: 'ord-1', used: -1, reportedAt: '2026-11-10T00:00:00Z' }), /used/);
+    assert.throws(
+      () => store.recordUsage({ orderId: 'ord-1', used: -1, reportedAt: '2026-11-10T00:00:00Z' }),
+      /used/,
+    );
   });
 
   it('keeps everything across a restart and sees another process’s writes', async () => {
@@ -114,7 +178,13 @@ describe('activities: embedded billing store (SQLite)', () => {
       abuseSuspected: false,
     });
     assert.equal(store.getOrder('ord-child')!.creditedMinor, 300);
-    await store.issueCredit({ orderId: 'ord-child', customerId: 'cus-child', amountMinor: 300, currency: 'USD', idempotencyKey: 'refund-case-ord-child:credit' });
+    await store.issueCredit({
+      orderId: 'ord-child',
+      customerId: 'cus-child',
+      amountMinor: 300,
+      currency: 'USD',
+      idempotencyKey: 'refund-case-ord-child:credit',
+    });
     assert.equal(store.getOrder('ord-child')!.creditedMinor, 300, 'the child’s key is honoured here');
   });
 });

@@ -57,7 +57,10 @@ describe('activities: embedded email outbox (SQLite)', () => {
     await reopened.close();
 
     const all = listOutbox(file);
-    assert.deepEqual(all.map((m) => m.idempotencyKey).sort(), ['before-restart', 'refund-case-ord-child:email:x']);
+    assert.deepEqual(all.map((m) => m.idempotencyKey).sort(), [
+      'before-restart',
+      'refund-case-ord-child:email:x',
+    ]);
     assert.equal(listOutbox(file, { orderId: 'ord-child' })[0]!.subject, 'from the child');
   });
 });

@@ -17,7 +17,9 @@ interface Received {
 }
 
 /** The API's webhook endpoint, played by a local HTTP server; `failFirst` answers 503 that many times. */
-async function startReceiver(failFirst = 0): Promise<{ url: string; received: Received[]; attempts: () => number; stop: () => Promise<void> }> {
+async function startReceiver(
+  failFirst = 0,
+): Promise<{ url: string; received: Received[]; attempts: () => number; stop: () => Promise<void> }> {
   const received: Received[] = [];
   let attempts = 0;
   const server = http.createServer((req, res) => {
@@ -30,14 +32,24 @@ async function startReceiver(failFirst = 0): Promise<{ url: string; received: Re
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
-      const signatureValid = verifyWebhookSignature(SECRET, req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined, raw, 300);
+      const signatureValid = verifyWebhookSignature(
+        SECRET,
+        req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined,
+        raw,
+        300,
+      );
       received.push({ event: refundWebhookEventSchema.parse(JSON.parse(raw)), signatureValid });
       res.writeHead(signatureValid ? 200 : 400).end();
     });
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}/v1/webhooks/payments`, received, attempts: () => attempts, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/v1/webhooks/payments`,
+    received,
+    attempts: () => attempts,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const request = (over: Partial<CreateRefund> = {}): CreateRefund => ({
@@ -80,10 +92,24 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
   it('refuses a reused key with other parameters, crypto and account credit, and bad amounts, without writing', async () => {
     const gateway = open();
     await gateway.createRefund(request());
-    await assertPermanent(gateway.createRefund(request({ amountMinor: 5000 })), NonRetryableErrors.InvalidRequest, /already used/);
-    await assertPermanent(gateway.createRefund(request({ paymentMethod: 'crypto', idempotencyKey: 'k-crypto' })), NonRetryableErrors.UnsupportedPaymentMethod, /crypto/);
-    await assertPermanent(gateway.createRefund(request({ paymentMethod: 'account_credit', idempotencyKey: 'k-credit' })), NonRetryableErrors.UnsupportedPaymentMethod);
-    await assertPermanent(gateway.createRefund(request({ amountMinor: 0, idempotencyKey: 'k-zero' })), NonRetryableErrors.InvalidRequest);
+    await assertPermanent(
+      gateway.createRefund(request({ amountMinor: 5000 })),
+      NonRetryableErrors.InvalidRequest,
+      /already used/,
+    );
+    await assertPermanent(
+      gateway.createRefund(request({ paymentMethod: 'crypto', idempotencyKey: 'k-crypto' })),
+      NonRetryableErrors.UnsupportedPaymentMethod,
+      /crypto/,
+    );
+    await assertPermanent(
+      gateway.createRefund(request({ paymentMethod: 'account_credit', idempotencyKey: 'k-credit' })),
+      NonRetryableErrors.UnsupportedPaymentMethod,
+    );
+    await assertPermanent(
+      gateway.createRefund(request({ amountMinor: 0, idempotencyKey: 'k-zero' })),
+      NonRetryableErrors.InvalidRequest,
+    );
     assert.equal(gateway.listRefunds().length, 1);
     await assertPermanent(gateway.getRefund('re_sbx_missing'), NonRetryableErrors.UnknownRefund);
   });
@@ -92,7 +118,12 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
     const receiver = await startReceiver();
     stops.push(receiver.stop);
     const gateway = open();
-    const settler = new SandboxGatewaySettler({ file: tmp.file('gateway.sqlite'), settleAfterMs: 300, pollIntervalMs: 50, webhook: { url: receiver.url, secret: SECRET } });
+    const settler = new SandboxGatewaySettler({
+      file: tmp.file('gateway.sqlite'),
+      settleAfterMs: 300,
+      pollIntervalMs: 50,
+      webhook: { url: receiver.url, secret: SECRET },
+    });
     const created = await gateway.createRefund(request());
     const createdAt = Date.now();
     settler.start();
@@ -103,9 +134,21 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
     assert.equal(delivered.signatureValid, true);
     assert.equal(delivered.event.type, 'refund.updated');
     assert.match(delivered.event.id, /^evt_sbx_/);
-    assert.deepEqual(delivered.event.data, { refundId: created.refundId, orderId: 'ord-1', status: 'succeeded', amountMinor: 1999, currency: 'USD' });
-    assert.deepEqual(await gateway.getRefund(created.refundId), { refundId: created.refundId, status: 'succeeded' });
-    await eventually(() => (gateway.listWebhookEvents()[0]?.deliveredAt ? true : undefined), 'the delivery to be recorded');
+    assert.deepEqual(delivered.event.data, {
+      refundId: created.refundId,
+      orderId: 'ord-1',
+      status: 'succeeded',
+      amountMinor: 1999,
+      currency: 'USD',
+    });
+    assert.deepEqual(await gateway.getRefund(created.refundId), {
+      refundId: created.refundId,
+      status: 'succeeded',
+    });
+    await eventually(
+      () => (gateway.listWebhookEvents()[0]?.deliveredAt ? true : undefined),
+      'the delivery to be recorded',
+    );
     await settler.stop();
     assert.equal(receiver.received.length, 1, 'delivered once');
   });
@@ -116,18 +159,32 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
     stops.push(() => settler.stop());
     const magic = await gateway.createRefund(request({ amountMinor: 14001, idempotencyKey: 'k-magic' }));
     gateway.setOrderFailure('ord-flagged', 'insufficient_funds');
-    const flagged = await gateway.createRefund(request({ orderId: 'ord-flagged', idempotencyKey: 'k-flagged' }));
+    const flagged = await gateway.createRefund(
+      request({ orderId: 'ord-flagged', idempotencyKey: 'k-flagged' }),
+    );
     gateway.setOrderFailure('ord-cleared', 'declined');
     gateway.setOrderFailure('ord-cleared', null);
-    const cleared = await gateway.createRefund(request({ orderId: 'ord-cleared', idempotencyKey: 'k-cleared' }));
+    const cleared = await gateway.createRefund(
+      request({ orderId: 'ord-cleared', idempotencyKey: 'k-cleared' }),
+    );
 
     const { settled } = await settler.runOnce();
     assert.equal(settled.length, 3);
-    assert.deepEqual(await gateway.getRefund(magic.refundId), { refundId: magic.refundId, status: 'failed', failureReason: 'expired_or_canceled_card' });
-    assert.deepEqual(await gateway.getRefund(flagged.refundId), { refundId: flagged.refundId, status: 'failed', failureReason: 'insufficient_funds' });
+    assert.deepEqual(await gateway.getRefund(magic.refundId), {
+      refundId: magic.refundId,
+      status: 'failed',
+      failureReason: 'expired_or_canceled_card',
+    });
+    assert.deepEqual(await gateway.getRefund(flagged.refundId), {
+      refundId: flagged.refundId,
+      status: 'failed',
+      failureReason: 'insufficient_funds',
+    });
     assert.equal((await gateway.getRefund(cleared.refundId)).status, 'succeeded');
     assert.equal((await settler.runOnce()).settled.length, 0, 'a settled refund never settles again');
-    const failedEvent = refundWebhookEventSchema.parse(JSON.parse(gateway.listWebhookEvents({ refundId: magic.refundId })[0]!.body));
+    const failedEvent = refundWebhookEventSchema.parse(
+      JSON.parse(gateway.listWebhookEvents({ refundId: magic.refundId })[0]!.body),
+    );
     assert.equal(failedEvent.data.failureReason, 'expired_or_canceled_card');
   });
 

@@ -21,8 +21,10 @@ async function startSmtp(): Promise<{ port: number; deliveries: Delivery[]; stop
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('nobody@')) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-      if (address.address.startsWith('later@')) return callback(Object.assign(new Error('4.7.1 try again later'), { responseCode: 451 }));
+      if (address.address.startsWith('nobody@'))
+        return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      if (address.address.startsWith('later@'))
+        return callback(Object.assign(new Error('4.7.1 try again later'), { responseCode: 451 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -30,7 +32,8 @@ async function startSmtp(): Promise<{ port: number; deliveries: Delivery[]; stop
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        if (raw.includes('Subject: spam')) return callback(Object.assign(new Error('5.7.1 message refused'), { responseCode: 554 }));
+        if (raw.includes('Subject: spam'))
+          return callback(Object.assign(new Error('5.7.1 message refused'), { responseCode: 554 }));
         deliveries.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -118,14 +121,22 @@ describe('activities: SMTP adapter against a real SMTP server', function () {
 
   it('a refused recipient (550) is a non-retryable InvalidRecipient, and nothing is recorded as sent', async () => {
     const adapter = new SmtpEmailAdapter(config(smtp.port), SqliteSentLog.open(tmp.file('sent.sqlite')));
-    await assertPermanent(adapter.send(message({ to: 'nobody@customer.example' })), NonRetryableErrors.InvalidRecipient, /nobody@customer\.example/);
+    await assertPermanent(
+      adapter.send(message({ to: 'nobody@customer.example' })),
+      NonRetryableErrors.InvalidRecipient,
+      /nobody@customer\.example/,
+    );
     await adapter.close();
     assert.equal(smtp.deliveries.length, 0);
   });
 
   it('a refused message (554 after DATA) is a non-retryable EmailRejected', async () => {
     const adapter = new SmtpEmailAdapter(config(smtp.port), SqliteSentLog.open(tmp.file('sent.sqlite')));
-    await assertPermanent(adapter.send(message({ subject: 'spam' })), NonRetryableErrors.EmailRejected, /refused/);
+    await assertPermanent(
+      adapter.send(message({ subject: 'spam' })),
+      NonRetryableErrors.EmailRejected,
+      /refused/,
+    );
     await adapter.close();
   });
 
@@ -150,7 +161,10 @@ describe('activities: SMTP adapter against a real SMTP server', function () {
     const silentPort = await freePort();
     await new Promise<void>((resolve) => silent.listen(silentPort, '127.0.0.1', resolve));
     const started = Date.now();
-    const hung = new SmtpEmailAdapter(config(silentPort, { timeoutMs: 400 }), SqliteSentLog.open(tmp.file('b.sqlite')));
+    const hung = new SmtpEmailAdapter(
+      config(silentPort, { timeoutMs: 400 }),
+      SqliteSentLog.open(tmp.file('b.sqlite')),
+    );
     try {
       await assertRetryable(hung.send(message()), /ETIMEDOUT|timeout/i);
       assert.ok(Date.now() - started < 5_000, `gave up after ${Date.now() - started} ms`);

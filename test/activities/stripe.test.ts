@@ -5,7 +5,11 @@ import http from 'node:http';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { NonRetryableErrors } from '../../activities/contract';
-import { classifyStripeError, StripePaymentsAdapter, type StripeConfig } from '../../activities/payments/stripe';
+import {
+  classifyStripeError,
+  StripePaymentsAdapter,
+  type StripeConfig,
+} from '../../activities/payments/stripe';
 import { assertPermanent, assertRetryable, freePort, waitForPort } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -39,7 +43,9 @@ async function startProxy(upstreamPort: number) {
         method: req.method!,
         path: url.pathname,
         query: url.searchParams,
-        ...(req.headers['idempotency-key'] ? { idempotencyKey: req.headers['idempotency-key'] as string } : {}),
+        ...(req.headers['idempotency-key']
+          ? { idempotencyKey: req.headers['idempotency-key'] as string }
+          : {}),
         form: new URLSearchParams(body.toString('utf8')),
         status: 0,
       };
@@ -47,15 +53,20 @@ async function startProxy(upstreamPort: number) {
       if (state.failNext > 0) {
         state.failNext -= 1;
         entry.status = 500;
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'api_error', message: 'injected outage' } }));
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { type: 'api_error', message: 'injected outage' } }));
         return;
       }
-      const upstream = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        entry.status = up.statusCode ?? 0;
-        if (up.headers['idempotency-key']) entry.echoedKey = up.headers['idempotency-key'] as string;
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = http.request(
+        { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          entry.status = up.statusCode ?? 0;
+          if (up.headers['idempotency-key']) entry.echoedKey = up.headers['idempotency-key'] as string;
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => res.writeHead(502).end());
       upstream.end(body);
     });
@@ -81,14 +92,23 @@ describe('activities: Stripe adapter against stripe-mock', function () {
   let proxy: Awaited<ReturnType<typeof startProxy>>;
 
   before(async () => {
-    if (!fs.existsSync(STRIPE_MOCK)) execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-tools.sh'), 'stripe-mock'], { stdio: 'inherit' });
+    if (!fs.existsSync(STRIPE_MOCK))
+      execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-tools.sh'), 'stripe-mock'], {
+        stdio: 'inherit',
+      });
     mockPort = await freePort();
     // Both listeners get ephemeral ports: left alone, HTTPS would take its fixed default (12112).
     const httpsPort = await freePort();
-    mock = spawn(STRIPE_MOCK, ['-http-addr', `127.0.0.1:${mockPort}`, '-https-addr', `127.0.0.1:${httpsPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    mock = spawn(
+      STRIPE_MOCK,
+      ['-http-addr', `127.0.0.1:${mockPort}`, '-https-addr', `127.0.0.1:${httpsPort}`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     mock.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<never>((_, reject) => mock.once('exit', (code) => reject(new Error(`stripe-mock exited (${code}): ${stderr}`))));
+    const exited = new Promise<never>((_, reject) =>
+      mock.once('exit', (code) => reject(new Error(`stripe-mock exited (${code}): ${stderr}`))),
+    );
     exited.catch(() => undefined); // after the race, the exit on teardown is expected
     await Promise.race([waitForPort(mockPort, 30_000), exited]);
   });
@@ -103,8 +123,23 @@ describe('activities: Stripe adapter against stripe-mock', function () {
   afterEach(() => proxy.stop());
 
   const adapter = (over: Partial<StripeConfig> = {}) =>
-    new StripePaymentsAdapter({ apiKey: 'sk_test_123', timeoutMs: 5_000, host: '127.0.0.1', port: proxy.port, protocol: 'http', orderMetadataKey: 'orderId', ...over });
-  const request = { orderId: 'ord-1', customerId: 'cus-1', amountMinor: 1999, currency: 'USD', paymentMethod: 'card' as const, idempotencyKey: 'refund-case-ord-1:refund:1' };
+    new StripePaymentsAdapter({
+      apiKey: 'sk_test_123',
+      timeoutMs: 5_000,
+      host: '127.0.0.1',
+      port: proxy.port,
+      protocol: 'http',
+      orderMetadataKey: 'orderId',
+      ...over,
+    });
+  const request = {
+    orderId: 'ord-1',
+    customerId: 'cus-1',
+    amountMinor: 1999,
+    currency: 'USD',
+    paymentMethod: 'card' as const,
+    idempotencyKey: 'refund-case-ord-1:refund:1',
+  };
   const refundPosts = () => proxy.recorded.filter((r) => r.method === 'POST' && r.path === '/v1/refunds');
 
   it('creates the refund on the payment intent with our idempotency key, and maps the answer', async () => {
@@ -139,7 +174,10 @@ describe('activities: Stripe adapter against stripe-mock', function () {
   it('a repeated call and a retry after a 500 carry the same idempotency key', async () => {
     const stripe = adapter();
     proxy.state.failNext = 1;
-    await assertRetryable(stripe.createRefund({ ...request, paymentReference: 'pi_123' }), /injected outage.*500/);
+    await assertRetryable(
+      stripe.createRefund({ ...request, paymentReference: 'pi_123' }),
+      /injected outage.*500/,
+    );
     const a = await stripe.createRefund({ ...request, paymentReference: 'pi_123' });
     const b = await stripe.createRefund({ ...request, paymentReference: 'pi_123' });
     assert.equal(a.status, 'succeeded');
@@ -156,8 +194,15 @@ describe('activities: Stripe adapter against stripe-mock', function () {
   });
 
   it('crypto and account credit fail non-retryably before any request', async () => {
-    await assertPermanent(adapter().createRefund({ ...request, paymentMethod: 'crypto' }), NonRetryableErrors.UnsupportedPaymentMethod, /crypto/);
-    await assertPermanent(adapter().createRefund({ ...request, paymentMethod: 'account_credit' }), NonRetryableErrors.UnsupportedPaymentMethod);
+    await assertPermanent(
+      adapter().createRefund({ ...request, paymentMethod: 'crypto' }),
+      NonRetryableErrors.UnsupportedPaymentMethod,
+      /crypto/,
+    );
+    await assertPermanent(
+      adapter().createRefund({ ...request, paymentMethod: 'account_credit' }),
+      NonRetryableErrors.UnsupportedPaymentMethod,
+    );
     assert.equal(proxy.recorded.length, 0);
   });
 
@@ -167,17 +212,31 @@ describe('activities: Stripe adapter against stripe-mock', function () {
   });
 
   it('maps Stripe’s answers: a key stripe-mock refuses (401) and a dead host are retryable, a 400 is InvalidRequest', async () => {
-    await assertRetryable(adapter({ apiKey: 'sk_live_123' }).createRefund({ ...request, paymentReference: 'pi_123' }), /401/);
+    await assertRetryable(
+      adapter({ apiKey: 'sk_live_123' }).createRefund({ ...request, paymentReference: 'pi_123' }),
+      /401/,
+    );
     const closed = await freePort();
     await assertRetryable(adapter({ port: closed }).getRefund('re_1'));
 
     // stripe-mock validates parameters against Stripe's OpenAPI spec; a non-numeric amount is its 400.
-    const raw = new Stripe('sk_test_123', { host: '127.0.0.1', port: proxy.port, protocol: 'http', maxNetworkRetries: 0 });
-    const err = await raw.refunds.create({ payment_intent: 'pi_123', amount: 'abc' as unknown as number }).then(
-      () => assert.fail('stripe-mock accepted a non-numeric amount'),
-      (e: unknown) => e,
-    );
+    const raw = new Stripe('sk_test_123', {
+      host: '127.0.0.1',
+      port: proxy.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
+    const err = await raw.refunds
+      .create({ payment_intent: 'pi_123', amount: 'abc' as unknown as number })
+      .then(
+        () => assert.fail('stripe-mock accepted a non-numeric amount'),
+        (e: unknown) => e,
+      );
     assert.equal((err as { statusCode?: number }).statusCode, 400);
-    await assertPermanent(Promise.reject(classifyStripeError(err, NonRetryableErrors.UnknownOrder)), NonRetryableErrors.InvalidRequest, /amount/);
+    await assertPermanent(
+      Promise.reject(classifyStripeError(err, NonRetryableErrors.UnknownOrder)),
+      NonRetryableErrors.InvalidRequest,
+      /amount/,
+    );
   });
 });

@@ -10,7 +10,11 @@ import { ApplicationFailure } from '@temporalio/common';
 /** A fresh directory under the OS temp dir; `cleanup()` removes it. */
 export function tempDir(label: string): { dir: string; file: (name: string) => string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `refundflow-${label}-`));
-  return { dir, file: (name) => path.join(dir, name), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file: (name) => path.join(dir, name),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -25,7 +29,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -52,7 +61,11 @@ export async function waitForPort(port: number, timeoutMs = 15_000): Promise<voi
 }
 
 /** Asserts a permanent failure: an ApplicationFailure of `type`, marked non-retryable. */
-export async function assertPermanent(promise: Promise<unknown>, type: string, message?: RegExp): Promise<ApplicationFailure> {
+export async function assertPermanent(
+  promise: Promise<unknown>,
+  type: string,
+  message?: RegExp,
+): Promise<ApplicationFailure> {
   const err = await promise.then(
     () => assert.fail(`expected a ${type} failure, but the call succeeded`),
     (e: unknown) => e,
@@ -71,7 +84,10 @@ export async function assertRetryable(promise: Promise<unknown>, message?: RegEx
     (e: unknown) => e,
   );
   assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`);
-  assert.ok(!(err instanceof ApplicationFailure && err.nonRetryable), `expected a retryable error, got non-retryable ${err.message}`);
+  assert.ok(
+    !(err instanceof ApplicationFailure && err.nonRetryable),
+    `expected a retryable error, got non-retryable ${err.message}`,
+  );
   if (message) assert.match(err.message, message);
   return err;
 }

@@ -11,7 +11,12 @@ describe('activities: email templates', () => {
     const data: Record<CustomerEmailKind, Record<string, unknown>> = {
       request_received: { reason: 'service_unusable' },
       information_requested: { items: ['order_id', 'logs'], note: 'Timestamps help too.' },
-      decision: { outcome: 'full_refund', amountMinor: 1999, currency: 'USD', reasons: ['WITHIN_WINDOW_LIGHT_USAGE'] },
+      decision: {
+        outcome: 'full_refund',
+        amountMinor: 1999,
+        currency: 'USD',
+        reasons: ['WITHIN_WINDOW_LIGHT_USAGE'],
+      },
       payout_sent: { amountMinor: 1999, currency: 'USD' },
       payout_settled: { amountMinor: 1999, currency: 'USD' },
       subscription_cancelled: { effectiveAt: '2026-12-31T00:00:00Z' },
@@ -33,32 +38,64 @@ describe('activities: email templates', () => {
       {
         kind: 'decision',
         orderId: 'ord-1',
-        data: { outcome: 'partial_refund', amountMinor: 1250, currency: 'EUR', reasons: ['PRORATA_REMAINING_QUOTA'], explanations: ['You used 40% of the requests you paid for, so we refund the other 60%.'] },
+        data: {
+          outcome: 'partial_refund',
+          amountMinor: 1250,
+          currency: 'EUR',
+          reasons: ['PRORATA_REMAINING_QUOTA'],
+          explanations: ['You used 40% of the requests you paid for, so we refund the other 60%.'],
+        },
       },
       ctx,
     );
     assert.match(out.text, /€12\.50/);
     assert.match(out.text, /You used 40% of the requests you paid for, so we refund the other 60%\./);
-    assert.doesNotMatch(out.text, /PRORATA_REMAINING_QUOTA/, 'codes are not shown when explanations are given');
-    assert.match(out.html, /<li>You used 40% of the requests you paid for, so we refund the other 60%\.<\/li>/);
+    assert.doesNotMatch(
+      out.text,
+      /PRORATA_REMAINING_QUOTA/,
+      'codes are not shown when explanations are given',
+    );
+    assert.match(
+      out.html,
+      /<li>You used 40% of the requests you paid for, so we refund the other 60%\.<\/li>/,
+    );
 
-    const denied = renderCustomerEmail({ kind: 'decision', orderId: 'ord-1', data: { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] } }, ctx);
+    const denied = renderCustomerEmail(
+      { kind: 'decision', orderId: 'ord-1', data: { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] } },
+      ctx,
+    );
     assert.match(denied.text, /cannot refund/);
     assert.match(denied.text, /window expired/, 'without explanations the codes fall back to words');
-    const yen = renderCustomerEmail({ kind: 'payout_sent', orderId: 'o', data: { amountMinor: 500, currency: 'JPY' } }, ctx);
+    const yen = renderCustomerEmail(
+      { kind: 'payout_sent', orderId: 'o', data: { amountMinor: 500, currency: 'JPY' } },
+      ctx,
+    );
     assert.match(yen.text, /¥500/, 'a zero-decimal currency is not divided by 100');
   });
 
   it('escapes HTML in anything that came from outside', () => {
-    const out = renderCustomerEmail({ kind: 'information_requested', orderId: '<b>x</b>', data: { note: '<script>alert(1)</script>' } }, ctx);
+    const out = renderCustomerEmail(
+      { kind: 'information_requested', orderId: '<b>x</b>', data: { note: '<script>alert(1)</script>' } },
+      ctx,
+    );
     assert.doesNotMatch(out.html, /<script>/);
     assert.match(out.html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(out.text, /<script>alert\(1\)<\/script>/, 'the text part keeps the words as written');
   });
 
   it('refuses data a template cannot render', () => {
-    assert.throws(() => renderCustomerEmail({ kind: 'decision', orderId: 'o', data: { outcome: 'maybe' } }, ctx), /outcome/);
-    assert.throws(() => renderCustomerEmail({ kind: 'payout_sent', orderId: 'o', data: { amountMinor: 1.5, currency: 'USD' } }, ctx), /amountMinor/);
+    assert.throws(
+      () => renderCustomerEmail({ kind: 'decision', orderId: 'o', data: { outcome: 'maybe' } }, ctx),
+      /outcome/,
+    );
+    assert.throws(
+      () =>
+        renderCustomerEmail(
+          { kind: 'payout_sent', orderId: 'o', data: { amountMinor: 1.5, currency: 'USD' } },
+          ctx,
+        ),
+      /amountMinor/,
+    );
   });
 
   it('renders every support notice with what to do and the facts attached', () => {
@@ -69,14 +106,29 @@ describe('activities: email templates', () => {
       needs_review: { reasons: ['NEEDS_TECHNICAL_REVIEW'] },
     };
     for (const [kind, d] of Object.entries(data) as [SupportNoticeKind, Record<string, unknown>][]) {
-      const out = renderSupportNotice({ ...ref, kind, idempotencyKey: 'k', reason: `reason for ${kind}`, data: d }, { caseLinkBase: 'https://support.example/ui/' });
+      const out = renderSupportNotice(
+        { ...ref, kind, idempotencyKey: 'k', reason: `reason for ${kind}`, data: d },
+        { caseLinkBase: 'https://support.example/ui/' },
+      );
       assert.match(out.subject, new RegExp(`\\[${kind.replace('_', ' ')}\\] Order ord-42`));
       assert.match(out.text, /https:\/\/support\.example\/ui\/cases\/ord-42/);
     }
-    const failed = renderSupportNotice({ ...ref, kind: 'payout_failed', idempotencyKey: 'k', reason: 'r', data: data.payout_failed }, {});
+    const failed = renderSupportNotice(
+      { ...ref, kind: 'payout_failed', idempotencyKey: 'k', reason: 'r', data: data.payout_failed },
+      {},
+    );
     assert.match(failed.text, /the card is expired or was cancelled \(expired_or_canceled_card\)/);
     assert.match(failed.text, /\$9\.00/);
-    const escalation = renderSupportNotice({ ...ref, kind: 'escalation', idempotencyKey: 'k', reason: 'decision deadline passed', data: data.escalation }, {});
+    const escalation = renderSupportNotice(
+      {
+        ...ref,
+        kind: 'escalation',
+        idempotencyKey: 'k',
+        reason: 'decision deadline passed',
+        data: data.escalation,
+      },
+      {},
+    );
     assert.match(escalation.text, /decision deadline: 30 November 2026 at 17:00 UTC/);
   });
 });

@@ -21,7 +21,11 @@ describe('activities: webhook signatures (Stripe scheme, HMAC-SHA256 over "t.bod
     assert.equal(verifyWebhookSignature('whsec_other_secret_value', header, body, 300, t), false);
     assert.equal(verifyWebhookSignature(secret, header, body, 300, t + 301), false);
     assert.equal(verifyWebhookSignature(secret, header, body, 300, t - 301), false);
-    assert.equal(verifyWebhookSignature(secret, `t=${t + 5},${header.split(',')[1]}`, body, 300, t), false, 'timestamp is part of the signed payload');
+    assert.equal(
+      verifyWebhookSignature(secret, `t=${t + 5},${header.split(',')[1]}`, body, 300, t),
+      false,
+      'timestamp is part of the signed payload',
+    );
     for (const bad of [undefined, '', 'v1=abc', `t=${t}`, `t=abc,v1=${'0'.repeat(64)}`, `t=${t},v1=zz`]) {
       assert.equal(verifyWebhookSignature(secret, bad, body, 300, t), false, `header ${String(bad)}`);
     }
