@@ -37,7 +37,12 @@ export { renderSupportNotice } from './email/support-templates';
 
 export type { PaymentsPort } from './payments/port';
 export { StripePaymentsAdapter, type StripeConfig } from './payments/stripe';
-export { SandboxGateway, type SandboxRefund, type SandboxWebhookEvent } from './payments/sandbox';
+export {
+  SandboxGateway,
+  listGatewayRefunds,
+  type SandboxRefund,
+  type SandboxWebhookEvent,
+} from './payments/sandbox';
 export {
   SandboxGatewaySettler,
   sandboxSettlerConfigSchema,

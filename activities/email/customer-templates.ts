@@ -52,6 +52,19 @@ const requestReasons: Record<string, string> = {
   cancel_subscription: 'you want to cancel your subscription',
 };
 
+/** What support may ask for (workflows/messages InformationItemSchema), as a customer reads it. */
+const informationItems: Record<string, string> = {
+  order_id: 'your order number',
+  payment_method: 'the payment method you used',
+  logs: 'logs from the time of the problem',
+  screenshots: 'screenshots of the problem',
+  timestamps: 'when the problem happened (date, time and time zone)',
+  network_context: 'where you connected from and what you were connecting to',
+  invoice_copy: 'a copy of the invoice',
+  kyc: 'proof of identity',
+  other: 'the other details described below',
+};
+
 function amount(data: { amountMinor?: number | undefined; currency?: string | undefined }): string {
   return data.amountMinor !== undefined && data.currency
     ? formatMoney(data.amountMinor, data.currency)
@@ -82,7 +95,9 @@ const templates: { [K in CustomerEmailKind]: Renderer<K> } = {
     subject: `We need a few details about order ${orderId}`,
     blocks: [
       `To decide on your refund request for order ${orderId} we need some more information from you.`,
-      ...(data.items?.length ? ['Please send us:', { list: data.items.map(humanize) }] : []),
+      ...(data.items?.length
+        ? ['Please send us:', { list: data.items.map((item) => informationItems[item] ?? humanize(item)) }]
+        : []),
       ...(data.note ? [data.note] : []),
       'The time we have to decide starts once we have everything. Just reply to this message.',
     ],

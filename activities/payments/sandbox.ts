@@ -339,3 +339,16 @@ const toEvent = (r: EventRow): SandboxWebhookEvent => ({
   ...(r.delivered_at ? { deliveredAt: r.delivered_at } : {}),
   ...(r.last_error ? { lastError: r.last_error } : {}),
 });
+
+/** For the API, CLI and reliability checks: read the gateway file without keeping it open. */
+export function listGatewayRefunds(
+  file: string,
+  query: { orderId?: string; limit?: number } = {},
+): SandboxRefund[] {
+  const gateway = SandboxGateway.open(file);
+  try {
+    return gateway.listRefunds(query);
+  } finally {
+    void gateway.close();
+  }
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { CreateRefund } from '../../activities/contract';
 import { NonRetryableErrors } from '../../activities/contract';
-import { SandboxGateway } from '../../activities/payments/sandbox';
+import { listGatewayRefunds, SandboxGateway } from '../../activities/payments/sandbox';
 import { SandboxGatewaySettler } from '../../activities/payments/sandbox-settler';
 import { refundWebhookEventSchema, type RefundWebhookEvent } from '../../activities/payments/webhook-event';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../activities/payments/webhook-signature';
@@ -233,5 +233,9 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
     await settler.runOnce();
     assert.equal((await after.getRefund(childRefund)).status, 'succeeded');
     assert.equal(after.listWebhookEvents().length, 2, 'one queued event per settled refund');
+    assert.deepEqual(
+      listGatewayRefunds(file, { orderId: 'ord-child' }).map((r) => [r.refundId, r.status]),
+      [[childRefund, 'succeeded']],
+    );
   });
 });

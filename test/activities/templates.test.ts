@@ -73,6 +73,20 @@ describe('activities: email templates', () => {
     assert.match(yen.text, /¥500/, 'a zero-decimal currency is not divided by 100');
   });
 
+  it('asks for information in words a customer understands', () => {
+    const out = renderCustomerEmail(
+      {
+        kind: 'information_requested',
+        orderId: 'o',
+        data: { items: ['logs', 'kyc'], note: 'The last week is enough.' },
+      },
+      ctx,
+    );
+    assert.match(out.text, / {2}- logs from the time of the problem\n {2}- proof of identity/);
+    assert.match(out.text, /The last week is enough\./);
+    assert.doesNotMatch(out.text, /kyc/);
+  });
+
   it('escapes HTML in anything that came from outside', () => {
     const out = renderCustomerEmail(
       { kind: 'information_requested', orderId: '<b>x</b>', data: { note: '<script>alert(1)</script>' } },
