@@ -159,7 +159,8 @@ function reviewAllowed(c: Context, kind: ReviewBounds['kind']): ReviewBounds['al
 
 // ---- bars that no route overrides -------------------------------------------------------
 
-function hardBars(c: Context): Reasons {
+/** Bars on the order or the account, whatever the request says. */
+function accountBars(c: Context): Reasons {
   const { policy } = c;
   const { order, facts, request } = c.input;
   const bars = new Reasons();
@@ -177,6 +178,14 @@ function hardBars(c: Context): Reasons {
       repeated ? `${facts.refundsInLast90Days} refunds in the last 90 days.` : undefined,
     );
   if (eligibility.chargebackBlocks && facts.chargebackActive) bars.add('ACTIVE_CHARGEBACK');
+  return bars;
+}
+
+/** Bars that come from what the customer asks for, once the service has started. */
+function serviceBars(c: Context): Reasons {
+  const { policy } = c;
+  const { order, request } = c.input;
+  const bars = new Reasons();
   const rule = policy.reasonRules[request.reason];
   if (rule?.kind === 'deny') bars.add(rule.code, `The stated reason was ${reasonWords(request.reason)}.`);
   if (
@@ -351,17 +360,15 @@ function remainingValueRoute(c: Context, bases: readonly ProRataBasis[], bars: R
   return refund(c, share.amountMinor, share.whole, share.reasons);
 }
 
-function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons): Decision {
+function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons, requestBars: Reasons): Decision {
   const { order, request } = c.input;
-  const ground = technicalGround(c, basis);
-  const window = windowBars(c);
-  if (ground.status === 'failed') bars.addAll(ground.reasons);
-  const unclaimed = ground.status === 'none' && !ground.claimed;
-  if (bars.size > 0)
-    return deny(c, unclaimed ? bars.addAll(window).add('SERVICE_RENDERED') : bars.addAll(window));
-
+  // Before the service starts nothing has been rendered: only the account bars can stand in the way.
   const serviceStart = windowAnchor(c.policy, order);
-  if (basis.fullRefundBeforeServiceStarts && c.ms(request.requestedAt) < c.ms(serviceStart))
+  if (
+    bars.size === 0 &&
+    basis.fullRefundBeforeServiceStarts &&
+    c.ms(request.requestedAt) < c.ms(serviceStart)
+  )
     return refund(
       c,
       c.cashMinor,
@@ -371,6 +378,14 @@ function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons): Decis
         `The service had not started yet (it starts ${serviceStart}).`,
       ),
     );
+
+  const ground = technicalGround(c, basis);
+  const window = windowBars(c);
+  bars.addAll(requestBars);
+  if (ground.status === 'failed') bars.addAll(ground.reasons);
+  const unclaimed = ground.status === 'none' && !ground.claimed;
+  if (bars.size > 0)
+    return deny(c, unclaimed ? bars.addAll(window).add('SERVICE_RENDERED') : bars.addAll(window));
 
   if (ground.status === 'met' && ground.viaIncident && window.size > 0 && basis.incidentBeyondWindow)
     return incidentRemedy(c, basis.incidentBeyondWindow, window, ground.reasons);
@@ -425,9 +440,10 @@ export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
     ms: (iso) => epochMillis(iso, policy.timeZone),
   };
   const { order, request } = input;
-  const bars = hardBars(c);
+  const bars = accountBars(c);
+  const requestBars = serviceBars(c);
 
-  const finalSale = () => deny(c, new Reasons().add('ALL_SALES_FINAL').addAll(bars));
+  const finalSale = () => deny(c, new Reasons().add('ALL_SALES_FINAL').addAll(bars).addAll(requestBars));
   if (
     policy.allSalesFinal ||
     (order.productId !== undefined && policy.nonRefundableProductIds.includes(order.productId))
@@ -444,9 +460,9 @@ export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
     case 'none':
       return finalSale();
     case 'remaining_value':
-      return remainingValueRoute(c, policy.refund.proRata, bars);
+      return remainingValueRoute(c, policy.refund.proRata, bars.addAll(requestBars));
     case 'technical_ground':
-      return technicalRoute(c, policy.refund, bars);
+      return technicalRoute(c, policy.refund, bars, requestBars);
   }
 }
 
