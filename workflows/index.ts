@@ -1,2 +1,2 @@
 // Workflow entry point for the worker bundle.
-export {};
+export { refundCase } from './refund-case';

@@ -1,0 +1,289 @@
+// The typed client library for refund cases. The HTTP API, the CLI, the benchmarks and the
+// tests all go through it; it is the only place that knows workflow ids, task queues and
+// message names.
+import { createHash } from 'node:crypto';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Order, Policy } from '../policies';
+import type { CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
+import { workflowIdForOrder } from '../workflows/case-state';
+import {
+  cancelSubscriptionUpdate,
+  caseStateQuery,
+  chargebackSignal,
+  decideUpdate,
+  incidentConfirmedSignal,
+  paymentUpdateSignal,
+  provideInformationUpdate,
+  reportIssueUpdate,
+  requestInformationUpdate,
+  requestRefundUpdate,
+  submitTechnicalReviewUpdate,
+  withdrawUpdate,
+  type Actor,
+  type CancelSubscriptionInput,
+  type Chargeback,
+  type DecideInput,
+  type IncidentConfirmed,
+  type PaymentUpdate,
+  type ProvideInformationInput,
+  type ReportIssueInput,
+  type RequestInformationInput,
+  type RequestRefundInput,
+  type SubmitTechnicalReviewInput,
+  type WithdrawInput,
+} from '../workflows/messages';
+import {
+  customerKey,
+  escalatedKey,
+  nextDeadlineKey,
+  outcomeKey,
+  policyKey,
+  productKey,
+  purchasedAtKey,
+  statusKey,
+} from '../workflows/search-attributes';
+import type { refundCase } from '../workflows/refund-case';
+
+export const DEFAULT_TASK_QUEUE = 'refund-cases';
+
+/** No case exists for this order. */
+export class CaseNotFoundError extends Error {
+  override name = 'CaseNotFoundError';
+  constructor(readonly orderId: string) {
+    super(`no refund case for order ${orderId}`);
+  }
+}
+
+/** A start for an order whose case was started with another body. */
+export class CaseConflictError extends Error {
+  override name = 'CaseConflictError';
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} already has a refund case started with a different policy or order body`);
+  }
+}
+
+/** The workflow refused a message: wrong state, or input its validator rejects. */
+export class CaseRejectedError extends Error {
+  override name = 'CaseRejectedError';
+  constructor(message: string, readonly orderId: string) {
+    super(message);
+  }
+}
+
+export interface CaseSummary {
+  orderId: string;
+  workflowId: string;
+  status?: CaseStatus;
+  policyId?: string;
+  customerId?: string;
+  productId?: string;
+  outcome?: string;
+  escalated: boolean;
+  nextDeadline?: string;
+  purchasedAt?: string;
+  startedAt: string;
+  closedAt?: string;
+}
+
+export interface ListFilter {
+  status?: CaseStatus;
+  policyId?: string;
+  customerId?: string;
+  productId?: string;
+  escalated?: boolean;
+  /** Only cases whose next deadline falls before this time ("due soon"). */
+  dueBefore?: string;
+  /** Only cases purchased in this range (incidents). */
+  purchasedFrom?: string;
+  purchasedTo?: string;
+  /** Only running workflows. */
+  openOnly?: boolean;
+  limit?: number;
+}
+
+/** A stable digest of what makes a case: the pinned policy and the order, keys sorted. */
+export function caseFingerprint(policy: Pick<Policy, 'id' | 'version'>, order: Order): string {
+  return createHash('sha256')
+    .update(canonicalJson({ policyId: policy.id, policyVersion: policy.version, order }))
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const quote = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export class RefundCases {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string = DEFAULT_TASK_QUEUE,
+  ) {}
+
+  handle(orderId: string): WorkflowHandle<typeof refundCase> {
+    return this.client.workflow.getHandle<typeof refundCase>(workflowIdForOrder(orderId));
+  }
+
+  /**
+   * Starts the case for an order; a repeated start returns the existing case (created: false),
+   * a start with another body throws CaseConflictError. Closed cases are never started again.
+   */
+  async start(policy: Policy, order: Order, startedBy?: Actor): Promise<{ created: boolean; workflowId: string; runId: string }> {
+    const workflowId = workflowIdForOrder(order.orderId);
+    const fingerprint = caseFingerprint(policy, order);
+    const input: StartCaseInput = { policy, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
+    try {
+      const handle = await this.client.workflow.start<typeof refundCase>('refundCase', {
+        taskQueue: this.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { fingerprint },
+        typedSearchAttributes: [
+          { key: statusKey, value: policy.allSalesFinal ? 'not_refundable' : 'open' },
+          { key: policyKey, value: policy.id },
+          { key: customerKey, value: order.customerId },
+          { key: purchasedAtKey, value: new Date(order.purchasedAt) },
+          { key: escalatedKey, value: false },
+          ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
+        ],
+      });
+      return { created: true, workflowId, runId: handle.firstExecutionRunId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const description = await this.client.workflow.getHandle(workflowId).describe();
+      if (description.memo?.fingerprint !== fingerprint) throw new CaseConflictError(order.orderId);
+      return { created: false, workflowId, runId: description.runId };
+    }
+  }
+
+  /** The case state (the caseState query); works on closed cases too. */
+  async read(orderId: string): Promise<CaseState> {
+    return this.call(orderId, (h) => h.query(caseStateQuery));
+  }
+
+  requestRefund(orderId: string, body: RequestRefundInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(requestRefundUpdate, { args: [body] }));
+  }
+  reportIssue(orderId: string, body: ReportIssueInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(reportIssueUpdate, { args: [body] }));
+  }
+  requestInformation(orderId: string, body: RequestInformationInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(requestInformationUpdate, { args: [body] }));
+  }
+  provideInformation(orderId: string, body: ProvideInformationInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(provideInformationUpdate, { args: [body] }));
+  }
+  submitTechnicalReview(orderId: string, body: SubmitTechnicalReviewInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(submitTechnicalReviewUpdate, { args: [body] }));
+  }
+  decide(orderId: string, body: DecideInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(decideUpdate, { args: [body] }));
+  }
+  withdraw(orderId: string, body: WithdrawInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(withdrawUpdate, { args: [body] }));
+  }
+  cancelSubscription(orderId: string, body: CancelSubscriptionInput): Promise<CaseState> {
+    return this.update(orderId, (h) => h.executeUpdate(cancelSubscriptionUpdate, { args: [body] }));
+  }
+
+  paymentUpdate(orderId: string, update: PaymentUpdate): Promise<void> {
+    return this.call(orderId, (h) => h.signal(paymentUpdateSignal, update));
+  }
+  chargeback(orderId: string, chargeback: Chargeback): Promise<void> {
+    return this.call(orderId, (h) => h.signal(chargebackSignal, chargeback));
+  }
+  incidentConfirmed(orderId: string, incident: IncidentConfirmed): Promise<void> {
+    return this.call(orderId, (h) => h.signal(incidentConfirmedSignal, incident));
+  }
+
+  /** Lists cases through Temporal visibility, newest first, from search attributes alone. */
+  async list(filter: ListFilter = {}): Promise<CaseSummary[]> {
+    const limit = filter.limit ?? 100;
+    const summaries: CaseSummary[] = [];
+    for await (const execution of this.client.workflow.list({ query: listQuery(filter), pageSize: Math.min(limit, 1000) })) {
+      const attrs = execution.typedSearchAttributes;
+      const deadline = attrs.get(nextDeadlineKey);
+      const purchasedAt = attrs.get(purchasedAtKey);
+      summaries.push({
+        orderId: execution.workflowId.replace(/^refund-case-/, ''),
+        workflowId: execution.workflowId,
+        status: attrs.get(statusKey) as CaseStatus | undefined,
+        policyId: attrs.get(policyKey),
+        customerId: attrs.get(customerKey),
+        productId: attrs.get(productKey),
+        outcome: attrs.get(outcomeKey),
+        escalated: attrs.get(escalatedKey) ?? false,
+        ...(deadline ? { nextDeadline: deadline.toISOString() } : {}),
+        ...(purchasedAt ? { purchasedAt: purchasedAt.toISOString() } : {}),
+        startedAt: execution.startTime.toISOString(),
+        ...(execution.closeTime ? { closedAt: execution.closeTime.toISOString() } : {}),
+      });
+      if (summaries.length >= limit) break;
+    }
+    return summaries;
+  }
+
+  /** Counts cases per status (the support UI's overview). */
+  async countByStatus(filter: Omit<ListFilter, 'status'> = {}): Promise<Record<string, number>> {
+    const result = await this.client.workflow.count(`${listQuery(filter)} GROUP BY RefundStatus`);
+    const counts: Record<string, number> = {};
+    for (const group of result.groups) counts[String(group.groupValues[0])] = group.count;
+    return counts;
+  }
+
+  private async call<T>(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.handle(orderId));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(orderId);
+      throw err;
+    }
+  }
+
+  private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
+    try {
+      return await this.call(orderId, fn);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        const cause = err.cause;
+        throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
+      }
+      // An update sent to a closed case.
+      if (err instanceof Error && /workflow execution already completed/i.test(err.message))
+        throw new CaseRejectedError('the case is closed', orderId);
+      throw err;
+    }
+  }
+}
+
+export function listQuery(filter: ListFilter): string {
+  const clauses = [`WorkflowType = 'refundCase'`];
+  if (filter.status) clauses.push(`RefundStatus = ${quote(filter.status)}`);
+  if (filter.policyId) clauses.push(`RefundPolicyId = ${quote(filter.policyId)}`);
+  if (filter.customerId) clauses.push(`RefundCustomerId = ${quote(filter.customerId)}`);
+  if (filter.productId) clauses.push(`RefundProductId = ${quote(filter.productId)}`);
+  if (filter.escalated !== undefined) clauses.push(`RefundEscalated = ${filter.escalated}`);
+  if (filter.dueBefore) clauses.push(`RefundNextDeadline <= ${quote(filter.dueBefore)}`);
+  if (filter.purchasedFrom) clauses.push(`RefundPurchasedAt >= ${quote(filter.purchasedFrom)}`);
+  if (filter.purchasedTo) clauses.push(`RefundPurchasedAt <= ${quote(filter.purchasedTo)}`);
+  if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
+  return clauses.join(' AND ');
+}
+
+export type { CaseState, CaseStatus };

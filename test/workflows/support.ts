@@ -1,0 +1,87 @@
+// Shared pieces of the workflow suites: stub activities that record every call (the workflow is
+// what is under test here; activities have their own suites against real peers), and a runner
+// that gives each test its own task queue and worker on the time-skipping server.
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { AccountSnapshot, CreateRefund, RefundActivities, RefundResult } from '../../activities/contract';
+import { RefundCases } from '../../client/refund-client';
+import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
+
+export interface Call {
+  name: keyof RefundActivities;
+  input: unknown;
+}
+
+export interface StubGateway {
+  /** What createRefund answers: pending (settles later), succeeded, failed, or a thrown error. */
+  mode: 'pending' | 'succeeded' | 'failed' | 'unsupported';
+  failureReason?: string;
+  /** What getRefundStatus answers for pending refunds. */
+  statusOnCheck: RefundResult['status'];
+}
+
+export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway: Partial<StubGateway> = {}) {
+  const calls: Call[] = [];
+  const gw: StubGateway = { mode: 'pending', statusOnCheck: 'pending', ...gateway };
+  // One refund per idempotency key, as a real gateway keeps it.
+  const refunds = new Map<string, RefundResult & { input: CreateRefund }>();
+  const track = <K extends keyof RefundActivities>(name: K, fn: RefundActivities[K]): RefundActivities[K] =>
+    (async (input: never) => {
+      calls.push({ name, input });
+      return (fn as (i: never) => unknown)(input);
+    }) as RefundActivities[K];
+
+  const activities: RefundActivities = {
+    getAccountSnapshot: track('getAccountSnapshot', async () => ({
+      chargebackActive: false,
+      refundsInLast90Days: 0,
+      termsViolation: false,
+      abuseSuspected: false,
+      ...snapshot,
+    })),
+    sendCustomerEmail: track('sendCustomerEmail', async (e) => ({ messageId: e.idempotencyKey })),
+    notifySupport: track('notifySupport', async (n) => ({ messageId: n.idempotencyKey })),
+    withdrawAccess: track('withdrawAccess', async () => undefined),
+    issueCredit: track('issueCredit', async (c) => ({ creditId: `cr-${c.idempotencyKey}` })),
+    grantServiceExtension: track('grantServiceExtension', async (x) => ({ extensionId: `ext-${x.idempotencyKey}` })),
+    cancelSubscriptionAtPeriodEnd: track('cancelSubscriptionAtPeriodEnd', async () => undefined),
+    createRefund: track('createRefund', async (input) => {
+      const existing = refunds.get(input.idempotencyKey);
+      if (existing) return { refundId: existing.refundId, status: existing.status };
+      if (gw.mode === 'unsupported') {
+        const { ApplicationFailure } = await import('@temporalio/common');
+        throw ApplicationFailure.create({ type: 'UnsupportedPaymentMethod', message: `${input.paymentMethod} cannot be refunded`, nonRetryable: true });
+      }
+      const refund = {
+        refundId: `re_${refunds.size + 1}`,
+        status: gw.mode,
+        ...(gw.mode === 'failed' ? { failureReason: gw.failureReason ?? 'expired_or_canceled_card' } : {}),
+        input,
+      } as RefundResult & { input: CreateRefund };
+      refunds.set(input.idempotencyKey, refund);
+      return { refundId: refund.refundId, status: refund.status, ...(refund.failureReason ? { failureReason: refund.failureReason } : {}) };
+    }),
+    getRefundStatus: track('getRefundStatus', async ({ refundId }) => ({ refundId, status: gw.statusOnCheck })),
+  };
+  const named = (name: keyof RefundActivities) => calls.filter((c) => c.name === name);
+  return { activities, calls, named, refunds, gateway: gw };
+}
+
+export type Stubs = ReturnType<typeof stubActivities>;
+
+/** Runs `body` with a worker on a fresh task queue; the worker is shut down and awaited after. */
+export async function withCaseWorker<T>(
+  stubs: Stubs,
+  body: (ctx: { env: TestWorkflowEnvironment; cases: RefundCases; taskQueue: string; now: () => Promise<Date> }) => Promise<T>,
+): Promise<T> {
+  const env = await timeSkippingEnv();
+  const taskQueue = uniqueTaskQueue('case');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: stubs.activities,
+  });
+  const cases = new RefundCases(env.client, taskQueue);
+  return worker.runUntil(body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) }));
+}

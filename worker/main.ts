@@ -1,0 +1,84 @@
+// The worker process: runs refund case workflows and their activities on one task queue.
+//   node dist/worker/main.js        (production; configuration from the environment)
+//   npm run worker                  (from source)
+import fs from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type pino from 'pino';
+import { buildActivityDeps, createActivities, type ActivityConfig, type RefundActivities } from '../activities';
+import { buildDataConverter } from '../client/data-converter';
+import { loadConfig, type Config } from './config';
+import { workerConnectionOptions } from './connection';
+import { installTelemetry } from './telemetry';
+
+/** The prebuilt bundle `npm run build` writes; a worker from source bundles at start instead. */
+const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+/** Maps the process configuration onto the activity adapters' configuration. */
+export function activityConfigFrom(config: Config): ActivityConfig {
+  const { email, payments, billing } = config;
+  return {
+    dataDir: config.process.dataDir,
+    supportAddress: email.supportAddress,
+    fromAddress: email.from,
+    email: email.kind === 'smtp' ? { kind: 'smtp', url: email.url } : { kind: 'outbox' },
+    payments:
+      payments.kind === 'stripe'
+        ? { kind: 'stripe', apiKey: payments.apiKey, ...(payments.apiBase ? { apiBase: payments.apiBase } : {}) }
+        : { kind: 'sandbox' },
+    billing: billing.kind === 'http' ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) } : { kind: 'embedded' },
+  };
+}
+
+export interface RefundWorker {
+  worker: Worker;
+  /** Closes the adapters (SQLite files, SMTP pool) once the worker has stopped. */
+  close(): Promise<void>;
+}
+
+export async function createRefundWorker(
+  config: Config,
+  options: { connection: NativeConnection; activities?: RefundActivities; logger?: pino.Logger; overrides?: Partial<WorkerOptions> },
+): Promise<RefundWorker> {
+  const deps = options.activities ? undefined : buildActivityDeps(activityConfigFrom(config), { logger: options.logger });
+  const activities = options.activities ?? createActivities(deps!);
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> =
+    fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js')
+      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+      : { workflowsPath: require.resolve('../workflows') };
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    dataConverter: buildDataConverter(config.encryption),
+    activities,
+    ...workflowSource,
+    // In-flight activities get this long to finish after SIGTERM before they are cancelled.
+    shutdownGraceTime: config.process.shutdownGraceMs,
+    ...options.overrides,
+  });
+  return { worker, close: async () => deps?.close() };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = installTelemetry(config.process);
+  const connection = await NativeConnection.connect(workerConnectionOptions(config.temporal));
+  const { worker, close } = await createRefundWorker(config, { connection, logger });
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  try {
+    // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.
+    await worker.run();
+  } finally {
+    await close();
+    await connection.close();
+    logger.info('worker stopped');
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

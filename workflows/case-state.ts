@@ -1,0 +1,93 @@
+// Plain types of the refund case, importable by the workflow, the client and the UI.
+import type { Decision, Order, Policy } from '../policies';
+import type { Actor } from './messages';
+
+export const CASE_STATUSES = [
+  'open',
+  'remediation',
+  'under_review',
+  'approved',
+  'payout_pending',
+  'paid',
+  'credited',
+  'extended',
+  'denied',
+  'withdrawn',
+  'expired',
+  'not_refundable',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses after which no money moves and no request is taken. */
+export const FINAL_STATUSES: readonly CaseStatus[] = ['paid', 'credited', 'extended', 'denied', 'withdrawn'];
+
+export const workflowIdForOrder = (orderId: string): string => `refund-case-${orderId}`;
+
+export interface StartCaseInput {
+  policy: Policy;
+  order: Order;
+  /** Digest of { policy id and version, order } computed by the client: a start with another body conflicts. */
+  fingerprint: string;
+  startedBy?: Actor;
+}
+
+export interface CaseDeadlines {
+  requestWindowEndsAt?: string;
+  remediationDeadline?: string;
+  decisionDeadline?: string;
+  payoutDeadline?: string;
+  subscriptionEndsAt?: string;
+  /** Until when a confirmed incident can still reach this case. */
+  incidentCoverEndsAt?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  actor: Actor;
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
+export interface PayoutState {
+  attempt: number;
+  idempotencyKey: string;
+  refundId?: string;
+  status: 'creating' | 'pending' | 'succeeded' | 'failed' | 'canceled';
+  amountMinor: number;
+  currency: string;
+  failureReason?: string;
+  createdAt: string;
+  settledAt?: string;
+}
+
+export interface CaseState {
+  orderId: string;
+  workflowId: string;
+  customerId: string;
+  productId?: string;
+  status: CaseStatus;
+  policyId: string;
+  policyVersion: string | number;
+  fingerprint: string;
+  currency: string;
+  paidMinor: number;
+  deadlines: CaseDeadlines;
+  /** The next deadline the case is waiting for, if any. */
+  nextDeadline?: string;
+  escalated: boolean;
+  escalations: { at: string; reason: string }[];
+  request?: { reason: string; description?: string; requestedAt: string };
+  issue?: { description: string; reportedAt: string; remediatedAt?: string };
+  informationRequest?: { items: string[]; requestedAt: string; providedAt?: string; note?: string };
+  technicalReview?: { outcome: string; notes?: string; at: string };
+  decision?: Decision & { decidedAt: string; decidedBy: Actor; note?: string };
+  payout?: PayoutState;
+  chargebackActive: boolean;
+  incidents: { incidentId: string; confirmedAt: string; description: string }[];
+  subscription?: { cancelRequestedAt?: string; effectiveAt?: string; ended?: boolean };
+  timeline: TimelineEntry[];
+  closed: boolean;
+}
+
+export type { Decision, Order, Policy };

@@ -1,0 +1,88 @@
+// Every signal, query and update of the refund case, defined once. The client library, the
+// HTTP API and the tests import these definitions; the zod schemas are what the update
+// validators (inside the workflow) and the API (at the edge) both check.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { RequestReasonSchema } from '../policies';
+import type { CaseState } from './case-state';
+
+/** Who did something, for the timeline: a role and an optional identity (key name, email). */
+export const ActorSchema = z
+  .object({ role: z.enum(['checkout', 'support', 'reviewer', 'admin', 'customer', 'system', 'gateway']), id: z.string().max(200).optional() })
+  .strict();
+export type Actor = z.infer<typeof ActorSchema>;
+
+const actor = { actor: ActorSchema.optional() };
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const RequestRefundSchema = z.object({ reason: RequestReasonSchema, description: z.string().max(4000).optional(), ...actor }).strict();
+export const ReportIssueSchema = z.object({ description: text(4000), ...actor }).strict();
+export const InformationItemSchema = z.enum(['order_id', 'payment_method', 'logs', 'screenshots', 'timestamps', 'network_context', 'invoice_copy', 'kyc', 'other']);
+export const RequestInformationSchema = z
+  .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
+  .strict();
+export const ProvideInformationSchema = z
+  .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
+  .strict();
+export const TechnicalReviewOutcomeSchema = z.enum(['provider_fault', 'user_caused', 'third_party', 'remediated', 'unresolved']);
+export const SubmitTechnicalReviewSchema = z.object({ outcome: TechnicalReviewOutcomeSchema, notes: z.string().max(4000).optional(), ...actor }).strict();
+export const DecisionOutcomeSchema = z.enum(['full_refund', 'partial_refund', 'credit', 'service_extension', 'denied']);
+export const DecideSchema = z
+  .object({
+    outcome: DecisionOutcomeSchema,
+    amountMinor: z.number().int().nonnegative().optional(),
+    extensionDays: z.number().int().positive().max(366).optional(),
+    note: text(4000),
+    ...actor,
+  })
+  .strict();
+export const WithdrawSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
+export const CancelSubscriptionSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
+
+export const PaymentUpdateSchema = z
+  .object({
+    eventId: z.string().min(1).max(200),
+    refundId: z.string().min(1).max(200),
+    status: z.enum(['pending', 'succeeded', 'failed', 'canceled']),
+    failureReason: z.string().max(200).optional(),
+  })
+  .strict();
+export const ChargebackSchema = z
+  .object({ active: z.boolean(), reference: z.string().max(200).optional(), note: z.string().max(4000).optional() })
+  .strict();
+export const IncidentConfirmedSchema = z
+  .object({
+    incidentId: z.string().min(1).max(200),
+    productId: z.string().max(200).optional(),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    description: text(4000),
+  })
+  .strict();
+
+export type RequestRefundInput = z.infer<typeof RequestRefundSchema>;
+export type ReportIssueInput = z.infer<typeof ReportIssueSchema>;
+export type RequestInformationInput = z.infer<typeof RequestInformationSchema>;
+export type ProvideInformationInput = z.infer<typeof ProvideInformationSchema>;
+export type SubmitTechnicalReviewInput = z.infer<typeof SubmitTechnicalReviewSchema>;
+export type DecideInput = z.infer<typeof DecideSchema>;
+export type WithdrawInput = z.infer<typeof WithdrawSchema>;
+export type CancelSubscriptionInput = z.infer<typeof CancelSubscriptionSchema>;
+export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
+export type Chargeback = z.infer<typeof ChargebackSchema>;
+export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
+
+export const requestRefundUpdate = defineUpdate<CaseState, [RequestRefundInput]>('requestRefund');
+export const reportIssueUpdate = defineUpdate<CaseState, [ReportIssueInput]>('reportIssue');
+export const requestInformationUpdate = defineUpdate<CaseState, [RequestInformationInput]>('requestInformation');
+export const provideInformationUpdate = defineUpdate<CaseState, [ProvideInformationInput]>('provideInformation');
+export const submitTechnicalReviewUpdate = defineUpdate<CaseState, [SubmitTechnicalReviewInput]>('submitTechnicalReview');
+export const decideUpdate = defineUpdate<CaseState, [DecideInput]>('decide');
+export const withdrawUpdate = defineUpdate<CaseState, [WithdrawInput]>('withdraw');
+export const cancelSubscriptionUpdate = defineUpdate<CaseState, [CancelSubscriptionInput]>('cancelSubscription');
+
+export const paymentUpdateSignal = defineSignal<[PaymentUpdate]>('paymentUpdate');
+export const chargebackSignal = defineSignal<[Chargeback]>('chargeback');
+export const incidentConfirmedSignal = defineSignal<[IncidentConfirmed]>('incidentConfirmed');
+
+export const caseStateQuery = defineQuery<CaseState>('caseState');
