@@ -162,7 +162,7 @@ function reviewAllowed(c: Context, kind: ReviewBounds['kind']): ReviewBounds['al
 /** Bars on the order or the account, whatever the request says. */
 function accountBars(c: Context): Reasons {
   const { policy } = c;
-  const { order, facts, request } = c.input;
+  const { order, facts } = c.input;
   const bars = new Reasons();
   const { eligibility } = policy;
   if (eligibility.excludedChannels.includes(order.channel))

@@ -1,6 +1,7 @@
 // Conformance of preset `all-sales-final` to seed 000_fe67371f454584f9.txt: each sentence that
 // states a rule, quoted, with the cases that hold the preset to it.
 import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
 import { REQUEST_REASONS, evaluate, getPreset, presets, requestWindowEndsAt } from '../../policies';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 

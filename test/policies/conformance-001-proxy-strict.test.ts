@@ -3,6 +3,7 @@
 // refund: official channel, card, first purchase, light usage, an issue reported on day 1 and
 // not fixed when the 15-day remediation clock runs out.
 import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
 import {
   checkReviewerDecision,
   decisionDeadline,

@@ -1,6 +1,7 @@
 // Conformance of preset `services-fix-first` to seed 002_a0694d5709d2af18.txt: each sentence that
 // states a rule, quoted, with the cases that hold the preset to it.
 import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
 import {
   cancellationEffectiveAt,
   checkReviewerDecision,

@@ -1,6 +1,7 @@
 // Conformance of preset `cloud-provider-fault` to seed 003_a89bccd8c0a7f0d8.txt: each sentence that
 // states a rule, quoted, with the cases that hold the preset to it.
 import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
 import { decisionDeadline, payoutDeadline, presets, requestWindowEndsAt } from '../../policies';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 

@@ -1,6 +1,7 @@
 // Conformance of preset `usage-prorata` to seed 004_f3fde63ee8052f4d.txt: each sentence that
 // states a rule, quoted, with the cases that hold the preset to it — including its worked example.
 import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
 import {
   REQUEST_REASONS,
   decisionDeadline,
