@@ -1,0 +1,86 @@
+// One table of routes drives authorization, validation and the OpenAPI document, so the three
+// cannot drift apart: each route states its roles and its zod schemas once.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { ApiRole } from '../../worker/config';
+import { roleAllows, type Caller } from './auth';
+import { HttpError, issuesOf } from './errors';
+
+/** Who may call: listed roles (admin always may), any valid key, or nobody needs a key. */
+export type Access = readonly ApiRole[] | 'any-key' | 'public' | 'signed';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  url: string;
+  access: Access;
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  /** The body as documented, when `body` preprocesses its input (OpenAPI cannot show a preprocess). */
+  documentedBody?: z.ZodType;
+  query?: z.ZodType;
+  /** Status codes besides the success one, with what they mean. */
+  responses?: Record<number, string>;
+  /** The documented success status; the handler sets it (it may answer another 2xx). */
+  successStatus?: number;
+}
+
+export interface RouteContext<B, Q> {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  caller: Caller | undefined;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+}
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export class RouteTable {
+  readonly specs: RouteSpec[] = [];
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly resolveCaller: (authorization: string | undefined) => Caller | undefined,
+  ) {}
+
+  /** The caller a request authenticated as (undefined on public routes). */
+  callerOf(request: FastifyRequest, access: Access): Caller | undefined {
+    if (access === 'public' || access === 'signed') return undefined;
+    const caller = this.resolveCaller(request.headers.authorization);
+    if (!caller) throw new HttpError(401, 'a valid API key is required (Authorization: Bearer <key>)');
+    if (access !== 'any-key' && !roleAllows(caller.role, access)) {
+      throw new HttpError(403, `role ${caller.role} may not ${request.method} ${request.routeOptions.url}; roles allowed: ${['admin', ...access].join(', ')}`);
+    }
+    return caller;
+  }
+
+  add<S extends RouteSpec>(spec: S, handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown> | unknown): void {
+    this.specs.push(spec);
+    this.app.route({
+      method: spec.method,
+      url: spec.url,
+      handler: async (request, reply) => {
+        // Authorization before validation: an unauthenticated caller learns nothing about bodies.
+        const caller = this.callerOf(request, spec.access);
+        const body = spec.body ? parse(spec.body, request.body ?? {}, 'invalid request body') : undefined;
+        const query = spec.query ? parse(spec.query, request.query ?? {}, 'invalid query') : undefined;
+        const result = await handler({
+          request,
+          reply,
+          caller,
+          body: body as Infer<S['body']>,
+          query: query as Infer<S['query']>,
+          params: request.params as Record<string, string>,
+        });
+        return result;
+      },
+    });
+  }
+}
+
+function parse(schema: z.ZodType, value: unknown, what: string): unknown {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, what, issuesOf(result.error));
+  return result.data;
+}

@@ -1,0 +1,122 @@
+// /v1/cases: checkout starts cases; support reads and lists them; the customer's messages arrive
+// through checkout or support; reviewers review and decide. Every write answers with the case.
+import type { BillingOrderInput } from '../../../activities';
+import type { Order } from '../../../policies';
+import { getPreset } from '../../../policies';
+import type { RefundCases } from '../../refund-client';
+import { actorOf, type Caller } from '../auth';
+import { caseView } from '../case-view';
+import type { RouteTable } from '../route';
+import {
+  DecisionBody,
+  InformationBody,
+  InformationRequestBody,
+  IssueBody,
+  ListCasesQuery,
+  RefundRequestBody,
+  StartCaseBody,
+  StartCaseRequest,
+  TechnicalReviewBody,
+  WithdrawalBody,
+  CancellationBody,
+} from '../schemas';
+
+/** Where checkout's order facts go so activities can read them (the embedded billing store). */
+export interface OrderSink {
+  upsertOrder(input: BillingOrderInput): unknown;
+}
+
+export const STAFF = ['support', 'reviewer'] as const;
+const CUSTOMER_SIDE = ['checkout', 'support'] as const;
+const REVIEWER = ['reviewer'] as const;
+
+const caseErrors = {
+  400: 'invalid body, naming each field',
+  401: 'missing or unknown key',
+  403: 'role not allowed',
+  404: 'no case for this order',
+  409: 'the case refuses the message in its current state (the reason is in `error`)',
+};
+
+function billingOrderOf(order: Order, customerEmail: string | undefined): BillingOrderInput {
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    ...(customerEmail ? { customerEmail } : {}),
+    ...(order.productId ? { productId: order.productId } : {}),
+    paymentMethod: order.paymentMethod,
+    amountMinor: order.amountMinor,
+    currency: order.currency,
+    purchasedAt: order.purchasedAt,
+    billing: order.billing,
+    ...(order.quota ? { quota: order.quota } : {}),
+  };
+}
+
+export function registerCaseRoutes(routes: RouteTable, cases: RefundCases, billing: OrderSink | undefined): void {
+  routes.add(
+    {
+      method: 'POST',
+      url: '/v1/cases',
+      access: ['checkout'],
+      tag: 'cases',
+      summary: 'Start the refund case for an order (idempotent per orderId: a repeat answers 200 with the same case)',
+      body: StartCaseRequest,
+      documentedBody: StartCaseBody,
+      successStatus: 201,
+      responses: { 200: 'the case already existed with this body', ...caseErrors, 409: 'the order already has a case started with a different body' },
+    },
+    async ({ body, caller, reply }) => {
+      const policy = getPreset(body.policyId)!;
+      const { created } = await cases.start(policy, body.order, actorOf(caller as Caller));
+      // After the start, so a conflicting body never overwrites billing's facts about the order.
+      billing?.upsertOrder(billingOrderOf(body.order, body.customerEmail));
+      void reply.code(created ? 201 : 200);
+      return { created, case: caseView(await cases.read(body.order.orderId)) };
+    },
+  );
+
+  routes.add(
+    { method: 'GET', url: '/v1/cases', access: STAFF, tag: 'cases', summary: 'List cases through Temporal visibility, with counts per status', query: ListCasesQuery },
+    async ({ query }) => {
+      const filter = {
+        ...(query.policy ? { policyId: query.policy } : {}),
+        ...(query.customerId ? { customerId: query.customerId } : {}),
+        ...(query.productId ? { productId: query.productId } : {}),
+        ...(query.dueBefore ? { dueBefore: query.dueBefore } : {}),
+        ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
+        ...(query.open ? { openOnly: true } : {}),
+      };
+      const [list, counts] = await Promise.all([
+        cases.list({ ...filter, ...(query.status ? { status: query.status } : {}), limit: query.limit ?? 100 }),
+        cases.countByStatus(filter),
+      ]);
+      return { cases: list, counts };
+    },
+  );
+
+  routes.add(
+    { method: 'GET', url: '/v1/cases/:orderId', access: STAFF, tag: 'cases', summary: 'The case state (status, deadlines, decision, timeline)', responses: caseErrors },
+    async ({ params }) => caseView(await cases.read(params.orderId as string)),
+  );
+
+  const write = <S extends typeof RefundRequestBody | typeof IssueBody | typeof TechnicalReviewBody | typeof DecisionBody | typeof WithdrawalBody | typeof InformationRequestBody | typeof InformationBody | typeof CancellationBody>(
+    url: string,
+    access: readonly ('checkout' | 'support' | 'reviewer')[],
+    summary: string,
+    body: S,
+    send: (orderId: string, input: ReturnType<S['parse']> & { actor: ReturnType<typeof actorOf> }) => ReturnType<RefundCases['read']>,
+  ) =>
+    routes.add({ method: 'POST', url: `/v1/cases/:orderId/${url}`, access, tag: 'cases', summary, body, responses: caseErrors }, async ({ params, body: input, caller }) =>
+      caseView(await send(params.orderId as string, { ...(input as ReturnType<S['parse']>), actor: actorOf(caller as Caller) })),
+    );
+
+  write('refund-requests', CUSTOMER_SIDE, 'Ask for a refund; answers with the outcome so far and the next deadline', RefundRequestBody, (id, m) => cases.requestRefund(id, m));
+  write('issues', CUSTOMER_SIDE, 'Report a technical issue (starts the remediation clock)', IssueBody, (id, m) => cases.reportIssue(id, m));
+  write('technical-reviews', REVIEWER, 'Record the technical review result', TechnicalReviewBody, (id, m) => cases.submitTechnicalReview(id, m));
+  write('decisions', REVIEWER, 'Decide a discretionary or escalated case', DecisionBody, (id, m) => cases.decide(id, m));
+  write('withdrawal', CUSTOMER_SIDE, 'The customer withdraws the request', WithdrawalBody, (id, m) => cases.withdraw(id, m));
+  write('information-requests', REVIEWER, 'Ask the customer for missing materials (the decision clock waits)', InformationRequestBody, (id, m) => cases.requestInformation(id, m));
+  write('information', CUSTOMER_SIDE, "The customer's materials arrive; the decision clock starts", InformationBody, (id, m) => cases.provideInformation(id, m));
+  write('subscription-cancellation', CUSTOMER_SIDE, 'Cancel the subscription at the end of its period', CancellationBody, (id, m) => cases.cancelSubscription(id, m));
+}
