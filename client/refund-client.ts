@@ -12,7 +12,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Order, Policy } from '../policies';
 import type { CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
-import { workflowIdForOrder } from '../workflows/case-state';
+import { CASE_STATUSES, workflowIdForOrder } from '../workflows/case-state';
 import {
   cancelSubscriptionUpdate,
   caseStateQuery,
@@ -241,10 +241,12 @@ export class RefundCases {
 
   /** Counts cases per status (the support UI's overview). */
   async countByStatus(filter: Omit<ListFilter, 'status'> = {}): Promise<Record<string, number>> {
-    const result = await this.client.workflow.count(`${listQuery(filter)} GROUP BY RefundStatus`);
-    const counts: Record<string, number> = {};
-    for (const group of result.groups) counts[String(group.groupValues[0])] = group.count;
-    return counts;
+    // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
+    const base = listQuery(filter);
+    const counts = await Promise.all(
+      CASE_STATUSES.map(async (status) => [status, (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count] as const),
+    );
+    return Object.fromEntries(counts.filter(([, count]) => count > 0));
   }
 
   private async call<T>(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>): Promise<T> {
@@ -258,15 +260,16 @@ export class RefundCases {
 
   private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
     try {
-      return await this.call(orderId, fn);
+      return await fn(this.handle(orderId));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
         throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
       }
-      // An update sent to a closed case.
+      // An update sent to a closed case: the server answers NotFound, but the case exists.
       if (err instanceof Error && /workflow execution already completed/i.test(err.message))
         throw new CaseRejectedError('the case is closed', orderId);
+      if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(orderId);
       throw err;
     }
   }
