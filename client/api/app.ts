@@ -48,7 +48,10 @@ const VERSION: string = (require('../../package.json') as { version: string }).v
 export function apiLogger(level: string = 'info', destination?: pino.DestinationStream): pino.Logger {
   const options: pino.LoggerOptions = {
     level,
-    redact: { paths: ['req.headers.authorization', 'req.headers["refundflow-signature"]', 'headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["refundflow-signature"]', 'headers.authorization'],
+      censor: '[redacted]',
+    },
     formatters: { level: (label) => ({ level: label }) },
   };
   return destination ? pino(options, destination) : pino(options);
@@ -56,7 +59,10 @@ export function apiLogger(level: string = 'info', destination?: pino.Destination
 
 /** ui/static next to the sources, or two levels further up when running from dist/. */
 export function defaultUiRoot(): string | undefined {
-  return [path.resolve(__dirname, '..', '..', 'ui', 'static'), path.resolve(__dirname, '..', '..', '..', 'ui', 'static')].find((p) => existsSync(p));
+  return [
+    path.resolve(__dirname, '..', '..', 'ui', 'static'),
+    path.resolve(__dirname, '..', '..', '..', 'ui', 'static'),
+  ].find((p) => existsSync(p));
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -76,7 +82,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    void reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    );
     return payload;
   });
 
@@ -87,16 +96,25 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerSupportRoutes(routes, deps.outboxFile);
   registerWebhookRoute(app, deps.cases, deps.webhookSecret, deps.webhookToleranceSeconds);
 
-  routes.add({ method: 'GET', url: '/healthz', access: 'public', tag: 'operations', summary: 'Liveness' }, () => ({ status: 'ok' }));
-  routes.add({ method: 'GET', url: '/metrics', access: 'public', tag: 'operations', summary: 'Prometheus metrics' }, async ({ reply }) => {
-    void reply.type(metrics.contentType);
-    return metrics.metrics();
-  });
+  routes.add(
+    { method: 'GET', url: '/healthz', access: 'public', tag: 'operations', summary: 'Liveness' },
+    () => ({ status: 'ok' }),
+  );
+  routes.add(
+    { method: 'GET', url: '/metrics', access: 'public', tag: 'operations', summary: 'Prometheus metrics' },
+    async ({ reply }) => {
+      void reply.type(metrics.contentType);
+      return metrics.metrics();
+    },
+  );
   let document: Record<string, unknown> | undefined;
-  routes.add({ method: 'GET', url: '/openapi.json', access: 'public', tag: 'operations', summary: 'This document' }, () => {
-    document ??= openApiDocument([...routes.specs, webhookSpec], VERSION);
-    return document;
-  });
+  routes.add(
+    { method: 'GET', url: '/openapi.json', access: 'public', tag: 'operations', summary: 'This document' },
+    () => {
+      document ??= openApiDocument([...routes.specs, webhookSpec], VERSION);
+      return document;
+    },
+  );
 
   if (deps.codec) {
     await app.register(codecServer, {

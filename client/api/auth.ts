@@ -14,7 +14,9 @@ export interface Caller {
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /** Returns the caller a raw Authorization header stands for, or undefined for none or a wrong key. */
-export function keyResolver(keys: readonly ApiKey[]): (authorization: string | undefined) => Caller | undefined {
+export function keyResolver(
+  keys: readonly ApiKey[],
+): (authorization: string | undefined) => Caller | undefined {
   const known = keys.map((k) => ({ role: k.role, digest: digest(k.key) }));
   return (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -22,7 +24,8 @@ export function keyResolver(keys: readonly ApiKey[]): (authorization: string | u
     const presented = digest(match[1] as string);
     let found: Caller | undefined;
     for (const key of known) {
-      if (timingSafeEqual(key.digest, presented)) found = { role: key.role, keyId: `key-${key.digest.subarray(0, 4).toString('hex')}` };
+      if (timingSafeEqual(key.digest, presented))
+        found = { role: key.role, keyId: `key-${key.digest.subarray(0, 4).toString('hex')}` };
     }
     return found;
   };

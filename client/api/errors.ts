@@ -33,7 +33,11 @@ export function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[] = [])
 }
 
 /** Parses `value` or throws a 400 naming each offending field. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what = 'invalid request body'): z.output<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what = 'invalid request body',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new HttpError(400, what, issuesOf(result.error));
   return result.data;
@@ -46,15 +50,22 @@ export function installErrorHandling(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+      return reply
+        .code(error.statusCode)
+        .send({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) });
     }
-    if (error instanceof z.ZodError) return reply.code(400).send({ error: 'invalid request', issues: issuesOf(error) });
-    if (error instanceof CaseNotFoundError) return reply.code(404).send({ error: error.message, orderId: error.orderId });
-    if (error instanceof CaseConflictError) return reply.code(409).send({ error: error.message, orderId: error.orderId });
-    if (error instanceof CaseRejectedError) return reply.code(409).send({ error: error.message, orderId: error.orderId });
+    if (error instanceof z.ZodError)
+      return reply.code(400).send({ error: 'invalid request', issues: issuesOf(error) });
+    if (error instanceof CaseNotFoundError)
+      return reply.code(404).send({ error: error.message, orderId: error.orderId });
+    if (error instanceof CaseConflictError)
+      return reply.code(409).send({ error: error.message, orderId: error.orderId });
+    if (error instanceof CaseRejectedError)
+      return reply.code(409).send({ error: error.message, orderId: error.orderId });
     // Fastify's own client errors: malformed JSON (400), body too large (413), wrong media type (415).
     const status = (error as FastifyError).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
+    if (status !== undefined && status >= 400 && status < 500)
+      return reply.code(status).send({ error: error.message });
     if (error instanceof ServiceError) {
       request.log.error({ err: error }, 'Temporal call failed');
       return reply.code(503).send({ error: 'the case store is unavailable; try again' });

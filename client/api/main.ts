@@ -28,7 +28,10 @@ export async function startApi(
   const dataDir = config.process.dataDir;
   // The API feeds checkout's orders (and customer emails) to the embedded billing store that the
   // worker's activities read; with HTTP billing, checkout feeds billing itself.
-  const billing = config.billing.kind === 'embedded' ? EmbeddedBillingStore.open(path.join(dataDir, embeddedFiles.billing)) : undefined;
+  const billing =
+    config.billing.kind === 'embedded'
+      ? EmbeddedBillingStore.open(path.join(dataDir, embeddedFiles.billing))
+      : undefined;
   const app = await buildApi({
     cases: new RefundCases(options.client, config.temporal.taskQueue),
     apiKeys: config.api.keys,
@@ -39,7 +42,8 @@ export async function startApi(
     codecCorsOrigins: config.api.codecCorsOrigins,
     logger,
   });
-  if (config.api.keys.length === 0) logger.warn('REFUNDFLOW_API_KEYS lists no key: every /v1 route will answer 401');
+  if (config.api.keys.length === 0)
+    logger.warn('REFUNDFLOW_API_KEYS lists no key: every /v1 route will answer 401');
   const url = await app.listen({ host: options.host ?? '0.0.0.0', port: options.port ?? config.api.port });
   return {
     app,
@@ -55,7 +59,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = apiLogger(config.process.logLevel);
   const connection = await Connection.connect(clientConnectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: buildDataConverter(config.encryption) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: buildDataConverter(config.encryption),
+  });
   const api = await startApi(config, { client, logger });
   logger.info({ url: api.url, taskQueue: config.temporal.taskQueue }, 'api listening');
 

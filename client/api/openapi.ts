@@ -3,26 +3,37 @@
 import { z } from 'zod';
 import type { RouteSpec } from './route';
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+const jsonSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
 const errorBody = {
   type: 'object',
   properties: {
     error: { type: 'string' },
-    issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    issues: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
   required: ['error'],
 };
 
 function operation(spec: RouteSpec): Record<string, unknown> {
-  const parameters: unknown[] = [...spec.url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const parameters: unknown[] = [...spec.url.matchAll(/:(\w+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   if (spec.query) {
     const query = jsonSchema(spec.query) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {}))
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
   }
   const body = spec.documentedBody ?? spec.body;
-  const responses: Record<string, unknown> = { [String(spec.successStatus ?? 200)]: { description: 'success' } };
+  const responses: Record<string, unknown> = {
+    [String(spec.successStatus ?? 200)]: { description: 'success' },
+  };
   for (const [status, description] of Object.entries(spec.responses ?? {})) {
     responses[status] = { description, content: { 'application/json': { schema: errorBody } } };
   }
@@ -33,7 +44,9 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     ...(roles ? { description: `Roles: ${roles.join(', ')}.`, 'x-roles': roles } : {}),
     ...(spec.access === 'public' || spec.access === 'signed' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(body && spec.method === 'POST' ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } } } : {}),
+    ...(body && spec.method === 'POST'
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } } }
+      : {}),
     responses,
   };
 }
@@ -46,8 +59,16 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Refundflow API', version, description: 'Refund cases on Temporal: checkout, support and reviewers.' },
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A key from REFUNDFLOW_API_KEYS' } } },
+    info: {
+      title: 'Refundflow API',
+      version,
+      description: 'Refund cases on Temporal: checkout, support and reviewers.',
+    },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A key from REFUNDFLOW_API_KEYS' },
+      },
+    },
     security: [{ apiKey: [] }],
     paths,
   };

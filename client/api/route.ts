@@ -50,12 +50,18 @@ export class RouteTable {
     const caller = this.resolveCaller(request.headers.authorization);
     if (!caller) throw new HttpError(401, 'a valid API key is required (Authorization: Bearer <key>)');
     if (access !== 'any-key' && !roleAllows(caller.role, access)) {
-      throw new HttpError(403, `role ${caller.role} may not ${request.method} ${request.routeOptions.url}; roles allowed: ${['admin', ...access].join(', ')}`);
+      throw new HttpError(
+        403,
+        `role ${caller.role} may not ${request.method} ${request.routeOptions.url}; roles allowed: ${['admin', ...access].join(', ')}`,
+      );
     }
     return caller;
   }
 
-  add<S extends RouteSpec>(spec: S, handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown> | unknown): void {
+  add<S extends RouteSpec>(
+    spec: S,
+    handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown> | unknown,
+  ): void {
     this.specs.push(spec);
     this.app.route({
       method: spec.method,

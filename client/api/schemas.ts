@@ -64,4 +64,6 @@ export const ListCasesQuery = z
   })
   .strict();
 
-export const OutboxQuery = z.object({ orderId: z.string().min(1).optional(), limit: limit.optional() }).strict();
+export const OutboxQuery = z
+  .object({ orderId: z.string().min(1).optional(), limit: limit.optional() })
+  .strict();

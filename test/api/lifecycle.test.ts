@@ -12,7 +12,13 @@ interface CaseBody {
   outcome: string | null;
   nextDeadline?: string;
   deadlines: Record<string, string>;
-  decision?: { outcome: string; amountMinor: number; currency: string; reasons: string[]; explanations: string[] };
+  decision?: {
+    outcome: string;
+    amountMinor: number;
+    currency: string;
+    reasons: string[];
+    explanations: string[];
+  };
   timeline: { type: string; actor: { role: string; id?: string } }[];
   escalated: boolean;
 }
@@ -27,7 +33,10 @@ describe('API: a case from checkout to paid', function () {
 
   it('starts a case once: 201, then 200 with the same case, and 409 for another body', async () => {
     const o = order();
-    const first = await call<{ created: boolean; case: CaseBody }>(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o } });
+    const first = await call<{ created: boolean; case: CaseBody }>(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: o },
+    });
     assert.equal(first.status, 201);
     assert.equal(first.body.created, true);
     assert.equal(first.body.case.orderId, o.orderId);
@@ -36,27 +45,68 @@ describe('API: a case from checkout to paid', function () {
     assert.ok(first.body.case.deadlines.requestWindowEndsAt, 'the window deadline is set');
     assert.deepEqual(first.body.case.timeline[0]?.actor.role, 'checkout');
 
-    const again = await call<{ created: boolean; case: CaseBody }>(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o } });
+    const again = await call<{ created: boolean; case: CaseBody }>(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: o },
+    });
     assert.equal(again.status, 200);
     assert.equal(again.body.created, false);
     assert.equal(again.body.case.orderId, o.orderId);
 
-    const other = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: { ...o, amountMinor: 5000 } } });
+    const other = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: { ...o, amountMinor: 5000 } },
+    });
     assert.equal(other.status, 409);
     assert.match(String(other.body.error), /different/);
-    const otherPolicy = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'proxy-strict', order: o } });
+    const otherPolicy = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'proxy-strict', order: o },
+    });
     assert.equal(otherPolicy.status, 409);
   });
 
   it('records the customer email in embedded billing, from the body or from inside the order', async () => {
     const top = order();
     const inside = order();
-    assert.equal((await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: top, customerEmail: 'top@example.com' } })).status, 201);
-    assert.equal((await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: { ...inside, customerEmail: 'inside@example.com' } } })).status, 201);
+    assert.equal(
+      (
+        await call(stack, 'POST', '/v1/cases', {
+          as: 'checkout',
+          body: { policyId: 'usage-prorata', order: top, customerEmail: 'top@example.com' },
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (
+        await call(stack, 'POST', '/v1/cases', {
+          as: 'checkout',
+          body: { policyId: 'usage-prorata', order: { ...inside, customerEmail: 'inside@example.com' } },
+        })
+      ).status,
+      201,
+    );
     const billing = EmbeddedBillingStore.open(path.join(stack.dataDir, embeddedFiles.billing));
     try {
-      assert.equal((await billing.getCustomerContact({ orderId: String(top.orderId), customerId: String(top.customerId) })).email, 'top@example.com');
-      assert.equal((await billing.getCustomerContact({ orderId: String(inside.orderId), customerId: String(inside.customerId) })).email, 'inside@example.com');
+      assert.equal(
+        (
+          await billing.getCustomerContact({
+            orderId: String(top.orderId),
+            customerId: String(top.customerId),
+          })
+        ).email,
+        'top@example.com',
+      );
+      assert.equal(
+        (
+          await billing.getCustomerContact({
+            orderId: String(inside.orderId),
+            customerId: String(inside.customerId),
+          })
+        ).email,
+        'inside@example.com',
+      );
       assert.equal(billing.getOrder(String(top.orderId))?.amountMinor, 1999);
     } finally {
       await billing.close();
@@ -65,8 +115,19 @@ describe('API: a case from checkout to paid', function () {
 
   it('settles a clean refund request at once and pays it out through the gateway webhook', async () => {
     const o = order();
-    assert.equal((await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o, customerEmail: 'buyer@example.com' } })).status, 201);
-    const request = await call<CaseBody>(stack, 'POST', `/v1/cases/${o.orderId}/refund-requests`, { as: 'checkout', body: { reason: 'changed_mind', description: 'no longer needed' } });
+    assert.equal(
+      (
+        await call(stack, 'POST', '/v1/cases', {
+          as: 'checkout',
+          body: { policyId: 'usage-prorata', order: o, customerEmail: 'buyer@example.com' },
+        })
+      ).status,
+      201,
+    );
+    const request = await call<CaseBody>(stack, 'POST', `/v1/cases/${o.orderId}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'changed_mind', description: 'no longer needed' },
+    });
     assert.equal(request.status, 200, JSON.stringify(request.body));
     assert.equal(request.body.outcome, 'full_refund');
     assert.equal(request.body.decision?.amountMinor, 1999);
@@ -74,20 +135,33 @@ describe('API: a case from checkout to paid', function () {
     assert.ok(request.body.decision!.explanations.length > 0, 'the decision explains itself in plain words');
     assert.ok(['approved', 'payout_pending'].includes(request.body.status), request.body.status);
     assert.ok(request.body.nextDeadline, 'the answer carries the next deadline');
-    assert.ok(request.body.timeline.some((e) => e.type === 'refund_requested' && e.actor.role === 'checkout'), 'the actor is the key role');
+    assert.ok(
+      request.body.timeline.some((e) => e.type === 'refund_requested' && e.actor.role === 'checkout'),
+      'the actor is the key role',
+    );
 
     const paid = await eventually(async () => {
       const read = await call<CaseBody>(stack, 'GET', `/v1/cases/${o.orderId}`, { as: 'support' });
       return read.body.status === 'paid' && read.body;
     }, 'the case to be paid');
     assert.equal(paid.decision?.outcome, 'full_refund');
-    const refunds = listGatewayRefunds(path.join(stack.dataDir, embeddedFiles.gateway), { orderId: String(o.orderId) });
+    const refunds = listGatewayRefunds(path.join(stack.dataDir, embeddedFiles.gateway), {
+      orderId: String(o.orderId),
+    });
     assert.equal(refunds.length, 1);
     assert.equal(refunds[0]?.status, 'succeeded');
 
-    const outbox = await call<{ messages: { orderId: string; to: string; kind: string }[] }>(stack, 'GET', `/v1/outbox?orderId=${o.orderId}`, { as: 'support' });
+    const outbox = await call<{ messages: { orderId: string; to: string; kind: string }[] }>(
+      stack,
+      'GET',
+      `/v1/outbox?orderId=${o.orderId}`,
+      { as: 'support' },
+    );
     assert.equal(outbox.status, 200);
     assert.ok(outbox.body.messages.length >= 2, 'emails were written to the outbox');
-    assert.ok(outbox.body.messages.every((m) => m.to === 'buyer@example.com'), 'emails go to the address checkout gave');
+    assert.ok(
+      outbox.body.messages.every((m) => m.to === 'buyer@example.com'),
+      'emails go to the address checkout gave',
+    );
   });
 });

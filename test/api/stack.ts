@@ -54,13 +54,27 @@ export async function startStack(label: string): Promise<TestStack> {
     overrides: { workflowBundle: await workflowBundle(), workflowsPath: undefined },
   });
   const running = worker.run();
-  const client = new Client({ connection: env.client.connection, namespace: config.temporal.namespace, dataConverter: buildDataConverter(config.encryption) });
-  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger(process.env.API_TEST_LOG ?? 'silent') });
+  const client = new Client({
+    connection: env.client.connection,
+    namespace: config.temporal.namespace,
+    dataConverter: buildDataConverter(config.encryption),
+  });
+  const api = await startApi(config, {
+    client,
+    host: '127.0.0.1',
+    port: 0,
+    logger: apiLogger(process.env.API_TEST_LOG ?? 'silent'),
+  });
   const settler = new SandboxGatewaySettler({
     file: path.join(dataDir, embeddedFiles.gateway),
     settleAfterMs: 300,
     pollIntervalMs: 100,
-    webhook: { url: `${api.url}/v1/webhooks/payments`, secret: WEBHOOK_SECRET, initialBackoffMs: 200, maxBackoffMs: 1_000 },
+    webhook: {
+      url: `${api.url}/v1/webhooks/payments`,
+      secret: WEBHOOK_SECRET,
+      initialBackoffMs: 200,
+      maxBackoffMs: 1_000,
+    },
   });
   settler.start();
   return {
@@ -96,7 +110,13 @@ export async function call<T = Record<string, unknown>>(
   stack: Pick<TestStack, 'url'>,
   method: string,
   path: string,
-  options: { as?: Role; authorization?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    as?: Role;
+    authorization?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.as) headers.authorization = `Bearer ${KEYS[options.as]}`;
@@ -104,7 +124,11 @@ export async function call<T = Record<string, unknown>>(
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${stack.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -135,7 +159,11 @@ export function order(overrides: Record<string, unknown> = {}, daysAgo = 1): Rec
 }
 
 /** Polls until `probe` returns a value (visibility and settlement are asynchronous). */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -145,7 +173,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }

@@ -53,18 +53,27 @@ function billingOrderOf(order: Order, customerEmail: string | undefined): Billin
   };
 }
 
-export function registerCaseRoutes(routes: RouteTable, cases: RefundCases, billing: OrderSink | undefined): void {
+export function registerCaseRoutes(
+  routes: RouteTable,
+  cases: RefundCases,
+  billing: OrderSink | undefined,
+): void {
   routes.add(
     {
       method: 'POST',
       url: '/v1/cases',
       access: ['checkout'],
       tag: 'cases',
-      summary: 'Start the refund case for an order (idempotent per orderId: a repeat answers 200 with the same case)',
+      summary:
+        'Start the refund case for an order (idempotent per orderId: a repeat answers 200 with the same case)',
       body: StartCaseRequest,
       documentedBody: StartCaseBody,
       successStatus: 201,
-      responses: { 200: 'the case already existed with this body', ...caseErrors, 409: 'the order already has a case started with a different body' },
+      responses: {
+        200: 'the case already existed with this body',
+        ...caseErrors,
+        409: 'the order already has a case started with a different body',
+      },
     },
     async ({ body, caller, reply }) => {
       const policy = getPreset(body.policyId)!;
@@ -77,7 +86,14 @@ export function registerCaseRoutes(routes: RouteTable, cases: RefundCases, billi
   );
 
   routes.add(
-    { method: 'GET', url: '/v1/cases', access: STAFF, tag: 'cases', summary: 'List cases through Temporal visibility, with counts per status', query: ListCasesQuery },
+    {
+      method: 'GET',
+      url: '/v1/cases',
+      access: STAFF,
+      tag: 'cases',
+      summary: 'List cases through Temporal visibility, with counts per status',
+      query: ListCasesQuery,
+    },
     async ({ query }) => {
       const filter = {
         ...(query.policy ? { policyId: query.policy } : {}),
@@ -88,7 +104,11 @@ export function registerCaseRoutes(routes: RouteTable, cases: RefundCases, billi
         ...(query.open ? { openOnly: true } : {}),
       };
       const [list, counts] = await Promise.all([
-        cases.list({ ...filter, ...(query.status ? { status: query.status } : {}), limit: query.limit ?? 100 }),
+        cases.list({
+          ...filter,
+          ...(query.status ? { status: query.status } : {}),
+          limit: query.limit ?? 100,
+        }),
         cases.countByStatus(filter),
       ]);
       return { cases: list, counts };
@@ -96,27 +116,98 @@ export function registerCaseRoutes(routes: RouteTable, cases: RefundCases, billi
   );
 
   routes.add(
-    { method: 'GET', url: '/v1/cases/:orderId', access: STAFF, tag: 'cases', summary: 'The case state (status, deadlines, decision, timeline)', responses: caseErrors },
+    {
+      method: 'GET',
+      url: '/v1/cases/:orderId',
+      access: STAFF,
+      tag: 'cases',
+      summary: 'The case state (status, deadlines, decision, timeline)',
+      responses: caseErrors,
+    },
     async ({ params }) => caseView(await cases.read(params.orderId as string)),
   );
 
-  const write = <S extends typeof RefundRequestBody | typeof IssueBody | typeof TechnicalReviewBody | typeof DecisionBody | typeof WithdrawalBody | typeof InformationRequestBody | typeof InformationBody | typeof CancellationBody>(
+  const write = <
+    S extends
+      | typeof RefundRequestBody
+      | typeof IssueBody
+      | typeof TechnicalReviewBody
+      | typeof DecisionBody
+      | typeof WithdrawalBody
+      | typeof InformationRequestBody
+      | typeof InformationBody
+      | typeof CancellationBody,
+  >(
     url: string,
     access: readonly ('checkout' | 'support' | 'reviewer')[],
     summary: string,
     body: S,
-    send: (orderId: string, input: ReturnType<S['parse']> & { actor: ReturnType<typeof actorOf> }) => ReturnType<RefundCases['read']>,
+    send: (
+      orderId: string,
+      input: ReturnType<S['parse']> & { actor: ReturnType<typeof actorOf> },
+    ) => ReturnType<RefundCases['read']>,
   ) =>
-    routes.add({ method: 'POST', url: `/v1/cases/:orderId/${url}`, access, tag: 'cases', summary, body, responses: caseErrors }, async ({ params, body: input, caller }) =>
-      caseView(await send(params.orderId as string, { ...(input as ReturnType<S['parse']>), actor: actorOf(caller as Caller) })),
+    routes.add(
+      {
+        method: 'POST',
+        url: `/v1/cases/:orderId/${url}`,
+        access,
+        tag: 'cases',
+        summary,
+        body,
+        responses: caseErrors,
+      },
+      async ({ params, body: input, caller }) =>
+        caseView(
+          await send(params.orderId as string, {
+            ...(input as ReturnType<S['parse']>),
+            actor: actorOf(caller as Caller),
+          }),
+        ),
     );
 
-  write('refund-requests', CUSTOMER_SIDE, 'Ask for a refund; answers with the outcome so far and the next deadline', RefundRequestBody, (id, m) => cases.requestRefund(id, m));
-  write('issues', CUSTOMER_SIDE, 'Report a technical issue (starts the remediation clock)', IssueBody, (id, m) => cases.reportIssue(id, m));
-  write('technical-reviews', REVIEWER, 'Record the technical review result', TechnicalReviewBody, (id, m) => cases.submitTechnicalReview(id, m));
-  write('decisions', REVIEWER, 'Decide a discretionary or escalated case', DecisionBody, (id, m) => cases.decide(id, m));
-  write('withdrawal', CUSTOMER_SIDE, 'The customer withdraws the request', WithdrawalBody, (id, m) => cases.withdraw(id, m));
-  write('information-requests', REVIEWER, 'Ask the customer for missing materials (the decision clock waits)', InformationRequestBody, (id, m) => cases.requestInformation(id, m));
-  write('information', CUSTOMER_SIDE, "The customer's materials arrive; the decision clock starts", InformationBody, (id, m) => cases.provideInformation(id, m));
-  write('subscription-cancellation', CUSTOMER_SIDE, 'Cancel the subscription at the end of its period', CancellationBody, (id, m) => cases.cancelSubscription(id, m));
+  write(
+    'refund-requests',
+    CUSTOMER_SIDE,
+    'Ask for a refund; answers with the outcome so far and the next deadline',
+    RefundRequestBody,
+    (id, m) => cases.requestRefund(id, m),
+  );
+  write(
+    'issues',
+    CUSTOMER_SIDE,
+    'Report a technical issue (starts the remediation clock)',
+    IssueBody,
+    (id, m) => cases.reportIssue(id, m),
+  );
+  write('technical-reviews', REVIEWER, 'Record the technical review result', TechnicalReviewBody, (id, m) =>
+    cases.submitTechnicalReview(id, m),
+  );
+  write('decisions', REVIEWER, 'Decide a discretionary or escalated case', DecisionBody, (id, m) =>
+    cases.decide(id, m),
+  );
+  write('withdrawal', CUSTOMER_SIDE, 'The customer withdraws the request', WithdrawalBody, (id, m) =>
+    cases.withdraw(id, m),
+  );
+  write(
+    'information-requests',
+    REVIEWER,
+    'Ask the customer for missing materials (the decision clock waits)',
+    InformationRequestBody,
+    (id, m) => cases.requestInformation(id, m),
+  );
+  write(
+    'information',
+    CUSTOMER_SIDE,
+    "The customer's materials arrive; the decision clock starts",
+    InformationBody,
+    (id, m) => cases.provideInformation(id, m),
+  );
+  write(
+    'subscription-cancellation',
+    CUSTOMER_SIDE,
+    'Cancel the subscription at the end of its period',
+    CancellationBody,
+    (id, m) => cases.cancelSubscription(id, m),
+  );
 }

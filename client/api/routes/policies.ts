@@ -10,9 +10,25 @@ function preset(id: string): Policy {
 }
 
 export function registerPolicyRoutes(routes: RouteTable): void {
-  routes.add({ method: 'GET', url: '/v1/policies', access: 'any-key', tag: 'policies', summary: 'The preset policies' }, () => ({ policies: listPresets() }));
   routes.add(
-    { method: 'GET', url: '/v1/policies/:id', access: 'any-key', tag: 'policies', summary: 'One preset policy', responses: { 404: 'no such policy' } },
+    {
+      method: 'GET',
+      url: '/v1/policies',
+      access: 'any-key',
+      tag: 'policies',
+      summary: 'The preset policies',
+    },
+    () => ({ policies: listPresets() }),
+  );
+  routes.add(
+    {
+      method: 'GET',
+      url: '/v1/policies/:id',
+      access: 'any-key',
+      tag: 'policies',
+      summary: 'One preset policy',
+      responses: { 404: 'no such policy' },
+    },
     ({ params }) => preset(params.id as string),
   );
   routes.add(

@@ -6,10 +6,13 @@ import { OutboxQuery } from '../schemas';
 import { STAFF } from './cases';
 
 export function registerSupportRoutes(routes: RouteTable, outboxFile: string | undefined): void {
-  routes.add({ method: 'GET', url: '/v1/me', access: 'any-key', tag: 'support', summary: "The calling key's role" }, ({ caller }) => ({
-    role: caller!.role,
-    keyId: caller!.keyId,
-  }));
+  routes.add(
+    { method: 'GET', url: '/v1/me', access: 'any-key', tag: 'support', summary: "The calling key's role" },
+    ({ caller }) => ({
+      role: caller!.role,
+      keyId: caller!.keyId,
+    }),
+  );
   routes.add(
     {
       method: 'GET',
@@ -22,7 +25,12 @@ export function registerSupportRoutes(routes: RouteTable, outboxFile: string | u
     },
     ({ query }) => {
       if (!outboxFile) throw new HttpError(404, 'there is no outbox: this deployment sends email by SMTP');
-      return { messages: listOutbox(outboxFile, { ...(query.orderId ? { orderId: query.orderId } : {}), limit: query.limit ?? 50 }) };
+      return {
+        messages: listOutbox(outboxFile, {
+          ...(query.orderId ? { orderId: query.orderId } : {}),
+          limit: query.limit ?? 50,
+        }),
+      };
     },
   );
 }

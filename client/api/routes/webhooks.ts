@@ -18,14 +18,24 @@ export const webhookSpec: RouteSpec = {
   responses: { 400: 'not a refund event', 401: 'missing or wrong signature' },
 };
 
-export function registerWebhookRoute(app: FastifyInstance, cases: RefundCases, secret: string | undefined, toleranceSeconds?: number): void {
+export function registerWebhookRoute(
+  app: FastifyInstance,
+  cases: RefundCases,
+  secret: string | undefined,
+  toleranceSeconds?: number,
+): void {
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.post(webhookSpec.url, async (request) => {
       const raw = request.body as Buffer | undefined;
       const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
       if (!secret) throw new HttpError(503, 'webhooks are not configured (REFUNDFLOW_WEBHOOK_SECRET)');
-      if (!raw || !verifyWebhookSignature(secret, Array.isArray(header) ? header[0] : header, raw, toleranceSeconds)) {
+      if (
+        !raw ||
+        !verifyWebhookSignature(secret, Array.isArray(header) ? header[0] : header, raw, toleranceSeconds)
+      ) {
         throw new HttpError(401, 'invalid webhook signature');
       }
       let json: unknown;
@@ -46,8 +56,15 @@ export function registerWebhookRoute(app: FastifyInstance, cases: RefundCases, s
         });
       } catch (err) {
         if (!(err instanceof CaseNotFoundError)) throw err;
-        request.log.warn({ eventId: event.id, orderId: event.data.orderId }, 'webhook for a case that takes no signals');
-        return { received: true, delivered: false, reason: `no running case for order ${event.data.orderId}` };
+        request.log.warn(
+          { eventId: event.id, orderId: event.data.orderId },
+          'webhook for a case that takes no signals',
+        );
+        return {
+          received: true,
+          delivered: false,
+          reason: `no running case for order ${event.data.orderId}`,
+        };
       }
       return { received: true, delivered: true };
     });

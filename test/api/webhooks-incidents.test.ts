@@ -1,0 +1,163 @@
+// The gateway webhook (signatures, replays, unknown cases) and incident confirmation through
+// visibility, on a real dev server and worker.
+import assert from 'node:assert/strict';
+import { SIGNATURE_HEADER, signWebhook } from '../../activities';
+import { WEBHOOK_SECRET, call, eventually, order, startStack, type TestStack } from './stack';
+
+interface CaseBody {
+  status: string;
+  closed: boolean;
+  payout?: { refundId?: string };
+  incidents: { incidentId: string }[];
+  timeline: { type: string }[];
+}
+
+const event = (orderId: string, refundId: string, id = `evt_${Math.random().toString(36).slice(2)}`) =>
+  JSON.stringify({
+    id,
+    type: 'refund.updated',
+    created: Math.floor(Date.now() / 1000),
+    data: { refundId, orderId, status: 'succeeded', amountMinor: 1999, currency: 'USD' },
+  });
+
+describe('API: payment webhooks and incidents', function () {
+  this.timeout(120_000);
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack('api-webhooks');
+  });
+  after(async () => stack?.close());
+
+  const post = (body: string, signature?: string) =>
+    call(stack, 'POST', '/v1/webhooks/payments', {
+      rawBody: body,
+      headers: signature === undefined ? {} : { [SIGNATURE_HEADER]: signature },
+    });
+
+  it('refuses a missing, forged, stale or re-serialised signature with 401', async () => {
+    const body = event('ord-x', 're_x');
+    assert.equal((await post(body)).status, 401, 'missing');
+    assert.equal(
+      (await post(body, signWebhook('another-secret-0123456789', body))).status,
+      401,
+      'wrong secret',
+    );
+    assert.equal(
+      (await post(body, signWebhook(WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000) - 3600))).status,
+      401,
+      'stale',
+    );
+    const reformatted = JSON.stringify(JSON.parse(body), null, 2);
+    assert.equal(
+      (await post(reformatted, signWebhook(WEBHOOK_SECRET, body))).status,
+      401,
+      'signature over other bytes',
+    );
+    assert.equal((await post(body, signWebhook(WEBHOOK_SECRET, body))).status, 200, 'the genuine one passes');
+  });
+
+  it('answers 400 for a signed body that is not a refund event, and acknowledges events for unknown cases', async () => {
+    const junk = JSON.stringify({ hello: 'world' });
+    const bad = await post(junk, signWebhook(WEBHOOK_SECRET, junk));
+    assert.equal(bad.status, 400);
+    const unknown = event('no-such-order', 're_1');
+    const res = await post(unknown, signWebhook(WEBHOOK_SECRET, unknown));
+    assert.equal(res.status, 200);
+    assert.equal(res.body.delivered, false);
+  });
+
+  it('takes a replayed event as harmless: the case is paid once and records the event once', async () => {
+    const o = order();
+    const orderId = String(o.orderId);
+    await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o } });
+    // Settlement stops for the rest of this suite, so this test's own signed event pays the case.
+    await stack.settler.stop();
+    {
+      const requested = await call<CaseBody>(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
+        as: 'checkout',
+        body: { reason: 'changed_mind' },
+      });
+      const refundId = await eventually(
+        async () =>
+          (await call<CaseBody>(stack, 'GET', `/v1/cases/${orderId}`, { as: 'support' })).body.payout
+            ?.refundId,
+        'the payout',
+      );
+      assert.ok(['approved', 'payout_pending'].includes(requested.body.status));
+      const body = event(orderId, refundId, 'evt_replayed_1');
+      const first = await post(body, signWebhook(WEBHOOK_SECRET, body));
+      assert.equal(first.status, 200);
+      await eventually(async () => {
+        const read = await call<CaseBody>(stack, 'GET', `/v1/cases/${orderId}`, { as: 'support' });
+        // Closed: every effect of the payment (emails, timeline) has happened.
+        return read.body.status === 'paid' && read.body.closed && read.body;
+      }, 'paid and closed');
+      // The run has ended: every effect of the payment is in the timeline before the replay.
+      await stack.cases.handle(orderId).result();
+      const settled = await call<CaseBody>(stack, 'GET', `/v1/cases/${orderId}`, { as: 'support' });
+      const again = await post(body, signWebhook(WEBHOOK_SECRET, body));
+      assert.equal(again.status, 200, 'a replay is acknowledged');
+      const after = await call<CaseBody>(stack, 'GET', `/v1/cases/${orderId}`, { as: 'support' });
+      assert.equal(after.body.status, 'paid');
+      assert.deepEqual(
+        after.body.timeline.map((e) => e.type),
+        settled.body.timeline.map((e) => e.type),
+        'the replay changed nothing',
+      );
+    }
+  });
+
+  it('signals every open case an incident covers, found by product and purchase time', async () => {
+    const product = `vps-${Date.now()}`;
+    const inside = [order({ productId: product }, 2), order({ productId: product }, 1)];
+    const otherProduct = order({ productId: `${product}-other` }, 1);
+    const later = order({ productId: product, purchasedAt: new Date(Date.now() + 3_600_000).toISOString() });
+    for (const o of [...inside, otherProduct, later]) {
+      assert.equal(
+        (
+          await call(stack, 'POST', '/v1/cases', {
+            as: 'checkout',
+            body: { policyId: 'proxy-strict', order: o },
+          })
+        ).status,
+        201,
+      );
+    }
+    await eventually(
+      async () =>
+        (await call<{ cases: unknown[] }>(stack, 'GET', `/v1/cases?productId=${product}`, { as: 'reviewer' }))
+          .body.cases.length === 3,
+      'visibility',
+    );
+    const incident = {
+      incidentId: `inc-${Date.now()}`,
+      productId: product,
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date().toISOString(),
+      description: 'Datacenter power loss',
+    };
+    const res = await call<{ incidentId: string; signalled: string[] }>(stack, 'POST', '/v1/incidents', {
+      as: 'reviewer',
+      body: incident,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.signalled.sort(), inside.map((o) => String(o.orderId)).sort());
+    for (const o of inside) {
+      const read = await eventually(async () => {
+        const r = await call<CaseBody>(stack, 'GET', `/v1/cases/${o.orderId}`, { as: 'support' });
+        return r.body.incidents.length > 0 && r.body;
+      }, 'the incident on the case');
+      assert.equal(read.incidents[0]!.incidentId, incident.incidentId);
+    }
+    const untouched = await call<CaseBody>(stack, 'GET', `/v1/cases/${otherProduct.orderId}`, {
+      as: 'support',
+    });
+    assert.equal(untouched.body.incidents.length, 0);
+    const bad = await call<{ issues: { path: string }[] }>(stack, 'POST', '/v1/incidents', {
+      as: 'reviewer',
+      body: { ...incident, to: incident.from, from: incident.to },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.issues[0]!.path, 'to');
+  });
+});
