@@ -1,6 +1,7 @@
 // The refundflow command line (entry: bin/refundflow.js). Each command group registers itself
 // from its own module, so case commands can join the policy commands without touching this file.
 import { Command, CommanderError } from 'commander';
+import { registerCaseCommands } from './case-commands';
 import { EXIT_BAD_INPUT, registerPolicyCommands } from './policy-commands';
 
 const program = new Command('refundflow')
@@ -9,6 +10,7 @@ const program = new Command('refundflow')
   // Usage errors (unknown command, missing option) are bad input too: exit 2, not commander's 1.
   .exitOverride();
 registerPolicyCommands(program);
+registerCaseCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -1,0 +1,357 @@
+// `refundflow case start|request|report-issue|review|decide|withdraw|show|list`: refund cases
+// through the HTTP API (never Temporal directly), so the CLI has exactly the rights of its key.
+// Bad local input exits 2 naming the field; an API refusal exits 1 with the API's message.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { formatZodIssues } from '../../policies';
+import {
+  DecisionBody,
+  IssueBody,
+  RefundRequestBody,
+  TechnicalReviewBody,
+  WithdrawalBody,
+} from '../api/schemas';
+import { EXIT_BAD_INPUT } from './policy-commands';
+
+const EXIT_API_REFUSED = 1;
+
+class BadInput extends Error {}
+class ApiRefused extends Error {}
+
+interface Connection {
+  apiUrl: string;
+  key?: string;
+  json?: boolean;
+}
+
+function connectionOf(command: Command): Connection {
+  return command.optsWithGlobals<Connection>();
+}
+
+async function api(conn: Connection, method: string, path: string, body?: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, conn.apiUrl), {
+      method,
+      headers: {
+        ...(conn.key ? { authorization: `Bearer ${conn.key}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    throw new ApiRefused(`cannot reach the API at ${conn.apiUrl}: ${(error as Error).message}`);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: shown as text.
+  }
+  if (!response.ok) {
+    const answer = parsed as { error?: string; issues?: { path: string; message: string }[] };
+    const lines = [
+      `${response.status}: ${answer.error ?? text}`,
+      ...(answer.issues ?? []).map((i) => `  ${i.path}: ${i.message}`),
+    ];
+    throw new ApiRefused(lines.join('\n'));
+  }
+  return parsed;
+}
+
+function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new BadInput(formatZodIssues(result.error, value).join('\n'));
+  return result.data;
+}
+
+async function readJson(source: string): Promise<unknown> {
+  let text: string;
+  try {
+    if (source === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      text = Buffer.concat(chunks).toString('utf8');
+    } else text = await readFile(source, 'utf8');
+  } catch (error) {
+    throw new BadInput(`order: cannot read ${source}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BadInput(`order: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A plain text table: a header row, then one row per item, columns padded to their widest cell. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+interface CaseView {
+  orderId: string;
+  status: string;
+  policyId: string;
+  customerId: string;
+  currency: string;
+  paidMinor: number;
+  escalated: boolean;
+  nextDeadline?: string;
+  deadlines: Record<string, string | undefined>;
+  decision?: {
+    outcome: string;
+    amountMinor: number;
+    currency: string;
+    reasons: string[];
+    explanations?: string[];
+  };
+  timeline: { at: string; type: string; actor: { role: string }; summary: string }[];
+}
+
+function money(minor: number, currency: string): string {
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+}
+
+function printCase(view: CaseView): string {
+  const lines = [
+    `order      ${view.orderId}`,
+    `status     ${view.status}${view.escalated ? ' (escalated)' : ''}`,
+    `policy     ${view.policyId}`,
+    `customer   ${view.customerId}`,
+    `paid       ${money(view.paidMinor, view.currency)}`,
+  ];
+  if (view.nextDeadline) lines.push(`next       ${view.nextDeadline}`);
+  if (view.decision) {
+    lines.push(
+      `decision   ${view.decision.outcome} ${money(view.decision.amountMinor, view.decision.currency)}`,
+    );
+    view.decision.reasons.forEach((code, i) =>
+      lines.push(`  ${code}: ${view.decision!.explanations?.[i] ?? ''}`.trimEnd()),
+    );
+  }
+  const deadlines = Object.entries(view.deadlines).filter(([, at]) => at);
+  if (deadlines.length > 0)
+    lines.push(
+      '',
+      table(
+        ['deadline', 'at'],
+        deadlines.map(([name, at]) => [name, at!]),
+      ),
+    );
+  lines.push(
+    '',
+    table(
+      ['at', 'event', 'by', 'summary'],
+      view.timeline.map((e) => [e.at, e.type, e.actor.role, e.summary]),
+    ),
+  );
+  return lines.join('\n');
+}
+
+export function registerCaseCommands(program: Command): void {
+  const group = program
+    .command('case')
+    .description('refund cases through the HTTP API')
+    .option(
+      '--api-url <url>',
+      'the API base URL (env REFUNDFLOW_API_URL)',
+      process.env.REFUNDFLOW_API_URL ?? 'http://localhost:8080',
+    )
+    .option('--key <key>', 'an API key (env REFUNDFLOW_API_KEY)', process.env.REFUNDFLOW_API_KEY)
+    .option('--json', 'print the API answer as JSON');
+
+  const run =
+    <A extends unknown[]>(
+      body: (conn: Connection, ...args: A) => Promise<unknown>,
+      render: (value: never) => string = printCase as (value: never) => string,
+    ) =>
+    async (...args: [...A, Record<string, unknown>, Command]) => {
+      const command = args[args.length - 1] as Command;
+      const conn = connectionOf(command);
+      try {
+        const value = await body(conn, ...(args.slice(0, -1) as A));
+        process.stdout.write(`${conn.json ? JSON.stringify(value, null, 2) : render(value as never)}\n`);
+      } catch (error) {
+        if (error instanceof BadInput) {
+          process.stderr.write(`${error.message}\n`);
+          process.exitCode = EXIT_BAD_INPUT;
+        } else if (error instanceof ApiRefused) {
+          process.stderr.write(`${error.message}\n`);
+          process.exitCode = EXIT_API_REFUSED;
+        } else throw error;
+      }
+    };
+  const write = (orderId: string, path: string) => `/v1/cases/${encodeURIComponent(orderId)}/${path}`;
+
+  group
+    .command('start')
+    .description('start the case for an order (idempotent per orderId)')
+    .requiredOption('--policy <id>', 'preset policy id')
+    .requiredOption('--order <file>', 'the order as JSON (- for stdin)')
+    .option('--email <address>', "the customer's email address")
+    .action(
+      run(
+        async (conn, options: { policy: string; order: string; email?: string }) => {
+          const order = await readJson(options.order);
+          return api(conn, 'POST', '/v1/cases', {
+            policyId: options.policy,
+            order,
+            ...(options.email ? { customerEmail: options.email } : {}),
+          });
+        },
+        ((answer: { created: boolean; case: CaseView }) =>
+          `${answer.created ? 'started' : 'already started'}\n${printCase(answer.case)}`) as (
+          value: never,
+        ) => string,
+      ),
+    );
+
+  group
+    .command('request <orderId>')
+    .description('ask for a refund; prints the outcome so far')
+    .requiredOption(
+      '--reason <reason>',
+      'service_unusable, provider_fault, billing_error, dissatisfied, changed_mind, …',
+    )
+    .option('--description <text>')
+    .action(
+      run(async (conn, orderId: string, o: { reason: string; description?: string }) =>
+        api(conn, 'POST', write(orderId, 'refund-requests'), check(RefundRequestBody, o)),
+      ),
+    );
+
+  group
+    .command('report-issue <orderId>')
+    .description('report a technical issue (starts the remediation clock)')
+    .requiredOption('--description <text>')
+    .action(
+      run(async (conn, orderId: string, o: { description: string }) =>
+        api(conn, 'POST', write(orderId, 'issues'), check(IssueBody, o)),
+      ),
+    );
+
+  group
+    .command('review <orderId>')
+    .description('record a technical review (reviewer)')
+    .requiredOption(
+      '--outcome <outcome>',
+      'provider_fault | user_caused | third_party | remediated | unresolved',
+    )
+    .option('--notes <text>')
+    .action(
+      run(async (conn, orderId: string, o: { outcome: string; notes?: string }) =>
+        api(conn, 'POST', write(orderId, 'technical-reviews'), check(TechnicalReviewBody, o)),
+      ),
+    );
+
+  group
+    .command('decide <orderId>')
+    .description('decide a discretionary or escalated case (reviewer)')
+    .requiredOption(
+      '--outcome <outcome>',
+      'full_refund | partial_refund | credit | service_extension | denied',
+    )
+    .requiredOption('--note <text>', 'why, for the customer and the timeline')
+    .option('--amount <minor>', 'amount in minor units')
+    .option('--extension-days <days>')
+    .action(
+      run(
+        async (
+          conn,
+          orderId: string,
+          o: { outcome: string; note: string; amount?: string; extensionDays?: string },
+        ) => {
+          const number = (field: string, value: string | undefined) => {
+            if (value === undefined) return undefined;
+            if (!/^\d+$/.test(value))
+              throw new BadInput(`${field}: expected a whole number, received ${value}`);
+            return Number(value);
+          };
+          const amountMinor = number('amountMinor', o.amount);
+          const extensionDays = number('extensionDays', o.extensionDays);
+          const body = check(DecisionBody, {
+            outcome: o.outcome,
+            note: o.note,
+            ...(amountMinor !== undefined ? { amountMinor } : {}),
+            ...(extensionDays !== undefined ? { extensionDays } : {}),
+          });
+          return api(conn, 'POST', write(orderId, 'decisions'), body);
+        },
+      ),
+    );
+
+  group
+    .command('withdraw <orderId>')
+    .description('the customer withdraws the request')
+    .option('--note <text>')
+    .action(
+      run(async (conn, orderId: string, o: { note?: string }) =>
+        api(conn, 'POST', write(orderId, 'withdrawal'), check(WithdrawalBody, o)),
+      ),
+    );
+
+  group
+    .command('show <orderId>')
+    .description('the case: status, deadlines, decision and timeline')
+    .action(
+      run(async (conn, orderId: string) => api(conn, 'GET', `/v1/cases/${encodeURIComponent(orderId)}`)),
+    );
+
+  group
+    .command('list')
+    .description('list cases, with counts per status')
+    .option('--status <status>')
+    .option('--policy <id>')
+    .option('--customer <id>')
+    .option('--due-before <iso>', 'cases whose next deadline falls before this time')
+    .action(
+      run(
+        async (conn, o: { status?: string; policy?: string; customer?: string; dueBefore?: string }) => {
+          const query = new URLSearchParams();
+          if (o.status) query.set('status', o.status);
+          if (o.policy) query.set('policy', o.policy);
+          if (o.customer) query.set('customerId', o.customer);
+          if (o.dueBefore) query.set('dueBefore', o.dueBefore);
+          return api(conn, 'GET', `/v1/cases${query.size > 0 ? `?${query}` : ''}`);
+        },
+        ((answer: {
+          cases: {
+            orderId: string;
+            status?: string;
+            policyId?: string;
+            customerId?: string;
+            nextDeadline?: string;
+            escalated: boolean;
+          }[];
+          counts: Record<string, number>;
+        }) =>
+          [
+            table(
+              ['order', 'status', 'policy', 'customer', 'next deadline'],
+              answer.cases.map((c) => [
+                c.orderId,
+                `${c.status ?? ''}${c.escalated ? ' !' : ''}`,
+                c.policyId ?? '',
+                c.customerId ?? '',
+                c.nextDeadline ?? '',
+              ]),
+            ),
+            '',
+            Object.entries(answer.counts)
+              .map(([status, n]) => `${status}: ${n}`)
+              .join('  ') || 'no cases',
+          ].join('\n')) as (value: never) => string,
+      ),
+    );
+}
