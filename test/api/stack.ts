@@ -24,6 +24,9 @@ export const KEYS = {
 } as const;
 export type Role = keyof typeof KEYS;
 export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
+// One keyring for every stack of a mocha run: they share a dev server, and listing cases decodes
+// the memos of other suites' cases too.
+const ENCRYPTION_KEYS = generateEncryptionKey('k1');
 
 export interface TestStack {
   url: string;
@@ -39,7 +42,7 @@ export async function startStack(label: string): Promise<TestStack> {
   const env = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), `refundflow-${label}-`));
   const config = loadConfig({
-    REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k1'),
+    REFUNDFLOW_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
     REFUNDFLOW_DATA_DIR: dataDir,
     TEMPORAL_TASK_QUEUE: uniqueTaskQueue(label),
     REFUNDFLOW_API_KEYS: Object.entries(KEYS)
