@@ -269,7 +269,14 @@ export class RefundCases {
       // An update sent to a closed case: the server answers NotFound, but the case exists.
       if (err instanceof Error && /workflow execution already completed/i.test(err.message))
         throw new CaseRejectedError('the case is closed', orderId);
-      if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(orderId);
+      if (err instanceof WorkflowNotFoundError) {
+        // Servers differ in the message; a case that describes is closed, not unknown.
+        const exists = await this.handle(orderId)
+          .describe()
+          .then(() => true)
+          .catch(() => false);
+        throw exists ? new CaseRejectedError('the case is closed', orderId) : new CaseNotFoundError(orderId);
+      }
       throw err;
     }
   }

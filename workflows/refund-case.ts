@@ -100,6 +100,8 @@ const SETTLEMENT_CHECK_STEADY_MS = 6 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 /** How long after purchase a confirmed incident can still reach a case, when the policy has incidents. */
 const DEFAULT_INCIDENT_COVER_DAYS = 30;
+/** A final-sale case has no window (0 days) but still answers a request with its reasons for this long. */
+const FINAL_SALE_ANSWER_DAYS = 7;
 
 const SYSTEM: Actor = { role: 'system' };
 
@@ -412,12 +414,14 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
   function nextWake(): Wake | undefined {
     const wakes: Wake[] = [];
     const d = state.deadlines;
-    switch (state.status) {
+    // A closed case waits only for its subscription to end; status clocks are over.
+    switch (state.closed ? 'closed' : state.status) {
       case 'open':
         wakes.push({ at: windowClosesAt(), label: 'request window', run: onWindowClosed });
         break;
       case 'not_refundable':
-        wakes.push({ at: windowClosesAt(), label: 'final-sale window', run: async () => void close('window closed') });
+        if (!state.decision)
+          wakes.push({ at: laterOf(windowClosesAt(), plusDays(order.purchasedAt, FINAL_SALE_ANSWER_DAYS))!, label: 'final-sale answer period', run: async () => void close('final-sale answer period over') });
         break;
       case 'remediation':
         if (d.remediationDeadline) wakes.push({ at: d.remediationDeadline, label: 'remediation deadline', run: onRemediationDeadline });

@@ -3,6 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+const V = temporal.api.enums.v1.IndexedValueType;
+const indexedValueType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+  [SearchAttributeType.TEXT]: V.INDEXED_VALUE_TYPE_TEXT,
+  [SearchAttributeType.KEYWORD]: V.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.INT]: V.INDEXED_VALUE_TYPE_INT,
+  [SearchAttributeType.DOUBLE]: V.INDEXED_VALUE_TYPE_DOUBLE,
+  [SearchAttributeType.BOOL]: V.INDEXED_VALUE_TYPE_BOOL,
+  [SearchAttributeType.DATETIME]: V.INDEXED_VALUE_TYPE_DATETIME,
+  [SearchAttributeType.KEYWORD_LIST]: V.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
 
 // The servers come from scripts/setup-tools.sh (run by `make test`), never from the SDK's
 // downloader, which cannot reach its download host on our machines.
@@ -18,6 +31,13 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   timeSkipping ??= TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+  }).then(async (env) => {
+    // The Java server has no --search-attribute flag; register them the way a cluster operator would.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(refundSearchAttributes.map((k) => [k.name, indexedValueType[k.type]])),
+    });
+    return env;
   });
   return timeSkipping;
 }

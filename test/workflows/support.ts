@@ -82,6 +82,44 @@ export async function withCaseWorker<T>(
     workflowBundle: await workflowBundle(),
     activities: stubs.activities,
   });
-  const cases = new RefundCases(env.client, taskQueue);
-  return worker.runUntil(body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) }));
+  const cases = new TrackedCases(env.client, taskQueue);
+  try {
+    return await worker.runUntil(body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) }));
+  } finally {
+    // A case left running with due timers and no worker would stop the shared server's clock from skipping.
+    await Promise.all([...cases.started].map((id) => cases.handle(id).terminate('test finished').catch(() => undefined)));
+  }
 }
+
+class TrackedCases extends RefundCases {
+  readonly started = new Set<string>();
+  override async start(...args: Parameters<RefundCases['start']>): ReturnType<RefundCases['start']> {
+    this.started.add(args[1].orderId);
+    return super.start(...args);
+  }
+}
+
+/** Polls the case until `predicate` holds (timers fired by env.sleep are processed asynchronously). */
+export async function waitForCase(
+  cases: RefundCases,
+  orderId: string,
+  predicate: (state: Awaited<ReturnType<RefundCases['read']>>) => boolean,
+  timeoutMs = 20_000,
+): Promise<Awaited<ReturnType<RefundCases['read']>>> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await cases.read(orderId);
+  while (!predicate(last)) {
+    if (Date.now() > deadline) throw new Error(`case ${orderId} never reached the expected state; last: ${last.status} ${JSON.stringify(last.timeline.at(-1))}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await cases.read(orderId);
+  }
+  return last;
+}
+
+let orderSeq = 0;
+/** A fresh order id per test, so workflow ids never collide across tests. */
+export function orderId(label: string): string {
+  return `${label}-${Date.now().toString(36)}-${++orderSeq}`;
+}
+
+export const DAY = 24 * 60 * 60 * 1000;

@@ -1,0 +1,420 @@
+// Every path of the refund case, on the Java time-skipping test server: days pass in seconds.
+// Activities are stubs that record their calls; the workflow is what is under test.
+import assert from 'node:assert/strict';
+import { getPreset, type Order } from '../../policies';
+import { CaseConflictError, CaseRejectedError } from '../../client/refund-client';
+import type { CaseState } from '../../workflows/case-state';
+import { DAY, orderId, stubActivities, waitForCase, withCaseWorker } from './support';
+
+const preset = (id: string) => {
+  const policy = getPreset(id);
+  if (!policy) throw new Error(`no preset ${id}`);
+  return policy;
+};
+
+function makeOrder(id: string, at: Date, overrides: Partial<Order> = {}): Order {
+  const iso = at.toISOString();
+  return {
+    orderId: id,
+    customerId: `cust-${id}`,
+    channel: 'official',
+    paymentMethod: 'card',
+    amountMinor: 1000,
+    currency: 'USD',
+    promoCreditMinor: 0,
+    purchasedAt: iso,
+    invoicedAt: iso,
+    serviceDate: iso,
+    firstPurchaseOfPlan: true,
+    productId: 'proxy-residential',
+    billing: { kind: 'one_time' },
+    quota: { unit: 'gb', included: 10 },
+    ...overrides,
+  } as Order;
+}
+
+const types = (state: CaseState) => state.timeline.map((e) => e.type);
+
+async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof CaseRejectedError, `expected CaseRejectedError, got ${String(err)}`);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+describe('refund case workflow (time skipping)', function () {
+  this.timeout(120_000);
+
+  it('the window expires untouched: expired after 7 days, nothing sent', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('untouched');
+      const start = await now();
+      await cases.start(preset('usage-prorata'), makeOrder(id, start));
+      const opened = await cases.read(id);
+      assert.equal(opened.status, 'open');
+      assert.equal(Date.parse(opened.deadlines.requestWindowEndsAt!) - start.getTime(), 7 * DAY);
+      const result = await cases.handle(id).result();
+      assert.equal(result.status, 'expired');
+      assert.ok(result.closed);
+      assert.ok(types(result).includes('window_closed'));
+      assert.equal(stubs.calls.length, 0, 'no activity runs for an untouched case');
+    });
+  });
+
+  it('a request is approved at once and paid when the gateway settles; the query is consistent at every step', async () => {
+    const stubs = stubActivities({ usage: { used: 3000 } });
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('paid');
+      const order = makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } });
+      await cases.start(preset('usage-prorata'), order);
+      const afterRequest = await cases.requestRefund(id, { reason: 'changed_mind' });
+      // $10.00 plan, 7,000 of 10,000 requests left → $7.00 (seed 004's worked example).
+      assert.equal(afterRequest.status, 'payout_pending');
+      assert.equal(afterRequest.decision?.outcome, 'partial_refund');
+      assert.equal(afterRequest.decision?.amountMinor, 700);
+      assert.deepEqual(afterRequest.decision?.reasons, ['PRORATA_REMAINING_QUOTA']);
+      assert.ok(afterRequest.deadlines.payoutDeadline, 'payout limit set on approval');
+      assert.equal(afterRequest.nextDeadline, afterRequest.deadlines.payoutDeadline);
+      assert.equal(stubs.named('withdrawAccess').length, 1, 'access withdrawn on approval, as the policy says');
+      const [refund] = stubs.named('createRefund');
+      assert.deepEqual(
+        { key: (refund!.input as { idempotencyKey: string }).idempotencyKey, amount: (refund!.input as { amountMinor: number }).amountMinor },
+        { key: `refund-case-${id}:refund:1`, amount: 700 },
+      );
+      const refundId = afterRequest.payout!.refundId!;
+      await cases.paymentUpdate(id, { eventId: 'evt_1', refundId, status: 'succeeded' });
+      await cases.paymentUpdate(id, { eventId: 'evt_1', refundId, status: 'succeeded' }); // a replayed webhook
+      const final = await cases.handle(id).result();
+      assert.equal(final.status, 'paid');
+      assert.equal(final.payout?.status, 'succeeded');
+      assert.equal(stubs.named('createRefund').length, 1, 'paid exactly once');
+      const emails = stubs.named('sendCustomerEmail').map((c) => (c.input as { kind: string }).kind);
+      assert.deepEqual(emails, ['request_received', 'decision', 'payout_sent', 'payout_settled']);
+      const statuses = final.timeline.filter((e) => e.type === 'status_changed').map((e) => e.data?.to);
+      assert.deepEqual(statuses, ['approved', 'payout_pending', 'paid']);
+      for (let i = 1; i < final.timeline.length; i++)
+        assert.ok(Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at), 'timeline is in time order');
+    });
+  });
+
+  it('without a webhook, the fallback status check settles the payout', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }, { statusOnCheck: 'succeeded' });
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('fallback');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const final = await cases.handle(id).result();
+      assert.equal(final.status, 'paid');
+      assert.equal(stubs.named('getRefundStatus').length, 1);
+      assert.ok(types(final).includes('settlement_checked'));
+    });
+  });
+
+  it('a request the policy rules out is denied at once with every reason', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('denied');
+      await cases.start(preset('proxy-strict'), makeOrder(id, await now(), { paymentMethod: 'crypto' }));
+      const state = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(state.status, 'denied');
+      assert.equal(state.decision?.outcome, 'denied');
+      assert.ok(state.decision?.reasons.includes('CRYPTO_PAYMENT'));
+      assert.equal(state.decision?.explanations.length, state.decision?.reasons.length);
+      assert.equal(stubs.named('createRefund').length, 0);
+      const decisionEmail = stubs.named('sendCustomerEmail').find((c) => (c.input as { kind: string }).kind === 'decision');
+      assert.deepEqual((decisionEmail!.input as { data: { reasons: string[] } }).data.reasons, state.decision?.reasons);
+      assert.equal((await cases.handle(id).result()).status, 'denied');
+    });
+  });
+
+  it('an issue reported on day 2 and remediated by day 10 gives no technical ground', async () => {
+    const stubs = stubActivities({ usage: { used: 0.5 } });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('remediated');
+      await cases.start(preset('proxy-strict'), makeOrder(id, await now()));
+      await env.sleep(2 * DAY);
+      const reported = await cases.reportIssue(id, { description: 'every request times out' });
+      assert.equal(reported.status, 'remediation');
+      assert.equal(Date.parse(reported.deadlines.remediationDeadline!) - Date.parse(reported.issue!.reportedAt), 15 * DAY);
+      const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
+      assert.equal(requested.status, 'remediation', 'the request waits for the remediation clock');
+      assert.deepEqual(requested.decision?.reasons, ['REMEDIATION_PENDING']);
+      await env.sleep(8 * DAY);
+      const reviewed = await cases.submitTechnicalReview(id, { outcome: 'remediated', notes: 'routing fixed' });
+      assert.equal(reviewed.status, 'denied');
+      assert.ok(reviewed.decision?.reasons.includes('REMEDIATED'));
+      assert.equal(stubs.named('createRefund').length, 0);
+    });
+  });
+
+  it('an issue not remediated by day 17 meets the technical ground: refunded in full', async () => {
+    const stubs = stubActivities({ usage: { used: 0.5 } });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('unremediated');
+      await cases.start(preset('proxy-strict'), makeOrder(id, await now()));
+      await env.sleep(2 * DAY);
+      await cases.reportIssue(id, { description: 'no IP answers' });
+      await cases.requestRefund(id, { reason: 'service_unusable' });
+      await env.sleep(15 * DAY + 60_000);
+      const state = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      assert.equal(state.decision?.outcome, 'full_refund');
+      assert.equal(state.decision?.amountMinor, 1000);
+      assert.ok(state.decision?.reasons.includes('UNREMEDIATED_WITHIN_DEADLINE'));
+      assert.ok(types(state).includes('remediation_deadline_passed'));
+    });
+  });
+
+  it('a confirmed incident after the window reopens the case for a pro-rata remedy', async () => {
+    const stubs = stubActivities({ usage: { used: 5 } });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('incident');
+      const start = await now();
+      await cases.start(preset('proxy-strict'), makeOrder(id, start));
+      await env.sleep(8 * DAY);
+      const expired = await waitForCase(cases, id, (s) => s.status === 'expired');
+      assert.ok(!expired.closed, 'an expired proxy case still listens for incidents');
+      await cases.incidentConfirmed(id, {
+        incidentId: 'inc-1',
+        productId: 'proxy-residential',
+        from: new Date(start.getTime() + DAY).toISOString(),
+        to: new Date(start.getTime() + 3 * DAY).toISOString(),
+        description: 'residential pool outage',
+      });
+      const reopened = await waitForCase(cases, id, (s) => s.status === 'open');
+      assert.equal(reopened.incidents.length, 1);
+      const decided = await cases.requestRefund(id, { reason: 'service_unusable' });
+      assert.ok(['partial_refund', 'service_extension'].includes(decided.decision!.outcome), decided.decision!.outcome);
+      assert.ok(decided.decision?.reasons.includes('INCIDENT_CONFIRMED'));
+      assert.ok(decided.decision!.amountMinor < 1000, 'pro-rata, not the full price');
+    });
+  });
+
+  it('an incident for another product does not touch the case', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('incident-other');
+      const start = await now();
+      await cases.start(preset('proxy-strict'), makeOrder(id, start));
+      await cases.incidentConfirmed(id, {
+        incidentId: 'inc-x',
+        productId: 'datacenter',
+        from: start.toISOString(),
+        to: new Date(start.getTime() + DAY).toISOString(),
+        description: 'other pool',
+      });
+      const state = await waitForCase(cases, id, (s) => types(s).includes('incident_ignored'));
+      assert.equal(state.incidents.length, 0);
+    });
+  });
+
+  it('the decision deadline passes: the case escalates and support is told, nothing is paid', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('decision-deadline');
+      await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
+      const review = await cases.requestRefund(id, { reason: 'provider_fault' });
+      assert.equal(review.status, 'under_review');
+      assert.ok(review.decision?.reasons.includes('NEEDS_TECHNICAL_REVIEW'));
+      const deadline = review.deadlines.decisionDeadline!;
+      assert.ok(deadline);
+      await env.sleep(Date.parse(deadline) - (await now()).getTime() + 60_000);
+      const escalated = await waitForCase(cases, id, (s) => s.escalated);
+      assert.equal(escalated.status, 'under_review', 'escalation never decides by itself under this policy');
+      const notice = stubs.named('notifySupport').find((c) => (c.input as { kind: string }).kind === 'escalation');
+      assert.ok(notice, 'support was told');
+      assert.equal(stubs.named('createRefund').length, 0);
+      // A reviewer still decides after escalation.
+      const decided = await cases.submitTechnicalReview(id, { outcome: 'provider_fault' });
+      assert.equal(decided.decision?.outcome, 'full_refund');
+      assert.equal(decided.status, 'payout_pending');
+    });
+  });
+
+  it('asking for information stops the decision clock until the materials arrive', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('information');
+      await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
+      await cases.requestRefund(id, { reason: 'provider_fault' });
+      const asked = await cases.requestInformation(id, { items: ['logs', 'timestamps'] });
+      assert.equal(asked.deadlines.decisionDeadline, undefined);
+      await env.sleep(10 * DAY);
+      const waiting = await cases.read(id);
+      assert.equal(waiting.escalated, false, 'no deadline runs while materials are missing');
+      const provided = await cases.provideInformation(id, { items: ['logs', 'timestamps'] });
+      assert.ok(Date.parse(provided.deadlines.decisionDeadline!) > Date.parse(provided.informationRequest!.providedAt!));
+      assert.ok(stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'information_requested'));
+    });
+  });
+
+  it('a payout not settled within the payout limit escalates to support', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('payout-limit');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      const approved = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(Date.parse(approved.deadlines.payoutDeadline!) - Date.parse(approved.request!.requestedAt), 14 * DAY);
+      await env.sleep(14 * DAY + 60_000);
+      const state = await waitForCase(cases, id, (s) => s.escalated);
+      assert.equal(state.status, 'payout_pending');
+      assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
+      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'));
+      assert.equal(stubs.named('createRefund').length, 1, 'never a second payment');
+    });
+  });
+
+  it('a failed payout goes to support for another route and is never paid twice', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'failed', failureReason: 'expired_or_canceled_card' });
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('payout-failed');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      const failed = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(failed.status, 'approved');
+      assert.equal(failed.payout?.status, 'failed');
+      assert.equal(failed.payout?.failureReason, 'expired_or_canceled_card');
+      assert.ok(failed.escalated);
+      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'));
+      await rejects(cases.decide(id, { outcome: 'denied', note: 'no' }), /another route/);
+      const credited = await cases.decide(id, { outcome: 'credit', amountMinor: 1000, note: 'card expired: account credit instead' });
+      assert.equal(credited.status, 'credited');
+      assert.equal(stubs.named('createRefund').length, 1, 'the failed refund is not retried');
+      assert.equal(stubs.named('issueCredit').length, 1);
+    });
+  });
+
+  it('crypto cannot be refunded by the gateway: a non-retryable failure routes to support', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'unsupported' });
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('unsupported');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { paymentMethod: 'crypto', quota: { unit: 'requests', included: 10_000 } }));
+      const state = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(state.payout?.status, 'failed');
+      assert.equal(state.payout?.failureReason, 'UnsupportedPaymentMethod');
+      assert.equal(stubs.named('createRefund').length, 1, 'a non-retryable failure is not retried');
+    });
+  });
+
+  it('an active chargeback blocks the refund, from billing or from a signal during review', async () => {
+    const stubs = stubActivities({ chargebackActive: true, usage: { used: 0 } });
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('chargeback');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      const state = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(state.status, 'denied');
+      assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
+    });
+    const later = stubActivities();
+    await withCaseWorker(later, async ({ cases, now }) => {
+      const id = orderId('chargeback-signal');
+      await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
+      await cases.requestRefund(id, { reason: 'provider_fault' });
+      await cases.chargeback(id, { active: true, reference: 'dp_1' });
+      const state = await waitForCase(cases, id, (s) => s.status === 'denied');
+      assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
+      assert.ok(later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
+    });
+  });
+
+  it('the customer withdraws a request under review', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('withdraw');
+      await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
+      await cases.requestRefund(id, { reason: 'provider_fault' });
+      const state = await cases.withdraw(id, { note: 'it works now' });
+      assert.equal(state.status, 'withdrawn');
+      assert.equal((await cases.handle(id).result()).status, 'withdrawn');
+      await rejects(cases.decide(id, { outcome: 'denied', note: 'late' }), /closed|withdrawn/);
+    });
+  });
+
+  it('a subscription cancellation takes effect at the end of the billing period', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('subscription');
+      const start = await now();
+      const periodEnd = new Date(start.getTime() + 30 * DAY).toISOString();
+      await cases.start(
+        preset('services-fix-first'),
+        makeOrder(id, start, { billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd } }),
+      );
+      const state = await cases.cancelSubscription(id, {});
+      assert.equal(state.subscription?.effectiveAt, periodEnd);
+      assert.equal(state.status, 'open', 'access and the case go on until the period ends');
+      const [call] = stubs.named('cancelSubscriptionAtPeriodEnd');
+      assert.equal((call!.input as { periodEnd: string }).periodEnd, periodEnd);
+      await rejects(cases.cancelSubscription(id, {}), /already cancelled/);
+      const final = await cases.handle(id).result();
+      const ended = final.timeline.find((e) => e.type === 'subscription_ended')!;
+      assert.ok(Date.parse(ended.at) >= Date.parse(periodEnd), 'ended no earlier than the period end');
+    });
+  });
+
+  it('a repeated start returns the same case; a different body for the same order conflicts', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('starts');
+      const order = makeOrder(id, await now());
+      const first = await cases.start(preset('usage-prorata'), order);
+      const again = await cases.start(preset('usage-prorata'), { ...order });
+      assert.deepEqual([first.created, again.created, again.runId], [true, false, first.runId]);
+      await assert.rejects(cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }), CaseConflictError);
+      await assert.rejects(cases.start(preset('proxy-strict'), order), CaseConflictError);
+    });
+  });
+
+  it('every update is refused in the wrong state, before it reaches history', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('wrong-state');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now()));
+      await rejects(cases.withdraw(id, {}), /cannot withdraw while the case is open/);
+      await rejects(cases.decide(id, { outcome: 'full_refund', note: 'x' }), /cannot decide while the case is open/);
+      await rejects(cases.submitTechnicalReview(id, { outcome: 'provider_fault' }), /cannot submit a technical review/);
+      await rejects(cases.requestInformation(id, { items: ['logs'] }), /cannot ask for information/);
+      await rejects(cases.provideInformation(id, { items: ['logs'] }), /no information was requested/);
+      await rejects(cases.cancelSubscription(id, {}), /not a subscription/);
+      await rejects(cases.requestRefund(id, { reason: 'nonsense' as never }), /reason/);
+      await rejects(cases.reportIssue(id, { description: '' }), /description/);
+      await rejects(cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }), /amountMinor/);
+      const history = await cases.handle(id).fetchHistory();
+      const accepted = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
+      assert.equal(accepted.length, 0, 'no rejected update was written to history');
+      await env.sleep(8 * DAY);
+      await cases.handle(id).result();
+      await rejects(cases.reportIssue(id, { description: 'too late' }), /closed/);
+    });
+  });
+
+  it('a final-sale case denies every request with ALL_SALES_FINAL', async () => {
+    const stubs = stubActivities();
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('final-sale');
+      await cases.start(preset('all-sales-final'), makeOrder(id, await now()));
+      assert.equal((await cases.read(id)).status, 'not_refundable');
+      const state = await cases.requestRefund(id, { reason: 'service_unusable' });
+      assert.equal(state.status, 'not_refundable');
+      assert.deepEqual(state.decision?.reasons, ['ALL_SALES_FINAL']);
+    });
+  });
+
+  it('search attributes follow every transition', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } });
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('search');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const description = await cases.handle(id).describe();
+      const attrs = description.typedSearchAttributes;
+      const get = (name: string) => attrs.getAll().find((p) => p.key.name === name)?.value;
+      assert.equal(get('RefundStatus'), 'payout_pending');
+      assert.equal(get('RefundOutcome'), 'full_refund', 'nothing used: the whole plan comes back');
+      assert.equal(get('RefundPolicyId'), 'usage-prorata');
+      assert.equal(get('RefundEscalated'), false);
+      assert.ok(get('RefundNextDeadline') instanceof Date);
+    });
+  });
+});
+
