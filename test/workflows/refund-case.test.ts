@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { getPreset, type Order } from '../../policies';
 import { CaseConflictError, CaseRejectedError } from '../../client/refund-client';
 import type { CaseState } from '../../workflows/case-state';
-import { DAY, orderId, stubActivities, waitForCase, withCaseWorker } from './support';
+import { DAY, orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } from './support';
 
 const preset = (id: string) => {
   const policy = getPreset(id);
@@ -60,6 +60,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(result.closed);
       assert.ok(types(result).includes('window_closed'));
       assert.equal(stubs.calls.length, 0, 'no activity runs for an untouched case');
+await recordHistory(cases, id, 'window-expired');
     });
   });
 
@@ -96,6 +97,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.deepEqual(statuses, ['approved', 'payout_pending', 'paid']);
       for (let i = 1; i < final.timeline.length; i++)
         assert.ok(Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at), 'timeline is in time order');
+        await recordHistory(cases, id, 'approved-and-paid');
     });
   });
 
@@ -126,6 +128,7 @@ describe('refund case workflow (time skipping)', function () {
       const decisionEmail = stubs.named('sendCustomerEmail').find((c) => (c.input as { kind: string }).kind === 'decision');
       assert.deepEqual((decisionEmail!.input as { data: { reasons: string[] } }).data.reasons, state.decision?.reasons);
       assert.equal((await cases.handle(id).result()).status, 'denied');
+      await recordHistory(cases, id, 'denied-with-reasons');
     });
   });
 
@@ -145,6 +148,7 @@ describe('refund case workflow (time skipping)', function () {
       const reviewed = await cases.submitTechnicalReview(id, { outcome: 'remediated', notes: 'routing fixed' });
       assert.equal(reviewed.status, 'denied');
       assert.ok(reviewed.decision?.reasons.includes('REMEDIATED'));
+      await recordHistory(cases, id, 'issue-remediated');
       assert.equal(stubs.named('createRefund').length, 0);
     });
   });
@@ -163,6 +167,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.equal(state.decision?.amountMinor, 1000);
       assert.ok(state.decision?.reasons.includes('UNREMEDIATED_WITHIN_DEADLINE'));
       assert.ok(types(state).includes('remediation_deadline_passed'));
+      await recordHistory(cases, id, 'issue-unremediated');
     });
   });
 
@@ -188,6 +193,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(['partial_refund', 'service_extension'].includes(decided.decision!.outcome), decided.decision!.outcome);
       assert.ok(decided.decision?.reasons.includes('INCIDENT_CONFIRMED'));
       assert.ok(decided.decision!.amountMinor < 1000, 'pro-rata, not the full price');
+      await recordHistory(cases, id, 'incident-after-window');
     });
   });
 
@@ -229,6 +235,7 @@ describe('refund case workflow (time skipping)', function () {
       const decided = await cases.submitTechnicalReview(id, { outcome: 'provider_fault' });
       assert.equal(decided.decision?.outcome, 'full_refund');
       assert.equal(decided.status, 'payout_pending');
+      await recordHistory(cases, id, 'decision-deadline-escalated');
     });
   });
 
@@ -262,6 +269,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
       assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'));
       assert.equal(stubs.named('createRefund').length, 1, 'never a second payment');
+      await recordHistory(cases, id, 'payout-limit-escalated');
     });
   });
 
@@ -281,6 +289,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.equal(credited.status, 'credited');
       assert.equal(stubs.named('createRefund').length, 1, 'the failed refund is not retried');
       assert.equal(stubs.named('issueCredit').length, 1);
+      await recordHistory(cases, id, 'payout-failed-credited');
     });
   });
 
@@ -314,6 +323,7 @@ describe('refund case workflow (time skipping)', function () {
       const state = await waitForCase(cases, id, (s) => s.status === 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
       assert.ok(later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
+      await recordHistory(cases, id, 'chargeback-during-review');
     });
   });
 
@@ -327,6 +337,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.equal(state.status, 'withdrawn');
       assert.equal((await cases.handle(id).result()).status, 'withdrawn');
       await rejects(cases.decide(id, { outcome: 'denied', note: 'late' }), /closed|withdrawn/);
+      await recordHistory(cases, id, 'withdrawn');
     });
   });
 
@@ -349,6 +360,7 @@ describe('refund case workflow (time skipping)', function () {
       const final = await cases.handle(id).result();
       const ended = final.timeline.find((e) => e.type === 'subscription_ended')!;
       assert.ok(Date.parse(ended.at) >= Date.parse(periodEnd), 'ended no earlier than the period end');
+      await recordHistory(cases, id, 'subscription-cancelled');
     });
   });
 
@@ -397,6 +409,7 @@ describe('refund case workflow (time skipping)', function () {
       const state = await cases.requestRefund(id, { reason: 'service_unusable' });
       assert.equal(state.status, 'not_refundable');
       assert.deepEqual(state.decision?.reasons, ['ALL_SALES_FINAL']);
+      await recordHistory(cases, id, 'final-sale-denied');
     });
   });
 

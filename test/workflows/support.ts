@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 // Shared pieces of the workflow suites: stub activities that record every call (the workflow is
 // what is under test here; activities have their own suites against real peers), and a runner
 // that gives each test its own task queue and worker on the time-skipping server.
@@ -123,3 +126,14 @@ export function orderId(label: string): string {
 }
 
 export const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * With REFUNDFLOW_RECORD_HISTORIES=1, writes the case's history to test/replay/histories/<name>.json,
+ * which the replay suite replays against the current workflow code on every run.
+ */
+export async function recordHistory(cases: RefundCases, orderIdValue: string, name: string): Promise<void> {
+  if (!process.env.REFUNDFLOW_RECORD_HISTORIES) return;
+  const history = await cases.handle(orderIdValue).fetchHistory();
+  const file = path.join(__dirname, '..', 'replay', 'histories', `${name}.json`);
+  await writeFile(file, JSON.stringify(temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String }), null, 1) + '\n');
+}
