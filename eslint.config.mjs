@@ -26,7 +26,8 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow and policy code is deterministic: no Node built-ins.' })),
           patterns: [
             {
-              group: ['**/activities', '**/activities/**', '@temporalio/activity', '@temporalio/worker', '@temporalio/client'],
+              // activities/contract is the plain contract (types and failure-type names), no activity code.
+              regex: '(^|/)activities(/(?!contract$).*)?$|^@temporalio/(activity|worker|client)$',
               allowTypeImports: true,
               message: 'Workflows import activities as types only (proxyActivities<typeof ...>).',
             },
