@@ -1,5 +1,6 @@
 // The support UI in Debian's chromium: sign in as a reviewer, find a case, submit a technical
-// review and see the status change. Saves a screenshot of each page into docs/screenshots/.
+// review and see the status change. Saves a screenshot of each page into .test-output/screenshots/,
+// or into docs/screenshots/ (the README's pictures) with REFUNDFLOW_UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,9 @@ import { KEYS, call, eventually, order, startStack, type TestStack } from '../ap
 import { ROOT } from '../support/servers';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const SHOTS = process.env.REFUNDFLOW_UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'docs', 'screenshots')
+  : path.join(ROOT, '.test-output', 'screenshots');
 
 describe('support UI in a real browser', function () {
   this.timeout(120_000);
