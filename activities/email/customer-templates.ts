@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { CustomerEmail, CustomerEmailKind } from '../contract';
 import { formatMoney, formatTime, humanize, render, type Block, type RenderedEmail } from './layout';
+import { OUTCOMES } from '../../policies';
 
 export interface TemplateContext {
   supportAddress: string;
@@ -19,14 +20,7 @@ const schemas = {
     note: z.string().optional(),
   }),
   decision: z.looseObject({
-    outcome: z.enum([
-      'full_refund',
-      'partial_refund',
-      'credit',
-      'service_extension',
-      'denied',
-      'needs_review',
-    ]),
+    outcome: z.enum(OUTCOMES),
     ...money,
     reasons: z.array(z.string()).optional(),
     explanations: z.array(z.string()).optional(),
