@@ -1,0 +1,257 @@
+// Shared pieces of the reliability suites: orders that usage-prorata settles mechanically
+// (full refund, paid through the gateway), billing seeded for them, one keyring per run, and
+// the polling helpers every suite uses instead of fixed sleeps.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import {
+  EmbeddedBillingStore,
+  SandboxGatewaySettler,
+  embeddedFiles,
+  listGatewayRefunds,
+  type SandboxRefund,
+} from '../../activities';
+import { apiLogger } from '../../client/api/app';
+import { startApi, type RunningApi } from '../../client/api/main';
+import { generateEncryptionKey } from '../../client/codec';
+import { buildDataConverter } from '../../client/data-converter';
+import { RefundCases } from '../../client/refund-client';
+import { loadConfig, type Config } from '../../worker/config';
+import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
+import { workflowBundle } from '../support/servers';
+
+export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
+export const POLICY: Policy = getPreset('usage-prorata')!;
+
+let counter = 0;
+/** An order usage-prorata refunds in full: invoiced an hour ago, 10,000 requests included, none used. */
+export function cleanOrder(label: string, overrides: Partial<Order> = {}): Order {
+  counter += 1;
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  return OrderSchema.parse({
+    orderId: `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`,
+    customerId: `cus-${label}-${counter}`,
+    channel: 'official',
+    paymentMethod: 'card',
+    amountMinor: 2_500,
+    currency: 'USD',
+    purchasedAt: at,
+    invoicedAt: at,
+    productId: 'api-plan-10k',
+    billing: { kind: 'one_time' },
+    quota: { unit: 'requests', included: 10_000 },
+    ...overrides,
+  });
+}
+
+/** Feeds billing the order, a customer address (so every email is really sent) and zero usage. */
+export function seedBilling(dataDir: string, orders: readonly Order[]): void {
+  const billing = EmbeddedBillingStore.open(path.join(dataDir, embeddedFiles.billing));
+  try {
+    for (const o of orders) {
+      billing.upsertOrder({
+        orderId: o.orderId,
+        customerId: o.customerId,
+        customerEmail: `${o.customerId}@customer.example`,
+        ...(o.productId ? { productId: o.productId } : {}),
+        paymentMethod: o.paymentMethod,
+        amountMinor: o.amountMinor,
+        currency: o.currency,
+        purchasedAt: o.purchasedAt,
+        billing: o.billing,
+        ...(o.quota ? { quota: o.quota } : {}),
+      } as Parameters<EmbeddedBillingStore['upsertOrder']>[0]);
+      billing.recordUsage({ orderId: o.orderId, used: 0, reportedAt: new Date().toISOString() });
+    }
+  } finally {
+    void billing.close();
+  }
+}
+
+export function tempDataDir(label: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `refundflow-rel-${label}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The workflow bundle written to a file, so child workers load it instead of bundling at start. */
+export async function bundleFile(dir: string): Promise<string> {
+  const bundle = await workflowBundle();
+  const file = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(file, bundle.code);
+  return file;
+}
+
+export function gatewayRefunds(dataDir: string): SandboxRefund[] {
+  return listGatewayRefunds(path.join(dataDir, embeddedFiles.gateway), { limit: 10_000 });
+}
+
+/** Polls until `probe` returns a truthy value or the deadline passes; never a fixed sleep. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Statuses of many cases at once (queries), missing ones as 'unreadable'. */
+export async function statuses(cases: RefundCases, orders: readonly Order[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  await Promise.all(
+    orders.map(async (o) => {
+      try {
+        result.set(o.orderId, (await cases.read(o.orderId)).status);
+      } catch {
+        result.set(o.orderId, 'unreadable');
+      }
+    }),
+  );
+  return result;
+}
+
+export function tally(values: Iterable<string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Asks for a refund, riding out a worker or server outage: a request that fails in transit is
+ * retried, and "already on this case" means an earlier attempt got through.
+ */
+export async function requestRefundSurely(cases: RefundCases, orderId: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      await cases.requestRefund(orderId, { reason: 'changed_mind', description: 'reliability run' });
+      return;
+    } catch (err) {
+      if (/already on this case|cannot request a refund while/.test(String((err as Error).message))) return;
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+/** Environment for a worker process (and the matching in-test config) on a task queue and data folder. */
+export function workerEnv(address: string, taskQueue: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    REFUNDFLOW_DATA_DIR: dataDir,
+    REFUNDFLOW_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+    REFUNDFLOW_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    REFUNDFLOW_METRICS_PORT: '0',
+    REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: '0',
+    LOG_LEVEL: 'error',
+    ...extra,
+  };
+}
+
+export const WEBHOOK_SECRET = 'whsec_reliability_0123456789';
+export const ADMIN_KEY = 'ak_reliability_admin_0001';
+
+/** The gateway's back office as the embedded stack runs it: the API (for webhooks) and the settler. */
+export async function startBackOffice(
+  config: Config,
+  client: Client,
+  dataDir: string,
+  options: { webhook?: boolean } = {},
+): Promise<{ api: RunningApi; settler: SandboxGatewaySettler; close: () => Promise<void> }> {
+  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
+  const settler = new SandboxGatewaySettler({
+    file: path.join(dataDir, embeddedFiles.gateway),
+    settleAfterMs: 200,
+    pollIntervalMs: 100,
+    ...(options.webhook === false
+      ? {}
+      : { webhook: { url: `${api.url}/v1/webhooks/payments`, secret: WEBHOOK_SECRET, initialBackoffMs: 250, maxBackoffMs: 2_000 } }),
+  });
+  settler.start();
+  return {
+    api,
+    settler,
+    close: async () => {
+      await settler.stop();
+      await api.close();
+    },
+  };
+}
+
+/** A Temporal client with the run's keyring and the refund client on the task queue. */
+export function refundClient(connection: Client['connection'], taskQueue: string): RefundCases {
+  const config = loadConfig(workerEnv('localhost:7233', taskQueue, tmpdir()));
+  const client = new Client({ connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
+  return new RefundCases(client, taskQueue);
+}
+
+export interface WorkerChild {
+  readonly pid: number;
+  /** SIGKILL, and wait for the process to be gone. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+  output(): string;
+}
+
+/** Starts test/reliability/worker-process.ts and waits for it to print "ready". */
+export async function spawnWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerChild> {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'worker-process.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await eventually(
+    () => {
+      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}: ${out}`);
+      return out.includes('ready');
+    },
+    'the worker process to be ready',
+    timeoutMs,
+    100,
+  ).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  return {
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    output: () => out,
+  };
+}
