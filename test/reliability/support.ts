@@ -1,11 +1,13 @@
 // Shared pieces of the reliability suites: orders that usage-prorata settles mechanically
 // (full refund, paid through the gateway), billing seeded for them, one keyring per run, and
 // the polling helpers every suite uses instead of fixed sleeps.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
 import {
   EmbeddedBillingStore,
   SandboxGatewaySettler,
@@ -20,7 +22,8 @@ import { buildDataConverter } from '../../client/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig, type Config } from '../../worker/config';
 import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
-import { workflowBundle } from '../support/servers';
+import { refundSearchAttributes } from '../../workflows/search-attributes';
+import { TEMPORAL_CLI, workflowBundle } from '../support/servers';
 
 export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
 export const POLICY: Policy = getPreset('usage-prorata')!;
@@ -254,4 +257,103 @@ export async function spawnWorker(env: Record<string, string>, timeoutMs = 60_00
     },
     output: () => out,
   };
+}
+
+export interface PersistedDevServer {
+  readonly address: string;
+  /** Starts (or restarts) the server on the same port and database file. */
+  start(): Promise<void>;
+  /** SIGTERM, and wait for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/** A Temporal CLI dev server persisted to a SQLite file, with the refund search attributes. */
+export async function persistedDevServer(dbFile: string): Promise<PersistedDevServer> {
+  const port = await freePort();
+  const uiPort = await freePort();
+  const address = `127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let log = '';
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--headless',
+    '--log-level',
+    'error',
+    ...refundSearchAttributes.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]),
+  ];
+  return {
+    address,
+    async start() {
+      child = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+      const started = child;
+      await eventually(
+        async () => {
+          if (started.exitCode !== null) throw new Error(`dev server exited: ${log}`);
+          const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+          try {
+            await connection.workflowService.getSystemInfo({});
+            return true;
+          } finally {
+            await connection.close();
+          }
+        },
+        'the persisted dev server to answer',
+        60_000,
+        200,
+      );
+    },
+    async stop() {
+      const running = child;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+      running.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (running.exitCode === null) running.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+const cliType: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The sandbox gateway's settler with no webhook: refunds settle, and only the cases' timers learn of it. */
+export class SandboxSettler {
+  private readonly settler: SandboxGatewaySettler;
+  constructor(dataDir: string) {
+    this.settler = new SandboxGatewaySettler({ file: path.join(dataDir, embeddedFiles.gateway), settleAfterMs: 200, pollIntervalMs: 100 });
+    this.settler.start();
+  }
+  stop(): Promise<void> {
+    return this.settler.stop();
+  }
 }
