@@ -50,12 +50,20 @@ export const StartCaseRequest = z.preprocess((raw) => {
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const limit = z.coerce.number().int().min(1).max(1000);
 
+// Filter values go into a visibility query; a control character (NUL above all) breaks the
+// server's SQL and came back as a 503 (found by test/reliability/api-abuse.test.ts).
+const filterValue = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
 export const ListCasesQuery = z
   .object({
     status: z.enum(CASE_STATUSES).optional(),
-    policy: z.string().min(1).optional(),
-    customerId: z.string().min(1).optional(),
-    productId: z.string().min(1).optional(),
+    policy: filterValue.optional(),
+    customerId: filterValue.optional(),
+    productId: filterValue.optional(),
     /** Cases whose next deadline falls before this time ("due soon"). */
     dueBefore: z.iso.datetime({ offset: true }).optional(),
     escalated: flag.optional(),
