@@ -1,0 +1,292 @@
+// npm run bench — Refundflow's figures against the engine's floor, in one run on one dev server
+// and one worker. Not part of the tests. Sizes come from the environment:
+//   BENCH_CASES (200)          cases per throughput batch (refund cases and baseline cases)
+//   BENCH_OPEN_CASES (10000)   open cases for query and list latency
+//   BENCH_STARTS (200)         sequential starts per start-latency series
+//   BENCH_SKIP_SUITE=1         skip timing the time-skipping lifecycle suite
+// Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { SandboxGateway, buildActivityDeps, createActivities, embeddedActivityConfig, embeddedFiles, type RefundActivities } from '../../activities';
+import { apiLogger } from '../../client/api/app';
+import { startApi } from '../../client/api/main';
+import { buildDataConverter } from '../../client/data-converter';
+import { RefundCases, caseFingerprint } from '../../client/refund-client';
+import { evaluate, listPresets, type EvaluationInput } from '../../policies';
+import { loadConfig } from '../../worker/config';
+import { createRefundWorker } from '../../worker/main';
+import { workflowIdForOrder } from '../../workflows/case-state';
+import { ADMIN_KEY, POLICY, cleanOrder, inPool, seedBilling, workerEnv } from '../../test/reliability/support';
+import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';
+import type { BaselineInput } from './baseline-workflows';
+
+const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const CASES = num('BENCH_CASES', 200);
+const OPEN_CASES = num('BENCH_OPEN_CASES', 10_000);
+const STARTS = num('BENCH_STARTS', 200);
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const quietBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+const pct = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const results: Record<string, unknown> = {
+    machine: { cpus: require('node:os').cpus().length, node: process.version },
+    sizes: { BENCH_CASES: CASES, BENCH_OPEN_CASES: OPEN_CASES, BENCH_STARTS: STARTS },
+  };
+
+  // ---- bundle sizes --------------------------------------------------------------------------
+  const refundBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundler });
+  const trivialBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./trivial-workflow'), logger: quietBundler });
+  results.bundle = {
+    refundBytes: refundBundle.code.length,
+    trivialBytes: trivialBundle.code.length,
+    ratio: round(refundBundle.code.length / trivialBundle.code.length),
+  };
+
+  // ---- policy evaluations per second ---------------------------------------------------------
+  const evals: Record<string, number> = {};
+  for (const policy of listPresets()) {
+    const order = cleanOrder('eval');
+    const input = { order, request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' }, usage: { used: 10 } } as EvaluationInput;
+    let n = 0;
+    const start = process.hrtime.bigint();
+    while (ms(start) < 1_000) {
+      for (let i = 0; i < 100; i++) evaluate(policy, input);
+      n += 100;
+    }
+    evals[policy.id] = Math.round(n / (ms(start) / 1000));
+  }
+  results.policyEvaluationsPerSecond = evals;
+  log(`bundle and evaluate done`);
+
+  // ---- one dev server, one worker, refund and baseline workflows side by side ---------------
+  const env = await devServerEnv();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-'));
+  const taskQueue = uniqueTaskQueue('bench');
+  const config = loadConfig({ ...workerEnv(env.address, taskQueue, dataDir), REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}` });
+  const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
+  const benchBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler });
+  const rssBeforeWorker = process.memoryUsage().rss;
+  const { worker } = await createRefundWorker(config, {
+    connection: env.nativeConnection,
+    activities: createActivities(deps) as RefundActivities,
+    overrides: { workflowBundle: benchBundle, workflowsPath: undefined, maxCachedWorkflows: 2_000 },
+  });
+  const running = worker.run();
+  const client = new Client({ connection: env.client.connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
+  const cases = new RefundCases(client, taskQueue);
+  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
+
+  // The gateway back office: settle at once and tell the workflow directly (a signal, as the webhook would).
+  const gateway = SandboxGateway.open(path.join(dataDir, embeddedFiles.gateway));
+  let settling = true;
+  const settler = (async () => {
+    while (settling) {
+      const settled = gateway.settleDue(new Date(), () => ({ status: 'succeeded' }), 500);
+      await Promise.all(
+        settled.map((r) =>
+          r.orderId.startsWith('base-')
+            ? client.workflow.getHandle(`baseline-${r.orderId}`).signal('baselineSettled', {})
+            : cases.paymentUpdate(r.orderId, { eventId: `evt-${r.refundId}`, refundId: r.refundId, status: 'succeeded' }),
+        ),
+      );
+      if (settled.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+
+  // ---- throughput: refund cases vs baseline, ABAB ---------------------------------------------
+  const batch = async (kind: 'refund' | 'baseline', round: number): Promise<number> => {
+    const orders = Array.from({ length: CASES }, () => cleanOrder(kind === 'baseline' ? `base-r${round}` : `case-r${round}`));
+    seedBilling(dataDir, orders);
+    const start = process.hrtime.bigint();
+    await inPool(orders, 50, async (o) => {
+      if (kind === 'refund') {
+        await cases.start(POLICY, o);
+        await cases.requestRefund(o.orderId, { reason: 'changed_mind' });
+        await cases.handle(o.orderId).result();
+      } else {
+        const input: BaselineInput = { orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency };
+        const handle = await client.workflow.start('baselineCase', { taskQueue, workflowId: `baseline-${o.orderId}`, args: [input] });
+        await handle.executeUpdate('baselineRequest', { args: [{}] });
+        await handle.result();
+      }
+    });
+    return CASES / (ms(start) / 1000);
+  };
+  const throughput: { refund: number[]; baseline: number[] } = { refund: [], baseline: [] };
+  for (let r = 0; r < 2; r++) {
+    throughput.baseline.push(await batch('baseline', r));
+    throughput.refund.push(await batch('refund', r));
+    log(`throughput round ${r}: ${JSON.stringify(throughput)}`);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  results.throughput = {
+    casesPerBatch: CASES,
+    concurrency: 50,
+    refundCasesPerSecond: throughput.refund.map((x) => round(x)),
+    baselineCasesPerSecond: throughput.baseline.map((x) => round(x)),
+    ratio: round(mean(throughput.refund) / mean(throughput.baseline)),
+  };
+
+  // ---- history events and bytes per case, per path --------------------------------------------
+  const historyOf = async (workflowId: string) => {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    return { events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
+  };
+  const paidSample = (await cases.list({ status: 'paid', limit: 1 }))[0]!;
+  const openOrder = cleanOrder('hist-open');
+  await cases.start(POLICY, openOrder);
+  await cases.read(openOrder.orderId);
+  const deniedOrder = cleanOrder('hist-denied', { purchasedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(), invoicedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
+  seedBilling(dataDir, [deniedOrder]);
+  await cases.start(POLICY, deniedOrder);
+  await cases.requestRefund(deniedOrder.orderId, { reason: 'changed_mind' });
+  let baselineSample = { workflowId: '' };
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'baselineCase'`, pageSize: 1 })) {
+    baselineSample = wf;
+    break;
+  }
+  results.history = {
+    paid: await historyOf(paidSample.workflowId),
+    open: await historyOf(workflowIdForOrder(openOrder.orderId)),
+    deniedWindowExpired: { ...(await historyOf(workflowIdForOrder(deniedOrder.orderId))), status: (await cases.read(deniedOrder.orderId)).status },
+    baselinePaid: await historyOf(baselineSample.workflowId),
+  };
+  log('history done');
+
+  // ---- start latency: API vs raw client --------------------------------------------------------
+  const apiStart = async (): Promise<number> => {
+    const o = cleanOrder('api-start');
+    const t = process.hrtime.bigint();
+    const res = await fetch(`${api.url}/v1/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ policyId: POLICY.id, order: o }),
+    });
+    await res.text();
+    if (res.status !== 201) throw new Error(`API start answered ${res.status}`);
+    return ms(t);
+  };
+  const rawStart = async (): Promise<number> => {
+    const o = cleanOrder('raw-start');
+    const t = process.hrtime.bigint();
+    await client.workflow.start('refundCase', {
+      taskQueue,
+      workflowId: workflowIdForOrder(o.orderId),
+      args: [{ policy: POLICY, order: o, fingerprint: caseFingerprint(POLICY, o) }],
+    });
+    return ms(t);
+  };
+  const apiLat: number[] = [];
+  const rawLat: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    rawLat.push(await rawStart());
+    apiLat.push(await apiStart());
+  }
+  const concurrentStarts = Math.max(STARTS, 200);
+  const tStarts = process.hrtime.bigint();
+  await inPool(Array.from({ length: concurrentStarts }), 20, async () => void (await apiStart()));
+  const apiStartsPerSecond = concurrentStarts / (ms(tStarts) / 1000);
+  results.startLatency = {
+    sequentialStarts: STARTS,
+    apiMs: { p50: round(pct(apiLat, 50)), p99: round(pct(apiLat, 99)) },
+    rawClientMs: { p50: round(pct(rawLat, 50)), p99: round(pct(rawLat, 99)) },
+    ratio: { p50: round(pct(apiLat, 50) / pct(rawLat, 50)), p99: round(pct(apiLat, 99) / pct(rawLat, 99)) },
+    apiStartsPerSecond: { value: round(apiStartsPerSecond), starts: concurrentStarts, concurrency: 20 },
+  };
+  log('start latency done');
+
+  // ---- open cases: RSS with 1,000 cached, then query and list latency with N open -----------------
+  const opened: string[] = [];
+  const openMore = async (n: number) => {
+    const orders = Array.from({ length: n }, () => cleanOrder('open'));
+    await inPool(orders, 50, async (o) => {
+      await cases.start(POLICY, o);
+      opened.push(o.orderId);
+    });
+  };
+  const rssBefore = process.memoryUsage().rss;
+  await openMore(Math.min(1_000, OPEN_CASES));
+  // Read each once so every one of them is in the worker's cache.
+  await inPool(opened.slice(0, 1_000), 50, async (id) => void (await cases.read(id)));
+  global.gc?.();
+  const rssWith1000 = process.memoryUsage().rss;
+  results.workerMemory = {
+    note: 'RSS of the bench process (worker, client and API in one process)',
+    rssBeforeWorkerMiB: round(rssBeforeWorker / 2 ** 20, 1),
+    rssBeforeOpenCasesMiB: round(rssBefore / 2 ** 20, 1),
+    rssWith1000CachedMiB: round(rssWith1000 / 2 ** 20, 1),
+    perCachedCaseKiB: round((rssWith1000 - rssBefore) / 1_000 / 1024, 1),
+  };
+  const tOpen = process.hrtime.bigint();
+  if (OPEN_CASES > 1_000) await openMore(OPEN_CASES - 1_000);
+  const openStartsPerSecond = (OPEN_CASES - 1_000) / (ms(tOpen) / 1000);
+  log(`${opened.length} open cases`);
+  const queryLat: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = opened[Math.floor(Math.random() * opened.length)]!;
+    const t = process.hrtime.bigint();
+    await cases.read(id);
+    queryLat.push(ms(t));
+  }
+  const listLat: number[] = [];
+  const countLat: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    let t = process.hrtime.bigint();
+    await cases.list({ status: 'open', limit: 100 });
+    listLat.push(ms(t));
+    t = process.hrtime.bigint();
+    await cases.countByStatus();
+    countLat.push(ms(t));
+  }
+  results.openCases = {
+    openCases: opened.length,
+    ...(OPEN_CASES > 1_000 ? { startsPerSecondWhileFilling: round(openStartsPerSecond) } : {}),
+    caseStateQueryMs: { p50: round(pct(queryLat, 50)), p99: round(pct(queryLat, 99)), samples: queryLat.length },
+    list100Ms: { p50: round(pct(listLat, 50)), p99: round(pct(listLat, 99)), samples: listLat.length },
+    countByStatusMs: { p50: round(pct(countLat, 50)), p99: round(pct(countLat, 99)), samples: countLat.length },
+  };
+  log('open cases done');
+
+  settling = false;
+  await settler;
+  await api.close();
+  worker.shutdown();
+  await running;
+  await deps.close();
+  await gateway.close();
+  await teardownServers();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  // ---- the time-skipping lifecycle suite's wall time ---------------------------------------------
+  if (!process.env.BENCH_SKIP_SUITE) {
+    const t = process.hrtime.bigint();
+    const run = spawnSync(
+      'npx',
+      ['mocha', '--no-config', '--require', 'tsx/cjs', '--require', 'test/support/hooks.ts', '--extension', 'ts', '--timeout', '300000', '--exit', 'test/workflows/*.test.ts'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    const passing = /(\d+) passing/.exec(run.stdout)?.[1];
+    results.timeSkippingSuite = { wallSeconds: round(ms(t) / 1000, 1), exitCode: run.status, passing: Number(passing ?? 0) };
+  }
+
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
