@@ -126,7 +126,11 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const quote = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const quote = (value: string): string => {
+  // Visibility stores reject control characters with an error that looks like an outage.
+  if (/\p{Cc}/u.test(value)) throw new RangeError('list filter values may not contain control characters');
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+};
 
 export class RefundCases {
   constructor(

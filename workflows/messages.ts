@@ -53,7 +53,7 @@ export const ChargebackSchema = z
 export const IncidentConfirmedSchema = z
   .object({
     incidentId: z.string().min(1).max(200),
-    productId: z.string().max(200).optional(),
+    productId: z.string().max(200).regex(/^\P{Cc}*$/u, 'must not contain control characters').optional(),
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
     description: text(4000),
