@@ -37,6 +37,7 @@ export const CONFIG_VARIABLES = [
   'REFUNDFLOW_METRICS_PORT',
   'REFUNDFLOW_SHUTDOWN_GRACE_SECONDS',
   'LOG_LEVEL',
+  'TEMPORAL_UI_PORT',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 type Env = Partial<Record<ConfigVariable, string>>;
@@ -344,6 +345,14 @@ const processSchema = z
     logLevel: env.LOG_LEVEL,
   }));
 
+// ---- embedded stack (worker/stack.ts) ---------------------------------------------------------
+
+// The stack runs the Temporal dev server itself: its frontend listens on TEMPORAL_ADDRESS's port,
+// its Web UI on this one. Only `npm start` reads it.
+const embeddedSchema = z
+  .object({ TEMPORAL_UI_PORT: port(8233) })
+  .transform((env) => ({ temporalUiPort: env.TEMPORAL_UI_PORT }));
+
 // ---- the whole -------------------------------------------------------------------------------
 
 const sections = {
@@ -354,6 +363,7 @@ const sections = {
   payments: paymentsSchema,
   billing: billingSchema,
   process: processSchema,
+  embedded: embeddedSchema,
 } as const;
 
 export type Config = { readonly [K in keyof typeof sections]: z.output<(typeof sections)[K]> };

@@ -63,12 +63,19 @@ export function metricsBindAddress(port: number): string | undefined {
 
 /**
  * Installs the SDK Runtime once per process, before any connection or worker is created (the
- * SDK allows exactly one). Returns the logger for the process's own messages.
+ * SDK allows exactly one). Returns the logger for the process's own messages. By default the
+ * Runtime shuts workers down on SIGINT/SIGTERM; the embedded stack passes `shutdownSignals: []`
+ * to order its own shutdown (API first, then the worker, then the Temporal server).
  */
-export function installTelemetry(settings: ProcessConfig, destination?: pino.DestinationStream): pino.Logger {
+export function installTelemetry(
+  settings: ProcessConfig,
+  destination?: pino.DestinationStream,
+  options: { shutdownSignals?: NodeJS.Signals[] } = {},
+): pino.Logger {
   const logger = createLogger(settings.logLevel, destination);
   const bindAddress = metricsBindAddress(settings.metricsPort);
   Runtime.install({
+    ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
     logger: new CaseLogger(logger),
     telemetryOptions: {
       // Core's own lines go through the same JSON logger instead of straight to stderr.
