@@ -1,0 +1,352 @@
+// The embedded stack as a newcomer runs it (`npm start` is `tsx worker/stack.ts`): a real child
+// process on free ports and a temp data folder. A case is started and left waiting on a deadline,
+// the stack is stopped with SIGINT and started again on the same folder, and the case is found
+// where it was, then carried to `paid` through the sandbox gateway's signed webhook. The history
+// read straight from the stack's Temporal frontend, without the codec, holds no customer data.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { plaintextNeedles } from '../codec/history-scan';
+import { ROOT } from '../support/servers';
+
+interface CaseBody {
+  orderId: string;
+  status: string;
+  policyId: string;
+  deadlines: Record<string, string>;
+  nextDeadline?: string;
+  outcome: string | null;
+  decision?: { outcome: string; amountMinor: number; reasons: string[] };
+  payout?: { status: string; refundId?: string };
+  escalated: boolean;
+  timeline: { type: string }[];
+}
+
+/** Variables a developer's shell might set that would change what the stack does. */
+const OURS = /^(TEMPORAL_|REFUNDFLOW_|SMTP_|STRIPE_|BILLING_|PORT$|LOG_LEVEL$)/;
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!OURS.test(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value; fails with `what` at the deadline. */
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(200);
+  }
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A process under test, with its output collected. */
+class Proc {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (d: Buffer) => (this.stdout += d.toString('utf8')));
+    child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+  /** Resolves with the exit, or undefined if it has not exited within `ms`. */
+  async exitWithin(ms: number): Promise<Exit | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+  tail(): string {
+    return `stderr:\n${this.stderr.slice(-2000)}\nstdout:\n${this.stdout.slice(-2000)}`;
+  }
+}
+
+function runTs(entry: string, env: NodeJS.ProcessEnv): Proc {
+  // What `npm start` runs, minus npm: node with tsx's require hook, so signals reach it directly.
+  return new Proc(spawn(process.execPath, ['--require', 'tsx/cjs', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+describe('embedded stack (npm start): start, stop, restart', function () {
+  this.timeout(240_000);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-stack-'));
+  let ports: { temporal: number; ui: number; api: number; metrics: number };
+  let stack: Proc | undefined;
+  let apiUrl: string;
+  let keys: Record<string, string>;
+  const startTimes: number[] = [];
+  const suffix = Date.now().toString(36);
+  const customerEmail = `stack-buyer-${suffix}@example.com`;
+  const customerId = `cus-stack-${suffix}`;
+  const issueText = `every exit node times out ${suffix}`;
+  const decisionNote = `outage confirmed by netops ${suffix}`;
+  const proxyOrder = {
+    orderId: `ord-stack-${suffix}`,
+    customerId,
+    channel: 'official',
+    paymentMethod: 'card',
+    amountMinor: 73519,
+    currency: 'EUR',
+    purchasedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    productId: 'proxy-dc-1',
+    billing: { kind: 'one_time' },
+    quota: { unit: 'gb', included: 10 },
+  };
+  let waiting: CaseBody;
+
+  async function startStack(): Promise<Proc> {
+    const started = Date.now();
+    const proc = runTs('worker/stack.ts', {
+      ...cleanEnv({
+        REFUNDFLOW_DATA_DIR: dataDir,
+        TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+        TEMPORAL_UI_PORT: String(ports.ui),
+        PORT: String(ports.api),
+        REFUNDFLOW_METRICS_PORT: String(ports.metrics),
+        LOG_LEVEL: 'warn',
+      }),
+    });
+    stack = proc;
+    await until(
+      async () => {
+        if (!proc.running) throw new Error(`the stack exited (${JSON.stringify(await proc.exited)})\n${proc.tail()}`);
+        const res = await fetch(`http://127.0.0.1:${ports.api}/healthz`);
+        return res.ok;
+      },
+      'the stack to answer /healthz',
+      120_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${proc.tail()}`);
+    });
+    // The banner comes after the API listens; wait for it rather than race it.
+    await until(async () => proc.stdout.includes('Ctrl-C stops it'), 'the start banner', 10_000);
+    startTimes.push(Date.now() - started);
+    return proc;
+  }
+
+  async function stopStack(proc: Proc): Promise<{ exit: Exit; ms: number }> {
+    const started = Date.now();
+    proc.child.kill('SIGINT');
+    const exit = await proc.exitWithin(45_000);
+    assert.ok(exit, `the stack exits within 45 s of SIGINT\n${proc.tail()}`);
+    return { exit, ms: Date.now() - started };
+  }
+
+  async function api<T = CaseBody>(method: string, urlPath: string, role: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${apiUrl}${urlPath}`, {
+      method,
+      headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  const readCase = async () => (await api('GET', `/v1/cases/${proxyOrder.orderId}`, 'support')).body;
+
+  function devServerPid(): number | undefined {
+    const file = path.join(dataDir, 'temporal.pid');
+    return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
+  }
+  function alive(pid: number | undefined): boolean {
+    if (!pid) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  before(async () => {
+    ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), metrics: await freePort() };
+    apiUrl = `http://127.0.0.1:${ports.api}`;
+  });
+
+  after(async () => {
+    if (stack?.running) {
+      stack.child.kill('SIGINT');
+      if (!(await stack.exitWithin(30_000))) stack.child.kill('SIGKILL');
+    }
+    const pid = devServerPid();
+    if (alive(pid)) process.kill(pid!, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    if (startTimes.length) console.log(`      stack ready in ${startTimes.map((ms) => `${ms} ms`).join(', then ')}`);
+  });
+
+  it('starts on an empty data folder, creates its keys (mode 0600) and prints the URLs and keys', async () => {
+    const proc = await startStack();
+    for (const file of ['encryption.key', 'api-keys.env', 'webhook.secret', 'temporal.db']) {
+      assert.ok(existsSync(path.join(dataDir, file)), `${file} is in the data folder`);
+    }
+    for (const file of ['encryption.key', 'api-keys.env', 'webhook.secret']) {
+      assert.equal(statSync(path.join(dataDir, file)).mode & 0o777, 0o600, `${file} is readable by its owner only`);
+    }
+    const line = readFileSync(path.join(dataDir, 'api-keys.env'), 'utf8').trim();
+    assert.match(line, /^REFUNDFLOW_API_KEYS=checkout:\S+,support:\S+,reviewer:\S+,admin:\S+$/);
+    keys = Object.fromEntries(
+      line
+        .replace(/^REFUNDFLOW_API_KEYS=/, '')
+        .split(',')
+        .map((pair) => pair.split(':') as [string, string]),
+    );
+    for (const [role, key] of Object.entries(keys)) assert.match(proc.stdout, new RegExp(`${role}\\s+${key}`), `the banner prints the ${role} key`);
+    assert.ok(proc.stdout.includes(`http://localhost:${ports.api}`), 'the banner prints the API URL');
+    assert.ok(proc.stdout.includes(`http://localhost:${ports.ui}`), 'the banner prints the Web UI URL');
+    assert.match(proc.stdout, /Created on this first run: encryption\.key, api-keys\.env, webhook\.secret/);
+
+    const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
+    assert.equal(ui.status, 200, 'the Temporal Web UI answers');
+    const supportUi = await fetch(`${apiUrl}/`);
+    assert.equal(supportUi.status, 200, 'the support UI is served');
+    assert.match(await supportUi.text(), /<html/i);
+    const metrics = await until(async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.metrics}/metrics`);
+      return res.ok && (await res.text());
+    }, 'the worker metrics endpoint', 20_000);
+    assert.match(metrics, /^temporal_/m, "the worker's SDK metrics are exported");
+  });
+
+  it('keeps a waiting case through SIGINT and a restart: same status and deadlines, and it still moves to paid', async () => {
+    const start = await api<{ created: boolean; case: CaseBody }>('POST', '/v1/cases', 'checkout', {
+      policyId: 'proxy-strict',
+      order: proxyOrder,
+      customerEmail,
+    });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    const issue = await api('POST', `/v1/cases/${proxyOrder.orderId}/issues`, 'checkout', { description: issueText });
+    assert.equal(issue.status, 200, JSON.stringify(issue.body));
+    assert.equal(issue.body.status, 'remediation');
+    assert.ok(issue.body.deadlines.remediationDeadline, 'the remediation clock runs');
+    assert.ok(Date.parse(issue.body.deadlines.remediationDeadline) > Date.now(), 'and is still pending');
+    waiting = await readCase();
+    assert.equal(waiting.status, 'remediation');
+
+    const pid = devServerPid();
+    assert.ok(alive(pid), 'the dev server runs as a child of the stack');
+    const { exit, ms } = await stopStack(stack!);
+    assert.deepEqual(exit, { code: 0, signal: null }, `a clean exit\n${stack!.tail()}`);
+    assert.equal(alive(pid), false, 'the dev server was stopped too');
+    console.log(`      stack stopped in ${ms} ms`);
+    const keysBefore = readFileSync(path.join(dataDir, 'api-keys.env'), 'utf8');
+    const encryptionBefore = readFileSync(path.join(dataDir, 'encryption.key'), 'utf8');
+
+    const again = await startStack();
+    assert.equal(readFileSync(path.join(dataDir, 'api-keys.env'), 'utf8'), keysBefore, 'the same API keys');
+    assert.equal(readFileSync(path.join(dataDir, 'encryption.key'), 'utf8'), encryptionBefore, 'the same encryption key');
+    assert.doesNotMatch(again.stdout, /Created on this first run/);
+
+    const reread = await readCase();
+    assert.equal(reread.status, waiting.status);
+    assert.deepEqual(reread.deadlines, waiting.deadlines, 'every deadline as it was');
+    assert.equal(reread.nextDeadline, waiting.nextDeadline);
+    assert.deepEqual(
+      reread.timeline.map((e) => e.type),
+      waiting.timeline.map((e) => e.type),
+    );
+
+    // The case still takes updates, and the new process's settler and webhook still pay out.
+    const request = await api('POST', `/v1/cases/${proxyOrder.orderId}/refund-requests`, 'checkout', { reason: 'service_unusable' });
+    assert.equal(request.status, 200, JSON.stringify(request.body));
+    assert.equal(request.body.outcome, 'needs_review');
+    const review = await api('POST', `/v1/cases/${proxyOrder.orderId}/technical-reviews`, 'reviewer', { outcome: 'provider_fault' });
+    assert.equal(review.status, 200, JSON.stringify(review.body));
+    assert.equal(review.body.status, 'under_review');
+    assert.ok(review.body.deadlines.decisionDeadline, 'the decision clock runs');
+    const decision = await api('POST', `/v1/cases/${proxyOrder.orderId}/decisions`, 'reviewer', { outcome: 'full_refund', note: decisionNote });
+    assert.equal(decision.status, 200, JSON.stringify(decision.body));
+    assert.equal(decision.body.decision?.outcome, 'full_refund');
+    const paid = await until(async () => {
+      const read = await readCase();
+      return read.status === 'paid' && read;
+    }, 'the case to be paid after the restart', 30_000);
+    assert.equal(paid.payout?.status, 'succeeded');
+    assert.equal(paid.decision?.amountMinor, proxyOrder.amountMinor);
+  });
+
+  it('stores no customer data in plain text: the history read without the codec', async () => {
+    assert.ok(stack?.running, 'the restarted stack runs');
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      // No dataConverter: the default one, which cannot open sealed payloads.
+      const client = new Client({ connection, namespace: 'default' });
+      const history = await client.workflow.getHandle(`refund-case-${proxyOrder.orderId}`).fetchHistory();
+      assert.ok((history.events?.length ?? 0) > 10, 'a history with the whole case');
+      assert.deepEqual(
+        plaintextNeedles(history, [customerEmail, issueText, decisionNote, customerId, '73519', '735.19']),
+        [],
+        'none of these is readable in the history',
+      );
+      // The scan does find what is there: the workflow id is plain by design.
+      assert.deepEqual(plaintextNeedles(history, [proxyOrder.orderId]), [proxyOrder.orderId]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('stops cleanly on SIGTERM too', async () => {
+    const pid = devServerPid();
+    stack!.child.kill('SIGTERM');
+    const exit = await stack!.exitWithin(45_000);
+    assert.deepEqual(exit, { code: 0, signal: null }, stack!.tail());
+    assert.equal(alive(pid), false, 'the dev server was stopped');
+  });
+});
+
+describe('configuration errors name the variable', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'refundflow-badconfig-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function expectFailure(entry: string, env: Record<string, string>, names: string[]): Promise<void> {
+    const proc = runTs(entry, cleanEnv({ REFUNDFLOW_DATA_DIR: dir, REFUNDFLOW_METRICS_PORT: '0', ...env }));
+    const exit = await proc.exitWithin(45_000);
+    assert.ok(exit, `${entry} exits`);
+    assert.notEqual(exit.code, 0, `${entry} exits non-zero`);
+    for (const name of names) assert.ok(proc.stderr.includes(name), `stderr names ${name}:\n${proc.stderr}`);
+  }
+
+  it('the worker without REFUNDFLOW_ENCRYPTION_KEYS and with a TEMPORAL_ADDRESS that is not host:port', async () => {
+    await expectFailure('worker/main.ts', { TEMPORAL_ADDRESS: 'not a host:port' }, ['TEMPORAL_ADDRESS', 'REFUNDFLOW_ENCRYPTION_KEYS']);
+  });
+
+  it('the API with a malformed REFUNDFLOW_API_KEYS', async () => {
+    await expectFailure('client/api/main.ts', { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, REFUNDFLOW_API_KEYS: 'root:secret' }, ['REFUNDFLOW_API_KEYS']);
+  });
+
+  it('the stack with a TEMPORAL_UI_PORT that is not a port, before it starts any server', async () => {
+    await expectFailure('worker/stack.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, ['TEMPORAL_UI_PORT']);
+    assert.equal(existsSync(path.join(dir, 'temporal.pid')), false, 'no dev server was started');
+  });
+});
