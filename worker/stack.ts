@@ -66,7 +66,12 @@ function readOrCreate(file: string, create: () => string): { value: string; crea
 }
 
 const token = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
-const KEY_PREFIX: Record<(typeof API_ROLES)[number], string> = { checkout: 'ck', support: 'sk', reviewer: 'rk', admin: 'ak' };
+const KEY_PREFIX: Record<(typeof API_ROLES)[number], string> = {
+  checkout: 'ck',
+  support: 'sk',
+  reviewer: 'rk',
+  admin: 'ak',
+};
 
 export interface StackSecrets {
   env: NodeJS.ProcessEnv;
@@ -84,7 +89,12 @@ export function ensureSecrets(dataDir: string, env: NodeJS.ProcessEnv): StackSec
   const out: NodeJS.ProcessEnv = { ...env };
   const fromDataDir: StackSecrets['fromDataDir'] = {};
   const created: string[] = [];
-  const fill = (variable: string, file: string, create: () => string, parse: (text: string) => string = (t) => t) => {
+  const fill = (
+    variable: string,
+    file: string,
+    create: () => string,
+    parse: (text: string) => string = (t) => t,
+  ) => {
     if (env[variable]?.trim()) return;
     const full = path.join(dataDir, file);
     const { value, created: isNew } = readOrCreate(full, create);
@@ -92,7 +102,9 @@ export function ensureSecrets(dataDir: string, env: NodeJS.ProcessEnv): StackSec
     if (isNew) created.push(full);
     return full;
   };
-  fromDataDir.encryptionKey = fill('REFUNDFLOW_ENCRYPTION_KEYS', stackFiles.encryptionKey, () => generateEncryptionKey('local-1'));
+  fromDataDir.encryptionKey = fill('REFUNDFLOW_ENCRYPTION_KEYS', stackFiles.encryptionKey, () =>
+    generateEncryptionKey('local-1'),
+  );
   // api-keys.env holds one REFUNDFLOW_API_KEYS=… line, so it can be sourced by a shell too.
   fromDataDir.apiKeys = fill(
     'REFUNDFLOW_API_KEYS',
@@ -102,7 +114,9 @@ export function ensureSecrets(dataDir: string, env: NodeJS.ProcessEnv): StackSec
   );
   // Only the sandbox gateway signs with a secret of ours; Stripe's comes from the environment.
   if ((env.REFUNDFLOW_PAYMENTS?.trim() || 'sandbox') === 'sandbox') {
-    fromDataDir.webhookSecret = fill('REFUNDFLOW_WEBHOOK_SECRET', stackFiles.webhookSecret, () => token('whsec'));
+    fromDataDir.webhookSecret = fill('REFUNDFLOW_WEBHOOK_SECRET', stackFiles.webhookSecret, () =>
+      token('whsec'),
+    );
   }
   return { env: out, fromDataDir, created };
 }
@@ -111,7 +125,9 @@ export function ensureSecrets(dataDir: string, env: NodeJS.ProcessEnv): StackSec
 
 function splitAddress(address: string): { host: string; port: number } {
   const match = /^(.*):(\d+)$/.exec(address);
-  return match ? { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) } : { host: address, port: 7233 };
+  return match
+    ? { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) }
+    : { host: address, port: 7233 };
 }
 
 function portInUse(host: string, port: number): Promise<boolean> {
@@ -166,7 +182,9 @@ async function startDevServer(config: Config): Promise<DevServer> {
   const dbFile = path.join(dataDir, stackFiles.temporalDb);
   const pidFile = path.join(dataDir, stackFiles.temporalPid);
   if (!existsSync(TEMPORAL_CLI)) {
-    throw new Error(`${TEMPORAL_CLI} is missing: run \`make start\` (or bash scripts/setup-tools.sh temporal) first`);
+    throw new Error(
+      `${TEMPORAL_CLI} is missing: run \`make start\` (or bash scripts/setup-tools.sh temporal) first`,
+    );
   }
   await stopStaleServer(pidFile, dbFile);
   for (const [what, p] of [
@@ -174,7 +192,9 @@ async function startDevServer(config: Config): Promise<DevServer> {
     ['TEMPORAL_UI_PORT', config.embedded.temporalUiPort],
   ] as const) {
     if (await portInUse(host, p)) {
-      throw new Error(`port ${p} on ${host} is already in use (${what}); stop what holds it or choose another port`);
+      throw new Error(
+        `port ${p} on ${host} is already in use (${what}); stop what holds it or choose another port`,
+      );
     }
   }
   const args = [
@@ -221,7 +241,10 @@ async function waitForFrontend(config: Config, server: DevServer, timeoutMs = 60
   let last: unknown;
   while (Date.now() < deadline && !died) {
     try {
-      const connection = await Connection.connect({ ...clientConnectionOptions(config.temporal), connectTimeout: 1_000 });
+      const connection = await Connection.connect({
+        ...clientConnectionOptions(config.temporal),
+        connectTimeout: 1_000,
+      });
       await connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
       return connection;
     } catch (err) {
@@ -299,7 +322,10 @@ async function main(): Promise<void> {
   // The server dying under a running stack leaves nothing useful: stop the rest and say so.
   void server.exited.then((code) => {
     if (!stopping) {
-      logger.error({ code }, `the Temporal dev server exited; see ${path.join(dataDir, stackFiles.temporalLog)}`);
+      logger.error(
+        { code },
+        `the Temporal dev server exited; see ${path.join(dataDir, stackFiles.temporalLog)}`,
+      );
       void stop('temporal-exit', 1);
     }
   });
@@ -310,7 +336,10 @@ async function main(): Promise<void> {
     const nativeConnection = await NativeConnection.connect(workerConnectionOptions(config.temporal));
     cleanup.push({ name: 'worker connection', run: () => nativeConnection.close() });
 
-    const { worker, close: closeAdapters } = await createRefundWorker(config, { connection: nativeConnection, logger });
+    const { worker, close: closeAdapters } = await createRefundWorker(config, {
+      connection: nativeConnection,
+      logger,
+    });
     const running = worker.run();
     cleanup.push({
       name: 'worker',
@@ -322,7 +351,11 @@ async function main(): Promise<void> {
       },
     });
 
-    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: buildDataConverter(config.encryption) });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: buildDataConverter(config.encryption),
+    });
     const api: RunningApi = await startApi(config, { client, logger });
     cleanup.push({ name: 'api', run: () => api.close() });
 
@@ -332,7 +365,10 @@ async function main(): Promise<void> {
           file: path.join(dataDir, embeddedFiles.gateway),
           webhook: { url: `${api.url}/v1/webhooks/payments`, secret: config.payments.webhookSecret },
         },
-        { info: (message, meta) => logger.info(meta ?? {}, message), warn: (message, meta) => logger.warn(meta ?? {}, message) },
+        {
+          info: (message, meta) => logger.info(meta ?? {}, message),
+          warn: (message, meta) => logger.warn(meta ?? {}, message),
+        },
       );
       settler.start();
       cleanup.push({ name: 'sandbox settler', run: () => settler.stop() });
@@ -366,7 +402,11 @@ function banner(config: Config, apiUrl: string, secrets: StackSecrets, ms: numbe
     ...config.api.keys.map((k) => `    ${k.role.padEnd(9)} ${k.key}`),
     '',
   ];
-  if (secrets.created.length > 0) lines.push(`  Created on this first run: ${secrets.created.map((f) => path.basename(f)).join(', ')} (mode 0600)`, '');
+  if (secrets.created.length > 0)
+    lines.push(
+      `  Created on this first run: ${secrets.created.map((f) => path.basename(f)).join(', ')} (mode 0600)`,
+      '',
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -48,7 +48,11 @@ function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a value; fails with `what` at the deadline. */
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -58,7 +62,10 @@ async function until<T>(probe: () => Promise<T | undefined | false>, what: strin
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     await sleep(200);
   }
 }
@@ -96,7 +103,13 @@ class Proc {
 
 function runTs(entry: string, env: NodeJS.ProcessEnv): Proc {
   // What `npm start` runs, minus npm: node with tsx's require hook, so signals reach it directly.
-  return new Proc(spawn(process.execPath, ['--require', 'tsx/cjs', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new Proc(
+    spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 describe('embedded stack (npm start): start, stop, restart', function () {
@@ -141,7 +154,8 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     stack = proc;
     await until(
       async () => {
-        if (!proc.running) throw new Error(`the stack exited (${JSON.stringify(await proc.exited)})\n${proc.tail()}`);
+        if (!proc.running)
+          throw new Error(`the stack exited (${JSON.stringify(await proc.exited)})\n${proc.tail()}`);
         const res = await fetch(`http://127.0.0.1:${ports.api}/healthz`);
         return res.ok;
       },
@@ -164,10 +178,18 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     return { exit, ms: Date.now() - started };
   }
 
-  async function api<T = CaseBody>(method: string, urlPath: string, role: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function api<T = CaseBody>(
+    method: string,
+    urlPath: string,
+    role: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${apiUrl}${urlPath}`, {
       method,
-      headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${keys[role]}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as T };
@@ -190,7 +212,12 @@ describe('embedded stack (npm start): start, stop, restart', function () {
   }
 
   before(async () => {
-    ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), metrics: await freePort() };
+    ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      api: await freePort(),
+      metrics: await freePort(),
+    };
     apiUrl = `http://127.0.0.1:${ports.api}`;
   });
 
@@ -202,7 +229,8 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     const pid = devServerPid();
     if (alive(pid)) process.kill(pid!, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
-    if (startTimes.length) console.log(`      stack ready in ${startTimes.map((ms) => `${ms} ms`).join(', then ')}`);
+    if (startTimes.length)
+      console.log(`      stack ready in ${startTimes.map((ms) => `${ms} ms`).join(', then ')}`);
   });
 
   it('starts on an empty data folder, creates its keys (mode 0600) and prints the URLs and keys', async () => {
@@ -211,7 +239,11 @@ describe('embedded stack (npm start): start, stop, restart', function () {
       assert.ok(existsSync(path.join(dataDir, file)), `${file} is in the data folder`);
     }
     for (const file of ['encryption.key', 'api-keys.env', 'webhook.secret']) {
-      assert.equal(statSync(path.join(dataDir, file)).mode & 0o777, 0o600, `${file} is readable by its owner only`);
+      assert.equal(
+        statSync(path.join(dataDir, file)).mode & 0o777,
+        0o600,
+        `${file} is readable by its owner only`,
+      );
     }
     const line = readFileSync(path.join(dataDir, 'api-keys.env'), 'utf8').trim();
     assert.match(line, /^REFUNDFLOW_API_KEYS=checkout:\S+,support:\S+,reviewer:\S+,admin:\S+$/);
@@ -221,7 +253,8 @@ describe('embedded stack (npm start): start, stop, restart', function () {
         .split(',')
         .map((pair) => pair.split(':') as [string, string]),
     );
-    for (const [role, key] of Object.entries(keys)) assert.match(proc.stdout, new RegExp(`${role}\\s+${key}`), `the banner prints the ${role} key`);
+    for (const [role, key] of Object.entries(keys))
+      assert.match(proc.stdout, new RegExp(`${role}\\s+${key}`), `the banner prints the ${role} key`);
     assert.ok(proc.stdout.includes(`http://localhost:${ports.api}`), 'the banner prints the API URL');
     assert.ok(proc.stdout.includes(`http://localhost:${ports.ui}`), 'the banner prints the Web UI URL');
     assert.match(proc.stdout, /Created on this first run: encryption\.key, api-keys\.env, webhook\.secret/);
@@ -231,10 +264,14 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     const supportUi = await fetch(`${apiUrl}/`);
     assert.equal(supportUi.status, 200, 'the support UI is served');
     assert.match(await supportUi.text(), /<html/i);
-    const metrics = await until(async () => {
-      const res = await fetch(`http://127.0.0.1:${ports.metrics}/metrics`);
-      return res.ok && (await res.text());
-    }, 'the worker metrics endpoint', 20_000);
+    const metrics = await until(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports.metrics}/metrics`);
+        return res.ok && (await res.text());
+      },
+      'the worker metrics endpoint',
+      20_000,
+    );
     assert.match(metrics, /^temporal_/m, "the worker's SDK metrics are exported");
   });
 
@@ -245,7 +282,9 @@ describe('embedded stack (npm start): start, stop, restart', function () {
       customerEmail,
     });
     assert.equal(start.status, 201, JSON.stringify(start.body));
-    const issue = await api('POST', `/v1/cases/${proxyOrder.orderId}/issues`, 'checkout', { description: issueText });
+    const issue = await api('POST', `/v1/cases/${proxyOrder.orderId}/issues`, 'checkout', {
+      description: issueText,
+    });
     assert.equal(issue.status, 200, JSON.stringify(issue.body));
     assert.equal(issue.body.status, 'remediation');
     assert.ok(issue.body.deadlines.remediationDeadline, 'the remediation clock runs');
@@ -264,7 +303,11 @@ describe('embedded stack (npm start): start, stop, restart', function () {
 
     const again = await startStack();
     assert.equal(readFileSync(path.join(dataDir, 'api-keys.env'), 'utf8'), keysBefore, 'the same API keys');
-    assert.equal(readFileSync(path.join(dataDir, 'encryption.key'), 'utf8'), encryptionBefore, 'the same encryption key');
+    assert.equal(
+      readFileSync(path.join(dataDir, 'encryption.key'), 'utf8'),
+      encryptionBefore,
+      'the same encryption key',
+    );
     assert.doesNotMatch(again.stdout, /Created on this first run/);
 
     const reread = await readCase();
@@ -277,20 +320,31 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     );
 
     // The case still takes updates, and the new process's settler and webhook still pay out.
-    const request = await api('POST', `/v1/cases/${proxyOrder.orderId}/refund-requests`, 'checkout', { reason: 'service_unusable' });
+    const request = await api('POST', `/v1/cases/${proxyOrder.orderId}/refund-requests`, 'checkout', {
+      reason: 'service_unusable',
+    });
     assert.equal(request.status, 200, JSON.stringify(request.body));
     assert.equal(request.body.outcome, 'needs_review');
-    const review = await api('POST', `/v1/cases/${proxyOrder.orderId}/technical-reviews`, 'reviewer', { outcome: 'provider_fault' });
+    const review = await api('POST', `/v1/cases/${proxyOrder.orderId}/technical-reviews`, 'reviewer', {
+      outcome: 'provider_fault',
+    });
     assert.equal(review.status, 200, JSON.stringify(review.body));
     assert.equal(review.body.status, 'under_review');
     assert.ok(review.body.deadlines.decisionDeadline, 'the decision clock runs');
-    const decision = await api('POST', `/v1/cases/${proxyOrder.orderId}/decisions`, 'reviewer', { outcome: 'full_refund', note: decisionNote });
+    const decision = await api('POST', `/v1/cases/${proxyOrder.orderId}/decisions`, 'reviewer', {
+      outcome: 'full_refund',
+      note: decisionNote,
+    });
     assert.equal(decision.status, 200, JSON.stringify(decision.body));
     assert.equal(decision.body.decision?.outcome, 'full_refund');
-    const paid = await until(async () => {
-      const read = await readCase();
-      return read.status === 'paid' && read;
-    }, 'the case to be paid after the restart', 30_000);
+    const paid = await until(
+      async () => {
+        const read = await readCase();
+        return read.status === 'paid' && read;
+      },
+      'the case to be paid after the restart',
+      30_000,
+    );
     assert.equal(paid.payout?.status, 'succeeded');
     assert.equal(paid.decision?.amountMinor, proxyOrder.amountMinor);
   });
@@ -338,15 +392,27 @@ describe('configuration errors name the variable', function () {
   }
 
   it('the worker without REFUNDFLOW_ENCRYPTION_KEYS and with a TEMPORAL_ADDRESS that is not host:port', async () => {
-    await expectFailure('worker/main.ts', { TEMPORAL_ADDRESS: 'not a host:port' }, ['TEMPORAL_ADDRESS', 'REFUNDFLOW_ENCRYPTION_KEYS']);
+    await expectFailure('worker/main.ts', { TEMPORAL_ADDRESS: 'not a host:port' }, [
+      'TEMPORAL_ADDRESS',
+      'REFUNDFLOW_ENCRYPTION_KEYS',
+    ]);
   });
 
   it('the API with a malformed REFUNDFLOW_API_KEYS', async () => {
-    await expectFailure('client/api/main.ts', { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, REFUNDFLOW_API_KEYS: 'root:secret' }, ['REFUNDFLOW_API_KEYS']);
+    await expectFailure(
+      'client/api/main.ts',
+      {
+        REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+        REFUNDFLOW_API_KEYS: 'root:secret',
+      },
+      ['REFUNDFLOW_API_KEYS'],
+    );
   });
 
   it('the stack with a TEMPORAL_UI_PORT that is not a port, before it starts any server', async () => {
-    await expectFailure('worker/stack.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, ['TEMPORAL_UI_PORT']);
+    await expectFailure('worker/stack.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, [
+      'TEMPORAL_UI_PORT',
+    ]);
     assert.equal(existsSync(path.join(dir, 'temporal.pid')), false, 'no dev server was started');
   });
 });
