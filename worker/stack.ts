@@ -170,6 +170,24 @@ async function stopStaleServer(pidFile: string, dbFile: string): Promise<void> {
   process.kill(pid, 'SIGKILL');
 }
 
+/** Every port the stack will open must be free: a second stack, or a stray server, is named. */
+async function checkPorts(config: Config): Promise<void> {
+  const { host, port } = splitAddress(config.temporal.address);
+  for (const [what, p] of [
+    ['TEMPORAL_ADDRESS', port],
+    ['TEMPORAL_UI_PORT', config.embedded.temporalUiPort],
+    ['PORT', config.api.port],
+    ['REFUNDFLOW_METRICS_PORT', config.process.metricsPort],
+  ] as const) {
+    if (p === 0) continue;
+    if (await portInUse(host, p)) {
+      throw new Error(
+        `port ${p} on ${host} is already in use (${what}); stop what holds it or choose another port`,
+      );
+    }
+  }
+}
+
 interface DevServer {
   child: ChildProcess;
   exited: Promise<number | null>;
@@ -185,17 +203,6 @@ async function startDevServer(config: Config): Promise<DevServer> {
     throw new Error(
       `${TEMPORAL_CLI} is missing: run \`make start\` (or bash scripts/setup-tools.sh temporal) first`,
     );
-  }
-  await stopStaleServer(pidFile, dbFile);
-  for (const [what, p] of [
-    ['TEMPORAL_ADDRESS', port],
-    ['TEMPORAL_UI_PORT', config.embedded.temporalUiPort],
-  ] as const) {
-    if (await portInUse(host, p)) {
-      throw new Error(
-        `port ${p} on ${host} is already in use (${what}); stop what holds it or choose another port`,
-      );
-    }
   }
   const args = [
     'server',
@@ -276,6 +283,13 @@ async function main(): Promise<void> {
   secrets.env.REFUNDFLOW_CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
   const config = loadConfig(secrets.env);
 
+  // A dev server left by a stack that was killed hard, then the ports; before the Runtime opens
+  // the metrics port, which would otherwise count as taken.
+  await stopStaleServer(
+    path.join(config.process.dataDir, stackFiles.temporalPid),
+    path.join(config.process.dataDir, stackFiles.temporalDb),
+  );
+  await checkPorts(config);
   const logger = installTelemetry(config.process, undefined, { shutdownSignals: [] });
   let server: DevServer | undefined = undefined;
   let stopping: Promise<void> | undefined;

@@ -369,6 +369,18 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     }
   });
 
+  it('recovers from a hard kill: the orphaned dev server is stopped and the case is still there', async () => {
+    const orphan = devServerPid();
+    stack!.child.kill('SIGKILL');
+    assert.ok(await stack!.exitWithin(10_000), 'the stack died');
+    assert.ok(alive(orphan), 'its dev server outlived it (own process group)');
+    await startStack();
+    assert.equal(alive(orphan), false, 'the next start stopped the orphan');
+    assert.notEqual(devServerPid(), orphan, 'and started its own');
+    const read = await readCase();
+    assert.equal(read.status, 'paid');
+  });
+
   it('stops cleanly on SIGTERM too', async () => {
     const pid = devServerPid();
     stack!.child.kill('SIGTERM');
@@ -407,6 +419,30 @@ describe('configuration errors name the variable', function () {
       },
       ['REFUNDFLOW_API_KEYS'],
     );
+  });
+
+  it('the stack when its API port is taken, naming PORT', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const held = (holder.address() as net.AddressInfo).port;
+    try {
+      const proc = runTs(
+        'worker/stack.ts',
+        cleanEnv({
+          REFUNDFLOW_DATA_DIR: dir,
+          REFUNDFLOW_METRICS_PORT: '0',
+          TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+          TEMPORAL_UI_PORT: String(await freePort()),
+          PORT: String(held),
+        }),
+      );
+      const exit = await proc.exitWithin(45_000);
+      assert.ok(exit && exit.code !== 0, `exits non-zero\n${proc.tail()}`);
+      assert.match(proc.stderr, new RegExp(`port ${held} .*already in use \\(PORT\\)`));
+      assert.equal(existsSync(path.join(dir, 'temporal.pid')), false, 'no dev server was started');
+    } finally {
+      holder.close();
+    }
   });
 
   it('the stack with a TEMPORAL_UI_PORT that is not a port, before it starts any server', async () => {
