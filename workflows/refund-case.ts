@@ -293,7 +293,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
         setStatus('approved');
         publish();
         const credit = await billing.issueCredit({ ...ref, amountMinor: decision.creditMinor ?? decision.amountMinor, currency: order.currency, idempotencyKey: key('credit') });
-        record('credit_issued', `Account credit of ${formatMinor(decision.creditMinor ?? decision.amountMinor, order.currency)} ${order.currency} issued`, SYSTEM, credit);
+        record('credit_issued', `Account credit of ${formatMinor(decision.creditMinor ?? decision.amountMinor, order.currency)} issued`, SYSTEM, credit);
         setStatus('credited');
         state.closed = true;
         publish();
@@ -341,7 +341,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
       return;
     }
     state.payout.refundId = result.refundId;
-    record('payout_sent', `Refund of ${formatMinor(amountMinor, order.currency)} ${order.currency} sent to the original payment method`, SYSTEM, { refundId: result.refundId, attempt });
+    record('payout_sent', `Refund of ${formatMinor(amountMinor, order.currency)} sent to the original payment method`, SYSTEM, { refundId: result.refundId, attempt });
     setStatus('payout_pending');
     settlementChecks = 0;
     nextSettlementCheckAt = plusMs(now(), SETTLEMENT_CHECKS_MS[0]!);
