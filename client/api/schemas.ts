@@ -56,7 +56,7 @@ const filterValue = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 
 export const ListCasesQuery = z
   .object({
