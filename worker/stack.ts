@@ -37,6 +37,10 @@ export const stackFiles = {
   webhookSecret: 'webhook.secret',
 } as const;
 
+/** `--search-attribute Name=Type` flags for `temporal server start-dev`, one per refund attribute. */
+export const searchAttributeFlags = (): string[] =>
+  refundSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]);
+
 const CLI_TYPE: Record<SearchAttributeType, string> = {
   [SearchAttributeType.TEXT]: 'Text',
   [SearchAttributeType.KEYWORD]: 'Keyword',
@@ -219,7 +223,7 @@ async function startDevServer(config: Config): Promise<DevServer> {
     config.temporal.namespace,
     '--log-level',
     'error',
-    ...refundSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]),
+    ...searchAttributeFlags(),
   ];
   // Its own process group: Ctrl-C reaches only this process, which stops the server last.
   const log = openSync(path.join(dataDir, stackFiles.temporalLog), 'a');

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { SearchAttributeType } from '@temporalio/common';
 import {
   EmbeddedBillingStore,
   SandboxGatewaySettler,
@@ -22,8 +21,8 @@ import { buildDataConverter } from '../../client/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig, type Config } from '../../worker/config';
 import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
-import { refundSearchAttributes } from '../../workflows/search-attributes';
 import { TEMPORAL_CLI, workflowBundle } from '../support/servers';
+import { searchAttributeFlags } from '../../worker/stack';
 
 export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
 export const POLICY: Policy = getPreset('usage-prorata')!;
@@ -288,7 +287,7 @@ export async function persistedDevServer(dbFile: string): Promise<PersistedDevSe
     '--headless',
     '--log-level',
     'error',
-    ...refundSearchAttributes.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]),
+    ...searchAttributeFlags(),
   ];
   return {
     address,
@@ -325,15 +324,6 @@ export async function persistedDevServer(dbFile: string): Promise<PersistedDevSe
   };
 }
 
-const cliType: Record<string, string> = {
-  [SearchAttributeType.KEYWORD]: 'Keyword',
-  [SearchAttributeType.TEXT]: 'Text',
-  [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.DOUBLE]: 'Double',
-  [SearchAttributeType.BOOL]: 'Bool',
-  [SearchAttributeType.DATETIME]: 'Datetime',
-  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
