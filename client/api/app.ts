@@ -15,6 +15,7 @@ import { apiKeyAuthorizer, codecServer } from './codec-server';
 import { installErrorHandling } from './errors';
 import { installMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { HealthReply, MetricsReply, OpenApiReply } from './responses';
 import { RouteTable } from './route';
 import { registerCaseRoutes, type OrderSink } from './routes/cases';
 import { registerIncidentRoutes } from './routes/incidents';
@@ -97,19 +98,41 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerWebhookRoute(app, deps.cases, deps.webhookSecret, deps.webhookToleranceSeconds);
 
   routes.add(
-    { method: 'GET', url: '/healthz', access: 'public', tag: 'operations', summary: 'Liveness' },
-    () => ({ status: 'ok' }),
+    {
+      method: 'GET',
+      url: '/healthz',
+      access: 'public',
+      tag: 'operations',
+      summary: 'Liveness',
+      reply: HealthReply,
+    },
+    () => ({ status: 'ok' as const }),
   );
   routes.add(
-    { method: 'GET', url: '/metrics', access: 'public', tag: 'operations', summary: 'Prometheus metrics' },
+    {
+      method: 'GET',
+      url: '/metrics',
+      access: 'public',
+      tag: 'operations',
+      summary: 'Prometheus metrics',
+      reply: MetricsReply,
+      replyType: 'text/plain',
+    },
     async ({ reply }) => {
       void reply.type(metrics.contentType);
       return metrics.metrics();
     },
   );
-  let document: Record<string, unknown> | undefined;
+  let document: ReturnType<typeof openApiDocument> | undefined;
   routes.add(
-    { method: 'GET', url: '/openapi.json', access: 'public', tag: 'operations', summary: 'This document' },
+    {
+      method: 'GET',
+      url: '/openapi.json',
+      access: 'public',
+      tag: 'operations',
+      summary: 'This document',
+      reply: OpenApiReply,
+    },
     () => {
       document ??= openApiDocument([...routes.specs, webhookSpec], VERSION);
       return document;

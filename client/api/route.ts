@@ -19,7 +19,14 @@ export interface RouteSpec {
   /** The body as documented, when `body` preprocesses its input (OpenAPI cannot show a preprocess). */
   documentedBody?: z.ZodType;
   query?: z.ZodType;
-  /** Status codes besides the success one, with what they mean. */
+  /** The success body (client/api/responses.ts); the handler must return it, and OpenAPI shows it. */
+  reply?: z.ZodType;
+  /** The success body's media type, when it is not JSON. */
+  replyType?: string;
+  /**
+   * Status codes besides the success one, with what they mean. The document adds the ones every
+   * route of its kind can answer (401/403 by access, 400/413/415 for a body, 400 for a query).
+   */
   responses?: Record<number, string>;
   /** The documented success status; the handler sets it (it may answer another 2xx). */
   successStatus?: number;
@@ -35,6 +42,8 @@ export interface RouteContext<B, Q> {
 }
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+/** What a handler returns: its documented reply, when the route documents one. */
+type Reply<S> = S extends z.ZodType ? z.output<S> : unknown;
 
 export class RouteTable {
   readonly specs: RouteSpec[] = [];
@@ -60,7 +69,9 @@ export class RouteTable {
 
   add<S extends RouteSpec>(
     spec: S,
-    handler: (ctx: RouteContext<Infer<S['body']>, Infer<S['query']>>) => Promise<unknown> | unknown,
+    handler: (
+      ctx: RouteContext<Infer<S['body']>, Infer<S['query']>>,
+    ) => Promise<Reply<S['reply']>> | Reply<S['reply']>,
   ): void {
     this.specs.push(spec);
     this.app.route({

@@ -6,6 +6,7 @@ import { getPreset } from '../../../policies';
 import type { RefundCases } from '../../refund-client';
 import { actorOf, type Caller } from '../auth';
 import { caseView } from '../case-view';
+import { CaseListReply, CaseReply, StartCaseReply } from '../responses';
 import type { RouteTable } from '../route';
 import {
   DecisionBody,
@@ -30,11 +31,12 @@ export const STAFF = ['support', 'reviewer'] as const;
 const CUSTOMER_SIDE = ['checkout', 'support'] as const;
 const REVIEWER = ['reviewer'] as const;
 
-const caseErrors = {
-  400: 'invalid body, naming each field',
-  401: 'missing or unknown key',
-  403: 'role not allowed',
-  404: 'no case for this order',
+// What case routes answer besides success and what every route of their kind answers (400 for a
+// bad body or query, 401/403 by role, 413/415; see openapi.ts).
+const unavailable = 'Temporal is unavailable; try again';
+const readErrors = { 404: 'no case for this order', 503: unavailable };
+const writeErrors = {
+  ...readErrors,
   409: 'the case refuses the message in its current state (the reason is in `error`)',
 };
 
@@ -68,11 +70,12 @@ export function registerCaseRoutes(
         'Start the refund case for an order (idempotent per orderId: a repeat answers 200 with the same case)',
       body: StartCaseRequest,
       documentedBody: StartCaseBody,
+      reply: StartCaseReply,
       successStatus: 201,
       responses: {
         200: 'the case already existed with this body',
-        ...caseErrors,
         409: 'the order already has a case started with a different body',
+        503: unavailable,
       },
     },
     async ({ body, caller, reply }) => {
@@ -93,6 +96,8 @@ export function registerCaseRoutes(
       tag: 'cases',
       summary: 'List cases through Temporal visibility, with counts per status',
       query: ListCasesQuery,
+      reply: CaseListReply,
+      responses: { 503: unavailable },
     },
     async ({ query }) => {
       const filter = {
@@ -122,7 +127,8 @@ export function registerCaseRoutes(
       access: STAFF,
       tag: 'cases',
       summary: 'The case state (status, deadlines, decision, timeline)',
-      responses: caseErrors,
+      reply: CaseReply,
+      responses: readErrors,
     },
     async ({ params }) => caseView(await cases.read(params.orderId as string)),
   );
@@ -155,7 +161,8 @@ export function registerCaseRoutes(
         tag: 'cases',
         summary,
         body,
-        responses: caseErrors,
+        reply: CaseReply,
+        responses: writeErrors,
       },
       async ({ params, body: input, caller }) =>
         caseView(

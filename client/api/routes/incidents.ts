@@ -2,6 +2,7 @@
 // product, purchased before the incident ended) is found through visibility and signalled. The
 // workflow decides for itself whether the incident covers its service period.
 import type { RefundCases } from '../../refund-client';
+import { IncidentReply } from '../responses';
 import type { RouteTable } from '../route';
 import { IncidentBody } from '../schemas';
 
@@ -17,7 +18,8 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       tag: 'cases',
       summary: 'Confirm an incident; answers with the orderIds of every open case signalled',
       body: IncidentBody,
-      responses: { 400: 'invalid incident' },
+      reply: IncidentReply,
+      responses: { 400: 'invalid incident', 503: 'Temporal is unavailable; try again' },
     },
     async ({ body }) => {
       const open = await cases.list({

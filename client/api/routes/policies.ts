@@ -1,6 +1,7 @@
 // /v1/policies: the presets, and dry runs of the same evaluate() the workflow calls.
 import { EvaluationInputSchema, evaluate, getPreset, listPresets, type Policy } from '../../../policies';
 import { HttpError } from '../errors';
+import { DecisionReply, PolicyListReply, PolicyReply } from '../responses';
 import type { RouteTable } from '../route';
 
 function preset(id: string): Policy {
@@ -17,6 +18,7 @@ export function registerPolicyRoutes(routes: RouteTable): void {
       access: 'any-key',
       tag: 'policies',
       summary: 'The preset policies',
+      reply: PolicyListReply,
     },
     () => ({ policies: listPresets() }),
   );
@@ -27,6 +29,7 @@ export function registerPolicyRoutes(routes: RouteTable): void {
       access: 'any-key',
       tag: 'policies',
       summary: 'One preset policy',
+      reply: PolicyReply,
       responses: { 404: 'no such policy' },
     },
     ({ params }) => preset(params.id as string),
@@ -39,6 +42,7 @@ export function registerPolicyRoutes(routes: RouteTable): void {
       tag: 'policies',
       summary: 'Dry run: the decision the policy would make for this input (nothing is stored)',
       body: EvaluationInputSchema,
+      reply: DecisionReply,
       responses: { 400: 'invalid evaluation input', 404: 'no such policy' },
     },
     ({ params, body }) => evaluate(preset(params.id as string), body),

@@ -1,13 +1,21 @@
 // Support helpers: who am I (the UI shows forms by role), and the embedded outbox of sent email.
 import { listOutbox } from '../../../activities';
 import { HttpError } from '../errors';
+import { MeReply, OutboxReply } from '../responses';
 import type { RouteTable } from '../route';
 import { OutboxQuery } from '../schemas';
 import { STAFF } from './cases';
 
 export function registerSupportRoutes(routes: RouteTable, outboxFile: string | undefined): void {
   routes.add(
-    { method: 'GET', url: '/v1/me', access: 'any-key', tag: 'support', summary: "The calling key's role" },
+    {
+      method: 'GET',
+      url: '/v1/me',
+      access: 'any-key',
+      tag: 'support',
+      summary: "The calling key's role",
+      reply: MeReply,
+    },
     ({ caller }) => ({
       role: caller!.role,
       keyId: caller!.keyId,
@@ -21,6 +29,7 @@ export function registerSupportRoutes(routes: RouteTable, outboxFile: string | u
       tag: 'support',
       summary: 'Emails written to the embedded outbox, newest first',
       query: OutboxQuery,
+      reply: OutboxReply,
       responses: { 404: 'email goes out by SMTP in this deployment: there is no outbox' },
     },
     ({ query }) => {

@@ -3,9 +3,11 @@
 // signal. Delivery is at least once; the workflow drops an eventId it has seen, and events for
 // cases that no longer take signals are acknowledged so the gateway stops retrying.
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { refundWebhookEventSchema, SIGNATURE_HEADER, verifyWebhookSignature } from '../../../activities';
 import { CaseNotFoundError, type RefundCases } from '../../refund-client';
 import { HttpError, issuesOf } from '../errors';
+import { WebhookAckReply } from '../responses';
 import type { RouteSpec } from '../route';
 
 export const webhookSpec: RouteSpec = {
@@ -15,7 +17,12 @@ export const webhookSpec: RouteSpec = {
   tag: 'webhooks',
   summary: `Refund status from the payment gateway, signed in the ${SIGNATURE_HEADER} header`,
   body: refundWebhookEventSchema,
-  responses: { 400: 'not a refund event', 401: 'missing or wrong signature' },
+  reply: WebhookAckReply,
+  responses: {
+    400: 'not a refund event',
+    401: 'missing or wrong signature',
+    503: 'webhooks are not configured (no signing secret), or Temporal is unavailable',
+  },
 };
 
 export function registerWebhookRoute(
@@ -28,7 +35,7 @@ export function registerWebhookRoute(
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
       done(null, body),
     );
-    scope.post(webhookSpec.url, async (request) => {
+    scope.post(webhookSpec.url, async (request): Promise<z.output<typeof WebhookAckReply>> => {
       const raw = request.body as Buffer | undefined;
       const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
       if (!secret) throw new HttpError(503, 'webhooks are not configured (REFUNDFLOW_WEBHOOK_SECRET)');
