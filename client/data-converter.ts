@@ -4,7 +4,35 @@ import type { DataConverter } from '@temporalio/common';
 import type { EncryptionConfig } from '../worker/config';
 import { EncryptionCodec } from './codec';
 
-/** For `new Client({ dataConverter })` and `Worker.create({ dataConverter })` alike. */
+/**
+ * The module exporting `failureConverter` (client/failure-converter): error messages and stack
+ * traces become an encoded payload, so the codec seals them like any other payload. Resolved here
+ * so it points at the .ts source under tsx and at the compiled .js under dist/.
+ */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * What `bundleWorkflowCode` must be given so that workflow code (a failed workflow, a failed
+ * update) encodes failures as the worker does: `npm run build`'s prebuilt bundle and the tests'
+ * bundles spread it in. A worker given `workflowsPath` bundles with it by itself.
+ */
+export const workflowBundlerOptions = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
+
+/**
+ * True when a workflow bundle's code was built with `workflowBundlerOptions`. A bundle built
+ * without them silently falls back to the SDK's default converter, which writes error messages and
+ * stack traces to history in plain text; a worker checks its prebuilt bundle with this.
+ */
+export function bundleEncodesFailures(code: string): boolean {
+  // The SDK's bundler aliases this module name to failureConverterPath, or to an empty module.
+  return /__temporal_custom_failure_converter \*\/ "[^"?]*failure-converter\.[jt]s"/.test(code);
+}
+
+/**
+ * For `new Client({ dataConverter })` and `Worker.create({ dataConverter })` alike. A worker that
+ * bundles its workflows at start passes `failureConverterPath` to the bundler itself; a prebuilt
+ * bundle must be built with it (scripts/build-workflow-bundle.ts does).
+ */
 export function buildDataConverter(encryption: EncryptionConfig): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(encryption)] };
+  return { payloadCodecs: [new EncryptionCodec(encryption)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -1,15 +1,18 @@
 // Bundles the workflow code once at build time (`npm run build`), so a production worker starts
 // from dist/workflow-bundle.js instead of running webpack at every start: faster starts, and the
-// code that runs is exactly the code that was built and tested.
+// code that runs is exactly the code that was built and tested. The bundle carries the failure
+// converter (client/failure-converter.ts), which a prebuilt bundle cannot take from the worker.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleEncodesFailures, workflowBundlerOptions } from '../client/data-converter';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), ...workflowBundlerOptions });
+  if (!bundleEncodesFailures(code)) throw new Error('the workflow bundle lacks the failure converter (client/failure-converter.ts)');
   await mkdir(path.dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
   await writeFile(WORKFLOW_BUNDLE_PATH, code);
   console.log(`workflow bundle: ${path.relative(ROOT, WORKFLOW_BUNDLE_PATH)} (${Math.round(code.length / 1024)} KiB)`);

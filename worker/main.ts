@@ -6,7 +6,7 @@ import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type pino from 'pino';
 import { buildActivityDeps, createActivities, type ActivityConfig, type RefundActivities } from '../activities';
-import { buildDataConverter } from '../client/data-converter';
+import { buildDataConverter, bundleEncodesFailures } from '../client/data-converter';
 import { loadConfig, type Config } from './config';
 import { workerConnectionOptions } from './connection';
 import { installTelemetry } from './telemetry';
@@ -42,10 +42,14 @@ export async function createRefundWorker(
 ): Promise<RefundWorker> {
   const deps = options.activities ? undefined : buildActivityDeps(activityConfigFrom(config), { logger: options.logger });
   const activities = options.activities ?? createActivities(deps!);
-  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> =
-    fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js')
-      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
-      : { workflowsPath: require.resolve('../workflows') };
+  // A worker from source bundles with dataConverter.failureConverterPath; a prebuilt bundle carries
+  // its own failure converter, or workflow failures would reach history in plain text.
+  const prebuilt = fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js');
+  if (prebuilt && !bundleEncodesFailures(fs.readFileSync(PREBUILT_BUNDLE, 'utf8')))
+    throw new Error(`${PREBUILT_BUNDLE} was built without the failure converter: rebuild it with npm run build`);
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
+    ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+    : { workflowsPath: require.resolve('../workflows') };
   const worker = await Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,

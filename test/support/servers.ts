@@ -2,6 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowBundlerOptions } from '../../client/data-converter';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -54,12 +55,25 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
   return devServer;
 }
 
-/** Workflow code bundled once per mocha run, per entry module. */
-export function workflowBundle(workflowsPath = require.resolve('../../workflows')) {
-  let bundle = bundles.get(workflowsPath);
+/**
+ * Workflow code bundled once per mocha run, per entry module, with the project's failure converter
+ * as `npm run build` bundles it; `{ failureConverter: 'sdk-default' }` leaves it out (the SDK's
+ * default, which writes failure messages in plain text), for tests that show the difference.
+ */
+export function workflowBundle(
+  workflowsPath = require.resolve('../../workflows'),
+  options: { failureConverter?: 'project' | 'sdk-default' } = {},
+) {
+  const failureConverter = options.failureConverter ?? 'project';
+  const cacheKey = `${workflowsPath}#${failureConverter}`;
+  let bundle = bundles.get(cacheKey);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
-    bundles.set(workflowsPath, bundle);
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      logger: quietBundlerLogger,
+      ...(failureConverter === 'project' ? workflowBundlerOptions : {}),
+    });
+    bundles.set(cacheKey, bundle);
   }
   return bundle;
 }
