@@ -61,3 +61,38 @@ export function plaintextNeedles(history: History, needles: readonly string[]): 
   visit(history);
   return needles.filter((needle) => texts.some((text) => text.includes(needle)));
 }
+
+export interface FailureInHistory {
+  /** Where in the history, e.g. events[7].activityTaskFailedEventAttributes.failure.cause. */
+  path: string;
+  message: string;
+  stackTrace: string;
+  /** Whether message and stack trace travel in encodedAttributes that this codec sealed. */
+  sealed: boolean;
+}
+
+const FAILURE_KEY = /^(failure|cause|lastFailure|continuedFailure)$/;
+
+/** Every Temporal Failure in the history, its causes included, as stored. */
+export function failuresIn(history: History): FailureInHistory[] {
+  const found: FailureInHistory[] = [];
+  const visit = (value: unknown, path: string, isFailure: boolean) => {
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return;
+    if (isFailure) {
+      const failure = value as temporal.api.failure.v1.IFailure;
+      const attributes = failure.encodedAttributes;
+      found.push({
+        path,
+        message: failure.message ?? '',
+        stackTrace: failure.stackTrace ?? '',
+        sealed: !!attributes && isEncryptedPayload(attributes),
+      });
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (SKIPPED_KEYS.has(key)) continue;
+      visit(child, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, FAILURE_KEY.test(key));
+    }
+  };
+  visit(history, '', false);
+  return found;
+}
