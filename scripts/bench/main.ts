@@ -15,7 +15,7 @@ import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { SandboxGateway, buildActivityDeps, createActivities, embeddedActivityConfig, embeddedFiles, type RefundActivities } from '../../activities';
 import { apiLogger } from '../../client/api/app';
 import { startApi } from '../../client/api/main';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter, workflowBundlerOptions } from '../../client/data-converter';
 import { RefundCases, caseFingerprint } from '../../client/refund-client';
 import { evaluate, listPresets, type EvaluationInput } from '../../policies';
 import { loadConfig } from '../../worker/config';
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   };
 
   // ---- bundle sizes --------------------------------------------------------------------------
-  const refundBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundler });
+  // The refund bundle as `npm run build` makes it (with the failure converter); the trivial one bare.
+  const refundBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundler, ...workflowBundlerOptions });
   const trivialBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./trivial-workflow'), logger: quietBundler });
   results.bundle = {
     refundBytes: refundBundle.code.length,
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const taskQueue = uniqueTaskQueue('bench');
   const config = loadConfig({ ...workerEnv(env.address, taskQueue, dataDir), REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}` });
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
-  const benchBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler });
+  const benchBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler, ...workflowBundlerOptions });
   const rssBeforeWorker = process.memoryUsage().rss;
   const { worker } = await createRefundWorker(config, {
     connection: env.nativeConnection,
