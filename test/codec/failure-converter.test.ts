@@ -2,7 +2,7 @@
 // payload codec alone leaves them in history as plain text; the project's failure converter
 // (client/failure-converter.ts, DefaultFailureConverter with encodeCommonAttributes) moves them
 // into an encoded payload that the codec seals. Shown on a real dev server with a workflow that
-// fails every way a failure can: update validator, update handler, activity, workflow.
+// fails four ways: update validator, update handler, activity, workflow.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
