@@ -2,7 +2,7 @@
 // activities (the real ones, with the same arguments the case sends), the same update, the same
 // signal and the same timers (the request-window wait and the 30-second settlement check), and
 // nothing else: no policy, no state, no search attributes, no mutex.
-import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RefundActivities } from '../../activities/contract';
 
 export { refundCase } from '../../workflows';
@@ -44,4 +44,9 @@ export async function baselineCase(input: BaselineInput): Promise<string> {
   await condition(() => settled, '30 seconds');
   await acts.sendCustomerEmail({ ...ref, kind: 'payout_settled', idempotencyKey: key('email:settled'), data: { amountMinor: input.amountMinor, currency: input.currency, orderId: input.orderId } });
   return 'paid';
+}
+
+/** The SDK's floor for a cached workflow: one timer and nothing else. */
+export async function sleeper(): Promise<void> {
+  await sleep('7 days');
 }
