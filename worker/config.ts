@@ -36,6 +36,7 @@ export const CONFIG_VARIABLES = [
   'REFUNDFLOW_DATA_DIR',
   'REFUNDFLOW_METRICS_PORT',
   'REFUNDFLOW_SHUTDOWN_GRACE_SECONDS',
+  'REFUNDFLOW_MAX_CACHED_WORKFLOWS',
   'LOG_LEVEL',
   'TEMPORAL_UI_PORT',
 ] as const;
@@ -332,6 +333,9 @@ const processSchema = z
     REFUNDFLOW_METRICS_PORT: port(9464),
     // How long in-flight activities get to finish on SIGTERM; compose's stop_grace_period must exceed it.
     REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(0).max(3600).default(30),
+    // Each cached case costs about 2 MiB of worker memory (docs/BENCHMARKS.md); unset = the SDK's
+    // own sizing from the heap limit.
+    REFUNDFLOW_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a number of workflows' }).int('must be a whole number').min(0).optional(),
     LOG_LEVEL: z
       .string()
       .transform((v) => v.toLowerCase())
@@ -342,6 +346,7 @@ const processSchema = z
     dataDir: resolve(env.REFUNDFLOW_DATA_DIR),
     metricsPort: env.REFUNDFLOW_METRICS_PORT,
     shutdownGraceMs: env.REFUNDFLOW_SHUTDOWN_GRACE_SECONDS * 1000,
+    maxCachedWorkflows: env.REFUNDFLOW_MAX_CACHED_WORKFLOWS,
     logLevel: env.LOG_LEVEL,
   }));
 

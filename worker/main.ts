@@ -59,6 +59,7 @@ export async function createRefundWorker(
     ...workflowSource,
     // In-flight activities get this long to finish after SIGTERM before they are cancelled.
     shutdownGraceTime: config.process.shutdownGraceMs,
+    ...(config.process.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.process.maxCachedWorkflows } : {}),
     ...options.overrides,
   });
   return { worker, close: async () => deps?.close() };

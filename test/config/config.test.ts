@@ -88,6 +88,8 @@ describe('config: loadConfig from the environment', () => {
       ['http billing without a URL', { ...MINIMAL, REFUNDFLOW_BILLING: 'http' }, 'BILLING_URL', /REFUNDFLOW_BILLING=http/],
       ['an unknown log level', { ...MINIMAL, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', /trace, debug/],
       ['a grace period in minutes', { ...MINIMAL, REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: '5m' }, 'REFUNDFLOW_SHUTDOWN_GRACE_SECONDS'],
+      ['a cache size that is not a number', { ...MINIMAL, REFUNDFLOW_MAX_CACHED_WORKFLOWS: 'lots' }, 'REFUNDFLOW_MAX_CACHED_WORKFLOWS', /number of workflows/],
+      ['a negative cache size', { ...MINIMAL, REFUNDFLOW_MAX_CACHED_WORKFLOWS: '-1' }, 'REFUNDFLOW_MAX_CACHED_WORKFLOWS'],
     ];
     for (const [title, env, variable, pattern] of cases) {
       it(`${title} → ${variable}`, () => {
