@@ -39,6 +39,7 @@ export const CONFIG_VARIABLES = [
   'REFUNDFLOW_MAX_CACHED_WORKFLOWS',
   'LOG_LEVEL',
   'TEMPORAL_UI_PORT',
+  'REFUNDFLOW_SANDBOX_WEBHOOKS',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 type Env = Partial<Record<ConfigVariable, string>>;
@@ -354,9 +355,11 @@ const processSchema = z
 
 // The stack runs the Temporal dev server itself: its frontend listens on TEMPORAL_ADDRESS's port,
 // its Web UI on this one. Only `npm start` reads it.
+// REFUNDFLOW_SANDBOX_WEBHOOKS=false: the sandbox still settles refunds but posts no webhooks, so
+// cases learn of settlement only from their own fallback status checks (a timer) — to try them.
 const embeddedSchema = z
-  .object({ TEMPORAL_UI_PORT: port(8233) })
-  .transform((env) => ({ temporalUiPort: env.TEMPORAL_UI_PORT }));
+  .object({ TEMPORAL_UI_PORT: port(8233), REFUNDFLOW_SANDBOX_WEBHOOKS: booleanFlag.default(true) })
+  .transform((env) => ({ temporalUiPort: env.TEMPORAL_UI_PORT, sandboxWebhooks: env.REFUNDFLOW_SANDBOX_WEBHOOKS }));
 
 // ---- the whole -------------------------------------------------------------------------------
 

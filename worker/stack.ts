@@ -381,7 +381,9 @@ async function main(): Promise<void> {
       const settler = new SandboxGatewaySettler(
         {
           file: path.join(dataDir, embeddedFiles.gateway),
-          webhook: { url: `${api.url}/v1/webhooks/payments`, secret: config.payments.webhookSecret },
+          ...(config.embedded.sandboxWebhooks
+            ? { webhook: { url: `${api.url}/v1/webhooks/payments`, secret: config.payments.webhookSecret } }
+            : {}),
         },
         {
           info: (message, meta) => logger.info(meta ?? {}, message),

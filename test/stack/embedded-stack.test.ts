@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { plaintextNeedles } from '../codec/history-scan';
 import { ROOT } from '../support/servers';
+import { cleanOrder } from '../reliability/support';
 
 interface CaseBody {
   orderId: string;
@@ -23,7 +24,7 @@ interface CaseBody {
   decision?: { outcome: string; amountMinor: number; reasons: string[] };
   payout?: { status: string; refundId?: string };
   escalated: boolean;
-  timeline: { type: string }[];
+  timeline: { type: string; at: string }[];
 }
 
 /** Variables a developer's shell might set that would change what the stack does. */
@@ -139,10 +140,11 @@ describe('embedded stack (npm start): start, stop, restart', function () {
   };
   let waiting: CaseBody;
 
-  async function startStack(): Promise<Proc> {
+  async function startStack(extra: Record<string, string> = {}): Promise<Proc> {
     const started = Date.now();
     const proc = runTs('worker/stack.ts', {
       ...cleanEnv({
+        ...extra,
         REFUNDFLOW_DATA_DIR: dataDir,
         TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
         TEMPORAL_UI_PORT: String(ports.ui),
@@ -379,6 +381,67 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     assert.notEqual(devServerPid(), orphan, 'and started its own');
     const read = await readCase();
     assert.equal(read.status, 'paid');
+  });
+
+  it('a timer set before a stop fires after the restart: with no webhook, the 30-second settlement check pays the case', async () => {
+    // The sandbox settles refunds but posts no webhooks, so only the case's own timer can find out.
+    const noWebhooks = { REFUNDFLOW_SANDBOX_WEBHOOKS: 'false' };
+    await stopStack(stack!);
+    await startStack(noWebhooks);
+    const order = cleanOrder('stack-timer');
+    const start = await api('POST', '/v1/cases', 'checkout', {
+      policyId: 'usage-prorata',
+      order,
+      customerEmail,
+    });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    const request = await api('POST', `/v1/cases/${order.orderId}/refund-requests`, 'checkout', {
+      reason: 'changed_mind',
+    });
+    assert.equal(request.status, 200, JSON.stringify(request.body));
+    const read = async () => (await api('GET', `/v1/cases/${order.orderId}`, 'support')).body;
+    const pending = await until(
+      async () => {
+        const c = await read();
+        return c.status === 'payout_pending' && c;
+      },
+      'the payout to be sent',
+      30_000,
+    );
+    const sentAt = Date.parse(pending.timeline.find((e) => e.type === 'payout_sent')!.at);
+
+    // Stop well inside the first check's 30 seconds; the sandbox settles meanwhile (3 s).
+    const stoppedAt = Date.now();
+    await stopStack(stack!);
+    await startStack(noWebhooks);
+    const restartedAt = Date.now();
+    assert.ok(
+      restartedAt - sentAt < 30_000,
+      `restarted ${restartedAt - sentAt} ms after the payout, before the check was due`,
+    );
+    assert.equal((await read()).status, 'payout_pending', 'no webhook came, so the case still waits');
+
+    const paid = await until(
+      async () => {
+        const c = await read();
+        return c.status === 'paid' && c;
+      },
+      'the settlement check to pay the case',
+      60_000,
+    );
+    const types = paid.timeline.map((e) => e.type);
+    const checked = paid.timeline.find((e) => e.type === 'settlement_checked');
+    assert.ok(checked, `paid through the status check, not a webhook: ${types.join(', ')}`);
+    assert.ok(types.indexOf('settlement_checked') < types.indexOf('payout_settled'), types.join(', '));
+    const checkedAt = Date.parse(checked.at);
+    assert.ok(
+      checkedAt - sentAt >= 30_000,
+      `the check ran ${checkedAt - sentAt} ms after the payout (due at 30 s)`,
+    );
+    assert.ok(checkedAt > restartedAt && stoppedAt > sentAt, 'set before the stop, fired after the restart');
+    console.log(
+      `      stopped ${stoppedAt - sentAt} ms after the payout; the check fired at +${checkedAt - sentAt} ms`,
+    );
   });
 
   it('stops cleanly on SIGTERM too', async () => {
