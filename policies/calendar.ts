@@ -1,14 +1,21 @@
 // Calendar arithmetic for policy clocks, done by luxon in the policy's IANA time zone.
-// "N days after" keeps the local wall-clock time (so a DST change never shifts a deadline by
-// an hour); "N business days after" is the same local time on the Nth following day that is
-// neither a weekend day nor a configured holiday.
+//
+// Days are calendar days in the policy's zone (DESIGN.md "More readings"): "within N days of X"
+// ends at the end of the Nth day after X's local date, whatever the hour of X, so an invoice on
+// 3 March at any hour is open to requests until 10 March 23:59:59.999 local. Business-day clocks
+// end at the end of the Nth business day (neither a weekend day nor a public holiday of the
+// policy's country, nor a configured extra closing day). Stepping local dates (never 24-hour
+// spans) keeps DST changes from moving a deadline by an hour.
 import { DateTime, IANAZone } from 'luxon';
+import { publicHolidays, type HolidayCalendar } from './holidays';
 
 /** The calendar a policy's clocks run on. */
 export interface PolicyCalendar {
   /** IANA zone name, e.g. "Europe/Berlin". */
   timeZone: string;
-  /** Public holidays as ISO dates (YYYY-MM-DD) in that zone. */
+  /** Whose public holidays business days skip (any year, from the date-holidays library). */
+  holidayCalendar?: HolidayCalendar;
+  /** Extra closing days as ISO dates (YYYY-MM-DD) in that zone, e.g. company holidays. */
   holidays: readonly string[];
 }
 
@@ -41,6 +48,7 @@ export function epochMillis(iso: string, timeZone = 'UTC'): number {
   return toZoned(iso, timeZone).toMillis();
 }
 
+/** The same local wall-clock time `days` calendar days later (for durations that are not deadlines). */
 export function addCalendarDays(
   iso: string,
   days: number,
@@ -49,8 +57,25 @@ export function addCalendarDays(
   return toInstant(toZoned(iso, calendar.timeZone).plus({ days }));
 }
 
+/**
+ * The end of the `days`th calendar day after `iso`'s local date (23:59:59.999 local): the
+ * deadline of "within N days of X". Zero days is the end of X's own day.
+ */
+export function endOfCalendarDaysAfter(
+  iso: string,
+  days: number,
+  calendar: Pick<PolicyCalendar, 'timeZone'>,
+): string {
+  if (!Number.isInteger(days) || days < 0)
+    throw new RangeError(`days must be a non-negative integer, got ${days}`);
+  return toInstant(toZoned(iso, calendar.timeZone).startOf('day').plus({ days }).endOf('day'));
+}
+
 export function isHoliday(day: DateTime, calendar: PolicyCalendar): boolean {
-  return calendar.holidays.includes(day.setZone(calendar.timeZone).toISODate() ?? '');
+  const local = day.setZone(calendar.timeZone);
+  const date = local.toISODate() ?? '';
+  if (calendar.holidays.includes(date)) return true;
+  return calendar.holidayCalendar !== undefined && publicHolidays(calendar.holidayCalendar, local.year).has(date);
 }
 
 export function isBusinessDay(day: DateTime, calendar: PolicyCalendar): boolean {
@@ -63,23 +88,26 @@ export function isBusinessDayAt(iso: string, calendar: PolicyCalendar): boolean 
   return isBusinessDay(toZoned(iso, calendar.timeZone), calendar);
 }
 
-/**
- * The same local time on the `days`th business day after `iso`'s local date. The day the clock
- * starts never counts, so a request complete on Friday evening gets Monday as business day 1.
- */
-export function addBusinessDays(iso: string, days: number, calendar: PolicyCalendar): string {
+/** The local start of the `days`th business day after `iso`'s local date (the start day never counts). */
+function nthBusinessDay(iso: string, days: number, calendar: PolicyCalendar): DateTime {
   if (!Number.isInteger(days) || days < 0)
     throw new RangeError(`business days must be a non-negative integer, got ${days}`);
-  const start = toZoned(iso, calendar.timeZone);
-  // Step local dates (not 24-hour spans) and re-apply the start's wall-clock time each step,
-  // so a DST change in between neither moves the deadline's hour nor skips a date.
-  let date = start.startOf('day');
+  let date = toZoned(iso, calendar.timeZone).startOf('day');
   let counted = 0;
   while (counted < days) {
     date = date.plus({ days: 1 });
     if (isBusinessDay(date, calendar)) counted++;
   }
-  const deadline = date.set({
+  return date;
+}
+
+/**
+ * The same local time on the `days`th business day after `iso`'s local date. The day the clock
+ * starts never counts, so a request complete on Friday evening gets Monday as business day 1.
+ */
+export function addBusinessDays(iso: string, days: number, calendar: PolicyCalendar): string {
+  const start = toZoned(iso, calendar.timeZone);
+  const deadline = nthBusinessDay(iso, days, calendar).set({
     hour: start.hour,
     minute: start.minute,
     second: start.second,
@@ -88,7 +116,22 @@ export function addBusinessDays(iso: string, days: number, calendar: PolicyCalen
   return toInstant(deadline);
 }
 
-/** `days` calendar or business days after `iso`, per the flag. */
-export function addDays(iso: string, days: number, businessDays: boolean, calendar: PolicyCalendar): string {
-  return businessDays ? addBusinessDays(iso, days, calendar) : addCalendarDays(iso, days, calendar);
+/**
+ * The end of the `days`th business day after `iso`'s local date (23:59:59.999 local): the
+ * deadline of "within N business days". Zero days is the end of the start's own day.
+ */
+export function endOfBusinessDaysAfter(iso: string, days: number, calendar: PolicyCalendar): string {
+  return toInstant(nthBusinessDay(iso, days, calendar).endOf('day'));
+}
+
+/** The end of the `days`th calendar or business day after `iso`, per the flag. */
+export function endOfDaysAfter(
+  iso: string,
+  days: number,
+  businessDays: boolean,
+  calendar: PolicyCalendar,
+): string {
+  return businessDays
+    ? endOfBusinessDaysAfter(iso, days, calendar)
+    : endOfCalendarDaysAfter(iso, days, calendar);
 }

@@ -38,6 +38,8 @@ export const REASON_CODES = [
   'PROMO_CREDIT_EXCLUDED',
   'DISCRETIONARY_REVIEW',
   'NEEDS_TECHNICAL_REVIEW',
+  'USAGE_UNKNOWN',
+  'DISPUTE_REVIEW',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -76,6 +78,10 @@ const DESCRIPTIONS: Readonly<Record<ReasonCode, string>> = {
   PROMO_CREDIT_EXCLUDED: 'Promotional credit is not paid out; only the amount paid in cash can be refunded.',
   DISCRETIONARY_REVIEW: 'Support decides this case within the limits the policy sets.',
   NEEDS_TECHNICAL_REVIEW: 'A technical review has to confirm the cause of the problem before a decision.',
+  USAGE_UNKNOWN:
+    'The refund depends on how much of the service was used, and no usage figure is known; a person decides, nothing is paid as if nothing was used.',
+  DISPUTE_REVIEW:
+    'The customer disputed the denial; a person reviews it and may uphold it or decide within the policy’s limits.',
 };
 
 /** Plain words for a reason code, fit to show a customer or a support agent. */

@@ -3,22 +3,18 @@
 // it inside Temporal's sandbox and must get the same answer on replay.
 //
 // Windows are judged at request.requestedAt; the remediation clock and review facts as known
-// at input.asOf (default requestedAt). Only technical and discretionary cases wait for a
-// person (needs_review); everything the policy settles mechanically is settled here.
+// at input.asOf (default requestedAt). Only technical, discretionary, billing, unknown-usage and
+// disputed cases wait for a person (needs_review); everything the policy settles mechanically is
+// settled here. reviewerBounds() derives what a person may decide on any route from the same
+// policy and facts, so no decision route allows more than the policy's sentence does.
 import { epochMillis } from './calendar';
-import { issueInsideWindow, remediationDeadline, requestDeadline, windowAnchor } from './clocks';
+import { firstPurchaseOf, issueInsideWindow, remediationDeadline, requestDeadline, windowAnchor } from './clocks';
 import { describeReason, type Outcome, type ReasonCode } from './codes';
 import type { EvaluationInput, Facts, RequestReason } from './input';
 import { cashPaidMinor, exceedsShare, formatMinor, proRataMinor, proRataRefundMinor } from './money';
-import type { Policy, ProRataBasis, RefundBasis } from './policy';
+import type { Policy, ProRataBasis, RefundBasis, ReviewBounds } from './policy';
 
-/** What a reviewer may decide on a needs_review case. */
-export interface ReviewBounds {
-  /** What the case waits for. */
-  kind: 'technical_review' | 'remediation' | 'discretionary' | 'billing';
-  /** Outcomes a reviewer may choose, each with the most it may pay or credit (minor units). */
-  allowed: Array<{ outcome: Outcome; maxAmountMinor: number }>;
-}
+export type { ReviewBounds };
 
 export interface Decision {
   outcome: Outcome;
@@ -64,6 +60,10 @@ class Reasons {
   addAll(other: Reasons): this {
     for (const [code, detail] of other.entries) this.add(code, detail);
     return this;
+  }
+
+  has(code: ReasonCode): boolean {
+    return this.entries.has(code);
   }
 
   get size(): number {
@@ -130,31 +130,72 @@ function refund(c: Context, amountMinor: number, whole: boolean, reasons: Reason
   return decide(c, whole ? 'full_refund' : 'partial_refund', reasons, { amountMinor: amount });
 }
 
-function review(c: Context, kind: ReviewBounds['kind'], reasons: Reasons): Decision {
-  return decide(c, 'needs_review', reasons, { review: { kind, allowed: reviewAllowed(c, kind) } });
+type Allowed = ReviewBounds['allowed'];
+const DENIED: Allowed[number] = { outcome: 'denied', maxAmountMinor: 0 };
+
+function review(
+  c: Context,
+  kind: ReviewBounds['kind'],
+  reasons: Reasons,
+  allowed: Allowed = [DENIED],
+  note?: string,
+): Decision {
+  return decide(c, 'needs_review', reasons, { review: { kind, allowed, ...(note ? { note } : {}) } });
 }
 
-function reviewAllowed(c: Context, kind: ReviewBounds['kind']): ReviewBounds['allowed'] {
-  const cash = c.cashMinor;
-  const denied = { outcome: 'denied' as const, maxAmountMinor: 0 };
+/** A partial refund is never the whole cash paid. */
+function partialCeiling(c: Context): number {
+  return Math.max(0, c.cashMinor - 1);
+}
+
+/** services-fix-first's "partial refund or credit … at our discretion", within its documented caps. */
+function discretionAllowed(c: Context): Allowed {
   const discretion = c.policy.discretion;
-  if (kind === 'discretionary' && discretion)
-    return [
-      {
-        outcome: 'partial_refund',
-        maxAmountMinor: proRataMinor(cash, discretion.partialRefundMaxFraction, 1),
-      },
-      {
-        outcome: 'credit',
-        maxAmountMinor: proRataMinor(c.input.order.amountMinor, discretion.creditMaxFraction, 1),
-      },
-      denied,
-    ];
+  if (!discretion) return [DENIED];
   return [
-    { outcome: 'full_refund', maxAmountMinor: cash },
-    { outcome: 'partial_refund', maxAmountMinor: cash },
-    denied,
+    {
+      outcome: 'partial_refund',
+      maxAmountMinor: Math.min(proRataMinor(c.cashMinor, discretion.partialRefundMaxFraction, 1), partialCeiling(c)),
+    },
+    {
+      outcome: 'credit',
+      maxAmountMinor: proRataMinor(c.input.order.amountMinor, discretion.creditMaxFraction, 1),
+    },
+    DENIED,
   ];
+}
+
+/** A billing error is corrected up to the amount charged in error, once that amount is established. */
+function billingCorrection(c: Context): Allowed {
+  const inError = c.input.facts.billingErrorMinor;
+  if (!inError) return [];
+  const max = Math.min(inError, c.cashMinor);
+  const partial = { outcome: 'partial_refund' as const, maxAmountMinor: Math.min(max, partialCeiling(c)) };
+  return max >= c.cashMinor ? [{ outcome: 'full_refund', maxAmountMinor: c.cashMinor }, partial] : [partial];
+}
+
+const BILLING_NOTE =
+  'Record the amount charged in error (facts.billingErrorMinor); a correction may pay back at most that amount.';
+
+/** The most each outcome may give, when several sources allow the same outcome. */
+function mergeAllowed(...lists: Allowed[]): Allowed {
+  const merged = new Map<Allowed[number]['outcome'], Allowed[number]>();
+  for (const entry of lists.flat()) {
+    const seen = merged.get(entry.outcome);
+    merged.set(
+      entry.outcome,
+      seen
+        ? {
+            ...seen,
+            maxAmountMinor: Math.max(seen.maxAmountMinor, entry.maxAmountMinor),
+            ...(entry.maxExtensionDays !== undefined
+              ? { maxExtensionDays: Math.max(seen.maxExtensionDays ?? 0, entry.maxExtensionDays) }
+              : {}),
+          }
+        : entry,
+    );
+  }
+  return [...merged.values()];
 }
 
 // ---- bars that no route overrides -------------------------------------------------------
@@ -210,33 +251,63 @@ function reasonWords(reason: RequestReason): string {
 
 function windowBars(c: Context): Reasons {
   const { policy } = c;
-  const { order, request, facts, usage } = c.input;
+  const { order, request, facts } = c.input;
   const bars = new Reasons();
   const deadline = requestDeadline(policy, order, facts.issueReportedAt);
   if (c.ms(request.requestedAt) > c.ms(deadline))
     bars.add('WINDOW_EXPIRED', `The window closed at ${deadline}.`);
-  if (policy.eligibility.firstPurchaseOnly && !order.firstPurchaseOfPlan) bars.add('NOT_FIRST_PURCHASE');
-  const quota = order.quota;
-  if (quota) {
-    const used = usage?.used ?? 0;
-    for (const cap of policy.eligibility.usageCaps) {
-      if (cap.unit !== undefined && cap.unit !== quota.unit) continue;
-      const overShare =
-        cap.maxFractionOfQuota !== undefined && exceedsShare(used, quota.included, cap.maxFractionOfQuota);
-      const overUnits = cap.maxUnits !== undefined && used > cap.maxUnits;
-      if (overShare || overUnits)
-        bars.add('USAGE_CAP_EXCEEDED', `Used ${used} of ${quota.included} ${quota.unit} (cap "${cap.id}").`);
-    }
-  }
+  // An undated earlier first purchase: the window from the plan's first purchase cannot be shown to hold.
+  if (policy.eligibility.firstPurchaseOnly && firstPurchaseOf(order) === undefined)
+    bars.add('NOT_FIRST_PURCHASE', 'An earlier order was the first purchase of this plan.');
   return bars;
+}
+
+/** The light-usage caps: exceeded (bars), or not judgeable for want of a usage figure (unknown). */
+interface CapCheck {
+  bars: Reasons;
+  unknown?: string;
+}
+
+function usageCaps(c: Context): CapCheck {
+  const caps = c.policy.eligibility.usageCaps;
+  const bars = new Reasons();
+  if (caps.length === 0) return { bars };
+  const { order, usage } = c.input;
+  if (!usage) return { bars, unknown: 'Billing has no usage figure for this order.' };
+  const quota = order.quota;
+  const unit = quota?.unit ?? usage.unit;
+  if (!unit) return { bars, unknown: 'The plan has no quota and the usage figure names no unit.' };
+  // Without a quota (an "unlimited" plan) only a cap in absolute units of the same unit can be judged.
+  const applicable = caps.filter(
+    (cap) => (cap.unit === undefined || cap.unit === unit) && (quota !== undefined || cap.maxUnits !== undefined),
+  );
+  if (applicable.length === 0)
+    return { bars, unknown: `No usage cap can be judged for a plan without a quota, measured in ${unit}.` };
+  for (const cap of applicable) {
+    const overShare =
+      quota !== undefined &&
+      cap.maxFractionOfQuota !== undefined &&
+      exceedsShare(usage.used, quota.included, cap.maxFractionOfQuota);
+    const overUnits = cap.maxUnits !== undefined && usage.used > cap.maxUnits;
+    if (overShare || overUnits)
+      bars.add(
+        'USAGE_CAP_EXCEEDED',
+        quota
+          ? `Used ${usage.used} of ${quota.included} ${quota.unit} (cap "${cap.id}").`
+          : `Used ${usage.used} ${unit} (cap "${cap.id}").`,
+      );
+  }
+  return { bars };
 }
 
 // ---- the technical-availability ground --------------------------------------------------
 
 type TechnicalBasis = Extract<RefundBasis, { basis: 'technical_ground' }>;
 type Ground =
-  | { status: 'met'; viaIncident: boolean; reasons: Reasons }
-  | { status: 'pending'; kind: 'technical_review' | 'remediation'; reasons: Reasons }
+  /** `timeless`: met on a ground with no time limit (a confirmed incident, a verified provider fault the policy counts). */
+  | { status: 'met'; timeless: boolean; viaIncident: boolean; reasons: Reasons }
+  /** `timeless`: the verification pending could find a fault that has no time limit. */
+  | { status: 'pending'; kind: 'technical_review' | 'remediation'; timeless: boolean; reasons: Reasons }
   | { status: 'failed'; reasons: Reasons }
   | { status: 'none'; claimed: boolean };
 
@@ -245,10 +316,13 @@ function technicalGround(c: Context, basis: TechnicalBasis): Ground {
   const { order, request, facts, asOf } = c.input;
   const verdict = facts.technicalReview;
   const providerFault = (r: Reasons): Reasons => (verdict === 'provider_fault' ? r.add('PROVIDER_FAULT') : r);
+  const remedy = basis.incidentBeyondWindow;
+  const faultTimeless = remedy?.providerFaultCounts === true;
 
   if (basis.incidentsCount && facts.incidentConfirmed)
     return {
       status: 'met',
+      timeless: remedy !== undefined,
       viaIncident: true,
       reasons: providerFault(new Reasons().add('INCIDENT_CONFIRMED')),
     };
@@ -272,8 +346,22 @@ function technicalGround(c: Context, basis: TechnicalBasis): Ground {
   // A request that claims a technical problem is itself the report when none was filed before.
   const reportedAt = facts.issueReportedAt ?? (claimed ? request.requestedAt : undefined);
   if (!reportedAt) return { status: 'none', claimed: false };
-  if (basis.issueMustBeInWindow && !issueInsideWindow(policy, order, reportedAt))
+  // A verified provider fault the policy counts has no time limit and needs no remediation clock.
+  if (verdict === 'provider_fault' && faultTimeless && basis.providerFaultSuffices)
+    return { status: 'met', timeless: true, viaIncident: false, reasons: new Reasons().add('PROVIDER_FAULT') };
+  if (basis.issueMustBeInWindow && !issueInsideWindow(policy, order, reportedAt)) {
+    if (faultTimeless && basis.verificationRequired && verdict === undefined)
+      return {
+        status: 'pending',
+        kind: 'technical_review',
+        timeless: true,
+        reasons: new Reasons().add(
+          'NEEDS_TECHNICAL_REVIEW',
+          'A provider fault has no time limit; only a verified fault counts after the window.',
+        ),
+      };
     return { status: 'none', claimed: true };
+  }
 
   const deadline = remediationDeadline(policy, reportedAt);
   const remediatedAt =
@@ -287,77 +375,125 @@ function technicalGround(c: Context, basis: TechnicalBasis): Ground {
       ),
     };
   if (verdict === 'provider_fault' && basis.providerFaultSuffices)
-    return { status: 'met', viaIncident: false, reasons: new Reasons().add('PROVIDER_FAULT') };
+    return { status: 'met', timeless: false, viaIncident: false, reasons: new Reasons().add('PROVIDER_FAULT') };
 
   const confirmed = verdict === 'provider_fault' || verdict === 'unresolved';
   if (deadline && c.ms(asOf) < c.ms(deadline)) {
     const reasons = new Reasons().add('REMEDIATION_PENDING', `The provider has until ${deadline} to fix it.`);
     if (basis.verificationRequired && !confirmed) reasons.add('NEEDS_TECHNICAL_REVIEW');
-    return { status: 'pending', kind: 'remediation', reasons };
+    return { status: 'pending', kind: 'remediation', timeless: false, reasons };
   }
   if ((basis.verificationRequired || deadline === undefined) && !confirmed)
     return {
       status: 'pending',
       kind: 'technical_review',
+      timeless: faultTimeless,
       reasons: new Reasons().add('NEEDS_TECHNICAL_REVIEW'),
     };
   const met = new Reasons();
   if (deadline) met.add('UNREMEDIATED_WITHIN_DEADLINE', `Not fixed by ${deadline}.`);
-  return { status: 'met', viaIncident: false, reasons: providerFault(met) };
+  return { status: 'met', timeless: false, viaIncident: false, reasons: providerFault(met) };
 }
 
 // ---- pro-rata shares --------------------------------------------------------------------
 
 interface Share {
   amountMinor: number;
+  /** Nothing of this measure was consumed. */
   whole: boolean;
   reasons: Reasons;
 }
 
-function proRataShare(c: Context, bases: readonly ProRataBasis[]): Share | undefined {
+/** One measure of the unused share; 'unknown' when it needs a usage figure billing does not have. */
+function measure(c: Context, basis: ProRataBasis): Share | 'unknown' | undefined {
   const { order, usage, request } = c.input;
+  if (basis === 'remaining_quota') {
+    if (!order.quota) return undefined;
+    if (!usage) return 'unknown';
+    const { included, unit } = order.quota;
+    const remaining = Math.max(0, included - usage.used);
+    const amountMinor = proRataRefundMinor(order, remaining, included);
+    const detail = `${remaining} of ${included} ${unit} remain: ${formatMinor(amountMinor, order.currency)} of ${formatMinor(order.amountMinor, order.currency)}.`;
+    return {
+      amountMinor,
+      whole: remaining >= included,
+      reasons: new Reasons().add('PRORATA_REMAINING_QUOTA', detail),
+    };
+  }
+  if (order.billing.kind !== 'subscription') return undefined;
+  const start = c.ms(order.billing.periodStart);
+  const end = c.ms(order.billing.periodEnd);
+  const remaining = Math.min(Math.max(0, end - c.ms(request.requestedAt)), end - start);
+  const amountMinor = proRataRefundMinor(order, remaining, end - start);
+  const detail = `${Math.round((remaining / (end - start)) * 100)} % of the billing period remained: ${formatMinor(amountMinor, order.currency)}.`;
+  return {
+    amountMinor,
+    whole: remaining >= end - start,
+    reasons: new Reasons().add('UNUSED_SUBSCRIPTION_PORTION', detail),
+  };
+}
+
+/** The first measure that applies, in the policy's order (usage-prorata: requests, else time). */
+function proRataShare(c: Context, bases: readonly ProRataBasis[]): Share | 'unknown' | undefined {
   for (const basis of bases) {
-    if (basis === 'remaining_quota' && order.quota) {
-      const { included, unit } = order.quota;
-      const remaining = Math.max(0, included - (usage?.used ?? 0));
-      const amountMinor = proRataRefundMinor(order, remaining, included);
-      const detail = `${remaining} of ${included} ${unit} remain: ${formatMinor(amountMinor, order.currency)} of ${formatMinor(order.amountMinor, order.currency)}.`;
-      return {
-        amountMinor,
-        whole: remaining >= included,
-        reasons: new Reasons().add('PRORATA_REMAINING_QUOTA', detail),
-      };
-    }
-    if (basis === 'remaining_time' && order.billing.kind === 'subscription') {
-      const start = c.ms(order.billing.periodStart);
-      const end = c.ms(order.billing.periodEnd);
-      const remaining = Math.min(Math.max(0, end - c.ms(request.requestedAt)), end - start);
-      const amountMinor = proRataRefundMinor(order, remaining, end - start);
-      const detail = `${Math.round((remaining / (end - start)) * 100)} % of the billing period remained: ${formatMinor(amountMinor, order.currency)}.`;
-      return {
-        amountMinor,
-        whole: remaining >= end - start,
-        reasons: new Reasons().add('UNUSED_SUBSCRIPTION_PORTION', detail),
-      };
-    }
+    const share = measure(c, basis);
+    if (share !== undefined) return share;
   }
   return undefined;
 }
 
+/** The unused share: the smallest of every measure that applies (remaining quota and remaining time). */
+function unusedShare(c: Context, bases: readonly ProRataBasis[]): Share | 'unknown' | undefined {
+  let smallest: Share | undefined;
+  for (const basis of bases) {
+    const share = measure(c, basis);
+    if (share === 'unknown') return 'unknown';
+    if (share && (!smallest || share.amountMinor < smallest.amountMinor)) smallest = share;
+  }
+  return smallest;
+}
+
 // ---- routes -----------------------------------------------------------------------------
+
+const USAGE_NOTE =
+  'Report the usage (PUT /v1/orders/:orderId/usage) and the case decides again, or decide within these bounds.';
 
 function remainingValueRoute(c: Context, bases: readonly ProRataBasis[], bars: Reasons): Decision {
   const window = windowBars(c);
-  if (bars.size > 0 || window.size > 0) return deny(c, bars.addAll(window));
+  const caps = usageCaps(c);
+  if (bars.size > 0 || window.size > 0 || caps.bars.size > 0)
+    return deny(c, bars.addAll(window).addAll(caps.bars));
   const share = proRataShare(c, bases);
-  if (!share)
-    return refund(
+  if (share === 'unknown' || share === undefined || caps.unknown !== undefined) {
+    const detail =
+      caps.unknown ??
+      (share === 'unknown'
+        ? 'Billing has no usage figure for this order, so the unused share is unknown.'
+        : 'The plan has neither a quota nor a billing period to measure the unused share by.');
+    return review(
       c,
-      c.cashMinor,
-      true,
-      new Reasons().add('WITHIN_WINDOW_LIGHT_USAGE', 'Nothing measurable was consumed.'),
+      'usage',
+      new Reasons().add('USAGE_UNKNOWN', detail),
+      [
+        { outcome: 'full_refund', maxAmountMinor: c.cashMinor },
+        { outcome: 'partial_refund', maxAmountMinor: partialCeiling(c) },
+        DENIED,
+      ],
+      USAGE_NOTE,
     );
+  }
   return refund(c, share.amountMinor, share.whole, share.reasons);
+}
+
+/** What a person may decide when an incident-remedy case lacks its usage figure. */
+function remedyAllowed(c: Context, remedy: TechnicalBasis['incidentBeyondWindow']): Allowed {
+  if (!remedy || remedy.excludedPaymentMethods.includes(c.input.order.paymentMethod)) return [];
+  return [
+    { outcome: 'partial_refund', maxAmountMinor: partialCeiling(c) },
+    ...(remedy.extensionDays !== undefined
+      ? [{ outcome: 'service_extension' as const, maxAmountMinor: 0, maxExtensionDays: remedy.extensionDays }]
+      : []),
+  ];
 }
 
 function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons, requestBars: Reasons): Decision {
@@ -380,16 +516,21 @@ function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons, reques
     );
 
   const ground = technicalGround(c, basis);
-  const window = windowBars(c);
+  const caps = usageCaps(c);
+  const barred = windowBars(c).addAll(caps.bars);
   bars.addAll(requestBars);
   if (ground.status === 'failed') bars.addAll(ground.reasons);
   const unclaimed = ground.status === 'none' && !ground.claimed;
   if (bars.size > 0)
-    return deny(c, unclaimed ? bars.addAll(window).add('SERVICE_RENDERED') : bars.addAll(window));
+    return deny(c, unclaimed ? bars.addAll(barred).add('SERVICE_RENDERED') : bars.addAll(barred));
 
-  if (ground.status === 'met' && ground.viaIncident && window.size > 0 && basis.incidentBeyondWindow)
-    return incidentRemedy(c, basis.incidentBeyondWindow, window, ground.reasons);
-  if (window.size > 0) return deny(c, unclaimed ? window.add('SERVICE_RENDERED') : window);
+  const remedy = basis.incidentBeyondWindow;
+  if (ground.status === 'met' && ground.timeless && barred.size > 0 && remedy)
+    return beyondWindowRemedy(c, remedy, barred, ground);
+  // Only a verification can tell whether a fault with no time limit stands behind a late claim.
+  if (ground.status === 'pending' && ground.timeless && !barred.has('NOT_FIRST_PURCHASE') && caps.bars.size === 0)
+    return review(c, ground.kind, ground.reasons);
+  if (barred.size > 0) return deny(c, unclaimed ? barred.add('SERVICE_RENDERED') : barred);
   switch (ground.status) {
     case 'failed':
       return deny(c, ground.reasons);
@@ -404,8 +545,20 @@ function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons, reques
     case 'pending':
       return review(c, ground.kind, ground.reasons);
     case 'met': {
+      if (caps.unknown !== undefined)
+        return review(
+          c,
+          'usage',
+          new Reasons().addAll(ground.reasons).add('USAGE_UNKNOWN', caps.unknown),
+          mergeAllowed(
+            [{ outcome: 'full_refund', maxAmountMinor: c.cashMinor }],
+            ground.viaIncident ? remedyAllowed(c, remedy) : [],
+            [DENIED],
+          ),
+          USAGE_NOTE,
+        );
       if (basis.onGroundMet === 'discretionary')
-        return review(c, 'discretionary', ground.reasons.add('DISCRETIONARY_REVIEW'));
+        return review(c, 'discretionary', ground.reasons.add('DISCRETIONARY_REVIEW'), discretionAllowed(c));
       const reasons =
         c.policy.eligibility.usageCaps.length > 0
           ? new Reasons().add('WITHIN_WINDOW_LIGHT_USAGE').addAll(ground.reasons)
@@ -415,31 +568,52 @@ function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons, reques
   }
 }
 
-function incidentRemedy(
+/**
+ * A confirmed incident (or a verified provider fault the policy counts) where the window, the
+ * caps or a repeat purchase bar the full refund: never more than the unused share, and never
+ * the whole price; when nothing was consumed, a service extension if the policy offers one.
+ */
+function beyondWindowRemedy(
   c: Context,
   remedy: NonNullable<TechnicalBasis['incidentBeyondWindow']>,
-  window: Reasons,
-  ground: Reasons,
+  barred: Reasons,
+  ground: Extract<Ground, { status: 'met' }>,
 ): Decision {
   if (remedy.excludedPaymentMethods.includes(c.input.order.paymentMethod))
-    return deny(c, new Reasons().add('CRYPTO_PAYMENT').addAll(window));
-  const reasons = new Reasons().addAll(ground).add('PRORATA_INCIDENT').addAll(window);
-  const share = proRataShare(c, remedy.proRata);
-  if (share && share.amountMinor > 0)
-    return refund(c, share.amountMinor, share.whole, reasons.addAll(share.reasons));
-  return decide(c, 'service_extension', reasons, { extensionDays: remedy.extensionDays });
+    return deny(c, new Reasons().add('CRYPTO_PAYMENT').addAll(barred));
+  const reasons = new Reasons().addAll(ground.reasons);
+  if (ground.viaIncident) reasons.add('PRORATA_INCIDENT');
+  reasons.addAll(barred);
+  const share = unusedShare(c, remedy.proRata);
+  if (share === 'unknown' || share === undefined)
+    return review(
+      c,
+      'usage',
+      reasons.add(
+        'USAGE_UNKNOWN',
+        share === 'unknown'
+          ? 'Billing has no usage figure for this order, so the unused share is unknown.'
+          : 'The plan has neither a quota nor a billing period to measure the unused share by.',
+      ),
+      mergeAllowed(remedyAllowed(c, remedy), [DENIED]),
+      USAGE_NOTE,
+    );
+  if (share.amountMinor > 0 && !share.whole && share.amountMinor < c.cashMinor)
+    return refund(c, share.amountMinor, false, reasons.addAll(share.reasons));
+  if (remedy.extensionDays !== undefined)
+    return decide(c, 'service_extension', reasons.addAll(share.reasons), { extensionDays: remedy.extensionDays });
+  if (share.amountMinor <= 0)
+    return deny(c, new Reasons().add('SERVICE_RENDERED', 'Nothing of the term remains.').addAll(barred));
+  // Nothing consumed and no extension offered: a person decides, never the whole price.
+  return review(c, 'discretionary', reasons.add('DISCRETIONARY_REVIEW'), [
+    { outcome: 'partial_refund', maxAmountMinor: partialCeiling(c) },
+    DENIED,
+  ]);
 }
 
-/** The policy applied to one refund request. Pure and deterministic. */
-export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
-  const input = normalize(rawInput);
-  const c: Context = {
-    policy,
-    input,
-    cashMinor: cashPaidMinor(input.order),
-    ms: (iso) => epochMillis(iso, policy.timeZone),
-  };
-  const { order, request } = input;
+function mechanical(c: Context): Decision {
+  const { policy } = c;
+  const { order, request } = c.input;
   const bars = accountBars(c);
   const requestBars = serviceBars(c);
 
@@ -451,10 +625,17 @@ export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
     return finalSale();
 
   const rule = policy.reasonRules[request.reason];
-  if (rule?.kind === 'review')
-    return bars.size > 0
-      ? deny(c, bars)
-      : review(c, 'billing', new Reasons().add(rule.code).add('DISCRETIONARY_REVIEW'));
+  if (rule?.kind === 'review') {
+    if (bars.size > 0) return deny(c, bars);
+    const correction = billingCorrection(c);
+    return review(
+      c,
+      'billing',
+      new Reasons().add(rule.code).add('DISCRETIONARY_REVIEW'),
+      [...correction, DENIED],
+      correction.length === 0 ? BILLING_NOTE : undefined,
+    );
+  }
 
   switch (policy.refund.basis) {
     case 'none':
@@ -466,18 +647,133 @@ export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
   }
 }
 
-/** Checks a reviewer's decision against the bounds of a needs_review decision; a message when out of bounds. */
+/** A disputed denial goes to a person: uphold it, or decide within the policy's discretionary bounds. */
+function disputeReview(c: Context, denial: Decision): Decision {
+  const discretion = c.policy.discretion;
+  // Exceptions outside the general terms, never while the card network reverses the payment.
+  const exceptions =
+    discretion?.exceptionsOutsideTerms && !c.input.facts.chargebackActive ? discretionAllowed(c) : [];
+  const correction = billingCorrection(c);
+  return {
+    ...denial,
+    outcome: 'needs_review',
+    amountMinor: 0,
+    reasons: [...denial.reasons, 'DISPUTE_REVIEW'],
+    explanations: [...denial.explanations, describeReason('DISPUTE_REVIEW')],
+    review: {
+      kind: 'dispute',
+      allowed: mergeAllowed([DENIED], exceptions, correction),
+      ...(correction.length === 0 ? { note: BILLING_NOTE } : {}),
+    },
+  };
+}
+
+function context(policy: Policy, rawInput: EvaluationInput): Context {
+  const input = normalize(rawInput);
+  return { policy, input, cashMinor: cashPaidMinor(input.order), ms: (iso) => epochMillis(iso, policy.timeZone) };
+}
+
+/** The policy applied to one refund request. Pure and deterministic. */
+export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
+  const c = context(policy, rawInput);
+  const decision = mechanical(c);
+  if (c.input.facts.disputedAt !== undefined && decision.outcome === 'denied') return disputeReview(c, decision);
+  return decision;
+}
+
+/**
+ * Where a person's decision comes from: the review a needs_review case waits for, an escalated
+ * case (a deadline passed), or a dispute of a denial.
+ */
+export type DecisionRoute = 'review' | 'escalation' | 'dispute';
+
+/** A person's decision, as the decide route carries it. */
+export interface ReviewerChoice {
+  outcome: Outcome;
+  /** Cash to refund or credit to grant (minor units); a full refund is the cash paid. */
+  amountMinor?: number;
+  extensionDays?: number;
+}
+
+/** For a case the policy decides by itself: its outcome, or less. */
+function policyOutcomeBounds(decision: Decision): ReviewBounds {
+  const allowed: Allowed = [DENIED];
+  switch (decision.outcome) {
+    case 'full_refund':
+      allowed.push(
+        { outcome: 'full_refund', maxAmountMinor: decision.amountMinor },
+        { outcome: 'partial_refund', maxAmountMinor: Math.max(0, decision.amountMinor - 1) },
+      );
+      break;
+    case 'partial_refund':
+      allowed.push({ outcome: 'partial_refund', maxAmountMinor: decision.amountMinor });
+      break;
+    case 'credit':
+      allowed.push({ outcome: 'credit', maxAmountMinor: decision.creditMinor ?? decision.amountMinor });
+      break;
+    case 'service_extension':
+      allowed.push({ outcome: 'service_extension', maxAmountMinor: 0, maxExtensionDays: decision.extensionDays ?? 0 });
+      break;
+    default:
+      break;
+  }
+  return { kind: 'policy_outcome', allowed };
+}
+
+/**
+ * What a person may decide on this case, by this route, derived from the policy and the case's
+ * facts alone (never from a pending decision the case happens to hold). A dispute is judged as a
+ * disputed denial at `facts.disputedAt` (default asOf).
+ */
+export function reviewerBounds(policy: Policy, input: EvaluationInput, route: DecisionRoute): ReviewBounds {
+  const disputedAt = input.facts?.disputedAt ?? input.asOf ?? input.request.requestedAt;
+  const decision = evaluate(
+    policy,
+    route === 'dispute' ? { ...input, facts: { ...input.facts, disputedAt } } : input,
+  );
+  return decision.review ?? policyOutcomeBounds(decision);
+}
+
+/**
+ * Checks a person's decision against reviewerBounds(): a message naming the field when it asks
+ * for more than the policy allows, undefined when it is within bounds. The workflow calls this
+ * for every decision, whatever state the case is in.
+ */
+export function checkReviewerChoice(
+  policy: Policy,
+  input: EvaluationInput,
+  route: DecisionRoute,
+  choice: ReviewerChoice,
+): string | undefined {
+  const bounds = reviewerBounds(policy, input, route);
+  const problem = checkAgainst(bounds, choice, cashPaidMinor(normalize(input).order));
+  return problem && bounds.note ? `${problem}. ${bounds.note}` : problem;
+}
+
+function checkAgainst(bounds: ReviewBounds, choice: ReviewerChoice, cashMinor: number): string | undefined {
+  const allowed = bounds.allowed.find((a) => a.outcome === choice.outcome);
+  if (!allowed)
+    return `outcome: ${choice.outcome} is not allowed here (${bounds.kind}; allowed: ${bounds.allowed.map((a) => a.outcome).join(', ')})`;
+  const amount = choice.amountMinor ?? (choice.outcome === 'full_refund' ? cashMinor : 0);
+  if (!Number.isSafeInteger(amount) || amount < 0) return 'amountMinor: expected a non-negative integer';
+  if (amount > allowed.maxAmountMinor) return `amountMinor: at most ${allowed.maxAmountMinor} for ${choice.outcome}`;
+  if (choice.outcome === 'service_extension' && allowed.maxExtensionDays !== undefined) {
+    const days = choice.extensionDays ?? 0;
+    if (days > allowed.maxExtensionDays) return `extensionDays: at most ${allowed.maxExtensionDays}`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a reviewer's decision against the bounds a needs_review decision carries.
+ * @deprecated Use checkReviewerChoice(policy, input, route, choice): it derives the bounds from
+ * the policy and the facts for every route; this one has nothing to check against when the case's
+ * decision carries no bounds.
+ */
 export function checkReviewerDecision(
   pending: Decision,
   chosen: { outcome: Outcome; amountMinor?: number },
 ): string | undefined {
   if (pending.outcome !== 'needs_review' || !pending.review) return undefined;
-  const allowed = pending.review.allowed.find((a) => a.outcome === chosen.outcome);
-  if (!allowed)
-    return `outcome: ${chosen.outcome} is not allowed here (allowed: ${pending.review.allowed.map((a) => a.outcome).join(', ')})`;
-  const amount = chosen.amountMinor ?? 0;
-  if (!Number.isSafeInteger(amount) || amount < 0) return 'amountMinor: expected a non-negative integer';
-  if (amount > allowed.maxAmountMinor)
-    return `amountMinor: at most ${allowed.maxAmountMinor} for ${chosen.outcome}`;
-  return undefined;
+  return checkAgainst(pending.review, chosen, Number.MAX_SAFE_INTEGER);
 }

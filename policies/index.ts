@@ -33,10 +33,12 @@ export {
 } from './input';
 export {
   OutcomeSchema,
+  HolidayCalendarSchema,
   PolicySchema,
   ReasonCodeSchema,
   ReasonRuleSchema,
   RefundBasisSchema,
+  ReviewBoundsSchema,
   UsageCapSchema,
   type Policy,
   type ProRataBasis,
@@ -44,11 +46,26 @@ export {
   type RefundBasis,
   type UsageCap,
 } from './policy';
-export { evaluate, checkReviewerDecision, type Decision, type ReviewBounds } from './evaluate';
+export {
+  evaluate,
+  checkReviewerChoice,
+  checkReviewerDecision,
+  reviewerBounds,
+  type Decision,
+  type DecisionRoute,
+  type ReviewBounds,
+  type ReviewerChoice,
+} from './evaluate';
 export {
   cancellationEffectiveAt,
   decisionDeadline,
   decisionTarget,
+  disputeInTime,
+  disputeWindowEndsAt,
+  endOfDayAfter,
+  extensionEndsAt,
+  firstPurchaseOf,
+  incidentCoverEndsAt,
   issueInsideWindow,
   payoutDeadline,
   remediationDeadline,
@@ -66,4 +83,13 @@ export {
   proRataMinor,
   proRataRefundMinor,
 } from './money';
-export { addBusinessDays, addCalendarDays, isBusinessDayAt, type PolicyCalendar } from './calendar';
+export {
+  addBusinessDays,
+  addCalendarDays,
+  endOfBusinessDaysAfter,
+  endOfCalendarDaysAfter,
+  endOfDaysAfter,
+  isBusinessDayAt,
+  type PolicyCalendar,
+} from './calendar';
+export { isKnownHolidayCalendar, publicHolidays, type HolidayCalendar } from './holidays';

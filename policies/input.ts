@@ -74,7 +74,13 @@ export const OrderSchema = z
     purchasedAt: InstantSchema,
     invoicedAt: InstantSchema.optional(),
     serviceDate: DateOrInstantSchema.optional(),
+    /**
+     * Shorthand for the first purchase of the plan: true means this order is it; false means an
+     * earlier order was, at a time not given. `firstPurchaseAt`, when present, wins.
+     */
     firstPurchaseOfPlan: z.boolean().default(true),
+    /** When the customer first bought this plan (this order's purchase, or an earlier one). */
+    firstPurchaseAt: InstantSchema.optional(),
     productId: z.string().min(1).optional(),
     billing: BillingSchema,
     quota: QuotaSchema.optional(),
@@ -85,6 +91,12 @@ export const OrderSchema = z
         code: 'custom',
         path: ['promoCreditMinor'],
         message: 'promotional credit cannot exceed the amount',
+      });
+    if (order.firstPurchaseAt !== undefined && Date.parse(order.firstPurchaseAt) > Date.parse(order.purchasedAt))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['firstPurchaseAt'],
+        message: 'must not be after purchasedAt (the first purchase of a plan comes first)',
       });
     if (
       order.billing.kind === 'subscription' &&
@@ -104,8 +116,10 @@ export const RefundRequestSchema = z.object({
 });
 
 export const UsageSchema = z.object({
-  /** Consumed amount, in the order's quota unit. */
+  /** Consumed amount, in the order's quota unit (or in `unit` for a plan without a quota). */
   used: z.number().nonnegative().finite(),
+  /** The unit of `used` (requests | gb | ips | days …); must match order.quota.unit when both are given. */
+  unit: z.string().min(1).optional(),
 });
 
 export const FactsSchema = z.object({
@@ -117,6 +131,10 @@ export const FactsSchema = z.object({
   abuseSuspected: z.boolean().optional(),
   refundsInLast90Days: z.number().int().nonnegative().optional(),
   technicalReview: TechnicalReviewOutcomeSchema.optional(),
+  /** The amount charged in error (minor units), as billing or support established it. */
+  billingErrorMinor: MinorUnitsSchema.optional(),
+  /** When the customer disputed the denial: a person decides within the policy's bounds. */
+  disputedAt: InstantSchema.optional(),
 });
 
 export const EvaluationInputSchema = z
@@ -135,6 +153,13 @@ export const EvaluationInputSchema = z
         code: 'custom',
         path: ['request', 'requestedAt'],
         message: 'must not be before order.purchasedAt',
+      });
+    const { usage, order } = input;
+    if (usage?.unit !== undefined && order.quota !== undefined && usage.unit !== order.quota.unit)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['usage', 'unit'],
+        message: `must match order.quota.unit (${order.quota.unit})`,
       });
     if (input.asOf !== undefined && Date.parse(input.asOf) < requestedAt)
       ctx.addIssue({ code: 'custom', path: ['asOf'], message: 'must not be before request.requestedAt' });

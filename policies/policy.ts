@@ -2,11 +2,52 @@
 // workflow pins the whole object at case start, so it stays plain JSON (no functions, no dates).
 import { z } from 'zod';
 import { isValidTimeZone } from './calendar';
+import { isKnownHolidayCalendar } from './holidays';
 import { OUTCOMES, REASON_CODES } from './codes';
 import { ChannelSchema, PaymentMethodSchema, RequestReasonSchema } from './input';
 
 export const ReasonCodeSchema = z.enum(REASON_CODES);
+
+export const HolidayCalendarSchema = z
+  .object({
+    country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code, e.g. US'),
+    state: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+  })
+  .refine(isKnownHolidayCalendar, {
+    message: 'unknown holiday calendar: the country (state, region) must be one the date-holidays library knows',
+  });
 export const OutcomeSchema = z.enum(OUTCOMES);
+
+/**
+ * What a person may decide on a case (evaluate's `review`, reviewerBounds()): what the case waits
+ * for — a technical review, the remediation clock, a discretionary decision, a billing correction,
+ * a usage figure, a dispute, or (`policy_outcome`) nothing: the policy decides by itself and a
+ * person may confirm its outcome or give less — and the outcomes allowed, each with its most.
+ */
+export const ReviewBoundsSchema = z.object({
+  kind: z.enum([
+    'technical_review',
+    'remediation',
+    'discretionary',
+    'billing',
+    'usage',
+    'dispute',
+    'policy_outcome',
+  ]),
+  allowed: z.array(
+    z.object({
+      outcome: OutcomeSchema,
+      /** The most this outcome may pay or credit, in minor units. */
+      maxAmountMinor: z.number().int().nonnegative(),
+      /** For service_extension: the most days it may add. */
+      maxExtensionDays: z.number().int().nonnegative().optional(),
+    }),
+  ),
+  /** What has to be established before more is allowed, in plain words. */
+  note: z.string().optional(),
+});
+export type ReviewBounds = z.output<typeof ReviewBoundsSchema>;
 
 const DaysSchema = z.number().int().nonnegative();
 const FractionSchema = z.number().min(0).max(1);
@@ -56,13 +97,19 @@ export const RefundBasisSchema = z.discriminatedUnion('basis', [
     onGroundMet: z.enum(['full_refund', 'discretionary']),
     /** A request before the service starts is refunded in full (the service has not been rendered). */
     fullRefundBeforeServiceStarts: z.boolean(),
-    /** A confirmed incident beyond the window (or beyond the usage caps) gives a pro-rata remedy. */
+    /**
+     * A confirmed incident beyond the window (or beyond the usage caps, or on a repeat purchase)
+     * gives at most the unused share: the smallest of the listed measures (remaining quota,
+     * remaining paid time), never the whole price. When nothing was consumed (or the share is
+     * zero) a service extension of `extensionDays`, when the policy offers one.
+     */
     incidentBeyondWindow: z
       .object({
-        /** Pro-rata shares to try in order; when none applies (or it is zero) a service extension. */
-        proRata: z.array(ProRataBasisSchema),
-        extensionDays: DaysSchema,
+        proRata: z.array(ProRataBasisSchema).min(1),
+        extensionDays: DaysSchema.optional(),
         excludedPaymentMethods: z.array(PaymentMethodSchema),
+        /** A technical review finding provider fault has no time limit either (not only incidents). */
+        providerFaultCounts: z.boolean(),
       })
       .optional(),
   }),
@@ -78,6 +125,9 @@ export const PolicySchema = z.object({
   source: z.object({ seed: z.string(), lastUpdated: z.iso.date().optional() }).optional(),
   summary: z.string(),
   timeZone: z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Berlin' }),
+  /** Whose public holidays business days skip, in any year (the date-holidays library's rules). */
+  holidayCalendar: HolidayCalendarSchema.optional(),
+  /** Extra closing days (YYYY-MM-DD in the policy's zone) on top of the public holidays. */
   holidays: z.array(z.iso.date()),
   /** Every payment is final: the case goes straight to not_refundable. */
   allSalesFinal: z.boolean(),
@@ -85,7 +135,11 @@ export const PolicySchema = z.object({
   nonRefundableProductIds: z.array(z.string()),
   window: z.object({
     days: DaysSchema,
-    anchor: z.enum(['first_purchase', 'invoice', 'service_date']),
+    /**
+     * purchase: this order's purchase; first_purchase: the first purchase of the plan
+     * (order.firstPurchaseAt, else this purchase); invoice and service_date fall back to the purchase.
+     */
+    anchor: z.enum(['purchase', 'first_purchase', 'invoice', 'service_date']),
     /** For subscriptions the window lasts at least to the end of the current billing period. */
     coversBillingPeriod: z.boolean(),
   }),
@@ -104,6 +158,13 @@ export const PolicySchema = z.object({
   }),
   reasonRules: z.partialRecord(RequestReasonSchema, ReasonRuleSchema),
   refund: RefundBasisSchema,
+  /**
+   * How long a confirmed incident can still reach a one-time order: its period of service is taken
+   * as this many calendar days from the purchase (a subscription's is its billing period).
+   */
+  incidentCover: z.object({ oneTimeDays: DaysSchema }).optional(),
+  /** A denial can be disputed until the end of this many calendar days after it; a person decides. */
+  dispute: z.object({ days: DaysSchema }),
   /** An issue reported inside the window starts a remediation clock of this many calendar days. */
   remediation: z.object({ days: DaysSchema }).optional(),
   /** Bounds for a reviewer's discretionary decision. */

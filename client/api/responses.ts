@@ -4,7 +4,14 @@
 // document. The shapes are written out here rather than inferred from the TypeScript interfaces
 // of the workflow and the policies, and the assertions at the end keep the two in step.
 import { z } from 'zod';
-import { InstantSchema, OutcomeSchema, PolicySchema, ReasonCodeSchema, type Decision } from '../../policies';
+import {
+  InstantSchema,
+  OutcomeSchema,
+  PolicySchema,
+  ReasonCodeSchema,
+  ReviewBoundsSchema,
+  type Decision,
+} from '../../policies';
 import type { OutboxMessage } from '../../activities';
 import { API_ROLES } from '../../worker/config';
 import { CASE_STATUSES, type CaseState } from '../../workflows/case-state';
@@ -54,11 +61,8 @@ export const ErrorReply = named(
 
 export const ActorReply = named(ActorSchema, 'Actor', 'Who did something: a role and the key or person');
 
-export const ReviewBoundsSchema = named(
-  z.object({
-    kind: z.enum(['technical_review', 'remediation', 'discretionary', 'billing']),
-    allowed: z.array(z.object({ outcome: OutcomeSchema, maxAmountMinor: Minor })),
-  }),
+export const ReviewBoundsReply = named(
+  ReviewBoundsSchema,
   'ReviewBounds',
   'For needs_review: what the case waits for and what a reviewer may decide',
 );
@@ -77,7 +81,7 @@ export const DecisionReply = named(
     explanations: z.array(z.string()).meta({ description: 'Plain words, one per reason, in the same order' }),
     extensionDays: z.number().int().positive().optional(),
     creditMinor: Minor.optional(),
-    review: ReviewBoundsSchema.optional(),
+    review: ReviewBoundsReply.optional(),
   }),
   'Decision',
   "The policy's decision on a refund request",

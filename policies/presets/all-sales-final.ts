@@ -1,7 +1,13 @@
 // Preset `all-sales-final` — seed 000_fe67371f454584f9.txt (922proxy, "Last updated on November 30th, 2022.").
 // Every payment is final; disputes go to customer support by email, outside this policy's decisions.
 import type { Policy } from '../policy';
-import { DEFAULT_HOLIDAYS, DEFAULT_PAYOUT_LIMIT_DAYS, DEFAULT_TIME_ZONE } from './common';
+import {
+  DEFAULT_DISPUTE_DAYS,
+  DEFAULT_HOLIDAY_CALENDAR,
+  DEFAULT_HOLIDAYS,
+  DEFAULT_PAYOUT_LIMIT_DAYS,
+  DEFAULT_TIME_ZONE,
+} from './common';
 
 export const allSalesFinal: Policy = {
   id: 'all-sales-final',
@@ -11,6 +17,7 @@ export const allSalesFinal: Policy = {
   summary:
     'All payments are final: every refund request is denied, naming each listed situation that also applies; disputes go to support by email.',
   timeZone: DEFAULT_TIME_ZONE,
+  holidayCalendar: DEFAULT_HOLIDAY_CALENDAR,
   holidays: DEFAULT_HOLIDAYS,
   // "Once the payment process has been completed, we will not support refunds for any paid services
   //  that are not product features. All payments are final."
@@ -18,7 +25,7 @@ export const allSalesFinal: Policy = {
   nonRefundableProductIds: [],
   // Reading: the text has no request window; nothing is refundable from the moment of payment, so
   // the window is zero days and the case is final at purchase.
-  window: { days: 0, anchor: 'first_purchase', coversBillingPeriod: false },
+  window: { days: 0, anchor: 'purchase', coversBillingPeriod: false },
   eligibility: {
     excludedChannels: [],
     excludedPaymentMethods: [],
@@ -51,6 +58,11 @@ export const allSalesFinal: Policy = {
   //  arise with customers related to refunds, cancellations or chargebacks by customer support."
   // Reading: no time is stated; support answers a dispute within 5 business days, then it escalates.
   decision: { deadlineDays: 5, businessDays: true, onDeadline: 'escalate' },
+  // Same sentence: a denial can be disputed; support (a person) resolves the dispute. Reading: no
+  // period is stated — 30 days after the denial. "All payments are final" leaves support no
+  // discretion to refund a paid service: it upholds the denial, or corrects a billing error up to
+  // the amount charged in error (a charge made in error is not a "paid service").
+  dispute: { days: DEFAULT_DISPUTE_DAYS },
   payout: { limitDays: DEFAULT_PAYOUT_LIMIT_DAYS, anchor: 'approval', onLimit: 'escalate' },
   access: { withdrawOnApproval: false },
   // "Please note that we log customer support conversations with customers for security reasons."

@@ -2,7 +2,14 @@
 // Refunds only for the provider's own gross error or a serious problem it cannot solve in time,
 // and only after its customer service has verified the conditions.
 import type { Policy } from '../policy';
-import { DEFAULT_HOLIDAYS, DEFAULT_PAYOUT_LIMIT_DAYS, DEFAULT_TIME_ZONE } from './common';
+import {
+  DEFAULT_DISPUTE_DAYS,
+  DEFAULT_HOLIDAY_CALENDAR,
+  DEFAULT_HOLIDAYS,
+  DEFAULT_ONE_TIME_INCIDENT_COVER_DAYS,
+  DEFAULT_PAYOUT_LIMIT_DAYS,
+  DEFAULT_TIME_ZONE,
+} from './common';
 
 export const cloudProviderFault: Policy = {
   id: 'cloud-provider-fault',
@@ -12,6 +19,7 @@ export const cloudProviderFault: Policy = {
   summary:
     'Refund only for a service failure caused by the provider, or a serious problem it cannot solve within 7 days of the report, once a technical review has verified it. Early termination for personal reasons is not refunded.',
   timeZone: DEFAULT_TIME_ZONE,
+  holidayCalendar: DEFAULT_HOLIDAY_CALENDAR,
   holidays: DEFAULT_HOLIDAYS,
   allSalesFinal: false,
   nonRefundableProductIds: [],
@@ -20,7 +28,7 @@ export const cloudProviderFault: Policy = {
   //  problem occurs"
   // Reading: "a specific period of time after purchasing" = the problem must be raised within 30
   // days of purchase, or — for a subscription — within the current billing period, whichever is later.
-  window: { days: 30, anchor: 'first_purchase', coversBillingPeriod: true },
+  window: { days: 30, anchor: 'purchase', coversBillingPeriod: true },
   eligibility: {
     excludedChannels: [],
     excludedPaymentMethods: [],
@@ -65,10 +73,27 @@ export const cloudProviderFault: Policy = {
     // Reading: the text does not say how much; a verified condition refunds the cash paid.
     onGroundMet: 'full_refund',
     fullRefundBeforeServiceStarts: false,
+    // "Service failure due to our intentional or gross errors;" states no time limit. Reading: a
+    // verified provider fault or a confirmed incident counts whenever it happens — within the first
+    // period (the window) all of the cash paid, after it the unused share of the term (the smaller
+    // of the remaining paid time and the remaining quota); with no measurable term a person decides.
+    // The "specific period" limit holds only for the "serious problem that cannot be solved" ground.
+    incidentBeyondWindow: {
+      proRata: ['remaining_time', 'remaining_quota'],
+      excludedPaymentMethods: [],
+      providerFaultCounts: true,
+    },
   },
   // "… a serious problem that cannot be solved within a specific period of time …"
   // Reading: the "specific period" to solve it = 7 calendar days from the report.
   remediation: { days: 7 },
+  // Reading: a one-time order's term is not stated; a confirmed incident reaches it during 30 days
+  // from the purchase (a subscription: its billing period).
+  incidentCover: { oneTimeDays: DEFAULT_ONE_TIME_INCIDENT_COVER_DAYS },
+  // Reading: no dispute route is stated; a denial can be disputed for 30 days, and a person upholds
+  // it or decides what the policy gives on the verified facts, never more (no refund without
+  // verification).
+  dispute: { days: DEFAULT_DISPUTE_DAYS },
   subscription: {
     cancelAtPeriodEnd: true,
     accessUntilPeriodEnd: true,

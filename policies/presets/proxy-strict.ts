@@ -3,7 +3,14 @@
 // channel, a non-crypto payment, a request within 7 days of the first purchase of the plan, usage
 // under every cap, and the technical-availability ground.
 import type { Policy } from '../policy';
-import { DEFAULT_HOLIDAYS, DEFAULT_PAYOUT_LIMIT_DAYS, DEFAULT_TIME_ZONE } from './common';
+import {
+  DEFAULT_DISPUTE_DAYS,
+  DEFAULT_HOLIDAY_CALENDAR,
+  DEFAULT_HOLIDAYS,
+  DEFAULT_ONE_TIME_INCIDENT_COVER_DAYS,
+  DEFAULT_PAYOUT_LIMIT_DAYS,
+  DEFAULT_TIME_ZONE,
+} from './common';
 
 export const proxyStrict: Policy = {
   id: 'proxy-strict',
@@ -13,6 +20,7 @@ export const proxyStrict: Policy = {
   summary:
     'Full refund only when every condition holds: official channel, no crypto, first purchase within 7 days, light usage, and the service unusable and unfixed 15 days after the report (or a confirmed incident). Confirmed incidents beyond the window give a pro-rata refund or a service extension.',
   timeZone: DEFAULT_TIME_ZONE,
+  holidayCalendar: DEFAULT_HOLIDAY_CALENDAR,
   holidays: DEFAULT_HOLIDAYS,
   allSalesFinal: false,
   // "Consumed promotional benefits (trial credits, bonuses) cannot be returned;" — holds for every
@@ -60,7 +68,9 @@ export const proxyStrict: Policy = {
     // "… persistently unusable due to non‑user causes …" — user-caused failures are not the ground.
     user_error: { kind: 'deny', code: 'USER_CAUSED' },
     // "Other cases excluded by applicable law or contract." — Reading: a billing error is not a refund
-    // of the service but a correction the law requires; support reviews it whatever the window.
+    // of the service but a correction the law requires; support reviews it whatever the window, and
+    // the review may pay back at most the amount charged in error (facts.billingErrorMinor), never
+    // the service itself (the window, the caps and the ground still govern that).
     billing_error: { kind: 'review', code: 'BILLING_ERROR' },
   },
   refund: {
@@ -78,16 +88,26 @@ export const proxyStrict: Policy = {
     // "Pro‑rata options: For confirmed system incidents beyond the 7‑day window with some usage, we may
     //  offer pro‑rated refunds or service extensions (not applicable to crypto payments)."
     // Reading (DESIGN.md): the clause applies beyond the window; it also covers a request barred only
-    // by the usage caps ("with some usage"). Pro-rata by remaining quota, else by remaining billing
-    // time; when neither gives an amount, a 7-day service extension.
+    // by the usage caps ("with some usage") or by a repeat purchase. Never more than the unused
+    // share: the smaller of the remaining quota and the remaining billing time. With nothing used
+    // (or nothing left) there is no share to pro-rate ("with some usage" does not hold): a 7-day
+    // service extension, never the whole price after the window. Unknown usage goes to a person.
     incidentBeyondWindow: {
       proRata: ['remaining_quota', 'remaining_time'],
       extensionDays: 7,
       excludedPaymentMethods: ['crypto'],
+      providerFaultCounts: false,
     },
   },
   // "… could not be remediated within 15 days after your report"
   remediation: { days: 15 },
+  // Reading: a confirmed incident reaches a one-time order during its first 30 days of service
+  // (a subscription: its billing period); the text states no period of service for one-time plans.
+  incidentCover: { oneTimeDays: DEFAULT_ONE_TIME_INCIDENT_COVER_DAYS },
+  // "Active chargebacks/disputes not withdrawn;" names disputes but no period. Reading: a denial can
+  // be disputed for 30 days; a person upholds it or decides what the policy gives on the facts
+  // established (e.g. a technical review), never more.
+  dispute: { days: DEFAULT_DISPUTE_DAYS },
   subscription: {
     cancelAtPeriodEnd: true,
     accessUntilPeriodEnd: true,

@@ -2,7 +2,14 @@
 // Online services: contact within 7 days of the service date, the provider fixes first, and only
 // an unresolved problem of its own may earn a partial refund or credit, at its discretion.
 import type { Policy } from '../policy';
-import { DEFAULT_HOLIDAYS, DEFAULT_PAYOUT_LIMIT_DAYS, DEFAULT_TIME_ZONE } from './common';
+import {
+  DEFAULT_DISPUTE_DAYS,
+  DEFAULT_HOLIDAY_CALENDAR,
+  DEFAULT_HOLIDAYS,
+  DEFAULT_ONE_TIME_INCIDENT_COVER_DAYS,
+  DEFAULT_PAYOUT_LIMIT_DAYS,
+  DEFAULT_TIME_ZONE,
+} from './common';
 
 export const servicesFixFirst: Policy = {
   id: 'services-fix-first',
@@ -12,6 +19,7 @@ export const servicesFixFirst: Policy = {
   summary:
     'Contact within 7 days of the service date; the provider first tries to fix its own mistake, and only an unresolved problem goes to support for a partial refund or credit. Rendered services, user error, changed requirements and unused subscription time are not refunded.',
   timeZone: DEFAULT_TIME_ZONE,
+  holidayCalendar: DEFAULT_HOLIDAY_CALENDAR,
   holidays: DEFAULT_HOLIDAYS,
   allSalesFinal: false,
   nonRefundableProductIds: [],
@@ -67,8 +75,16 @@ export const servicesFixFirst: Policy = {
   // "we will review your case and strive to resolve any issues promptly."
   // Reading: "promptly" = 7 calendar days from the report to fix the problem.
   remediation: { days: 7 },
+  // Reading: a confirmed incident reaches a one-time service during 30 days from the purchase.
+  incidentCover: { oneTimeDays: DEFAULT_ONE_TIME_INCIDENT_COVER_DAYS },
+  // "5. Exceptions — … we may offer a refund or credit outside the general terms … reviewed on a
+  //  case-by-case basis." Reading: a denial can be disputed for 30 days; on a dispute a person may
+  // grant an exception outside the general terms (window, reason), within the discretion caps
+  // below (no full refund), or uphold the denial.
+  dispute: { days: DEFAULT_DISPUTE_DAYS },
   // "we may offer a partial refund or credit for future services at our discretion."
-  // Reading: "partial" = at most half of the cash paid; credit up to the full price.
+  // Reading: "partial" = at most half of the cash paid, never the whole (no full refund on this
+  // route, whoever decides); credit up to the full price.
   // "5. Exceptions — In certain situations, we may offer a refund or credit outside the general terms
   //  mentioned above, at our discretion. These exceptions will be reviewed on a case-by-case basis."
   // Reading: exceptions are a reviewer's decision on a case (the decide update), never automatic.

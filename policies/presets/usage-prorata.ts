@@ -2,7 +2,7 @@
 // Any reason, within 7 days of the invoice: the unused share of the plan is refunded, access is
 // withdrawn, the answer comes within 3 days and the money within 14 days of the request.
 import type { Policy } from '../policy';
-import { DEFAULT_HOLIDAYS, DEFAULT_TIME_ZONE } from './common';
+import { DEFAULT_DISPUTE_DAYS, DEFAULT_HOLIDAY_CALENDAR, DEFAULT_HOLIDAYS, DEFAULT_TIME_ZONE } from './common';
 
 export const usageProrata: Policy = {
   id: 'usage-prorata',
@@ -12,6 +12,7 @@ export const usageProrata: Policy = {
   summary:
     'For any reason, within 7 days of the invoice, the unused share of the plan (remaining requests, else remaining time) is refunded; the answer comes within 3 days, access is withdrawn on approval, and the money is sent within 14 days of the request.',
   timeZone: DEFAULT_TIME_ZONE,
+  holidayCalendar: DEFAULT_HOLIDAY_CALENDAR,
   holidays: DEFAULT_HOLIDAYS,
   allSalesFinal: false,
   // "* Please note that not all of our services are returnable." / "apart from products that are
@@ -48,6 +49,9 @@ export const usageProrata: Policy = {
   // "The process of responding to the request may take a maximum of three (3) days" — calendar days
   // (the text says "business days" where it means them); past it, escalate.
   decision: { deadlineDays: 3, businessDays: false, onDeadline: 'escalate' },
+  // Reading: no dispute route is stated; a denial can be disputed for 30 days, and a person upholds
+  // it or decides what the return rules give on the facts established (e.g. the usage figure).
+  dispute: { days: DEFAULT_DISPUTE_DAYS },
   // "The refund process may take up to fourteen (14) days from the date of submitting your refund request."
   // "It may take 1-2 business days for funds to appear on your card" — the card provider's time, not ours.
   payout: { limitDays: 14, anchor: 'request', onLimit: 'escalate' },
