@@ -2,7 +2,16 @@
 // states a rule, quoted, with the cases that hold the preset to it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { REQUEST_REASONS, evaluate, getPreset, presets, requestWindowEndsAt } from '../../policies';
+import {
+  REQUEST_REASONS,
+  checkReviewerChoice,
+  disputeInTime,
+  disputeWindowEndsAt,
+  evaluate,
+  getPreset,
+  presets,
+  requestWindowEndsAt,
+} from '../../policies';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 
 const policy = presets['all-sales-final'];
@@ -40,8 +49,53 @@ describe('policies: seed 000 → all-sales-final', () => {
     assert.equal(policy.allSalesFinal, true);
     assert.equal(
       requestWindowEndsAt(policy, { purchasedAt: PURCHASED_AT, billing: { kind: 'one_time' } }),
-      new Date(PURCHASED_AT).toISOString(),
+      '2025-03-03T23:59:59.999Z', // a 0-day window: the end of the purchase's own day
     );
+  });
+
+  describe('"Any disputes arising out of the use of the system should be emailed … Resolve any issues … related to refunds, cancellations or chargebacks by customer support."', () => {
+    it('a denial can be disputed for 30 days; a dispute puts the case before a person (DISPUTE_REVIEW)', () => {
+      assert.equal(disputeWindowEndsAt(policy, day(1)), '2025-04-03T23:59:59.999Z');
+      assert.equal(disputeInTime(policy, day(1), '2025-04-03T23:00:00Z'), true);
+      assert.equal(disputeInTime(policy, day(1), '2025-04-04T00:00:00Z'), false);
+      const disputed = input({}, { reason: 'dissatisfied', facts: { disputedAt: day(2) } });
+      const decision = expectDecision(policy, disputed, {
+        outcome: 'needs_review',
+        reasons: ['ALL_SALES_FINAL', 'SERVICE_RENDERED', 'DISPUTE_REVIEW'],
+        exactReasons: true,
+      });
+      assert.equal(decision.review?.kind, 'dispute');
+    });
+    it('"All payments are final": support may uphold the denial, never refund a paid service', () => {
+      const disputed = input({}, { reason: 'dissatisfied', facts: { disputedAt: day(2) } });
+      assert.equal(checkReviewerChoice(policy, disputed, 'dispute', { outcome: 'denied' }), undefined);
+      assert.match(
+        checkReviewerChoice(policy, disputed, 'dispute', { outcome: 'full_refund' }) ?? '',
+        /not allowed/,
+      );
+      assert.match(
+        checkReviewerChoice(policy, disputed, 'dispute', { outcome: 'partial_refund', amountMinor: 100 }) ??
+          '',
+        /not allowed/,
+      );
+    });
+    it('a charge made in error is not a "paid service": support corrects it up to the amount charged in error', () => {
+      const overcharged = input(
+        {},
+        { reason: 'billing_error', facts: { disputedAt: day(2), billingErrorMinor: 250 } },
+      );
+      assert.equal(
+        checkReviewerChoice(policy, overcharged, 'dispute', { outcome: 'partial_refund', amountMinor: 250 }),
+        undefined,
+      );
+      assert.match(
+        checkReviewerChoice(policy, overcharged, 'dispute', {
+          outcome: 'partial_refund',
+          amountMinor: 251,
+        }) ?? '',
+        /at most 250/,
+      );
+    });
   });
 
   it('"The data provided by the customer during the registration process is incomplete or inconsistent." — user error is named too', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import {
-  checkReviewerDecision,
+  checkReviewerChoice,
   decisionDeadline,
   decisionTarget,
   evaluate,
@@ -13,6 +13,7 @@ import {
   presets,
   remediationDeadline,
   requestWindowEndsAt,
+  reviewerBounds,
   type EvaluationInput,
   type OrderInput,
 } from '../../policies';
@@ -21,7 +22,7 @@ import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 const policy = presets['proxy-strict'];
 const gbPlan: Partial<OrderInput> = { quota: { unit: 'gb', included: 10 } };
 
-/** Issue reported on day 1, request on day 2, evaluated after the 15-day clock (day 16.5) unless overridden. */
+/** Issue reported on day 1, request on day 2, evaluated after the 15-day clock (ends with day 16, 19 March) unless overridden. */
 function clean(
   orderOverrides: Partial<OrderInput> = {},
   rest: Partial<Omit<EvaluationInput, 'order' | 'request'>> & {
@@ -35,7 +36,7 @@ function clean(
     {
       requestedAt: day(2),
       usage: { used: 0.5 },
-      asOf: day(16.5),
+      asOf: day(17),
       ...others,
       facts: { issueReportedAt: day(1), ...facts },
     },
@@ -88,10 +89,28 @@ describe('policies: seed 001 → proxy-strict', () => {
   });
 
   describe('"Request window: Submitted within 7 days from the first purchase of the specific plan."', () => {
-    it('the window ends 7 days after the purchase', () => {
+    it('the window ends at the end of the 7th day after the purchase date (DESIGN: calendar days in the policy zone)', () => {
       assert.equal(
         requestWindowEndsAt(policy, { purchasedAt: PURCHASED_AT, billing: { kind: 'one_time' } }),
-        '2025-03-10T10:00:00.000Z',
+        '2025-03-10T23:59:59.999Z',
+      );
+    });
+    it('a purchase on 3 March 10:00 and a request on 10 March 15:00 is in time (counted in days, not to the minute)', () => {
+      expectDecision(
+        policy,
+        clean({}, { requestedAt: '2025-03-10T15:00:00Z', facts: { incidentConfirmed: true } }),
+        { outcome: 'full_refund' },
+      );
+      expectDecision(
+        policy,
+        clean(
+          {},
+          {
+            requestedAt: '2025-03-11T00:00:00Z',
+            facts: { incidentConfirmed: true, issueReportedAt: undefined },
+          },
+        ),
+        { outcome: 'partial_refund', reasons: ['WINDOW_EXPIRED', 'PRORATA_INCIDENT'] },
       );
     });
     it('a request on the last moment of day 7 is in time', () => {
@@ -110,7 +129,8 @@ describe('policies: seed 001 → proxy-strict', () => {
 
   describe('"Within the first 7 days, the Service was persistently unusable due to non‑user causes and could not be remediated within 15 days after your report"', () => {
     it('the remediation clock runs 15 days from the report', () => {
-      assert.equal(remediationDeadline(policy, day(1)), '2025-03-19T10:00:00.000Z');
+      // Reported 4 March 10:00 → until the end of 19 March, whatever the hour of the report.
+      assert.equal(remediationDeadline(policy, day(1)), '2025-03-19T23:59:59.999Z');
     });
     it('while the clock runs, the request waits: needs_review REMEDIATION_PENDING', () => {
       const decision = expectDecision(policy, clean({}, { asOf: day(10) }), {
@@ -125,7 +145,7 @@ describe('policies: seed 001 → proxy-strict', () => {
       expectDecision(policy, request, { outcome: 'needs_review', reasons: ['REMEDIATION_PENDING'] });
       expectDecision(
         policy,
-        { ...request, asOf: day(18) },
+        { ...request, asOf: day(19) },
         { outcome: 'full_refund', reasons: ['UNREMEDIATED_WITHIN_DEADLINE'] },
       );
     });
@@ -192,15 +212,9 @@ describe('policies: seed 001 → proxy-strict', () => {
   });
 
   it('DESIGN: "An issue reported inside a window carries the request until its remediation clock has run out."', () => {
-    const carried = clean(
-      {},
-      { requestedAt: day(12), asOf: day(16.5), facts: { issueReportedAt: day(1.5) } },
-    );
+    const carried = clean({}, { requestedAt: day(12), asOf: day(17), facts: { issueReportedAt: day(1.5) } });
     expectDecision(policy, carried, { outcome: 'full_refund', reasons: ['UNREMEDIATED_WITHIN_DEADLINE'] });
-    const tooLate = clean(
-      {},
-      { requestedAt: day(16.6), asOf: day(16.6), facts: { issueReportedAt: day(1.5) } },
-    );
+    const tooLate = clean({}, { requestedAt: day(17), asOf: day(17), facts: { issueReportedAt: day(1.5) } });
     expectDecision(policy, tooLate, { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] });
   });
 
@@ -315,21 +329,38 @@ describe('policies: seed 001 → proxy-strict', () => {
       });
       expectDecision(policy, clean({}, { facts: { chargebackActive: false } }), { outcome: 'full_refund' });
     });
-    it('"Other cases excluded by applicable law or contract." — reading: a billing error goes to support\'s review', () => {
-      const decision = expectDecision(
-        policy,
-        input(gbPlan, { reason: 'billing_error', requestedAt: day(40) }),
-        {
-          outcome: 'needs_review',
-          reasons: ['BILLING_ERROR', 'DISCRETIONARY_REVIEW'],
-          exactReasons: true,
-        },
-      );
-      assert.equal(checkReviewerDecision(decision, { outcome: 'full_refund', amountMinor: 1000 }), undefined);
+    it('"Other cases excluded by applicable law or contract." — reading: a billing error goes to support\'s review, bounded by the amount charged in error', () => {
+      const request = input(gbPlan, { reason: 'billing_error', requestedAt: day(40) });
+      const decision = expectDecision(policy, request, {
+        outcome: 'needs_review',
+        reasons: ['BILLING_ERROR', 'DISCRETIONARY_REVIEW'],
+        exactReasons: true,
+      });
+      assert.equal(decision.review?.kind, 'billing');
+      // Until the amount charged in error is established, nothing can be paid on this route.
+      assert.deepEqual(decision.review?.allowed, [{ outcome: 'denied', maxAmountMinor: 0 }]);
       assert.match(
-        checkReviewerDecision(decision, { outcome: 'full_refund', amountMinor: 1001 }) ?? '',
-        /at most 1000/,
+        checkReviewerChoice(policy, request, 'review', { outcome: 'full_refund' }) ?? '',
+        /not allowed.*billingErrorMinor/,
       );
+      // 3.00 charged twice: at most 3.00 back, past the window, the caps and the ground.
+      const overcharge = { ...request, facts: { billingErrorMinor: 300 } };
+      assert.equal(
+        checkReviewerChoice(policy, overcharge, 'review', { outcome: 'partial_refund', amountMinor: 300 }),
+        undefined,
+      );
+      assert.match(
+        checkReviewerChoice(policy, overcharge, 'review', { outcome: 'partial_refund', amountMinor: 301 }) ??
+          '',
+        /amountMinor: at most 300/,
+      );
+      assert.match(
+        checkReviewerChoice(policy, overcharge, 'review', { outcome: 'full_refund' }) ?? '',
+        /not allowed/,
+      );
+      // A whole charge made in error (a duplicate order) is refunded whole.
+      const duplicate = { ...request, facts: { billingErrorMinor: 1000 } };
+      assert.equal(checkReviewerChoice(policy, duplicate, 'review', { outcome: 'full_refund' }), undefined);
     });
   });
 
@@ -349,14 +380,15 @@ describe('policies: seed 001 → proxy-strict', () => {
     });
     it('"Decision: We typically respond within 3–7 business days after receiving complete materials" — target 3, deadline 7 business days', () => {
       const fridayEvening = '2025-03-07T19:00:00Z';
-      assert.equal(decisionTarget(policy, fridayEvening), '2025-03-12T19:00:00.000Z');
-      assert.equal(decisionDeadline(policy, fridayEvening), '2025-03-18T19:00:00.000Z');
+      // The target (day 3) is a deadline of its own: when it passes undecided the customer is told.
+      assert.equal(decisionTarget(policy, fridayEvening), '2025-03-12T23:59:59.999Z');
+      assert.equal(decisionDeadline(policy, fridayEvening), '2025-03-18T23:59:59.999Z');
       assert.equal(policy.decision.onDeadline, 'escalate');
     });
     it('"Payout: … posting time depends on your payment provider." — reading: 14 days after approval, then escalate', () => {
       assert.equal(
         payoutDeadline(policy, { requestedAt: day(2), approvedAt: day(17) }),
-        new Date(Date.parse(day(31))).toISOString(),
+        '2025-04-03T23:59:59.999Z',
       );
       assert.equal(policy.payout.onLimit, 'escalate');
     });
@@ -408,13 +440,175 @@ describe('policies: seed 001 → proxy-strict', () => {
         reasons: ['PRORATA_INCIDENT'],
       });
     });
-    it('with nothing to pro-rate, a service extension of the configured days', () => {
-      const decision = expectDecision(policy, beyond({ quota: undefined }), {
+    it('nothing used ("with some usage" does not hold): a service extension of the configured days, never the whole price', () => {
+      const decision = expectDecision(policy, beyond({}, 0), {
         outcome: 'service_extension',
         amountMinor: 0,
-        reasons: ['PRORATA_INCIDENT'],
+        reasons: ['PRORATA_INCIDENT', 'WINDOW_EXPIRED'],
       });
       assert.equal(decision.extensionDays, 7);
+    });
+  });
+  describe('"Submitted within 7 days from the first purchase of the specific plan." — the window anchors at order.firstPurchaseAt', () => {
+    it('first purchase on day 0, a repeat order on day 2, a request on day 3: in time, refunded (not NOT_FIRST_PURCHASE)', () => {
+      const repeat = clean(
+        { purchasedAt: day(2), firstPurchaseAt: PURCHASED_AT },
+        { requestedAt: day(3), asOf: day(3), facts: { incidentConfirmed: true, issueReportedAt: undefined } },
+      );
+      expectDecision(policy, repeat, { outcome: 'full_refund', amountMinor: 1000 });
+      assert.equal(requestWindowEndsAt(policy, repeat.order), '2025-03-10T23:59:59.999Z');
+    });
+    it('a repeat order 10 days after the first purchase is outside the window counted from it: WINDOW_EXPIRED', () => {
+      const repeat = clean(
+        { purchasedAt: day(10), firstPurchaseAt: PURCHASED_AT },
+        { requestedAt: day(11), asOf: day(11), facts: { issueReportedAt: undefined } },
+      );
+      expectDecision(policy, repeat, { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] });
+    });
+    it('the flag stays a shorthand: firstPurchaseOfPlan false with no date → NOT_FIRST_PURCHASE', () => {
+      expectDecision(policy, clean({ firstPurchaseOfPlan: false }), {
+        outcome: 'denied',
+        reasons: ['NOT_FIRST_PURCHASE'],
+        exactReasons: true,
+      });
+    });
+  });
+
+  describe('incidents beyond the window: never more than the unused share, never the whole price', () => {
+    const incident = (orderOverrides: Partial<OrderInput>, requestedAt: string, usage?: { used: number }) =>
+      input(
+        { ...gbPlan, ...orderOverrides },
+        {
+          reason: 'service_unusable',
+          requestedAt,
+          ...(usage ? { usage } : {}),
+          facts: { incidentConfirmed: true },
+        },
+      );
+    it('a confirmed incident on day 60 with zero usage → a service extension, not a full refund', () => {
+      const decision = expectDecision(policy, incident({}, day(60), { used: 0 }), {
+        outcome: 'service_extension',
+        amountMinor: 0,
+        reasons: ['INCIDENT_CONFIRMED', 'PRORATA_INCIDENT', 'WINDOW_EXPIRED'],
+      });
+      assert.equal(decision.extensionDays, 7);
+    });
+    it('a confirmed incident on day 60 with unknown usage → needs_review USAGE_UNKNOWN; a person may give at most a partial refund or the extension', () => {
+      const request = incident({}, day(60));
+      const decision = expectDecision(policy, request, {
+        outcome: 'needs_review',
+        reasons: ['INCIDENT_CONFIRMED', 'PRORATA_INCIDENT', 'WINDOW_EXPIRED', 'USAGE_UNKNOWN'],
+      });
+      assert.equal(decision.review?.kind, 'usage');
+      assert.deepEqual(
+        decision.review?.allowed.map((a) => [a.outcome, a.maxAmountMinor]),
+        [
+          ['partial_refund', 999],
+          ['service_extension', 0],
+          ['denied', 0],
+        ],
+      );
+      assert.match(
+        checkReviewerChoice(policy, request, 'review', { outcome: 'full_refund' }) ?? '',
+        /not allowed/,
+      );
+      assert.equal(
+        checkReviewerChoice(policy, request, 'review', { outcome: 'service_extension', extensionDays: 7 }),
+        undefined,
+      );
+      assert.match(
+        checkReviewerChoice(policy, request, 'review', { outcome: 'service_extension', extensionDays: 30 }) ??
+          '',
+        /extensionDays: at most 7/,
+      );
+    });
+    it('a repeat purchase with an incident and zero usage → a service extension, not a full refund', () => {
+      expectDecision(policy, incident({ firstPurchaseOfPlan: false }, day(3), { used: 0 }), {
+        outcome: 'service_extension',
+        reasons: ['NOT_FIRST_PURCHASE', 'PRORATA_INCIDENT'],
+      });
+    });
+    it('a subscription: the smaller of the remaining quota and the remaining paid time (day 60 of 90, nothing used → a third)', () => {
+      const quarter = { kind: 'subscription' as const, periodStart: PURCHASED_AT, periodEnd: day(90) };
+      expectDecision(policy, incident({ billing: quarter, amountMinor: 900 }, day(60), { used: 0 }), {
+        outcome: 'partial_refund',
+        amountMinor: 300,
+        reasons: ['PRORATA_INCIDENT', 'UNUSED_SUBSCRIPTION_PORTION'],
+      });
+    });
+  });
+
+  describe('unknown usage is never counted as zero (DESIGN: "Money never moves on unknown facts")', () => {
+    it('the ground is met but billing has no usage figure for a quota plan → needs_review USAGE_UNKNOWN, at most the cash', () => {
+      const request = clean({}, { usage: undefined });
+      const decision = expectDecision(policy, request, {
+        outcome: 'needs_review',
+        reasons: ['UNREMEDIATED_WITHIN_DEADLINE', 'USAGE_UNKNOWN'],
+        exactReasons: true,
+      });
+      assert.equal(decision.amountMinor, 0);
+      assert.deepEqual(decision.review?.allowed, [
+        { outcome: 'full_refund', maxAmountMinor: 1000 },
+        { outcome: 'denied', maxAmountMinor: 0 },
+      ]);
+      // Once billing knows the usage, the case decides by itself.
+      expectDecision(policy, { ...request, usage: { used: 0.5 } }, { outcome: 'full_refund' });
+    });
+    it('an "Unlimited" plan (no quota) is judged by the absolute cap of its usage unit', () => {
+      expectDecision(policy, clean({ quota: undefined }, { usage: { used: 0.5, unit: 'gb' } }), {
+        outcome: 'full_refund',
+      });
+      expectDecision(policy, clean({ quota: undefined }, { usage: { used: 2, unit: 'gb' } }), {
+        outcome: 'denied',
+        reasons: ['USAGE_CAP_EXCEEDED'],
+        exactReasons: true,
+      });
+    });
+    it('an "Unlimited" plan with no usage figure, or one no cap can judge, goes to a person: USAGE_UNKNOWN', () => {
+      for (const usage of [undefined, { used: 3 }, { used: 3, unit: 'ports' }])
+        expectDecision(policy, clean({ quota: undefined }, { usage }), {
+          outcome: 'needs_review',
+          reasons: ['USAGE_UNKNOWN'],
+        });
+    });
+    it('a cap already exceeded or the window closed is decided without the figure: no review is needed to deny', () => {
+      expectDecision(policy, clean({}, { requestedAt: day(20), asOf: day(20), usage: undefined }), {
+        outcome: 'denied',
+        reasons: ['WINDOW_EXPIRED'],
+      });
+    });
+  });
+
+  describe("DESIGN: a reviewer's bounds are the policy's, on every route", () => {
+    it('an escalated case the policy refunds in full: at most the full refund, or less', () => {
+      const bounds = reviewerBounds(policy, clean(), 'escalation');
+      assert.equal(bounds.kind, 'policy_outcome');
+      assert.equal(checkReviewerChoice(policy, clean(), 'escalation', { outcome: 'full_refund' }), undefined);
+      assert.match(
+        checkReviewerChoice(policy, clean(), 'escalation', { outcome: 'full_refund', amountMinor: 1200 }) ??
+          '',
+        /amountMinor: at most 1000/,
+      );
+    });
+    it('while the remediation clock runs, no money can be decided (the case decides again when it runs out)', () => {
+      const pending = clean({}, { asOf: day(5) });
+      assert.match(
+        checkReviewerChoice(policy, pending, 'escalation', { outcome: 'full_refund' }) ?? '',
+        /not allowed here \(remediation; allowed: denied\)/,
+      );
+    });
+    it('a disputed denial goes to a person (DISPUTE_REVIEW) who may only uphold it: the policy grants no exceptions', () => {
+      const late = clean({}, { requestedAt: day(20), asOf: day(20), facts: { disputedAt: day(21) } });
+      const decision = expectDecision(policy, late, {
+        outcome: 'needs_review',
+        reasons: ['WINDOW_EXPIRED', 'DISPUTE_REVIEW'],
+      });
+      assert.equal(decision.review?.kind, 'dispute');
+      assert.match(
+        checkReviewerChoice(policy, late, 'dispute', { outcome: 'partial_refund', amountMinor: 1 }) ?? '',
+        /not allowed/,
+      );
+      assert.equal(checkReviewerChoice(policy, late, 'dispute', { outcome: 'denied' }), undefined);
     });
   });
 });

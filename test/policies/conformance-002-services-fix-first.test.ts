@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import {
   cancellationEffectiveAt,
-  checkReviewerDecision,
+  checkReviewerChoice,
   decisionDeadline,
   getPreset,
   presets,
   requestWindowEndsAt,
   type OrderInput,
+  type ReviewerChoice,
 } from '../../policies';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 
@@ -33,13 +34,20 @@ describe('policies: seed 002 → services-fix-first', () => {
     it('the window counts from the service date, not the purchase', () => {
       assert.equal(
         requestWindowEndsAt(policy, { ...input(service).order }),
-        new Date(Date.parse(SERVICE_DATE) + 7 * 86_400_000).toISOString(),
+        '2025-03-12T23:59:59.999Z', // service on 5 March: to the end of 12 March
       );
     });
-    it('a problem raised 7 days and a minute after the service date is too late: WINDOW_EXPIRED', () => {
+    it('service date 2025-03-05, contact on 12 March at 09:00 → in time (days, not minutes): the provider fixes first', () => {
+      const request = input(
+        { serviceDate: '2025-03-05' },
+        { reason: 'dissatisfied', requestedAt: '2025-03-12T09:00:00Z' },
+      );
+      expectDecision(policy, request, { outcome: 'needs_review', reasons: ['REMEDIATION_PENDING'] });
+    });
+    it('a problem raised on the 8th day after the service date (13 March, 00:00) is too late: WINDOW_EXPIRED', () => {
       expectDecision(
         policy,
-        input(service, { reason: 'dissatisfied', requestedAt: day(7 + 1 / 1440, SERVICE_DATE) }),
+        input(service, { reason: 'dissatisfied', requestedAt: '2025-03-13T00:00:00Z' }),
         {
           outcome: 'denied',
           reasons: ['WINDOW_EXPIRED'],
@@ -92,20 +100,32 @@ describe('policies: seed 002 → services-fix-first', () => {
       assert.equal(decision.review?.kind, 'discretionary');
     });
     it('reading: "partial" is at most half the cash paid; credit up to the price; no full refund', () => {
-      const decision = expectDecision(policy, unresolved, { outcome: 'needs_review' });
-      assert.equal(
-        checkReviewerDecision(decision, { outcome: 'partial_refund', amountMinor: 500 }),
-        undefined,
-      );
-      assert.equal(checkReviewerDecision(decision, { outcome: 'credit', amountMinor: 1000 }), undefined);
-      assert.equal(checkReviewerDecision(decision, { outcome: 'denied' }), undefined);
+      const check = (choice: ReviewerChoice) => checkReviewerChoice(policy, unresolved, 'review', choice);
+      assert.equal(check({ outcome: 'partial_refund', amountMinor: 500 }), undefined);
+      assert.equal(check({ outcome: 'credit', amountMinor: 1000 }), undefined);
+      assert.equal(check({ outcome: 'denied' }), undefined);
+      assert.match(check({ outcome: 'partial_refund', amountMinor: 501 }) ?? '', /at most 500/);
+      assert.match(check({ outcome: 'full_refund', amountMinor: 1000 }) ?? '', /not allowed/);
+    });
+    it('the same bounds on every route: an escalated case, or one whose pending decision carries no bounds, still caps a partial refund at 50 %', () => {
+      // Issue: a 60 % partial refund was accepted and paid on an escalated case.
       assert.match(
-        checkReviewerDecision(decision, { outcome: 'partial_refund', amountMinor: 501 }) ?? '',
-        /at most 500/,
+        checkReviewerChoice(policy, unresolved, 'escalation', {
+          outcome: 'partial_refund',
+          amountMinor: 600,
+        }) ?? '',
+        /amountMinor: at most 500/,
       );
       assert.match(
-        checkReviewerDecision(decision, { outcome: 'full_refund', amountMinor: 1000 }) ?? '',
+        checkReviewerChoice(policy, unresolved, 'escalation', { outcome: 'full_refund' }) ?? '',
         /not allowed/,
+      );
+      // While the provider still has time to fix it, no money at all.
+      const fixing = { ...unresolved, asOf: day(5) };
+      assert.match(
+        checkReviewerChoice(policy, fixing, 'escalation', { outcome: 'partial_refund', amountMinor: 100 }) ??
+          '',
+        /not allowed here \(remediation/,
       );
     });
     it('a reviewer\'s "unresolved" after the fix time settles the ground the same way', () => {
@@ -238,14 +258,59 @@ describe('policies: seed 002 → services-fix-first', () => {
   });
 
   it('"Review Process: Our team will review your request" — reading: decided within 5 business days, then escalated', () => {
-    assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-14T18:00:00.000Z');
+    assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-14T23:59:59.999Z');
     assert.equal(policy.decision.onDeadline, 'escalate');
   });
 
-  it('"In certain situations, we may offer a refund or credit outside the general terms … at our discretion." — reading: only by a reviewer, never automatically', () => {
-    assert.equal(policy.discretion?.exceptionsOutsideTerms, true);
-    expectDecision(policy, input(service, { reason: 'changed_mind', requestedAt: day(3) }), {
-      outcome: 'denied',
+  describe('"5. Exceptions — In certain situations, we may offer a refund or credit outside the general terms mentioned above, at our discretion. These exceptions will be reviewed on a case-by-case basis."', () => {
+    it('reading: only by a person, never automatically', () => {
+      assert.equal(policy.discretion?.exceptionsOutsideTerms, true);
+      expectDecision(policy, input(service, { reason: 'changed_mind', requestedAt: day(3) }), {
+        outcome: 'denied',
+      });
+    });
+    it('a disputed denial goes to a person, who may grant an exception within the discretion caps (no full refund), or uphold it', () => {
+      const disputed = input(service, {
+        reason: 'changed_mind',
+        requestedAt: day(3),
+        facts: { disputedAt: day(5) },
+      });
+      const decision = expectDecision(policy, disputed, {
+        outcome: 'needs_review',
+        reasons: ['USER_CAUSED', 'SERVICE_RENDERED', 'DISPUTE_REVIEW'],
+        exactReasons: true,
+      });
+      assert.equal(decision.review?.kind, 'dispute');
+      const check = (choice: ReviewerChoice) => checkReviewerChoice(policy, disputed, 'dispute', choice);
+      assert.equal(check({ outcome: 'denied' }), undefined);
+      assert.equal(check({ outcome: 'partial_refund', amountMinor: 500 }), undefined);
+      assert.equal(check({ outcome: 'credit', amountMinor: 1000 }), undefined);
+      assert.match(check({ outcome: 'partial_refund', amountMinor: 501 }) ?? '', /at most 500/);
+      assert.match(check({ outcome: 'full_refund' }) ?? '', /not allowed/);
+      // The same bounds whatever the case holds: the dispute route derives them from the policy.
+      assert.match(
+        checkReviewerChoice(
+          policy,
+          input(service, { reason: 'changed_mind', requestedAt: day(3) }),
+          'dispute',
+          {
+            outcome: 'partial_refund',
+            amountMinor: 600,
+          },
+        ) ?? '',
+        /at most 500/,
+      );
+    });
+    it('no exception while a chargeback reverses the payment (it would pay twice)', () => {
+      const disputed = input(service, {
+        reason: 'changed_mind',
+        requestedAt: day(3),
+        facts: { disputedAt: day(5), chargebackActive: true },
+      });
+      assert.match(
+        checkReviewerChoice(policy, disputed, 'dispute', { outcome: 'credit', amountMinor: 100 }) ?? '',
+        /not allowed/,
+      );
     });
   });
 

@@ -2,7 +2,14 @@
 // states a rule, quoted, with the cases that hold the preset to it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { decisionDeadline, payoutDeadline, presets, requestWindowEndsAt } from '../../policies';
+import {
+  checkReviewerChoice,
+  decisionDeadline,
+  payoutDeadline,
+  presets,
+  requestWindowEndsAt,
+  reviewerBounds,
+} from '../../policies';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 
 const policy = presets['cloud-provider-fault'];
@@ -87,12 +94,17 @@ describe('policies: seed 003 → cloud-provider-fault', () => {
     it('reading: "after purchasing" — the problem must be raised within 30 days of the purchase …', () => {
       assert.equal(
         requestWindowEndsAt(policy, { purchasedAt: PURCHASED_AT, billing: { kind: 'one_time' } }),
-        new Date(Date.parse(day(30))).toISOString(),
+        '2025-04-02T23:59:59.999Z',
       );
-      expectDecision(policy, input({}, { reason: 'service_unusable', requestedAt: day(31) }), {
-        outcome: 'denied',
-        reasons: ['WINDOW_EXPIRED'],
-      });
+      // A late claim may still be a gross error (no time limit): only the verification can tell.
+      const late = input({}, { reason: 'service_unusable', requestedAt: day(31) });
+      expectDecision(policy, late, { outcome: 'needs_review', reasons: ['NEEDS_TECHNICAL_REVIEW'] });
+      // Verified as a serious problem left unsolved (not a provider fault): the time limit holds.
+      expectDecision(
+        policy,
+        { ...late, facts: { technicalReview: 'unresolved' } },
+        { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] },
+      );
     });
     it('… or, for a subscription, within its current billing period', () => {
       expectDecision(
@@ -121,7 +133,7 @@ describe('policies: seed 003 → cloud-provider-fault', () => {
           reason: 'service_unusable',
           requestedAt: day(3),
           facts: { issueReportedAt: day(2) },
-          asOf: day(9.5),
+          asOf: day(10),
         },
       ),
       {
@@ -166,14 +178,14 @@ describe('policies: seed 003 → cloud-provider-fault', () => {
       );
     });
     it('reading: the verification is decided within 5 business days, then escalated', () => {
-      assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-14T18:00:00.000Z');
+      assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-14T23:59:59.999Z');
     });
   });
 
   it('"We will process your refund application within a reasonable time after confirming that you meet the refund conditions" — reading: 14 days after approval', () => {
     assert.equal(
       payoutDeadline(policy, { requestedAt: day(1), approvedAt: day(4) }),
-      new Date(Date.parse(day(18))).toISOString(),
+      '2025-03-21T23:59:59.999Z',
     );
     assert.equal(policy.payout.anchor, 'approval');
   });
@@ -187,5 +199,81 @@ describe('policies: seed 003 → cloud-provider-fault', () => {
         });
       });
     }
+  });
+  describe('"Service failure due to our intentional or gross errors;" has no time limit', () => {
+    const server = { quota: { unit: 'days', included: 365 } }; // a one-time year of server time
+    it('a verified provider fault on day 60 of a one-time order → the unused share of the term, not WINDOW_EXPIRED', () => {
+      expectDecision(
+        policy,
+        input(server, {
+          reason: 'provider_fault',
+          requestedAt: day(60),
+          usage: { used: 60 },
+          facts: { technicalReview: 'provider_fault' },
+        }),
+        // 305 of 365 days remain: 1000 × 305/365 = 835.6 → 836.
+        {
+          outcome: 'partial_refund',
+          amountMinor: 836,
+          reasons: ['PROVIDER_FAULT', 'PRORATA_REMAINING_QUOTA'],
+        },
+      );
+    });
+    it('a confirmed incident on day 60 likewise', () => {
+      expectDecision(
+        policy,
+        input(server, {
+          reason: 'service_unusable',
+          requestedAt: day(60),
+          usage: { used: 60 },
+          facts: { incidentConfirmed: true },
+        }),
+        { outcome: 'partial_refund', amountMinor: 836, reasons: ['INCIDENT_CONFIRMED', 'PRORATA_INCIDENT'] },
+      );
+    });
+    it('within the first period (the window) all of the cash paid', () => {
+      expectDecision(
+        policy,
+        input(server, {
+          reason: 'provider_fault',
+          requestedAt: day(20),
+          usage: { used: 20 },
+          facts: { technicalReview: 'provider_fault' },
+        }),
+        { outcome: 'full_refund', amountMinor: 1000, reasons: ['PROVIDER_FAULT'] },
+      );
+    });
+    it('after the window, a term that cannot be measured (no quota, no billing period) goes to a person: USAGE_UNKNOWN, never the whole price', () => {
+      const request = input(
+        {},
+        { reason: 'provider_fault', requestedAt: day(60), facts: { technicalReview: 'provider_fault' } },
+      );
+      const decision = expectDecision(policy, request, {
+        outcome: 'needs_review',
+        reasons: ['PROVIDER_FAULT', 'USAGE_UNKNOWN'],
+      });
+      assert.deepEqual(decision.review?.allowed, [
+        { outcome: 'partial_refund', maxAmountMinor: 999 },
+        { outcome: 'denied', maxAmountMinor: 0 },
+      ]);
+    });
+  });
+
+  describe('"… after confirming that the refund conditions are met" — no refund without a technical review, on any route', () => {
+    it('a reviewer cannot skip the verification: no money until a technical review is recorded', () => {
+      const unverified = input({}, { reason: 'provider_fault', requestedAt: day(3), asOf: day(20) });
+      assert.equal(reviewerBounds(policy, unverified, 'escalation').kind, 'technical_review');
+      for (const route of ['review', 'escalation', 'dispute'] as const)
+        assert.match(
+          checkReviewerChoice(policy, unverified, route, { outcome: 'full_refund' }) ?? '',
+          /not allowed/,
+          route,
+        );
+      const verified = { ...unverified, facts: { technicalReview: 'provider_fault' as const } };
+      assert.equal(
+        checkReviewerChoice(policy, verified, 'escalation', { outcome: 'full_refund' }),
+        undefined,
+      );
+    });
   });
 });

@@ -45,7 +45,10 @@ describe('policies: seed 004 → usage-prorata', () => {
     );
     expectDecision(
       withExclusion,
-      input({ ...apiPlan, productId: 'api-basic' }, { reason: 'changed_mind', requestedAt: day(1) }),
+      input(
+        { ...apiPlan, productId: 'api-basic' },
+        { reason: 'changed_mind', requestedAt: day(1), usage: { used: 0 } },
+      ),
       { outcome: 'full_refund' },
     );
   });
@@ -58,13 +61,20 @@ describe('policies: seed 004 → usage-prorata', () => {
           invoicedAt: day(5),
           billing: { kind: 'one_time' },
         }),
-        new Date(Date.parse(day(12))).toISOString(),
+        '2025-03-15T23:59:59.999Z', // invoice on 8 March at 10:00 → to the end of 15 March
       );
     });
-    it('a request a minute after the 7 days → WINDOW_EXPIRED', () => {
+    it('invoice on 3 March 10:00, request on 10 March 15:00 → in time (calendar days, not minutes)', () => {
       expectDecision(
         policy,
-        input(apiPlan, { reason: 'changed_mind', requestedAt: day(7 + 1 / 1440), usage: { used: 0 } }),
+        input(apiPlan, { reason: 'changed_mind', requestedAt: '2025-03-10T15:00:00Z', usage: { used: 0 } }),
+        { outcome: 'full_refund', amountMinor: 1000 },
+      );
+    });
+    it('a request on the 8th day after the invoice date (11 March, 00:00) → WINDOW_EXPIRED', () => {
+      expectDecision(
+        policy,
+        input(apiPlan, { reason: 'changed_mind', requestedAt: '2025-03-11T00:00:00Z', usage: { used: 0 } }),
         {
           outcome: 'denied',
           reasons: ['WINDOW_EXPIRED'],
@@ -79,7 +89,7 @@ describe('policies: seed 004 → usage-prorata', () => {
   });
 
   it('"The process of responding to the request may take a maximum of three (3) days" — three calendar days, then escalate', () => {
-    assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-10T18:00:00.000Z');
+    assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-10T23:59:59.999Z');
     assert.equal(policy.decision.businessDays, false);
     assert.equal(policy.decision.onDeadline, 'escalate');
   });
@@ -99,7 +109,7 @@ describe('policies: seed 004 → usage-prorata', () => {
   it('"The refund process may take up to fourteen (14) days from the date of submitting your refund request." — from the request, not the approval', () => {
     assert.equal(
       payoutDeadline(policy, { requestedAt: day(1), approvedAt: day(3) }),
-      new Date(Date.parse(day(15))).toISOString(),
+      '2025-03-18T23:59:59.999Z',
     );
     assert.equal(policy.payout.anchor, 'request');
   });
@@ -129,6 +139,22 @@ describe('policies: seed 004 → usage-prorata', () => {
       });
       assert.equal(decision.currency, 'USD');
       assert.match(decision.explanations[0] ?? '', /7000 of 10000 requests remain: 7\.00 USD of 10\.00 USD/);
+    });
+    it('WORKED EXAMPLE, the normal case (invoice at purchase): the same arithmetic inside the 7 days; the example\'s "ten (10) days" fall outside them', () => {
+      const month = { kind: 'subscription' as const, periodStart: PURCHASED_AT, periodEnd: day(31) };
+      const atPurchase = (requestedAt: string) =>
+        input(
+          { ...apiPlan, invoicedAt: PURCHASED_AT, billing: month },
+          { reason: 'cancel_subscription', requestedAt, usage: { used: 3000 } },
+        );
+      expectDecision(policy, atPurchase(day(7)), {
+        outcome: 'partial_refund',
+        amountMinor: 700,
+        reasons: ['PRORATA_REMAINING_QUOTA'],
+        exactReasons: true,
+      });
+      // Read literally, day 10 after an invoice issued at purchase is past the return period.
+      expectDecision(policy, atPurchase(day(10)), { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] });
     });
     it('"(in this example, $1.00 for each 1,000 request)" — each 1,000 requests is 100 minor units', () => {
       for (const remaining of [0, 1000, 4000, 9000]) {
@@ -196,6 +222,42 @@ describe('policies: seed 004 → usage-prorata', () => {
         ),
         { outcome: 'partial_refund', amountMinor: 333 },
       );
+    });
+  });
+
+  describe('DESIGN: "Money never moves on unknown facts" — the refund depends on usage', () => {
+    it('a request plan with no usage figure → needs_review USAGE_UNKNOWN, never the whole price as if nothing was used', () => {
+      const request = input(apiPlan, { reason: 'changed_mind', requestedAt: day(1) });
+      const decision = expectDecision(policy, request, {
+        outcome: 'needs_review',
+        amountMinor: 0,
+        reasons: ['USAGE_UNKNOWN'],
+        exactReasons: true,
+      });
+      assert.equal(decision.review?.kind, 'usage');
+      // Once the usage is reported the case decides by itself.
+      expectDecision(
+        policy,
+        { ...request, usage: { used: 3000 } },
+        { outcome: 'partial_refund', amountMinor: 700 },
+      );
+    });
+    it('a one-time plan with neither a quota nor a billing period has no measurable remainder → USAGE_UNKNOWN', () => {
+      expectDecision(
+        policy,
+        input(
+          { invoicedAt: PURCHASED_AT },
+          { reason: 'changed_mind', requestedAt: day(1), usage: { used: 5 } },
+        ),
+        { outcome: 'needs_review', reasons: ['USAGE_UNKNOWN'] },
+      );
+    });
+    it('a denial needs no usage figure: outside the window it is denied at once', () => {
+      expectDecision(policy, input(apiPlan, { reason: 'changed_mind', requestedAt: day(9) }), {
+        outcome: 'denied',
+        reasons: ['WINDOW_EXPIRED'],
+        exactReasons: true,
+      });
     });
   });
 

@@ -3,7 +3,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { DateTime } from 'luxon';
-import { addBusinessDays, addCalendarDays, decisionDeadline, presets, type Policy } from '../../policies';
+import {
+  PolicySchema,
+  addBusinessDays,
+  addCalendarDays,
+  decisionDeadline,
+  decisionTarget,
+  disputeWindowEndsAt,
+  endOfBusinessDaysAfter,
+  endOfCalendarDaysAfter,
+  extensionEndsAt,
+  incidentCoverEndsAt,
+  isBusinessDayAt,
+  payoutDeadline,
+  presets,
+  remediationDeadline,
+  type Policy,
+} from '../../policies';
 
 const berlin = { timeZone: 'Europe/Berlin', holidays: [] as string[] };
 const local = (iso: string, zone: string): string =>
@@ -23,10 +39,10 @@ describe('policies: deadlines in business and calendar days', () => {
         'Tue 2025-03-18 19:30 +01:00',
       );
     });
-    it('the proxy-strict decision deadline (7 business days, UTC) from a Friday evening', () => {
+    it('the proxy-strict decision deadline (7 business days, UTC) from a Friday evening ends with that Tuesday', () => {
       assert.equal(
         decisionDeadline(presets['proxy-strict'], '2025-03-07T19:30:00Z'),
-        '2025-03-18T19:30:00.000Z',
+        '2025-03-18T23:59:59.999Z',
       );
     });
   });
@@ -60,7 +76,7 @@ describe('policies: deadlines in business and calendar days', () => {
       // Wed 24 Dec 2025 18:00 UTC: 25 Dec and 1 Jan are holidays, so 7 business days end Tue 6 Jan.
       assert.equal(
         decisionDeadline(presets['proxy-strict'], '2025-12-24T18:00:00Z'),
-        '2026-01-06T18:00:00.000Z',
+        '2026-01-06T23:59:59.999Z',
       );
     });
     it("holidays are dates in the policy's zone, not in UTC", () => {
@@ -129,7 +145,109 @@ describe('policies: deadlines in business and calendar days', () => {
     // Thu 3 July 2025 17:00 EDT: Fri 4 July is a holiday, so the 3 business days are Mon 7, Tue 8, Wed 9 July.
     assert.equal(
       local(decisionDeadline(policy, '2025-07-03T21:00:00Z'), 'America/New_York'),
-      'Wed 2025-07-09 17:00 -04:00',
+      'Wed 2025-07-09 23:59 -04:00',
     );
+  });
+  describe('DESIGN: days are calendar days in the policy zone — every day-counted clock ends at the end of its last local day', () => {
+    it('invoice on 3 March at any hour → "within 7 days" ends 10 March 23:59:59.999 local', () => {
+      for (const at of [
+        '2025-03-03T00:00:00+01:00',
+        '2025-03-03T10:00:00+01:00',
+        '2025-03-03T23:59:00+01:00',
+      ])
+        assert.equal(
+          local(endOfCalendarDaysAfter(at, 7, berlin), berlin.timeZone),
+          'Mon 2025-03-10 23:59 +01:00',
+        );
+      assert.equal(
+        endOfCalendarDaysAfter('2025-03-03T10:00:00+01:00', 7, berlin),
+        '2025-03-10T22:59:59.999Z',
+      );
+    });
+    it('across the spring DST change the day still ends at 23:59:59.999 local (one hour earlier in UTC)', () => {
+      assert.equal(
+        endOfCalendarDaysAfter('2025-03-28T12:00:00+01:00', 3, berlin),
+        '2025-03-31T21:59:59.999Z',
+      );
+    });
+    it('the local date decides, not the UTC one: 23:30 UTC on 2 March is already 3 March in Tokyo', () => {
+      assert.equal(
+        local(endOfCalendarDaysAfter('2025-03-02T23:30:00Z', 1, { timeZone: 'Asia/Tokyo' }), 'Asia/Tokyo'),
+        'Tue 2025-03-04 23:59 +09:00',
+      );
+    });
+    it('business-day deadlines end at the end of the Nth business day', () => {
+      assert.equal(
+        local(endOfBusinessDaysAfter('2025-03-07T19:30:00+01:00', 3, berlin), berlin.timeZone),
+        'Wed 2025-03-12 23:59 +01:00',
+      );
+    });
+    it('remediation, payout, dispute and extension deadlines all end with their day', () => {
+      const policy = presets['proxy-strict'];
+      assert.equal(remediationDeadline(policy, '2025-03-04T08:00:00Z'), '2025-03-19T23:59:59.999Z');
+      assert.equal(
+        payoutDeadline(policy, { requestedAt: '2025-03-04T08:00:00Z', approvedAt: '2025-03-05T23:00:00Z' }),
+        '2025-03-19T23:59:59.999Z',
+      );
+      assert.equal(disputeWindowEndsAt(policy, '2025-03-04T08:00:00Z'), '2025-04-03T23:59:59.999Z');
+      assert.equal(extensionEndsAt(policy, '2025-03-04T08:00:00Z', 7), '2025-03-11T23:59:59.999Z');
+    });
+    it('the incident cover of a one-time order: 30 days of service from the purchase; a subscription: its billing period', () => {
+      const policy = presets['proxy-strict'];
+      const purchasedAt = '2025-03-03T10:00:00Z';
+      assert.equal(
+        incidentCoverEndsAt(policy, { purchasedAt, billing: { kind: 'one_time' } }),
+        '2025-04-02T23:59:59.999Z',
+      );
+      const billing = {
+        kind: 'subscription' as const,
+        periodStart: purchasedAt,
+        periodEnd: '2025-06-03T10:00:00Z',
+      };
+      assert.equal(incidentCoverEndsAt(policy, { purchasedAt, billing }), '2025-06-03T10:00:00.000Z');
+      assert.equal(
+        incidentCoverEndsAt(presets['usage-prorata'], { purchasedAt, billing: { kind: 'one_time' } }),
+        undefined,
+      );
+    });
+  });
+
+  describe('public holidays of the policy country, in any year (date-holidays), not a list that runs out', () => {
+    const us = { timeZone: 'America/New_York', holidayCalendar: { country: 'US' }, holidays: [] };
+    it('Thanksgiving 2031 (Thu 27 Nov) is skipped: Wed + 1 business day → Fri', () => {
+      assert.equal(
+        local(endOfBusinessDaysAfter('2031-11-26T12:00:00-05:00', 1, us), us.timeZone),
+        'Fri 2031-11-28 23:59 -05:00',
+      );
+    });
+    it('the presets skip US public holidays after 2028 too: Mon 24 Dec 2029 + 3 business days → Fri 28 Dec (Christmas skipped)', () => {
+      assert.equal(
+        decisionTarget(presets['proxy-strict'], '2029-12-24T12:00:00Z'),
+        '2029-12-28T23:59:59.999Z',
+      );
+    });
+    it('a state calendar: Berlin keeps International Women’s Day (8 March), the rest of Germany does not', () => {
+      const berlinState = {
+        timeZone: 'Europe/Berlin',
+        holidayCalendar: { country: 'DE', state: 'BE' },
+        holidays: [],
+      };
+      assert.equal(isBusinessDayAt('2027-03-08T10:00:00+01:00', berlinState), false);
+      assert.equal(
+        isBusinessDayAt('2027-03-08T10:00:00+01:00', { ...berlinState, holidayCalendar: { country: 'DE' } }),
+        true,
+      );
+    });
+    it('extra closing days add to the public holidays', () => {
+      assert.equal(isBusinessDayAt('2031-11-25T12:00:00-05:00', us), true);
+      assert.equal(isBusinessDayAt('2031-11-25T12:00:00-05:00', { ...us, holidays: ['2031-11-25'] }), false);
+    });
+    it('the policy schema accepts only calendars the library knows', () => {
+      const with_ = (holidayCalendar: unknown) =>
+        PolicySchema.safeParse({ ...presets['proxy-strict'], holidayCalendar }).success;
+      assert.equal(with_({ country: 'DE', state: 'BE' }), true);
+      for (const bad of [{ country: 'XX' }, { country: 'DE', state: 'ZZ' }, { country: 'us' }])
+        assert.equal(with_(bad), false, JSON.stringify(bad));
+    });
   });
 });

@@ -35,6 +35,12 @@ function makeOrder(id: string, at: Date, overrides: Partial<Order> = {}): Order 
 
 const types = (state: CaseState) => state.timeline.map((e) => e.type);
 
+/** The end (23:59:59.999) of the `days`th UTC day after `from`'s date: the presets' clocks run in UTC, in calendar days. */
+function endOfUtcDayAfter(from: Date | string, days: number): number {
+  const d = new Date(from);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days, 23, 59, 59, 999);
+}
+
 async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
     assert.ok(err instanceof CaseRejectedError, `expected CaseRejectedError, got ${String(err)}`);
@@ -54,7 +60,7 @@ describe('refund case workflow (time skipping)', function () {
       await cases.start(preset('usage-prorata'), makeOrder(id, start));
       const opened = await cases.read(id);
       assert.equal(opened.status, 'open');
-      assert.equal(Date.parse(opened.deadlines.requestWindowEndsAt!) - start.getTime(), 7 * DAY);
+      assert.equal(Date.parse(opened.deadlines.requestWindowEndsAt!), endOfUtcDayAfter(start, 7));
       const result = await cases.handle(id).result();
       assert.equal(result.status, 'expired');
       assert.ok(result.closed);
@@ -140,7 +146,7 @@ await recordHistory(cases, id, 'window-expired');
       await env.sleep(2 * DAY);
       const reported = await cases.reportIssue(id, { description: 'every request times out' });
       assert.equal(reported.status, 'remediation');
-      assert.equal(Date.parse(reported.deadlines.remediationDeadline!) - Date.parse(reported.issue!.reportedAt), 15 * DAY);
+      assert.equal(Date.parse(reported.deadlines.remediationDeadline!), endOfUtcDayAfter(reported.issue!.reportedAt, 15));
       const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
       assert.equal(requested.status, 'remediation', 'the request waits for the remediation clock');
       assert.deepEqual(requested.decision?.reasons, ['REMEDIATION_PENDING']);
@@ -160,8 +166,9 @@ await recordHistory(cases, id, 'window-expired');
       await cases.start(preset('proxy-strict'), makeOrder(id, await now()));
       await env.sleep(2 * DAY);
       await cases.reportIssue(id, { description: 'no IP answers' });
-      await cases.requestRefund(id, { reason: 'service_unusable' });
-      await env.sleep(15 * DAY + 60_000);
+      const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
+      // The 15-day clock runs to the end of the 15th day after the report's date.
+      await env.sleep(endOfUtcDayAfter(requested.issue!.reportedAt, 15) - Date.parse(requested.issue!.reportedAt) + 60_000);
       const state = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       assert.equal(state.decision?.outcome, 'full_refund');
       assert.equal(state.decision?.amountMinor, 1000);
@@ -262,8 +269,8 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('payout-limit');
       await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       const approved = await cases.requestRefund(id, { reason: 'changed_mind' });
-      assert.equal(Date.parse(approved.deadlines.payoutDeadline!) - Date.parse(approved.request!.requestedAt), 14 * DAY);
-      await env.sleep(14 * DAY + 60_000);
+      assert.equal(Date.parse(approved.deadlines.payoutDeadline!), endOfUtcDayAfter(approved.request!.requestedAt, 14));
+      await env.sleep(endOfUtcDayAfter(approved.request!.requestedAt, 14) - Date.parse(approved.request!.requestedAt) + 60_000);
       const state = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(state.status, 'payout_pending');
       assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
