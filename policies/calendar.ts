@@ -75,7 +75,9 @@ export function isHoliday(day: DateTime, calendar: PolicyCalendar): boolean {
   const local = day.setZone(calendar.timeZone);
   const date = local.toISODate() ?? '';
   if (calendar.holidays.includes(date)) return true;
-  return calendar.holidayCalendar !== undefined && publicHolidays(calendar.holidayCalendar, local.year).has(date);
+  return (
+    calendar.holidayCalendar !== undefined && publicHolidays(calendar.holidayCalendar, local.year).has(date)
+  );
 }
 
 export function isBusinessDay(day: DateTime, calendar: PolicyCalendar): boolean {

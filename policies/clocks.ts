@@ -81,7 +81,12 @@ export function requestDeadline(policy: Policy, order: WindowOrder, issueReporte
 
 /** The decision deadline: the end of the Nth business (or calendar) day after the materials are complete. */
 export function decisionDeadline(policy: Policy, materialsCompleteAt: string): string {
-  return endOfDaysAfter(materialsCompleteAt, policy.decision.deadlineDays, policy.decision.businessDays, policy);
+  return endOfDaysAfter(
+    materialsCompleteAt,
+    policy.decision.deadlineDays,
+    policy.decision.businessDays,
+    policy,
+  );
 }
 
 /**
@@ -90,7 +95,9 @@ export function decisionDeadline(policy: Policy, materialsCompleteAt: string): s
  */
 export function decisionTarget(policy: Policy, materialsCompleteAt: string): string | undefined {
   const { targetDays, businessDays } = policy.decision;
-  return targetDays === undefined ? undefined : endOfDaysAfter(materialsCompleteAt, targetDays, businessDays, policy);
+  return targetDays === undefined
+    ? undefined
+    : endOfDaysAfter(materialsCompleteAt, targetDays, businessDays, policy);
 }
 
 /** The payout limit: the end of the Nth calendar day after the request or the approval, per policy. */
@@ -127,7 +134,10 @@ export function incidentCoverEndsAt(policy: Policy, order: WindowOrder): string 
   if (order.billing.kind === 'subscription')
     return later(windowEnd, new Date(epochMillis(order.billing.periodEnd)).toISOString());
   if (!policy.incidentCover) return windowEnd;
-  return later(windowEnd, endOfCalendarDaysAfter(order.purchasedAt, policy.incidentCover.oneTimeDays, policy));
+  return later(
+    windowEnd,
+    endOfCalendarDaysAfter(order.purchasedAt, policy.incidentCover.oneTimeDays, policy),
+  );
 }
 
 /** When a cancellation takes effect: the end of the current billing period, or at once. */

@@ -8,7 +8,13 @@
 // settled here. reviewerBounds() derives what a person may decide on any route from the same
 // policy and facts, so no decision route allows more than the policy's sentence does.
 import { epochMillis } from './calendar';
-import { firstPurchaseOf, issueInsideWindow, remediationDeadline, requestDeadline, windowAnchor } from './clocks';
+import {
+  firstPurchaseOf,
+  issueInsideWindow,
+  remediationDeadline,
+  requestDeadline,
+  windowAnchor,
+} from './clocks';
 import { describeReason, type Outcome, type ReasonCode } from './codes';
 import type { EvaluationInput, Facts, RequestReason } from './input';
 import { cashPaidMinor, exceedsShare, formatMinor, proRataMinor, proRataRefundMinor } from './money';
@@ -155,7 +161,10 @@ function discretionAllowed(c: Context): Allowed {
   return [
     {
       outcome: 'partial_refund',
-      maxAmountMinor: Math.min(proRataMinor(c.cashMinor, discretion.partialRefundMaxFraction, 1), partialCeiling(c)),
+      maxAmountMinor: Math.min(
+        proRataMinor(c.cashMinor, discretion.partialRefundMaxFraction, 1),
+        partialCeiling(c),
+      ),
     },
     {
       outcome: 'credit',
@@ -279,7 +288,8 @@ function usageCaps(c: Context): CapCheck {
   if (!unit) return { bars, unknown: 'The plan has no quota and the usage figure names no unit.' };
   // Without a quota (an "unlimited" plan) only a cap in absolute units of the same unit can be judged.
   const applicable = caps.filter(
-    (cap) => (cap.unit === undefined || cap.unit === unit) && (quota !== undefined || cap.maxUnits !== undefined),
+    (cap) =>
+      (cap.unit === undefined || cap.unit === unit) && (quota !== undefined || cap.maxUnits !== undefined),
   );
   if (applicable.length === 0)
     return { bars, unknown: `No usage cap can be judged for a plan without a quota, measured in ${unit}.` };
@@ -348,7 +358,12 @@ function technicalGround(c: Context, basis: TechnicalBasis): Ground {
   if (!reportedAt) return { status: 'none', claimed: false };
   // A verified provider fault the policy counts has no time limit and needs no remediation clock.
   if (verdict === 'provider_fault' && faultTimeless && basis.providerFaultSuffices)
-    return { status: 'met', timeless: true, viaIncident: false, reasons: new Reasons().add('PROVIDER_FAULT') };
+    return {
+      status: 'met',
+      timeless: true,
+      viaIncident: false,
+      reasons: new Reasons().add('PROVIDER_FAULT'),
+    };
   if (basis.issueMustBeInWindow && !issueInsideWindow(policy, order, reportedAt)) {
     if (faultTimeless && basis.verificationRequired && verdict === undefined)
       return {
@@ -375,7 +390,12 @@ function technicalGround(c: Context, basis: TechnicalBasis): Ground {
       ),
     };
   if (verdict === 'provider_fault' && basis.providerFaultSuffices)
-    return { status: 'met', timeless: false, viaIncident: false, reasons: new Reasons().add('PROVIDER_FAULT') };
+    return {
+      status: 'met',
+      timeless: false,
+      viaIncident: false,
+      reasons: new Reasons().add('PROVIDER_FAULT'),
+    };
 
   const confirmed = verdict === 'provider_fault' || verdict === 'unresolved';
   if (deadline && c.ms(asOf) < c.ms(deadline)) {
@@ -528,7 +548,12 @@ function technicalRoute(c: Context, basis: TechnicalBasis, bars: Reasons, reques
   if (ground.status === 'met' && ground.timeless && barred.size > 0 && remedy)
     return beyondWindowRemedy(c, remedy, barred, ground);
   // Only a verification can tell whether a fault with no time limit stands behind a late claim.
-  if (ground.status === 'pending' && ground.timeless && !barred.has('NOT_FIRST_PURCHASE') && caps.bars.size === 0)
+  if (
+    ground.status === 'pending' &&
+    ground.timeless &&
+    !barred.has('NOT_FIRST_PURCHASE') &&
+    caps.bars.size === 0
+  )
     return review(c, ground.kind, ground.reasons);
   if (barred.size > 0) return deny(c, unclaimed ? barred.add('SERVICE_RENDERED') : barred);
   switch (ground.status) {
@@ -601,7 +626,9 @@ function beyondWindowRemedy(
   if (share.amountMinor > 0 && !share.whole && share.amountMinor < c.cashMinor)
     return refund(c, share.amountMinor, false, reasons.addAll(share.reasons));
   if (remedy.extensionDays !== undefined)
-    return decide(c, 'service_extension', reasons.addAll(share.reasons), { extensionDays: remedy.extensionDays });
+    return decide(c, 'service_extension', reasons.addAll(share.reasons), {
+      extensionDays: remedy.extensionDays,
+    });
   if (share.amountMinor <= 0)
     return deny(c, new Reasons().add('SERVICE_RENDERED', 'Nothing of the term remains.').addAll(barred));
   // Nothing consumed and no extension offered: a person decides, never the whole price.
@@ -670,14 +697,20 @@ function disputeReview(c: Context, denial: Decision): Decision {
 
 function context(policy: Policy, rawInput: EvaluationInput): Context {
   const input = normalize(rawInput);
-  return { policy, input, cashMinor: cashPaidMinor(input.order), ms: (iso) => epochMillis(iso, policy.timeZone) };
+  return {
+    policy,
+    input,
+    cashMinor: cashPaidMinor(input.order),
+    ms: (iso) => epochMillis(iso, policy.timeZone),
+  };
 }
 
 /** The policy applied to one refund request. Pure and deterministic. */
 export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
   const c = context(policy, rawInput);
   const decision = mechanical(c);
-  if (c.input.facts.disputedAt !== undefined && decision.outcome === 'denied') return disputeReview(c, decision);
+  if (c.input.facts.disputedAt !== undefined && decision.outcome === 'denied')
+    return disputeReview(c, decision);
   return decision;
 }
 
@@ -712,7 +745,11 @@ function policyOutcomeBounds(decision: Decision): ReviewBounds {
       allowed.push({ outcome: 'credit', maxAmountMinor: decision.creditMinor ?? decision.amountMinor });
       break;
     case 'service_extension':
-      allowed.push({ outcome: 'service_extension', maxAmountMinor: 0, maxExtensionDays: decision.extensionDays ?? 0 });
+      allowed.push({
+        outcome: 'service_extension',
+        maxAmountMinor: 0,
+        maxExtensionDays: decision.extensionDays ?? 0,
+      });
       break;
     default:
       break;
@@ -756,7 +793,8 @@ function checkAgainst(bounds: ReviewBounds, choice: ReviewerChoice, cashMinor: n
     return `outcome: ${choice.outcome} is not allowed here (${bounds.kind}; allowed: ${bounds.allowed.map((a) => a.outcome).join(', ')})`;
   const amount = choice.amountMinor ?? (choice.outcome === 'full_refund' ? cashMinor : 0);
   if (!Number.isSafeInteger(amount) || amount < 0) return 'amountMinor: expected a non-negative integer';
-  if (amount > allowed.maxAmountMinor) return `amountMinor: at most ${allowed.maxAmountMinor} for ${choice.outcome}`;
+  if (amount > allowed.maxAmountMinor)
+    return `amountMinor: at most ${allowed.maxAmountMinor} for ${choice.outcome}`;
   if (choice.outcome === 'service_extension' && allowed.maxExtensionDays !== undefined) {
     const days = choice.extensionDays ?? 0;
     if (days > allowed.maxExtensionDays) return `extensionDays: at most ${allowed.maxExtensionDays}`;

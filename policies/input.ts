@@ -92,7 +92,10 @@ export const OrderSchema = z
         path: ['promoCreditMinor'],
         message: 'promotional credit cannot exceed the amount',
       });
-    if (order.firstPurchaseAt !== undefined && Date.parse(order.firstPurchaseAt) > Date.parse(order.purchasedAt))
+    if (
+      order.firstPurchaseAt !== undefined &&
+      Date.parse(order.firstPurchaseAt) > Date.parse(order.purchasedAt)
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['firstPurchaseAt'],

@@ -15,7 +15,8 @@ export const HolidayCalendarSchema = z
     region: z.string().min(1).optional(),
   })
   .refine(isKnownHolidayCalendar, {
-    message: 'unknown holiday calendar: the country (state, region) must be one the date-holidays library knows',
+    message:
+      'unknown holiday calendar: the country (state, region) must be one the date-holidays library knows',
   });
 export const OutcomeSchema = z.enum(OUTCOMES);
 

@@ -2,7 +2,12 @@
 // Any reason, within 7 days of the invoice: the unused share of the plan is refunded, access is
 // withdrawn, the answer comes within 3 days and the money within 14 days of the request.
 import type { Policy } from '../policy';
-import { DEFAULT_DISPUTE_DAYS, DEFAULT_HOLIDAY_CALENDAR, DEFAULT_HOLIDAYS, DEFAULT_TIME_ZONE } from './common';
+import {
+  DEFAULT_DISPUTE_DAYS,
+  DEFAULT_HOLIDAY_CALENDAR,
+  DEFAULT_HOLIDAYS,
+  DEFAULT_TIME_ZONE,
+} from './common';
 
 export const usageProrata: Policy = {
   id: 'usage-prorata',

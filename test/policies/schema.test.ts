@@ -178,6 +178,14 @@ describe('policies: contract, schemas and presets', () => {
       assert.deepEqual(issuesOf(input({}, { asOf: day(0.5) })), [
         'asOf: must not be before request.requestedAt',
       ]);
+      assert.deepEqual(issuesOf(input({ firstPurchaseAt: day(1) })), [
+        'order.firstPurchaseAt: must not be after purchasedAt (the first purchase of a plan comes first)',
+      ]);
+      assert.deepEqual(
+        issuesOf({ ...input({ quota: { unit: 'gb', included: 10 } }), usage: { used: 1, unit: 'requests' } }),
+        ['usage.unit: must match order.quota.unit (gb)'],
+      );
+      assert.deepEqual(issuesOf(input({}, { facts: { billingErrorMinor: 1.5 } })).length, 1);
       const backwards = { kind: 'subscription' as const, periodStart: day(30), periodEnd: day(0) };
       assert.deepEqual(issuesOf(input({ billing: backwards })), [
         'order.billing.periodEnd: must be after billing.periodStart',
