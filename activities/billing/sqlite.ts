@@ -9,7 +9,7 @@ import type { AccountSnapshot, CaseRef, MoneyMovement } from '../contract';
 import { NonRetryableErrors } from '../contract';
 import { permanentFailure } from '../errors';
 import { openDatabase, type Db } from '../sqlite';
-import type { BillingPort, CustomerContact } from './port';
+import { usageReportSchema, type BillingPort, type CustomerContact, type UsageReport } from './port';
 
 /** What checkout tells billing about an order (the case's order, plus the contact). */
 export const billingOrderSchema = z.object({
@@ -36,13 +36,7 @@ export const billingOrderSchema = z.object({
 });
 export type BillingOrderInput = z.input<typeof billingOrderSchema>;
 
-/** A usage report: the cumulative amount used so far (so a repeated report changes nothing). */
-export const usageReportSchema = z.object({
-  orderId: z.string().min(1),
-  used: z.number().nonnegative(),
-  reportedAt: z.iso.datetime({ offset: true }),
-});
-export type UsageReport = z.input<typeof usageReportSchema>;
+export { usageReportSchema, type UsageReport } from './port';
 
 export const customerFlagsSchema = z.object({
   customerId: z.string().min(1),

@@ -21,6 +21,7 @@ import { registerCaseRoutes, type OrderSink } from './routes/cases';
 import { registerIncidentRoutes } from './routes/incidents';
 import { registerPolicyRoutes } from './routes/policies';
 import { registerSupportRoutes } from './routes/support';
+import { registerUsageRoutes, type UsageSink } from './routes/usage';
 import { registerWebhookRoute, webhookSpec } from './routes/webhooks';
 
 export interface ApiDeps {
@@ -29,8 +30,8 @@ export interface ApiDeps {
   /** The gateway's webhook signing secret; without it the webhook answers 503. */
   webhookSecret?: string;
   webhookToleranceSeconds?: number;
-  /** The embedded billing store, fed with each order checkout starts a case for. */
-  billing?: OrderSink;
+  /** The embedded billing store, fed with each order checkout starts a case for and its usage. */
+  billing?: OrderSink & UsageSink;
   /** The embedded email outbox file, listed by GET /v1/outbox. */
   outboxFile?: string;
   /** The payload codec, to serve /codec/* for the Temporal Web UI. */
@@ -93,6 +94,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const routes = new RouteTable(app, keyResolver(deps.apiKeys));
   registerCaseRoutes(routes, deps.cases, deps.billing);
   registerIncidentRoutes(routes, deps.cases);
+  registerUsageRoutes(routes, deps.billing);
   registerPolicyRoutes(routes);
   registerSupportRoutes(routes, deps.outboxFile);
   registerWebhookRoute(app, deps.cases, deps.webhookSecret, deps.webhookToleranceSeconds);

@@ -26,8 +26,8 @@ export async function startApi(
 ): Promise<RunningApi> {
   const logger = options.logger ?? apiLogger(config.process.logLevel);
   const dataDir = config.process.dataDir;
-  // The API feeds checkout's orders (and customer emails) to the embedded billing store that the
-  // worker's activities read; with HTTP billing, checkout feeds billing itself.
+  // The API feeds checkout's orders (and customer emails) and usage reports to the embedded billing
+  // store that the worker's activities read; with HTTP billing, checkout feeds billing itself.
   const billing =
     config.billing.kind === 'embedded'
       ? EmbeddedBillingStore.open(path.join(dataDir, embeddedFiles.billing))

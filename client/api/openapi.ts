@@ -33,7 +33,7 @@ const errorContent = { 'application/json': { schema: replySchema(ErrorReply) } }
 /** The failures a route answers by its kind, then the ones it declares (which may reword these). */
 function failures(spec: RouteSpec): Record<string, string> {
   const out: Record<string, string> = {};
-  if (spec.method === 'POST' && spec.body) {
+  if (spec.method !== 'GET' && spec.body) {
     out[400] = 'invalid body: `issues` names each field (a body that is not JSON has none)';
     out[413] = 'body larger than the limit';
     out[415] = 'body not sent as application/json';
@@ -79,7 +79,7 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     ...(roles ? { description: `Roles: ${roles.join(', ')}.`, 'x-roles': roles } : {}),
     ...(spec.access === 'public' || spec.access === 'signed' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(body && spec.method === 'POST'
+    ...(body && spec.method !== 'GET'
       ? {
           requestBody: {
             required: true,

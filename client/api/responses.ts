@@ -240,6 +240,16 @@ export const IncidentReply = named(
   'IncidentConfirmation',
 );
 
+export const UsageReply = named(
+  z.object({
+    orderId: z.string(),
+    usage: z
+      .object({ used: z.number().nonnegative(), reportedAt: z.string() })
+      .meta({ description: 'The usage on file after this report (a report older than it changes nothing)' }),
+  }),
+  'UsageOnFile',
+);
+
 // ---- policies, support, operations ---------------------------------------------------------------
 
 export const PolicyReply = named(PolicySchema, 'Policy', 'A refund policy as data (one of the presets)');

@@ -10,7 +10,7 @@ import { HttpError, issuesOf } from './errors';
 export type Access = readonly ApiRole[] | 'any-key' | 'public' | 'signed';
 
 export interface RouteSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   access: Access;
   summary: string;

@@ -2,6 +2,7 @@
 // the actor from the caller's key), plus the bodies that exist only at the HTTP edge.
 import { z } from 'zod';
 import { OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
+import { usageReportSchema } from '../../activities/billing/port';
 import { CASE_STATUSES } from '../../workflows/case-state';
 import {
   DecideSchema,
@@ -24,6 +25,9 @@ export const WithdrawalBody = WithdrawSchema.omit(noActor);
 export const InformationRequestBody = RequestInformationSchema.omit(noActor);
 export const InformationBody = ProvideInformationSchema.omit(noActor);
 export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
+/** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
+export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
+
 export const IncidentBody = IncidentConfirmedSchema.refine((i) => Date.parse(i.from) <= Date.parse(i.to), {
   path: ['to'],
   message: 'must not be before from',

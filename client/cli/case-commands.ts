@@ -1,5 +1,6 @@
-// `refundflow case start|request|report-issue|review|decide|withdraw|show|list`: refund cases
-// through the HTTP API (never Temporal directly), so the CLI has exactly the rights of its key.
+// `refundflow case start|request|report-issue|review|decide|withdraw|show|list` and `refundflow usage
+// report`: refund cases and usage reports through the HTTP API (never Temporal directly), so the
+// CLI has exactly the rights of its key.
 // Bad local input exits 2 naming the field; an API refusal exits 1 with the API's message.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import {
   IssueBody,
   RefundRequestBody,
   TechnicalReviewBody,
+  UsageBody,
   WithdrawalBody,
 } from '../api/schemas';
 import { EXIT_BAD_INPUT } from './policy-commands';
@@ -159,10 +161,11 @@ function printCase(view: CaseView): string {
   return lines.join('\n');
 }
 
-export function registerCaseCommands(program: Command): void {
-  const group = program
-    .command('case')
-    .description('refund cases through the HTTP API')
+/** A command group that talks to the HTTP API, with its connection options. */
+function apiGroup(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
     .option(
       '--api-url <url>',
       'the API base URL (env REFUNDFLOW_API_URL)',
@@ -170,6 +173,10 @@ export function registerCaseCommands(program: Command): void {
     )
     .option('--key <key>', 'an API key (env REFUNDFLOW_API_KEY)', process.env.REFUNDFLOW_API_KEY)
     .option('--json', 'print the API answer as JSON');
+}
+
+export function registerCaseCommands(program: Command): void {
+  const group = apiGroup(program, 'case', 'refund cases through the HTTP API');
 
   const run =
     <A extends unknown[]>(
@@ -352,6 +359,27 @@ export function registerCaseCommands(program: Command): void {
               .map(([status, n]) => `${status}: ${n}`)
               .join('  ') || 'no cases',
           ].join('\n')) as (value: never) => string,
+      ),
+    );
+
+  // `refundflow usage report`: checkout's cumulative usage for the embedded billing store, which
+  // the case reads where the policy depends on usage (caps, pro-rata).
+  apiGroup(program, 'usage', 'usage reports through the HTTP API')
+    .command('report <orderId>')
+    .description('report the cumulative usage of an order, in its quota unit (as of now, or --reported-at)')
+    .requiredOption('--used <amount>', 'the amount used so far, e.g. 3000 (requests) or 0.5 (GB)')
+    .option('--reported-at <iso>', 'when the figure was measured (ISO 8601 with offset; default: now)')
+    .action(
+      run(
+        async (conn, orderId: string, o: { used: string; reportedAt?: string }) => {
+          const used = o.used.trim() === '' ? Number.NaN : Number(o.used);
+          const body = check(UsageBody, { used, reportedAt: o.reportedAt ?? new Date().toISOString() });
+          return api(conn, 'PUT', `/v1/orders/${encodeURIComponent(orderId)}/usage`, body);
+        },
+        ((answer: { orderId: string; usage: { used: number; reportedAt: string } }) =>
+          `usage of ${answer.orderId}: ${answer.usage.used} as of ${answer.usage.reportedAt}`) as (
+          value: never,
+        ) => string,
       ),
     );
 }

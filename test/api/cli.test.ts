@@ -116,6 +116,32 @@ describe('CLI: refundflow case', function () {
     assert.match(late.stderr, /^409: .*closed/);
   });
 
+  it('reports usage with `refundflow usage report`, which the case then decides on', async () => {
+    const o = order({ amountMinor: 1000, quota: { unit: 'requests', included: 10_000 } });
+    o.invoicedAt = o.purchasedAt;
+    const file = path.join(stack.dataDir, 'usage-order.json');
+    writeFileSync(file, JSON.stringify(o));
+    const started = await cli(['case', 'start', '--policy', 'usage-prorata', '--order', file], KEYS.checkout);
+    assert.equal(started.code, 0, started.stderr);
+    const reported = await cli(['usage', 'report', String(o.orderId), '--used', '2500'], KEYS.checkout);
+    assert.equal(reported.code, 0, reported.stderr);
+    assert.match(reported.stdout, new RegExp(`usage of ${o.orderId}: 2500 as of `));
+    const requested = await cli(
+      ['case', 'request', String(o.orderId), '--reason', 'changed_mind', '--json'],
+      KEYS.checkout,
+    );
+    assert.equal(requested.code, 0, requested.stderr);
+    const decision = (JSON.parse(requested.stdout) as { decision: { outcome: string; amountMinor: number } })
+      .decision;
+    assert.deepEqual([decision.outcome, decision.amountMinor], ['partial_refund', 750]);
+    const badUsed = await cli(['usage', 'report', String(o.orderId), '--used', 'lots'], KEYS.checkout);
+    assert.equal(badUsed.code, 2);
+    assert.match(badUsed.stderr, /^used: /);
+    const wrongRole = await cli(['usage', 'report', String(o.orderId), '--used', '1'], KEYS.support);
+    assert.equal(wrongRole.code, 1);
+    assert.match(wrongRole.stderr, /^403/);
+  });
+
   it('exits 1 with the API message for a refusal and 2 for bad local input', async () => {
     const forbidden = await cli(
       ['case', 'review', 'any-order', '--outcome', 'provider_fault'],

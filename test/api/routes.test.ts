@@ -69,6 +69,12 @@ const MATRIX: { method: string; path: string; body?: unknown; allowed: Role[] }[
     allowed: ['checkout', 'support', 'admin'],
   },
   { method: 'POST', path: '/v1/incidents', body: {}, allowed: ['reviewer', 'admin'] },
+  {
+    method: 'PUT',
+    path: `/v1/orders/${MISSING}/usage`,
+    body: { used: 1, reportedAt: '2025-03-03T10:00:00Z' },
+    allowed: ['checkout', 'admin'],
+  },
   { method: 'GET', path: '/v1/policies', allowed: ROLES },
   { method: 'GET', path: '/v1/policies/proxy-strict', allowed: ROLES },
   { method: 'POST', path: '/v1/policies/proxy-strict/evaluate', body: {}, allowed: ROLES },
