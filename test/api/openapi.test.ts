@@ -54,6 +54,7 @@ const startBody = (policyId: string, o: Record<string, unknown> = order()) => ({
 const evaluation = (reason: string, o: Record<string, unknown> = order()) => ({
   order: o,
   request: { requestedAt: new Date().toISOString(), reason },
+  usage: { used: 0 },
 });
 const webhookEvent = (orderId: string) =>
   JSON.stringify({
@@ -244,6 +245,16 @@ describe('API: the OpenAPI document describes every answer', function () {
         body: startBody('usage-prorata', { ...o, amountMinor: 5000 }),
       });
       const paid = String(o.orderId);
+      // Usage first: this policy refunds the unused share, and never on an unknown figure.
+      const reportedAt = new Date().toISOString();
+      await hit(stack, 'PUT', `/v1/orders/${paid}/usage`, 200, {
+        as: 'checkout',
+        body: { used: 0, reportedAt },
+      });
+      await hit(stack, 'PUT', `/v1/orders/${MISSING}/usage`, 404, {
+        as: 'checkout',
+        body: { used: 0, reportedAt },
+      });
       const request = await hit<CaseBody>(stack, 'POST', `/v1/cases/${paid}/refund-requests`, 200, {
         as: 'checkout',
         body: { reason: 'changed_mind', description: 'no longer needed' },
@@ -517,6 +528,11 @@ describe('API: the OpenAPI document describes every answer', function () {
         }
       }
       assert.ok(answered >= 12, `every Temporal-backed route answered 503 (${answered})`);
+      // The same API without the embedded billing store (as with HTTP billing): usage is not reported here.
+      await hit(down, 'PUT', '/v1/orders/any-order/usage', 501, {
+        as: 'checkout',
+        body: { used: 1, reportedAt: new Date().toISOString() },
+      });
       await hit(down, 'GET', '/v1/outbox', 404, { as: 'support' });
     });
 
