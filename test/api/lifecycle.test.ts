@@ -124,6 +124,12 @@ describe('API: a case from checkout to paid', function () {
       ).status,
       201,
     );
+    // The refund is the unused share: usage is known (none used) before the request.
+    const usage = await call(stack, 'PUT', `/v1/orders/${o.orderId}/usage`, {
+      as: 'checkout',
+      body: { used: 0, reportedAt: new Date().toISOString() },
+    });
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
     const request = await call<CaseBody>(stack, 'POST', `/v1/cases/${o.orderId}/refund-requests`, {
       as: 'checkout',
       body: { reason: 'changed_mind', description: 'no longer needed' },

@@ -70,6 +70,10 @@ describe('API: payment webhooks and incidents', function () {
     const o = order();
     const orderId = String(o.orderId);
     await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o } });
+    await call(stack, 'PUT', `/v1/orders/${orderId}/usage`, {
+      as: 'checkout',
+      body: { used: 0, reportedAt: new Date().toISOString() },
+    });
     // Settlement stops for the rest of this suite, so this test's own signed event pays the case.
     await stack.settler.stop();
     {

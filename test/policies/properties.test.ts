@@ -14,6 +14,9 @@ import {
   isBusinessDayAt,
   presets,
   proRataMinor,
+  checkReviewerChoice,
+  reviewerBounds,
+  type DecisionRoute,
   type EvaluationInput,
 } from '../../policies';
 import { DateTime } from 'luxon';
@@ -103,6 +106,7 @@ const arbInput: fc.Arbitrary<EvaluationInput> = fc
   });
 
 const RUNS = { numRuns: 2000 };
+const ROUTES: DecisionRoute[] = ['review', 'escalation', 'dispute'];
 
 describe('policies: properties (fast-check)', () => {
   it('a refund is a whole number of minor units and never exceeds the cash paid', () => {
@@ -150,6 +154,50 @@ describe('policies: properties (fast-check)', () => {
         );
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("a person's bounds never exceed the cash paid on any route, and services-fix-first never allows a full refund after the service started", () => {
+    fc.assert(
+      fc.property(arbPolicy, arbInput, fc.constantFrom(...ROUTES), (policy, input, route) => {
+        const bounds = reviewerBounds(policy, input, route);
+        const cash = cashPaidMinor(input.order);
+        for (const allowed of bounds.allowed) {
+          if (allowed.outcome === 'credit') continue; // credit is bounded by the price, not the cash
+          assert.ok(
+            allowed.maxAmountMinor <= cash,
+            `${route} ${allowed.outcome} ${allowed.maxAmountMinor} > ${cash}`,
+          );
+        }
+        if (policy.id === 'services-fix-first' && bounds.kind !== 'policy_outcome')
+          assert.ok(!bounds.allowed.some((a) => a.outcome === 'full_refund'), `${route}: ${bounds.kind}`);
+        // Whatever the route allows, the check agrees with it.
+        for (const allowed of bounds.allowed)
+          assert.equal(
+            checkReviewerChoice(policy, input, route, {
+              outcome: allowed.outcome,
+              amountMinor: allowed.maxAmountMinor,
+              extensionDays: allowed.maxExtensionDays ?? 0,
+            }),
+            undefined,
+          );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('unknown usage never pays more than a known figure would, and is never paid blind where the policy depends on it', () => {
+    fc.assert(
+      fc.property(arbPolicy, arbInput, (policy, input) => {
+        const { usage, ...unknown } = input;
+        void usage;
+        const blind = evaluate(policy, unknown);
+        const none = evaluate(policy, { ...unknown, usage: { used: 0 } });
+        assert.ok(blind.amountMinor <= none.amountMinor, `${blind.amountMinor} > ${none.amountMinor}`);
+        if (policy.id === 'usage-prorata' && input.order.quota && blind.outcome !== 'denied')
+          assert.deepEqual([blind.outcome, blind.reasons.includes('USAGE_UNKNOWN')], ['needs_review', true]);
+      }),
+      RUNS,
     );
   });
 

@@ -322,6 +322,12 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     );
 
     // The case still takes updates, and the new process's settler and webhook still pay out.
+    // Light usage first: the caps are judged on a known figure, never on none.
+    const usage = await api('PUT', `/v1/orders/${proxyOrder.orderId}/usage`, 'checkout', {
+      used: 0.2,
+      reportedAt: new Date().toISOString(),
+    });
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
     const request = await api('POST', `/v1/cases/${proxyOrder.orderId}/refund-requests`, 'checkout', {
       reason: 'service_unusable',
     });
@@ -333,12 +339,28 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     assert.equal(review.status, 200, JSON.stringify(review.body));
     assert.equal(review.body.status, 'under_review');
     assert.ok(review.body.deadlines.decisionDeadline, 'the decision clock runs');
-    const decision = await api('POST', `/v1/cases/${proxyOrder.orderId}/decisions`, 'reviewer', {
+    // The policy's bounds hold on every route: while the 15-day clock runs, a reviewer cannot pay.
+    const early = await api('POST', `/v1/cases/${proxyOrder.orderId}/decisions`, 'reviewer', {
       outcome: 'full_refund',
-      note: decisionNote,
+      note: 'skip the remediation clock',
     });
-    assert.equal(decision.status, 200, JSON.stringify(decision.body));
-    assert.equal(decision.body.decision?.outcome, 'full_refund');
+    assert.equal(early.status, 409, JSON.stringify(early.body));
+    // A confirmed incident gives the ground at once: the case decides again and pays.
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    await until(
+      async () => {
+        const confirmed = await api<{ signalled: string[] }>('POST', '/v1/incidents', 'reviewer', {
+          incidentId: `inc-stack-${proxyOrder.orderId}`,
+          productId: proxyOrder.productId,
+          from,
+          to: new Date().toISOString(),
+          description: decisionNote,
+        });
+        return confirmed.status === 200 && confirmed.body.signalled.includes(proxyOrder.orderId);
+      },
+      'the incident to reach the case',
+      20_000,
+    );
     const paid = await until(
       async () => {
         const read = await readCase();
@@ -395,6 +417,11 @@ describe('embedded stack (npm start): start, stop, restart', function () {
       customerEmail,
     });
     assert.equal(start.status, 201, JSON.stringify(start.body));
+    const usage = await api('PUT', `/v1/orders/${order.orderId}/usage`, 'checkout', {
+      used: 0,
+      reportedAt: new Date().toISOString(),
+    });
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
     const request = await api('POST', `/v1/cases/${order.orderId}/refund-requests`, 'checkout', {
       reason: 'changed_mind',
     });
