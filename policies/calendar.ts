@@ -3,20 +3,22 @@
 // Days are calendar days in the policy's zone (DESIGN.md "More readings"): "within N days of X"
 // ends at the end of the Nth day after X's local date, whatever the hour of X, so an invoice on
 // 3 March at any hour is open to requests until 10 March 23:59:59.999 local. Business-day clocks
-// end at the end of the Nth business day (neither a weekend day nor a public holiday of the
-// policy's country, nor a configured extra closing day). Stepping local dates (never 24-hour
-// spans) keeps DST changes from moving a deadline by an hour.
+// end at the end of the Nth business day (neither a weekend day nor a closing day: a public
+// holiday of the policy's country pinned into `holidays`, or the seller's own). Stepping local
+// dates (never 24-hour spans) keeps DST changes from moving a deadline by an hour.
 import { DateTime, IANAZone } from 'luxon';
-import { publicHolidays, type HolidayCalendar } from './holidays';
+import type { HolidayCalendar } from './holidays';
 
 /** The calendar a policy's clocks run on. */
 export interface PolicyCalendar {
   /** IANA zone name, e.g. "Europe/Berlin". */
   timeZone: string;
-  /** Whose public holidays business days skip (any year, from the date-holidays library). */
-  holidayCalendar?: HolidayCalendar;
-  /** Extra closing days as ISO dates (YYYY-MM-DD) in that zone, e.g. company holidays. */
+  /** Closing days as ISO dates (YYYY-MM-DD) in that zone: pinned public holidays and the seller's own. */
   holidays: readonly string[];
+  /** Whose public holidays apply; their dates must be pinned into `holidays` (pinHolidays). */
+  holidayCalendar?: HolidayCalendar;
+  /** The years whose public holidays `holidays` lists. */
+  holidaysPinned?: { fromYear: number; toYear: number };
 }
 
 const SATURDAY = 6;
@@ -73,11 +75,15 @@ export function endOfCalendarDaysAfter(
 
 export function isHoliday(day: DateTime, calendar: PolicyCalendar): boolean {
   const local = day.setZone(calendar.timeZone);
-  const date = local.toISODate() ?? '';
-  if (calendar.holidays.includes(date)) return true;
-  return (
-    calendar.holidayCalendar !== undefined && publicHolidays(calendar.holidayCalendar, local.year).has(date)
-  );
+  if (calendar.holidays.includes(local.toISODate() ?? '')) return true;
+  // A year whose public holidays were never pinned would silently count them as business days.
+  const pinned = calendar.holidaysPinned;
+  if (calendar.holidayCalendar && !(pinned && local.year >= pinned.fromYear && local.year <= pinned.toYear))
+    throw new RangeError(
+      `the public holidays of ${calendar.holidayCalendar.country} in ${local.year} are not pinned into this policy: ` +
+        'pin them with pinHolidays(policy, from) (RefundCases.start does) before counting business days',
+    );
+  return false;
 }
 
 export function isBusinessDay(day: DateTime, calendar: PolicyCalendar): boolean {

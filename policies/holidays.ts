@@ -1,7 +1,12 @@
 // Public holidays from the date-holidays library (maintained rules for ~200 countries, any year),
-// so a policy names its country instead of listing dates that run out. Pure computation: the
-// library derives each year's dates from rules (Easter, "third Monday", substitutes), no I/O.
+// so a policy names its country instead of listing dates that run out. The library (and its
+// data for every country) stays out of the workflow bundle: a case pins the dates it needs when
+// it starts (pinHolidays), so its deadlines are plain data in its history — immune to a later
+// library upgrade — and the workflow's calendar only reads `holidays`. Not exported from
+// policies/index.ts for that reason: import it from 'policies/holidays'.
 import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+import type { Policy } from './policy';
 
 /** Whose public holidays a policy's business days skip. */
 export interface HolidayCalendar {
@@ -13,8 +18,13 @@ export interface HolidayCalendar {
   region?: string;
 }
 
+/**
+ * Years of public holidays a case pins from its purchase: the purchase year and the two after,
+ * more than a case lives (its clocks end within about a year of the purchase).
+ */
+export const PINNED_HOLIDAY_YEARS = 3;
+
 const lookups = new Map<string, Holidays>();
-const yearDates = new Map<string, ReadonlySet<string>>();
 
 function calendarKey(calendar: HolidayCalendar): string {
   return [calendar.country, calendar.state ?? '', calendar.region ?? ''].join('/');
@@ -24,6 +34,8 @@ function lookup(calendar: HolidayCalendar): Holidays {
   const key = calendarKey(calendar);
   let holidays = lookups.get(key);
   if (!holidays) {
+    if (!isKnownHolidayCalendar(calendar))
+      throw new RangeError(`holidayCalendar: the date-holidays library does not know ${key}`);
     // Only public holidays close a business; bank, school and observance days do not.
     const options = { types: ['public' as const] };
     holidays =
@@ -50,17 +62,29 @@ export function isKnownHolidayCalendar(calendar: HolidayCalendar): boolean {
 }
 
 /** The public holidays of one year, as local ISO dates (YYYY-MM-DD), substitute days included. */
-export function publicHolidays(calendar: HolidayCalendar, year: number): ReadonlySet<string> {
-  const key = `${calendarKey(calendar)}@${year}`;
-  let dates = yearDates.get(key);
-  if (!dates) {
-    dates = new Set(
-      lookup(calendar)
-        .getHolidays(year)
-        .filter((holiday) => holiday.type === 'public')
-        .map((holiday) => holiday.date.slice(0, 10)),
-    );
-    yearDates.set(key, dates);
-  }
-  return dates;
+export function publicHolidays(calendar: HolidayCalendar, year: number): string[] {
+  const dates = lookup(calendar)
+    .getHolidays(year)
+    .filter((holiday) => holiday.type === 'public')
+    .map((holiday) => holiday.date.slice(0, 10));
+  return [...new Set(dates)].sort();
+}
+
+/**
+ * The policy with the public holidays of its `holidayCalendar` written into `holidays` for the
+ * local year of `from` and the `years - 1` after it (and any years pinned before), recorded in
+ * `holidaysPinned`. A policy without a holiday calendar is returned as it is. Pure: the same
+ * policy and `from` always pin the same dates.
+ */
+export function pinHolidays<P extends Policy>(policy: P, from: string, years = PINNED_HOLIDAY_YEARS): P {
+  const calendar = policy.holidayCalendar;
+  if (!calendar) return policy;
+  const first = DateTime.fromISO(from, { zone: policy.timeZone }).year;
+  if (!Number.isInteger(first)) throw new RangeError(`from: not an ISO 8601 date or time: ${from}`);
+  const fromYear = Math.min(policy.holidaysPinned?.fromYear ?? first, first);
+  const toYear = Math.max(policy.holidaysPinned?.toYear ?? first + years - 1, first + years - 1);
+  const dates = new Set(policy.holidays);
+  for (let year = fromYear; year <= toYear; year++)
+    for (const date of publicHolidays(calendar, year)) dates.add(date);
+  return { ...policy, holidays: [...dates].sort(), holidaysPinned: { fromYear, toYear } };
 }

@@ -92,4 +92,6 @@ export {
   isBusinessDayAt,
   type PolicyCalendar,
 } from './calendar';
-export { isKnownHolidayCalendar, publicHolidays, type HolidayCalendar } from './holidays';
+// policies/holidays.ts (pinHolidays, over the date-holidays library) is imported on its own, so
+// the library stays out of the workflow bundle: a case pins its holiday dates when it starts.
+export type { HolidayCalendar } from './holidays';

@@ -2,22 +2,17 @@
 // workflow pins the whole object at case start, so it stays plain JSON (no functions, no dates).
 import { z } from 'zod';
 import { isValidTimeZone } from './calendar';
-import { isKnownHolidayCalendar } from './holidays';
 import { OUTCOMES, REASON_CODES } from './codes';
 import { ChannelSchema, PaymentMethodSchema, RequestReasonSchema } from './input';
 
 export const ReasonCodeSchema = z.enum(REASON_CODES);
 
-export const HolidayCalendarSchema = z
-  .object({
-    country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code, e.g. US'),
-    state: z.string().min(1).optional(),
-    region: z.string().min(1).optional(),
-  })
-  .refine(isKnownHolidayCalendar, {
-    message:
-      'unknown holiday calendar: the country (state, region) must be one the date-holidays library knows',
-  });
+/** Whose public holidays a policy skips; pinHolidays (policies/holidays.ts) checks the library knows it. */
+export const HolidayCalendarSchema = z.object({
+  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code, e.g. US'),
+  state: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+});
 export const OutcomeSchema = z.enum(OUTCOMES);
 
 /**
@@ -126,10 +121,15 @@ export const PolicySchema = z.object({
   source: z.object({ seed: z.string(), lastUpdated: z.iso.date().optional() }).optional(),
   summary: z.string(),
   timeZone: z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Berlin' }),
-  /** Whose public holidays business days skip, in any year (the date-holidays library's rules). */
+  /**
+   * Whose public holidays business days skip, in any year (the date-holidays library's rules); a
+   * case pins their dates into `holidays` when it starts (pinHolidays in policies/holidays.ts).
+   */
   holidayCalendar: HolidayCalendarSchema.optional(),
-  /** Extra closing days (YYYY-MM-DD in the policy's zone) on top of the public holidays. */
+  /** Closing days (YYYY-MM-DD in the policy's zone): the seller's own, and pinned public holidays. */
   holidays: z.array(z.iso.date()),
+  /** The years whose public holidays of `holidayCalendar` are pinned into `holidays` (pinHolidays). */
+  holidaysPinned: z.object({ fromYear: z.number().int(), toYear: z.number().int() }).optional(),
   /** Every payment is final: the case goes straight to not_refundable. */
   allSalesFinal: z.boolean(),
   /** Products excluded from refunds altogether (denied ALL_SALES_FINAL). */

@@ -4,9 +4,9 @@ import type { HolidayCalendar } from '../holidays';
 /**
  * None of the seeds names a jurisdiction or a time zone, so the presets keep their clocks in
  * UTC. Business days skip the public holidays of the United States (the only currency a seed
- * quotes is the dollar, in seed 004), for any year, from the date-holidays library; a preset's
- * `holidays` adds the seller's own closing days. Set `timeZone` and `holidayCalendar` to the
- * seller's own.
+ * quotes is the dollar, in seed 004), for any year, from the date-holidays library: a case pins
+ * the dates of its years when it starts (policies/holidays.ts). A preset's `holidays` adds the
+ * seller's own closing days. Set `timeZone` and `holidayCalendar` to the seller's own.
  */
 export const DEFAULT_TIME_ZONE = 'UTC';
 export const DEFAULT_HOLIDAY_CALENDAR: HolidayCalendar = { country: 'US' };

@@ -17,6 +17,7 @@ import {
   type EvaluationInput,
   type OrderInput,
 } from '../../policies';
+import { pinHolidays } from '../../policies/holidays';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 
 const policy = presets['proxy-strict'];
@@ -381,8 +382,14 @@ describe('policies: seed 001 → proxy-strict', () => {
     it('"Decision: We typically respond within 3–7 business days after receiving complete materials" — target 3, deadline 7 business days', () => {
       const fridayEvening = '2025-03-07T19:00:00Z';
       // The target (day 3) is a deadline of its own: when it passes undecided the customer is told.
-      assert.equal(decisionTarget(policy, fridayEvening), '2025-03-12T23:59:59.999Z');
-      assert.equal(decisionDeadline(policy, fridayEvening), '2025-03-18T23:59:59.999Z');
+      assert.equal(
+        decisionTarget(pinHolidays(policy, PURCHASED_AT), fridayEvening),
+        '2025-03-12T23:59:59.999Z',
+      );
+      assert.equal(
+        decisionDeadline(pinHolidays(policy, PURCHASED_AT), fridayEvening),
+        '2025-03-18T23:59:59.999Z',
+      );
       assert.equal(policy.decision.onDeadline, 'escalate');
     });
     it('"Payout: … posting time depends on your payment provider." — reading: 14 days after approval, then escalate', () => {

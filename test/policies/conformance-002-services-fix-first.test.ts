@@ -12,6 +12,7 @@ import {
   type OrderInput,
   type ReviewerChoice,
 } from '../../policies';
+import { pinHolidays } from '../../policies/holidays';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 
 const policy = presets['services-fix-first'];
@@ -258,7 +259,10 @@ describe('policies: seed 002 → services-fix-first', () => {
   });
 
   it('"Review Process: Our team will review your request" — reading: decided within 5 business days, then escalated', () => {
-    assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-14T23:59:59.999Z');
+    assert.equal(
+      decisionDeadline(pinHolidays(policy, PURCHASED_AT), '2025-03-07T18:00:00Z'),
+      '2025-03-14T23:59:59.999Z',
+    );
     assert.equal(policy.decision.onDeadline, 'escalate');
   });
 

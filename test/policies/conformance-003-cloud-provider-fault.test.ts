@@ -10,6 +10,7 @@ import {
   requestWindowEndsAt,
   reviewerBounds,
 } from '../../policies';
+import { pinHolidays } from '../../policies/holidays';
 import { PURCHASED_AT, day, expectDecision, input } from './fixtures';
 
 const policy = presets['cloud-provider-fault'];
@@ -178,7 +179,10 @@ describe('policies: seed 003 → cloud-provider-fault', () => {
       );
     });
     it('reading: the verification is decided within 5 business days, then escalated', () => {
-      assert.equal(decisionDeadline(policy, '2025-03-07T18:00:00Z'), '2025-03-14T23:59:59.999Z');
+      assert.equal(
+        decisionDeadline(pinHolidays(policy, PURCHASED_AT), '2025-03-07T18:00:00Z'),
+        '2025-03-14T23:59:59.999Z',
+      );
     });
   });
 
@@ -229,6 +233,21 @@ describe('policies: seed 003 → cloud-provider-fault', () => {
           facts: { incidentConfirmed: true },
         }),
         { outcome: 'partial_refund', amountMinor: 836, reasons: ['INCIDENT_CONFIRMED', 'PRORATA_INCIDENT'] },
+      );
+    });
+    it('a verified provider fault counts even when it was fixed afterwards (the failure happened)', () => {
+      expectDecision(
+        policy,
+        input(
+          {},
+          {
+            reason: 'provider_fault',
+            requestedAt: day(3),
+            asOf: day(6),
+            facts: { technicalReview: 'provider_fault', issueReportedAt: day(2), remediatedAt: day(4) },
+          },
+        ),
+        { outcome: 'full_refund', reasons: ['PROVIDER_FAULT'] },
       );
     });
     it('within the first period (the window) all of the cash paid', () => {

@@ -20,6 +20,7 @@ import {
   remediationDeadline,
   type Policy,
 } from '../../policies';
+import { pinHolidays, type HolidayCalendar } from '../../policies/holidays';
 
 const berlin = { timeZone: 'Europe/Berlin', holidays: [] as string[] };
 const local = (iso: string, zone: string): string =>
@@ -41,7 +42,10 @@ describe('policies: deadlines in business and calendar days', () => {
     });
     it('the proxy-strict decision deadline (7 business days, UTC) from a Friday evening ends with that Tuesday', () => {
       assert.equal(
-        decisionDeadline(presets['proxy-strict'], '2025-03-07T19:30:00Z'),
+        decisionDeadline(
+          pinHolidays(presets['proxy-strict'], '2025-01-01T00:00:00Z'),
+          '2025-03-07T19:30:00Z',
+        ),
         '2025-03-18T23:59:59.999Z',
       );
     });
@@ -75,7 +79,10 @@ describe('policies: deadlines in business and calendar days', () => {
     it('presets skip their configured holidays: Christmas to New Year in proxy-strict', () => {
       // Wed 24 Dec 2025 18:00 UTC: 25 Dec and 1 Jan are holidays, so 7 business days end Tue 6 Jan.
       assert.equal(
-        decisionDeadline(presets['proxy-strict'], '2025-12-24T18:00:00Z'),
+        decisionDeadline(
+          pinHolidays(presets['proxy-strict'], '2025-12-01T00:00:00Z'),
+          '2025-12-24T18:00:00Z',
+        ),
         '2026-01-06T23:59:59.999Z',
       );
     });
@@ -139,6 +146,7 @@ describe('policies: deadlines in business and calendar days', () => {
     const policy: Policy = {
       ...presets['proxy-strict'],
       timeZone: 'America/New_York',
+      holidayCalendar: undefined, // its own closing days only
       holidays: ['2025-07-04'],
       decision: { ...presets['proxy-strict'].decision, deadlineDays: 3 },
     };
@@ -212,9 +220,17 @@ describe('policies: deadlines in business and calendar days', () => {
     });
   });
 
-  describe('public holidays of the policy country, in any year (date-holidays), not a list that runs out', () => {
-    const us = { timeZone: 'America/New_York', holidayCalendar: { country: 'US' }, holidays: [] };
+  describe('public holidays of the policy country, in any year (date-holidays), pinned into the case at its start', () => {
+    const base = presets['proxy-strict'];
+    /** A policy with this zone and holiday calendar, its holidays pinned from `from`. */
+    const pinnedAt = (
+      from: string,
+      holidayCalendar: HolidayCalendar = { country: 'US' },
+      timeZone = 'America/New_York',
+      holidays: string[] = [],
+    ) => pinHolidays({ ...base, timeZone, holidayCalendar, holidays }, from);
     it('Thanksgiving 2031 (Thu 27 Nov) is skipped: Wed + 1 business day → Fri', () => {
+      const us = pinnedAt('2031-01-15T12:00:00Z');
       assert.equal(
         local(endOfBusinessDaysAfter('2031-11-26T12:00:00-05:00', 1, us), us.timeZone),
         'Fri 2031-11-28 23:59 -05:00',
@@ -222,32 +238,70 @@ describe('policies: deadlines in business and calendar days', () => {
     });
     it('the presets skip US public holidays after 2028 too: Mon 24 Dec 2029 + 3 business days → Fri 28 Dec (Christmas skipped)', () => {
       assert.equal(
-        decisionTarget(presets['proxy-strict'], '2029-12-24T12:00:00Z'),
+        decisionTarget(pinHolidays(base, '2029-06-01T00:00:00Z'), '2029-12-24T12:00:00Z'),
         '2029-12-28T23:59:59.999Z',
       );
     });
     it('a state calendar: Berlin keeps International Women’s Day (8 March), the rest of Germany does not', () => {
-      const berlinState = {
-        timeZone: 'Europe/Berlin',
-        holidayCalendar: { country: 'DE', state: 'BE' },
-        holidays: [],
-      };
+      const at = '2027-01-01T00:00:00+01:00';
+      const berlinState = pinnedAt(at, { country: 'DE', state: 'BE' }, 'Europe/Berlin');
+      const germany = pinnedAt(at, { country: 'DE' }, 'Europe/Berlin');
       assert.equal(isBusinessDayAt('2027-03-08T10:00:00+01:00', berlinState), false);
-      assert.equal(
-        isBusinessDayAt('2027-03-08T10:00:00+01:00', { ...berlinState, holidayCalendar: { country: 'DE' } }),
-        true,
-      );
+      assert.equal(isBusinessDayAt('2027-03-08T10:00:00+01:00', germany), true);
     });
     it('extra closing days add to the public holidays', () => {
-      assert.equal(isBusinessDayAt('2031-11-25T12:00:00-05:00', us), true);
-      assert.equal(isBusinessDayAt('2031-11-25T12:00:00-05:00', { ...us, holidays: ['2031-11-25'] }), false);
+      const at = '2031-01-15T12:00:00Z';
+      assert.equal(isBusinessDayAt('2031-11-25T12:00:00-05:00', pinnedAt(at)), true);
+      assert.equal(
+        isBusinessDayAt(
+          '2031-11-25T12:00:00-05:00',
+          pinnedAt(at, { country: 'US' }, 'America/New_York', ['2031-11-25']),
+        ),
+        false,
+      );
     });
-    it('the policy schema accepts only calendars the library knows', () => {
-      const with_ = (holidayCalendar: unknown) =>
-        PolicySchema.safeParse({ ...presets['proxy-strict'], holidayCalendar }).success;
-      assert.equal(with_({ country: 'DE', state: 'BE' }), true);
-      for (const bad of [{ country: 'XX' }, { country: 'DE', state: 'ZZ' }, { country: 'us' }])
-        assert.equal(with_(bad), false, JSON.stringify(bad));
+    it('a case pins the purchase year and the two after; pinning is pure, and pinning again adds only new years', () => {
+      const pinned = pinHolidays(base, '2026-05-01T00:00:00Z');
+      assert.deepEqual(pinned.holidaysPinned, { fromYear: 2026, toYear: 2028 });
+      assert.ok(
+        pinned.holidays.includes('2026-07-03'),
+        'Independence Day 2026 (a Saturday) observed on Friday 3 July',
+      );
+      assert.ok(pinned.holidays.includes('2028-11-23'), 'Thanksgiving 2028');
+      assert.ok(!pinned.holidays.some((d) => d.startsWith('2029')));
+      assert.deepEqual(pinHolidays(base, '2026-05-01T00:00:00Z'), pinned);
+      assert.deepEqual(pinHolidays(pinned, '2026-12-01T00:00:00Z'), pinned);
+      assert.deepEqual(pinHolidays(pinned, '2027-02-01T00:00:00Z').holidaysPinned, {
+        fromYear: 2026,
+        toYear: 2029,
+      });
+      assert.deepEqual(
+        PolicySchema.parse(pinned),
+        pinned,
+        'a pinned policy is still a valid policy (it travels as JSON)',
+      );
+    });
+    it('a year that was never pinned is refused loudly, never counted as if it had no holidays', () => {
+      const pinned = pinHolidays(base, '2026-05-01T00:00:00Z');
+      assert.throws(
+        () => decisionDeadline(pinned, '2030-03-01T12:00:00Z'),
+        /public holidays of US in 2030 are not pinned/,
+      );
+      assert.throws(() => decisionDeadline(base, '2026-03-02T12:00:00Z'), /not pinned/);
+      // A policy without a holiday calendar counts only its own closing days.
+      const own = { ...base, holidayCalendar: undefined, holidays: ['2030-03-04'] };
+      assert.equal(decisionTarget(own, '2030-03-01T12:00:00Z'), '2030-03-07T23:59:59.999Z');
+    });
+    it('only calendars the library knows can be pinned; the schema checks the code’s form', () => {
+      assert.throws(
+        () => pinnedAt('2026-01-01T00:00:00Z', { country: 'XX' }),
+        /holidayCalendar: .* does not know XX/,
+      );
+      assert.throws(
+        () => pinnedAt('2026-01-01T00:00:00Z', { country: 'DE', state: 'ZZ' }),
+        /does not know DE\/ZZ/,
+      );
+      assert.equal(PolicySchema.safeParse({ ...base, holidayCalendar: { country: 'us' } }).success, false);
     });
   });
 });
