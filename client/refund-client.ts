@@ -73,10 +73,7 @@ export class CaseConflictError extends Error {
 /** The workflow refused a message: wrong state, or input its validator rejects. */
 export class CaseRejectedError extends Error {
   override name = 'CaseRejectedError';
-  constructor(
-    message: string,
-    readonly orderId: string,
-  ) {
+  constructor(message: string, readonly orderId: string) {
     super(message);
   }
 }
@@ -150,11 +147,7 @@ export class RefundCases {
    * Starts the case for an order; a repeated start returns the existing case (created: false),
    * a start with another body throws CaseConflictError. Closed cases are never started again.
    */
-  async start(
-    policy: Policy,
-    order: Order,
-    startedBy?: Actor,
-  ): Promise<{ created: boolean; workflowId: string; runId: string }> {
+  async start(policy: Policy, order: Order, startedBy?: Actor): Promise<{ created: boolean; workflowId: string; runId: string }> {
     const workflowId = workflowIdForOrder(order.orderId);
     // The case carries the public holidays of its years as data, so its business days never
     // depend on the holiday library the worker happens to run.
@@ -231,10 +224,7 @@ export class RefundCases {
   async list(filter: ListFilter = {}): Promise<CaseSummary[]> {
     const limit = filter.limit ?? 100;
     const summaries: CaseSummary[] = [];
-    for await (const execution of this.client.workflow.list({
-      query: listQuery(filter),
-      pageSize: Math.min(limit, 1000),
-    })) {
+    for await (const execution of this.client.workflow.list({ query: listQuery(filter), pageSize: Math.min(limit, 1000) })) {
       const attrs = execution.typedSearchAttributes;
       const deadline = attrs.get(nextDeadlineKey);
       const purchasedAt = attrs.get(purchasedAtKey);
@@ -262,21 +252,12 @@ export class RefundCases {
     // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
     const base = listQuery(filter);
     const counts = await Promise.all(
-      CASE_STATUSES.map(
-        async (status) =>
-          [
-            status,
-            (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count,
-          ] as const,
-      ),
+      CASE_STATUSES.map(async (status) => [status, (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count] as const),
     );
     return Object.fromEntries(counts.filter(([, count]) => count > 0));
   }
 
-  private async call<T>(
-    orderId: string,
-    fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>,
-  ): Promise<T> {
+  private async call<T>(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>): Promise<T> {
     try {
       return await fn(this.handle(orderId));
     } catch (err) {
@@ -285,19 +266,13 @@ export class RefundCases {
     }
   }
 
-  private async update(
-    orderId: string,
-    fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>,
-  ): Promise<CaseState> {
+  private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
     try {
       return await fn(this.handle(orderId));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
-        throw new CaseRejectedError(
-          cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected',
-          orderId,
-        );
+        throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
       }
       // An update sent to a closed case: the server answers NotFound, but the case exists.
       if (err instanceof Error && /workflow execution already completed/i.test(err.message))

@@ -66,7 +66,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(result.closed);
       assert.ok(types(result).includes('window_closed'));
       assert.equal(stubs.calls.length, 0, 'no activity runs for an untouched case');
-      await recordHistory(cases, id, 'window-expired');
+await recordHistory(cases, id, 'window-expired');
     });
   });
 
@@ -84,17 +84,10 @@ describe('refund case workflow (time skipping)', function () {
       assert.deepEqual(afterRequest.decision?.reasons, ['PRORATA_REMAINING_QUOTA']);
       assert.ok(afterRequest.deadlines.payoutDeadline, 'payout limit set on approval');
       assert.equal(afterRequest.nextDeadline, afterRequest.deadlines.payoutDeadline);
-      assert.equal(
-        stubs.named('withdrawAccess').length,
-        1,
-        'access withdrawn on approval, as the policy says',
-      );
+      assert.equal(stubs.named('withdrawAccess').length, 1, 'access withdrawn on approval, as the policy says');
       const [refund] = stubs.named('createRefund');
       assert.deepEqual(
-        {
-          key: (refund!.input as { idempotencyKey: string }).idempotencyKey,
-          amount: (refund!.input as { amountMinor: number }).amountMinor,
-        },
+        { key: (refund!.input as { idempotencyKey: string }).idempotencyKey, amount: (refund!.input as { amountMinor: number }).amountMinor },
         { key: `refund-case-${id}:refund:1`, amount: 700 },
       );
       const refundId = afterRequest.payout!.refundId!;
@@ -109,11 +102,8 @@ describe('refund case workflow (time skipping)', function () {
       const statuses = final.timeline.filter((e) => e.type === 'status_changed').map((e) => e.data?.to);
       assert.deepEqual(statuses, ['approved', 'payout_pending', 'paid']);
       for (let i = 1; i < final.timeline.length; i++)
-        assert.ok(
-          Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at),
-          'timeline is in time order',
-        );
-      await recordHistory(cases, id, 'approved-and-paid');
+        assert.ok(Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at), 'timeline is in time order');
+        await recordHistory(cases, id, 'approved-and-paid');
     });
   });
 
@@ -121,10 +111,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } }, { statusOnCheck: 'succeeded' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('fallback');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       const final = await cases.handle(id).result();
       assert.equal(final.status, 'paid');
@@ -144,13 +131,8 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(state.decision?.reasons.includes('CRYPTO_PAYMENT'));
       assert.equal(state.decision?.explanations.length, state.decision?.reasons.length);
       assert.equal(stubs.named('createRefund').length, 0);
-      const decisionEmail = stubs
-        .named('sendCustomerEmail')
-        .find((c) => (c.input as { kind: string }).kind === 'decision');
-      assert.deepEqual(
-        (decisionEmail!.input as { data: { reasons: string[] } }).data.reasons,
-        state.decision?.reasons,
-      );
+      const decisionEmail = stubs.named('sendCustomerEmail').find((c) => (c.input as { kind: string }).kind === 'decision');
+      assert.deepEqual((decisionEmail!.input as { data: { reasons: string[] } }).data.reasons, state.decision?.reasons);
       assert.equal((await cases.handle(id).result()).status, 'denied');
       await recordHistory(cases, id, 'denied-with-reasons');
     });
@@ -164,18 +146,12 @@ describe('refund case workflow (time skipping)', function () {
       await env.sleep(2 * DAY);
       const reported = await cases.reportIssue(id, { description: 'every request times out' });
       assert.equal(reported.status, 'remediation');
-      assert.equal(
-        Date.parse(reported.deadlines.remediationDeadline!),
-        endOfUtcDayAfter(reported.issue!.reportedAt, 15),
-      );
+      assert.equal(Date.parse(reported.deadlines.remediationDeadline!), endOfUtcDayAfter(reported.issue!.reportedAt, 15));
       const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
       assert.equal(requested.status, 'remediation', 'the request waits for the remediation clock');
       assert.deepEqual(requested.decision?.reasons, ['REMEDIATION_PENDING']);
       await env.sleep(8 * DAY);
-      const reviewed = await cases.submitTechnicalReview(id, {
-        outcome: 'remediated',
-        notes: 'routing fixed',
-      });
+      const reviewed = await cases.submitTechnicalReview(id, { outcome: 'remediated', notes: 'routing fixed' });
       assert.equal(reviewed.status, 'denied');
       assert.ok(reviewed.decision?.reasons.includes('REMEDIATED'));
       await recordHistory(cases, id, 'issue-remediated');
@@ -192,9 +168,7 @@ describe('refund case workflow (time skipping)', function () {
       await cases.reportIssue(id, { description: 'no IP answers' });
       const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
       // The 15-day clock runs to the end of the 15th day after the report's date.
-      await env.sleep(
-        endOfUtcDayAfter(requested.issue!.reportedAt, 15) - Date.parse(requested.issue!.reportedAt) + 60_000,
-      );
+      await env.sleep(endOfUtcDayAfter(requested.issue!.reportedAt, 15) - Date.parse(requested.issue!.reportedAt) + 60_000);
       const state = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       assert.equal(state.decision?.outcome, 'full_refund');
       assert.equal(state.decision?.amountMinor, 1000);
@@ -223,10 +197,7 @@ describe('refund case workflow (time skipping)', function () {
       const reopened = await waitForCase(cases, id, (s) => s.status === 'open');
       assert.equal(reopened.incidents.length, 1);
       const decided = await cases.requestRefund(id, { reason: 'service_unusable' });
-      assert.ok(
-        ['partial_refund', 'service_extension'].includes(decided.decision!.outcome),
-        decided.decision!.outcome,
-      );
+      assert.ok(['partial_refund', 'service_extension'].includes(decided.decision!.outcome), decided.decision!.outcome);
       assert.ok(decided.decision?.reasons.includes('INCIDENT_CONFIRMED'));
       assert.ok(decided.decision!.amountMinor < 1000, 'pro-rata, not the full price');
       await recordHistory(cases, id, 'incident-after-window');
@@ -264,9 +235,7 @@ describe('refund case workflow (time skipping)', function () {
       await env.sleep(Date.parse(deadline) - (await now()).getTime() + 60_000);
       const escalated = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(escalated.status, 'under_review', 'escalation never decides by itself under this policy');
-      const notice = stubs
-        .named('notifySupport')
-        .find((c) => (c.input as { kind: string }).kind === 'escalation');
+      const notice = stubs.named('notifySupport').find((c) => (c.input as { kind: string }).kind === 'escalation');
       assert.ok(notice, 'support was told');
       assert.equal(stubs.named('createRefund').length, 0);
       // A reviewer still decides after escalation.
@@ -289,15 +258,8 @@ describe('refund case workflow (time skipping)', function () {
       const waiting = await cases.read(id);
       assert.equal(waiting.escalated, false, 'no deadline runs while materials are missing');
       const provided = await cases.provideInformation(id, { items: ['logs', 'timestamps'] });
-      assert.ok(
-        Date.parse(provided.deadlines.decisionDeadline!) >
-          Date.parse(provided.informationRequest!.providedAt!),
-      );
-      assert.ok(
-        stubs
-          .named('sendCustomerEmail')
-          .some((c) => (c.input as { kind: string }).kind === 'information_requested'),
-      );
+      assert.ok(Date.parse(provided.deadlines.decisionDeadline!) > Date.parse(provided.informationRequest!.providedAt!));
+      assert.ok(stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'information_requested'));
     });
   });
 
@@ -305,56 +267,32 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ env, cases, now }) => {
       const id = orderId('payout-limit');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       const approved = await cases.requestRefund(id, { reason: 'changed_mind' });
-      assert.equal(
-        Date.parse(approved.deadlines.payoutDeadline!),
-        endOfUtcDayAfter(approved.request!.requestedAt, 14),
-      );
-      await env.sleep(
-        endOfUtcDayAfter(approved.request!.requestedAt, 14) -
-          Date.parse(approved.request!.requestedAt) +
-          60_000,
-      );
+      assert.equal(Date.parse(approved.deadlines.payoutDeadline!), endOfUtcDayAfter(approved.request!.requestedAt, 14));
+      await env.sleep(endOfUtcDayAfter(approved.request!.requestedAt, 14) - Date.parse(approved.request!.requestedAt) + 60_000);
       const state = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(state.status, 'payout_pending');
       assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
-      assert.ok(
-        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'),
-      );
+      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'));
       assert.equal(stubs.named('createRefund').length, 1, 'never a second payment');
       await recordHistory(cases, id, 'payout-limit-escalated');
     });
   });
 
   it('a failed payout goes to support for another route and is never paid twice', async () => {
-    const stubs = stubActivities(
-      { usage: { used: 0 } },
-      { mode: 'failed', failureReason: 'expired_or_canceled_card' },
-    );
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'failed', failureReason: 'expired_or_canceled_card' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('payout-failed');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       const failed = await cases.requestRefund(id, { reason: 'changed_mind' });
       assert.equal(failed.status, 'approved');
       assert.equal(failed.payout?.status, 'failed');
       assert.equal(failed.payout?.failureReason, 'expired_or_canceled_card');
       assert.ok(failed.escalated);
-      assert.ok(
-        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'),
-      );
+      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'));
       await rejects(cases.decide(id, { outcome: 'denied', note: 'no' }), /another route/);
-      const credited = await cases.decide(id, {
-        outcome: 'credit',
-        amountMinor: 1000,
-        note: 'card expired: account credit instead',
-      });
+      const credited = await cases.decide(id, { outcome: 'credit', amountMinor: 1000, note: 'card expired: account credit instead' });
       assert.equal(credited.status, 'credited');
       assert.equal(stubs.named('createRefund').length, 1, 'the failed refund is not retried');
       assert.equal(stubs.named('issueCredit').length, 1);
@@ -366,13 +304,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'unsupported' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('unsupported');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), {
-          paymentMethod: 'crypto',
-          quota: { unit: 'requests', included: 10_000 },
-        }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { paymentMethod: 'crypto', quota: { unit: 'requests', included: 10_000 } }));
       const state = await cases.requestRefund(id, { reason: 'changed_mind' });
       assert.equal(state.payout?.status, 'failed');
       assert.equal(state.payout?.failureReason, 'UnsupportedPaymentMethod');
@@ -384,10 +316,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ chargebackActive: true, usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('chargeback');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       const state = await cases.requestRefund(id, { reason: 'changed_mind' });
       assert.equal(state.status, 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
@@ -400,9 +329,7 @@ describe('refund case workflow (time skipping)', function () {
       await cases.chargeback(id, { active: true, reference: 'dp_1' });
       const state = await waitForCase(cases, id, (s) => s.status === 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
-      assert.ok(
-        later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'),
-      );
+      assert.ok(later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
       await recordHistory(cases, id, 'chargeback-during-review');
     });
   });
@@ -429,9 +356,7 @@ describe('refund case workflow (time skipping)', function () {
       const periodEnd = new Date(start.getTime() + 30 * DAY).toISOString();
       await cases.start(
         preset('services-fix-first'),
-        makeOrder(id, start, {
-          billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd },
-        }),
+        makeOrder(id, start, { billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd } }),
       );
       const state = await cases.cancelSubscription(id, {});
       assert.equal(state.subscription?.effectiveAt, periodEnd);
@@ -454,10 +379,7 @@ describe('refund case workflow (time skipping)', function () {
       const first = await cases.start(preset('usage-prorata'), order);
       const again = await cases.start(preset('usage-prorata'), { ...order });
       assert.deepEqual([first.created, again.created, again.runId], [true, false, first.runId]);
-      await assert.rejects(
-        cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }),
-        CaseConflictError,
-      );
+      await assert.rejects(cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }), CaseConflictError);
       await assert.rejects(cases.start(preset('proxy-strict'), order), CaseConflictError);
     });
   });
@@ -468,23 +390,14 @@ describe('refund case workflow (time skipping)', function () {
       const id = orderId('wrong-state');
       await cases.start(preset('usage-prorata'), makeOrder(id, await now()));
       await rejects(cases.withdraw(id, {}), /cannot withdraw while the case is open/);
-      await rejects(
-        cases.decide(id, { outcome: 'full_refund', note: 'x' }),
-        /cannot decide while the case is open/,
-      );
-      await rejects(
-        cases.submitTechnicalReview(id, { outcome: 'provider_fault' }),
-        /cannot submit a technical review/,
-      );
+      await rejects(cases.decide(id, { outcome: 'full_refund', note: 'x' }), /cannot decide while the case is open/);
+      await rejects(cases.submitTechnicalReview(id, { outcome: 'provider_fault' }), /cannot submit a technical review/);
       await rejects(cases.requestInformation(id, { items: ['logs'] }), /cannot ask for information/);
       await rejects(cases.provideInformation(id, { items: ['logs'] }), /no information was requested/);
       await rejects(cases.cancelSubscription(id, {}), /not a subscription/);
       await rejects(cases.requestRefund(id, { reason: 'nonsense' as never }), /reason/);
       await rejects(cases.reportIssue(id, { description: '' }), /description/);
-      await rejects(
-        cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }),
-        /amountMinor/,
-      );
+      await rejects(cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }), /amountMinor/);
       const history = await cases.handle(id).fetchHistory();
       const accepted = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
       assert.equal(accepted.length, 0, 'no rejected update was written to history');
@@ -511,10 +424,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('search');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       const description = await cases.handle(id).describe();
       const attrs = description.typedSearchAttributes;
@@ -527,3 +437,4 @@ describe('refund case workflow (time skipping)', function () {
     });
   });
 });
+
