@@ -7,6 +7,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -69,6 +70,14 @@ export class CaseConflictError extends Error {
   }
 }
 
+/** The case did not answer an update within the client's deadline (the worker is down or busy). */
+export class CaseTimeoutError extends Error {
+  override name = 'CaseTimeoutError';
+  constructor(readonly orderId: string, readonly timeoutMs: number) {
+    super(`the case for order ${orderId} did not answer within ${timeoutMs / 1000} s; try again`);
+  }
+}
+
 /** The workflow refused a message: wrong state, or input its validator rejects. */
 export class CaseRejectedError extends Error {
   override name = 'CaseRejectedError';
@@ -108,11 +117,22 @@ export interface ListFilter {
   limit?: number;
 }
 
-/** A stable digest of what makes a case: the pinned policy and the order, keys sorted. */
-export function caseFingerprint(policy: Pick<Policy, 'id' | 'version'>, order: Order): string {
+/**
+ * A stable digest of what makes a case: the pinned policy, the order (keys sorted) and, when the
+ * start names one, a keyed digest of the customer's email (the address itself never enters
+ * Temporal). A repeated start with another email is then a conflict, not a silent rewrite.
+ */
+export function caseFingerprint(policy: Pick<Policy, 'id' | 'version'>, order: Order, customerEmailDigest?: string): string {
   return createHash('sha256')
-    .update(canonicalJson({ policyId: policy.id, policyVersion: policy.version, order }))
+    .update(canonicalJson({ policyId: policy.id, policyVersion: policy.version, order, customerEmailDigest }))
     .digest('hex');
+}
+
+export interface RefundCasesOptions {
+  /** How long an update may wait on the workflow before the call gives up (a gRPC deadline). */
+  updateTimeoutMs?: number;
+  /** How long per-status counts are reused for the same filter (each count is 12 visibility calls). */
+  countsCacheMs?: number;
 }
 
 function canonicalJson(value: unknown): string {
@@ -133,10 +153,18 @@ const quote = (value: string): string => {
 };
 
 export class RefundCases {
+  readonly updateTimeoutMs: number;
+  private readonly countsCacheMs: number;
+  private readonly countsCache = new Map<string, { at: number; counts: Promise<Record<string, number>> }>();
+
   constructor(
     readonly client: Client,
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
-  ) {}
+    options: RefundCasesOptions = {},
+  ) {
+    this.updateTimeoutMs = options.updateTimeoutMs ?? 30_000;
+    this.countsCacheMs = options.countsCacheMs ?? 5_000;
+  }
 
   handle(orderId: string): WorkflowHandle<typeof refundCase> {
     return this.client.workflow.getHandle<typeof refundCase>(workflowIdForOrder(orderId));
@@ -146,9 +174,14 @@ export class RefundCases {
    * Starts the case for an order; a repeated start returns the existing case (created: false),
    * a start with another body throws CaseConflictError. Closed cases are never started again.
    */
-  async start(policy: Policy, order: Order, startedBy?: Actor): Promise<{ created: boolean; workflowId: string; runId: string }> {
+  async start(
+    policy: Policy,
+    order: Order,
+    startedBy?: Actor,
+    options: { customerEmailDigest?: string } = {},
+  ): Promise<{ created: boolean; workflowId: string; runId: string }> {
     const workflowId = workflowIdForOrder(order.orderId);
-    const fingerprint = caseFingerprint(policy, order);
+    const fingerprint = caseFingerprint(policy, order, options.customerEmailDigest);
     const input: StartCaseInput = { policy, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
     try {
       const handle = await this.client.workflow.start<typeof refundCase>('refundCase', {
@@ -245,6 +278,18 @@ export class RefundCases {
 
   /** Counts cases per status (the support UI's overview). */
   async countByStatus(filter: Omit<ListFilter, 'status'> = {}): Promise<Record<string, number>> {
+    // A support page lists often; counts a few seconds old are fine, 12 visibility calls each time are not.
+    const key = listQuery(filter);
+    const cached = this.countsCache.get(key);
+    if (cached && Date.now() - cached.at < this.countsCacheMs) return cached.counts;
+    const counts = this.countFresh(filter);
+    this.countsCache.set(key, { at: Date.now(), counts });
+    counts.catch(() => this.countsCache.delete(key));
+    if (this.countsCache.size > 1000) this.countsCache.delete(this.countsCache.keys().next().value as string);
+    return counts;
+  }
+
+  private async countFresh(filter: Omit<ListFilter, 'status'>): Promise<Record<string, number>> {
     // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
     const base = listQuery(filter);
     const counts = await Promise.all(
@@ -264,8 +309,10 @@ export class RefundCases {
 
   private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
     try {
-      return await fn(this.handle(orderId));
+      // A deadline on every call the update makes: a case whose worker is down must not hold the caller for ever.
+      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => fn(this.handle(orderId)));
     } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new CaseTimeoutError(orderId, this.updateTimeoutMs);
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
         throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
