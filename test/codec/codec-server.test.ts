@@ -53,10 +53,18 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     }
   });
 
-  it('encodes and decodes for support, reviewer and admin keys', async () => {
+  it('seals only for admin: support and reviewer keys get 403 on /codec/encode (a sealed payload is a message the workflow trusts)', async () => {
+    for (const key of ['support-key-0001', 'reviewer-key-0001']) {
+      const refused = await post('/codec/encode', { payloads: [jsonPayload({ incidentId: 'forged' })] }, `Bearer ${key}`);
+      assert.equal(refused.statusCode, 403, refused.body);
+      assert.match(refused.json<{ error: string }>().error, /admin/);
+    }
+  });
+
+  it('encodes for admin and decodes for support, reviewer and admin keys', async () => {
     const customer = { email: 'jane.doe@example.com', note: 'refund please' };
     for (const key of ['support-key-0001', 'reviewer-key-0001', 'admin-key-0001']) {
-      const encoded = await post('/codec/encode', { payloads: [jsonPayload(customer), jsonPayload(undefined)] }, `Bearer ${key}`);
+      const encoded = await post('/codec/encode', { payloads: [jsonPayload(customer), jsonPayload(undefined)] }, 'Bearer admin-key-0001');
       assert.equal(encoded.statusCode, 200, encoded.body);
       const sealed = encoded.json<{ payloads: Array<{ metadata: Record<string, string>; data: string }> }>().payloads;
       assert.equal(sealed.length, 2);
@@ -97,7 +105,9 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     };
     const response = await post('/codec/decode', { payloads: [foreign] }, 'Bearer support-key-0001');
     assert.equal(response.statusCode, 422);
-    assert.match(response.json<{ error: string }>().error, /k-unknown/);
+    const error = response.json<{ error: string }>().error;
+    assert.match(error, /k-unknown/);
+    assert.ok(!error.includes('k1'), `the keys the server holds are not listed: ${error}`);
   });
 
   it('answers the Web UI preflight for its origin, with the headers the UI sends', async () => {
