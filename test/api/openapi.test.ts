@@ -373,7 +373,7 @@ describe('API: the OpenAPI document describes every answer', function () {
       for (const role of ROLES) await hit(stack, 'GET', '/v1/me', 200, { as: role });
       await hit(stack, 'GET', '/v1/outbox?limit=3', 200, { as: 'reviewer' });
       await hit(stack, 'GET', '/healthz', 200);
-      const metrics = await hit<string>(stack, 'GET', '/metrics', 200);
+      const metrics = await hit<string>(stack, 'GET', '/metrics', 200, { as: 'admin' });
       assert.match(metrics.body, /refundflow_http_requests_total/);
     });
 
@@ -450,6 +450,11 @@ describe('API: the OpenAPI document describes every answer', function () {
             });
             // The webhook checks its signature before it reads the body (covered above).
             if (keyed) await hit(stack, method, path, 400, { as: 'admin', rawBody: '{"policyId": ' });
+          }
+          if (template.includes('{')) {
+            // A path parameter with a control character: 400 naming it.
+            const bad = template.replace(/\{\w+\}/, 'a%00b');
+            await hit(stack, method, bad, 400, { as: 'admin', ...(op.requestBody ? { body: {} } : {}) });
           }
           if (op.parameters?.some((p) => p.in === 'query')) {
             const bad = await hit<{ issues: { path: string }[] }>(stack, method, `${path}?limit=0`, 400, {
