@@ -17,7 +17,8 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     // Created (or narrowed) before SQLite opens it: SQLite gives its -wal and -shm files the
     // database file's mode when it creates them.
     fs.closeSync(fs.openSync(file, 'a', STORE_FILE_MODE));
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, STORE_FILE_MODE);
+    for (const f of [file, `${file}-wal`, `${file}-shm`])
+      if (fs.existsSync(f)) fs.chmodSync(f, STORE_FILE_MODE);
   }
   const db = new Database(file, {
     readonly: options.readonly ?? false,

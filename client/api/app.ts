@@ -14,7 +14,7 @@ import type { ApiKey } from '../../worker/config';
 import type { RefundCases } from '../refund-client';
 import { keyResolver, type Caller } from './auth';
 import { apiKeyAuthorizer, codecServer } from './codec-server';
-import { installErrorHandling } from './errors';
+import { HttpError, installErrorHandling } from './errors';
 import { installMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { HealthReply, MetricsReply, OpenApiReply } from './responses';
@@ -145,7 +145,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(routes, deps.cases);
   registerPolicyRoutes(routes);
   registerSupportRoutes(routes, deps.outboxFile);
-  registerWebhookRoute(app, deps.cases, deps.webhookSecret, deps.webhookToleranceSeconds, deps.webhookGateway);
+  registerWebhookRoute(
+    app,
+    deps.cases,
+    deps.webhookSecret,
+    deps.webhookToleranceSeconds,
+    deps.webhookGateway,
+  );
 
   routes.add(
     {
@@ -229,10 +235,12 @@ async function installRateLimits(
     keyGenerator: callerKey,
     // Orchestrators probe liveness; a limited probe would restart a healthy process.
     allowList: (request) => request.url === '/healthz',
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: `rate limit exceeded: at most ${context.max} requests a minute; retry after ${context.after}`,
-    }),
+    // Thrown by the plugin, so the API's error handler sends it in the one Error body.
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        `rate limit exceeded: at most ${context.max} requests a minute; retry after ${context.after}`,
+      ),
   });
   const authFailure = app.createRateLimit({
     max: deps.authFailuresPerMinute ?? 30,

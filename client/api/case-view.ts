@@ -32,7 +32,12 @@ export interface CheckoutCaseView {
     creditMinor?: number;
     decidedAt: string;
   };
-  payout?: { status: 'creating' | 'pending' | 'succeeded' | 'failed' | 'canceled'; amountMinor: number; currency: string; settledAt?: string };
+  payout?: {
+    status: 'creating' | 'pending' | 'succeeded' | 'failed' | 'canceled';
+    amountMinor: number;
+    currency: string;
+    settledAt?: string;
+  };
   subscription?: { cancelRequestedAt?: string; effectiveAt?: string; ended?: boolean };
   closed: boolean;
 }

@@ -40,9 +40,11 @@ function failures(spec: RouteSpec): Record<string, string> {
     out[415] = 'body not sent as application/json';
   }
   if (spec.query) out[400] = 'invalid query: `issues` names each parameter';
-  if (spec.url.includes(':')) out[400] ??= 'invalid path parameter: `issues` names it (at most 128 characters, no control characters)';
+  if (spec.url.includes(':'))
+    out[400] ??= 'invalid path parameter: `issues` names it (at most 128 characters, no control characters)';
   if (spec.access !== 'public' && spec.access !== 'signed') out[401] = 'missing or unknown key';
-  if (Array.isArray(spec.access) || spec.access === 'metrics') out[403] = "the key's role may not call this route";
+  if (Array.isArray(spec.access) || spec.access === 'metrics')
+    out[403] = "the key's role may not call this route";
   return { ...out, ...spec.responses };
 }
 
@@ -78,7 +80,11 @@ function operation(spec: RouteSpec): Record<string, unknown> {
       'what any route may answer: 429 over the rate limit (see Retry-After), 504 when the case did not answer an update in time, 500 an internal error',
     content: errorContent,
   };
-  const roles = Array.isArray(spec.access) ? ['admin', ...spec.access] : spec.access === 'metrics' ? ['admin'] : undefined;
+  const roles = Array.isArray(spec.access)
+    ? ['admin', ...spec.access]
+    : spec.access === 'metrics'
+      ? ['admin']
+      : undefined;
   return {
     summary: spec.summary,
     tags: [spec.tag],

@@ -206,7 +206,11 @@ export const CheckoutCaseReply = named(
       outcome: OutcomeSchema.nullable(),
       request: z.object({ reason: z.string(), requestedAt: InstantSchema }).strict().optional(),
       informationRequest: z
-        .object({ items: z.array(z.string()), requestedAt: InstantSchema, providedAt: InstantSchema.optional() })
+        .object({
+          items: z.array(z.string()),
+          requestedAt: InstantSchema,
+          providedAt: InstantSchema.optional(),
+        })
         .strict()
         .optional(),
       decision: z

@@ -24,10 +24,13 @@ export const WithdrawalBody = WithdrawSchema.omit(noActor);
 export const InformationRequestBody = RequestInformationSchema.omit(noActor);
 export const InformationBody = ProvideInformationSchema.omit(noActor);
 export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
-export const IncidentBody = IncidentConfirmedSchema.omit(noActor).refine((i) => Date.parse(i.from) <= Date.parse(i.to), {
-  path: ['to'],
-  message: 'must not be before from',
-});
+export const IncidentBody = IncidentConfirmedSchema.omit(noActor).refine(
+  (i) => Date.parse(i.from) <= Date.parse(i.to),
+  {
+    path: ['to'],
+    message: 'must not be before from',
+  },
+);
 
 export const StartCaseBody = z
   .object({

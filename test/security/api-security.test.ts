@@ -25,7 +25,18 @@ interface StaffCase {
 }
 
 /** Fields that only staff may read; none may appear in a checkout answer. */
-const STAFF_ONLY = ['timeline', 'escalations', 'escalated', 'technicalReview', 'fingerprint', 'customerId', 'workflowId', 'incidents', 'chargebackActive', 'issue'];
+const STAFF_ONLY = [
+  'timeline',
+  'escalations',
+  'escalated',
+  'technicalReview',
+  'fingerprint',
+  'customerId',
+  'workflowId',
+  'incidents',
+  'chargebackActive',
+  'issue',
+];
 
 describe('security: what each role reads, and what forged or hostile input changes', function () {
   this.timeout(180_000);
@@ -48,27 +59,45 @@ describe('security: what each role reads, and what forged or hostile input chang
   };
 
   /** A checkout answer: documented, a CheckoutCase exactly, and free of every staff-only field and secret. */
-  function assertCheckoutView(method: string, url: string, answer: Awaited<ReturnType<typeof call>>, secrets: string[]): void {
+  function assertCheckoutView(
+    method: string,
+    url: string,
+    answer: Awaited<ReturnType<typeof call>>,
+    secrets: string[],
+  ): void {
     conformance.check(method, url, answer);
-    const body = (url === '/v1/cases' ? (answer.body as { case: unknown }).case : answer.body) as Record<string, unknown>;
+    const body = (url === '/v1/cases' ? (answer.body as { case: unknown }).case : answer.body) as Record<
+      string,
+      unknown
+    >;
     assert.equal(conformance.mismatch('CheckoutCase', body), undefined, `${url}: a CheckoutCase`);
     assert.ok(conformance.mismatch('Case', body), `${url}: not the staff Case`);
     for (const field of STAFF_ONLY) assert.ok(!(field in body), `${url}: checkout does not get ${field}`);
     const text = JSON.stringify(answer.body);
     assert.doesNotMatch(text, /key-[0-9a-f]{8}/, `${url}: no key ids`);
-    for (const secret of secrets) assert.ok(!text.includes(secret), `${url}: "${secret}" is not in checkout's answer`);
+    for (const secret of secrets)
+      assert.ok(!text.includes(secret), `${url}: "${secret}" is not in checkout's answer`);
   }
 
   it("checkout's answers hold no reviewer notes, escalations or key ids (API3), on the start and every write; staff see the case", async () => {
     const reviewerNote = `internal: customer looks like a reseller ${Date.now()}`;
     const o = order();
-    const startAnswer = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'cloud-provider-fault', order: o } });
+    const startAnswer = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'cloud-provider-fault', order: o },
+    });
     assert.equal(startAnswer.status, 201);
     assertCheckoutView('POST', '/v1/cases', startAnswer, []);
     const id = String(o.orderId);
-    const issue = await call(stack, 'POST', `/v1/cases/${id}/issues`, { as: 'checkout', body: { description: 'VM unreachable since boot' } });
+    const issue = await call(stack, 'POST', `/v1/cases/${id}/issues`, {
+      as: 'checkout',
+      body: { description: 'VM unreachable since boot' },
+    });
     assertCheckoutView('POST', `/v1/cases/${id}/issues`, issue, []);
-    const request = await call(stack, 'POST', `/v1/cases/${id}/refund-requests`, { as: 'checkout', body: { reason: 'service_unusable' } });
+    const request = await call(stack, 'POST', `/v1/cases/${id}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'service_unusable' },
+    });
     assert.equal(request.status, 200, JSON.stringify(request.body));
     assertCheckoutView('POST', `/v1/cases/${id}/refund-requests`, request, []);
     const ask = await call<StaffCase>(stack, 'POST', `/v1/cases/${id}/information-requests`, {
@@ -78,19 +107,33 @@ describe('security: what each role reads, and what forged or hostile input chang
     assert.equal(ask.status, 200, JSON.stringify(ask.body));
     // The same write as staff answers with the whole case, key ids included.
     assert.equal(conformance.mismatch('Case', ask.body), undefined);
-    assert.ok(ask.body.timeline.some((e) => e.actor.role === 'reviewer' && /^key-[0-9a-f]{16}$/.test(e.actor.id ?? '')));
+    assert.ok(
+      ask.body.timeline.some(
+        (e) => e.actor.role === 'reviewer' && /^key-[0-9a-f]{16}$/.test(e.actor.id ?? ''),
+      ),
+    );
     assert.ok(JSON.stringify(ask.body).includes(reviewerNote), 'staff see the note');
 
     // The finding: checkout's POST …/information returned the note and the reviewer's key id.
-    const give = await call<Record<string, unknown>>(stack, 'POST', `/v1/cases/${id}/information`, { as: 'checkout', body: { items: ['logs'] } });
+    const give = await call<Record<string, unknown>>(stack, 'POST', `/v1/cases/${id}/information`, {
+      as: 'checkout',
+      body: { items: ['logs'] },
+    });
     assert.equal(give.status, 200, JSON.stringify(give.body));
     assertCheckoutView('POST', `/v1/cases/${id}/information`, give, [reviewerNote]);
-    assert.deepEqual((give.body.informationRequest as { items: string[] }).items, ['logs'], 'checkout sees what was asked for');
+    assert.deepEqual(
+      (give.body.informationRequest as { items: string[] }).items,
+      ['logs'],
+      'checkout sees what was asked for',
+    );
 
     const support = await call(stack, 'POST', `/v1/cases/${id}/withdrawal`, { as: 'support', body: {} });
     assert.equal(support.status, 200);
     assert.equal(conformance.mismatch('Case', support.body), undefined, 'support gets the staff view');
-    const repeat = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'cloud-provider-fault', order: o } });
+    const repeat = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'cloud-provider-fault', order: o },
+    });
     assert.equal(repeat.status, 200);
     assertCheckoutView('POST', '/v1/cases', repeat, [reviewerNote]);
   });
@@ -98,18 +141,33 @@ describe('security: what each role reads, and what forged or hostile input chang
   it('a repeated start with another customerEmail answers 409 and leaves billing where the decision email goes', async () => {
     const o = order();
     const id = await start('usage-prorata', o, 'owner@example.com');
-    const same = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o, customerEmail: 'OWNER@example.com' } });
+    const same = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: o, customerEmail: 'OWNER@example.com' },
+    });
     assert.equal(same.status, 200, 'the same address in another case (of letters) is the same address');
-    const again = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o, customerEmail: 'owner@example.com' } });
+    const again = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: o, customerEmail: 'owner@example.com' },
+    });
     assert.equal(again.status, 200, 'the same body is a harmless repeat');
-    const hijack = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: o, customerEmail: 'attacker@example.net' } });
+    const hijack = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: o, customerEmail: 'attacker@example.net' },
+    });
     assert.equal(hijack.status, 409, JSON.stringify(hijack.body));
     assert.match(String(hijack.body.error), /different/);
-    const inside = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: { ...o, customerEmail: 'attacker@example.net' } } });
+    const inside = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: { ...o, customerEmail: 'attacker@example.net' } },
+    });
     assert.equal(inside.status, 409, 'the email inside the order counts too');
     const billing = EmbeddedBillingStore.open(path.join(stack.dataDir, embeddedFiles.billing));
     try {
-      assert.equal((await billing.getCustomerContact({ orderId: id, customerId: String(o.customerId) })).email, 'owner@example.com');
+      assert.equal(
+        (await billing.getCustomerContact({ orderId: id, customerId: String(o.customerId) })).email,
+        'owner@example.com',
+      );
     } finally {
       await billing.close();
     }
@@ -125,20 +183,36 @@ describe('security: what each role reads, and what forged or hostile input chang
       ['productId', 'p\nq'],
       ['orderId', 'o'.repeat(129)],
     ] as const) {
-      const answer = await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'usage-prorata', order: order({ [field]: value }) } });
-      assert.equal(answer.status, 400, `${field}=${JSON.stringify(value).slice(0, 40)}: ${JSON.stringify(answer.body)}`);
+      const answer = await call(stack, 'POST', '/v1/cases', {
+        as: 'checkout',
+        body: { policyId: 'usage-prorata', order: order({ [field]: value }) },
+      });
+      assert.equal(
+        answer.status,
+        400,
+        `${field}=${JSON.stringify(value).slice(0, 40)}: ${JSON.stringify(answer.body)}`,
+      );
       const issues = answer.body.issues as { path: string }[];
-      assert.ok(issues.some((i) => i.path === `order.${field}`), JSON.stringify(issues));
+      assert.ok(
+        issues.some((i) => i.path === `order.${field}`),
+        JSON.stringify(issues),
+      );
     }
     // The longest id allowed can be created and read back (over 100 characters was unreadable).
     const long = order({ orderId: `o-${'x'.repeat(126)}` });
     await start('usage-prorata', long);
-    assert.equal((await call(stack, 'GET', `/v1/cases/${String(long.orderId)}`, { as: 'support' })).status, 200);
+    assert.equal(
+      (await call(stack, 'GET', `/v1/cases/${String(long.orderId)}`, { as: 'support' })).status,
+      200,
+    );
     for (const bad of ['o'.repeat(129), 'a%0Db', 'a%00b']) {
       const answer = await call(stack, 'GET', `/v1/cases/${bad}`, { as: 'support' });
       conformance.check('GET', `/v1/cases/${bad}`, answer);
       assert.equal(answer.status, 400, `${bad.slice(0, 20)}: ${JSON.stringify(answer.body)}`);
-      assert.deepEqual((answer.body.issues as { path: string }[]).map((i) => i.path), ['orderId']);
+      assert.deepEqual(
+        (answer.body.issues as { path: string }[]).map((i) => i.path),
+        ['orderId'],
+      );
     }
   });
 
@@ -150,14 +224,25 @@ describe('security: what each role reads, and what forged or hostile input chang
   });
 
   it('keeps a well-formed x-request-id, replaces a hostile one, and marks every API answer no-store', async () => {
-    const kept = await call(stack, 'GET', '/v1/me', { as: 'support', headers: { 'x-request-id': 'lb-1234.abc' } });
+    const kept = await call(stack, 'GET', '/v1/me', {
+      as: 'support',
+      headers: { 'x-request-id': 'lb-1234.abc' },
+    });
     assert.equal(kept.headers.get('x-request-id'), 'lb-1234.abc');
     for (const hostile of ['a'.repeat(500), 'evil"}{"admin":true', 'two words']) {
-      const answer = await call(stack, 'GET', '/v1/me', { as: 'support', headers: { 'x-request-id': hostile } });
+      const answer = await call(stack, 'GET', '/v1/me', {
+        as: 'support',
+        headers: { 'x-request-id': hostile },
+      });
       assert.notEqual(answer.headers.get('x-request-id'), hostile);
       assert.match(answer.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
     }
-    for (const [url, as] of [['/v1/me', 'support'], ['/v1/policies', 'checkout'], ['/openapi.json', undefined], ['/v1/cases/nope', 'support']] as const) {
+    for (const [url, as] of [
+      ['/v1/me', 'support'],
+      ['/v1/policies', 'checkout'],
+      ['/openapi.json', undefined],
+      ['/v1/cases/nope', 'support'],
+    ] as const) {
       const answer = await call(stack, 'GET', url, as ? { as } : {});
       assert.equal(answer.headers.get('cache-control'), 'no-store', url);
     }
@@ -172,16 +257,35 @@ describe('security: what each role reads, and what forged or hostile input chang
   });
 
   it('the webhook signature covers the raw bytes: a body re-encoded to the same text is refused', async () => {
-    const event = { id: `evt-raw-${Date.now()}`, type: 'refund.updated', created: 1, data: { refundId: 'r', orderId: 'nope', status: 'succeeded', amountMinor: 1, currency: 'USD' } };
+    const event = {
+      id: `evt-raw-${Date.now()}`,
+      type: 'refund.updated',
+      created: 1,
+      data: { refundId: 'r', orderId: 'nope', status: 'succeeded', amountMinor: 1, currency: 'USD' },
+    };
     // Two invalid UTF-8 sequences decode to the same replacement character, so a signature over
     // the decoded string would accept the second body for the first one's signature.
     const json = JSON.stringify(event);
-    const signedBytes = Buffer.concat([Buffer.from(json.slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xff]), Buffer.from('"}')]);
-    const swapped = Buffer.concat([Buffer.from(json.slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xfe]), Buffer.from('"}')]);
+    const signedBytes = Buffer.concat([
+      Buffer.from(json.slice(0, -1)),
+      Buffer.from(',"x":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
+    const swapped = Buffer.concat([
+      Buffer.from(json.slice(0, -1)),
+      Buffer.from(',"x":"'),
+      Buffer.from([0xfe]),
+      Buffer.from('"}'),
+    ]);
     assert.equal(signedBytes.toString('utf8'), swapped.toString('utf8'));
     const signature = signWebhook(WEBHOOK_SECRET, signedBytes);
     const post = (body: Buffer) =>
-      fetch(`${stack.url}/v1/webhooks/payments`, { method: 'POST', headers: { 'content-type': 'application/json', 'refundflow-signature': signature }, body: new Uint8Array(body) });
+      fetch(`${stack.url}/v1/webhooks/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'refundflow-signature': signature },
+        body: new Uint8Array(body),
+      });
     assert.equal((await post(signedBytes)).status, 200, 'the signed bytes are accepted');
     assert.equal((await post(swapped)).status, 401, 'other bytes with the same text are not');
   });
@@ -189,7 +293,10 @@ describe('security: what each role reads, and what forged or hostile input chang
   it('a failure reason over 200 characters still fails the payout on the case, shortened, not dropped', async () => {
     await stack.settler.stop(); // the sandbox would settle the refund itself
     const id = await start('usage-prorata');
-    const requested = await call<{ status: string }>(stack, 'POST', `/v1/cases/${id}/refund-requests`, { as: 'checkout', body: { reason: 'changed_mind' } });
+    const requested = await call<{ status: string }>(stack, 'POST', `/v1/cases/${id}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'changed_mind' },
+    });
     assert.equal(requested.status, 200, JSON.stringify(requested.body));
     const pending = await eventually(async () => {
       const c = (await call<StaffCase>(stack, 'GET', `/v1/cases/${id}`, { as: 'support' })).body;
@@ -201,11 +308,21 @@ describe('security: what each role reads, and what forged or hostile input chang
       id: `evt-long-${Date.now()}`,
       type: 'refund.updated',
       created: Math.floor(Date.now() / 1000),
-      data: { refundId: pending.payout!.refundId, orderId: id, status: 'failed', failureReason: reason, amountMinor: 1999, currency: 'USD' },
+      data: {
+        refundId: pending.payout!.refundId,
+        orderId: id,
+        status: 'failed',
+        failureReason: reason,
+        amountMinor: 1999,
+        currency: 'USD',
+      },
     });
     const answer = await fetch(`${stack.url}/v1/webhooks/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'refundflow-signature': signWebhook(WEBHOOK_SECRET, body) },
+      headers: {
+        'content-type': 'application/json',
+        'refundflow-signature': signWebhook(WEBHOOK_SECRET, body),
+      },
       body,
     });
     assert.equal(answer.status, 200);

@@ -91,7 +91,9 @@ export function registerCaseRoutes(
         policy,
         body.order,
         actorOf(caller as Caller),
-        body.customerEmail ? { customerEmailDigest: customerEmailDigest(digestSecret, body.customerEmail) } : {},
+        body.customerEmail
+          ? { customerEmailDigest: customerEmailDigest(digestSecret, body.customerEmail) }
+          : {},
       );
       // After the start, so a conflicting body never overwrites billing's facts about the order.
       billing?.upsertOrder(billingOrderOf(body.order, body.customerEmail));
@@ -142,7 +144,8 @@ export function registerCaseRoutes(
       reply: RoleCaseReply,
       responses: readErrors,
     },
-    async ({ params, caller }) => caseViewFor(await cases.read(params.orderId as string), (caller as Caller).role),
+    async ({ params, caller }) =>
+      caseViewFor(await cases.read(params.orderId as string), (caller as Caller).role),
   );
 
   const write = <

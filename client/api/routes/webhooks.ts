@@ -40,10 +40,17 @@ type Relay = { orderId: string; update: PaymentUpdate } | { ignored: string };
 
 /** The workflow keeps at most this much of a failure reason (PaymentUpdateSchema). */
 const FAILURE_REASON_MAX = 200;
-const reasonOf = (reason: string | null | undefined) => (reason ? { failureReason: reason.slice(0, FAILURE_REASON_MAX) } : {});
+const reasonOf = (reason: string | null | undefined) =>
+  reason ? { failureReason: reason.slice(0, FAILURE_REASON_MAX) } : {};
 
-function sandboxRelay(raw: Buffer, secret: string, header: string | undefined, toleranceSeconds?: number): Relay {
-  if (!verifyWebhookSignature(secret, header, raw, toleranceSeconds)) throw new HttpError(401, 'invalid webhook signature');
+function sandboxRelay(
+  raw: Buffer,
+  secret: string,
+  header: string | undefined,
+  toleranceSeconds?: number,
+): Relay {
+  if (!verifyWebhookSignature(secret, header, raw, toleranceSeconds))
+    throw new HttpError(401, 'invalid webhook signature');
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
@@ -64,9 +71,19 @@ function sandboxRelay(raw: Buffer, secret: string, header: string | undefined, t
   };
 }
 
-const STRIPE_REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
+const STRIPE_REFUND_EVENTS = new Set([
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.refund.updated',
+]);
 
-function stripeRelay(raw: Buffer, secret: string, header: string | undefined, toleranceSeconds?: number): Relay {
+function stripeRelay(
+  raw: Buffer,
+  secret: string,
+  header: string | undefined,
+  toleranceSeconds?: number,
+): Relay {
   let event: Stripe.Event;
   try {
     // Stripe's helper: HMAC over the raw bytes, timestamp tolerance, constant-time comparison.
@@ -79,7 +96,10 @@ function stripeRelay(raw: Buffer, secret: string, header: string | undefined, to
     return { ignored: `event type ${event.type} is not a refund update` };
   const orderId = refund.metadata?.orderId;
   if (!orderId) return { ignored: `refund ${refund.id} carries no orderId metadata` };
-  const status = refund.status === 'succeeded' || refund.status === 'failed' || refund.status === 'canceled' ? refund.status : 'pending';
+  const status =
+    refund.status === 'succeeded' || refund.status === 'failed' || refund.status === 'canceled'
+      ? refund.status
+      : 'pending';
   return {
     orderId,
     update: { eventId: event.id, refundId: refund.id, status, ...reasonOf(refund.failure_reason) },
@@ -104,7 +124,10 @@ export function registerWebhookRoute(
       const value = request.headers[name];
       const header = Array.isArray(value) ? value[0] : value;
       if (!raw || !header) throw new HttpError(401, 'invalid webhook signature');
-      const relay = gateway === 'stripe' ? stripeRelay(raw, secret, header, toleranceSeconds) : sandboxRelay(raw, secret, header, toleranceSeconds);
+      const relay =
+        gateway === 'stripe'
+          ? stripeRelay(raw, secret, header, toleranceSeconds)
+          : sandboxRelay(raw, secret, header, toleranceSeconds);
       if ('ignored' in relay) return { received: true, delivered: false, reason: relay.ignored };
       const update = PaymentUpdateSchema.safeParse(relay.update);
       if (!update.success) throw new HttpError(400, 'not a refund event', issuesOf(update.error, ['data']));
@@ -113,7 +136,10 @@ export function registerWebhookRoute(
         await cases.paymentUpdate(relay.orderId, { ...update.data, actor: { role: 'gateway' } });
       } catch (err) {
         if (!(err instanceof CaseNotFoundError)) throw err;
-        request.log.warn({ eventId: relay.update.eventId, orderId: relay.orderId }, 'webhook for a case that takes no signals');
+        request.log.warn(
+          { eventId: relay.update.eventId, orderId: relay.orderId },
+          'webhook for a case that takes no signals',
+        );
         return { received: true, delivered: false, reason: `no running case for order ${relay.orderId}` };
       }
       return { received: true, delivered: true };
