@@ -251,9 +251,11 @@ export const CheckoutCaseReply = named(
 );
 
 /** Every route that answers with a case answers with the caller's role's view of it. */
-export const RoleCaseReply = z
-  .union([CaseReply, CheckoutCaseReply])
-  .meta({ description: '`CheckoutCase` for a checkout key, `Case` for support, reviewer and admin keys' });
+export const RoleCaseReply = named(
+  z.union([CaseReply, CheckoutCaseReply]),
+  'RoleCase',
+  '`CheckoutCase` for a checkout key; `Case` for support, reviewer and admin keys',
+);
 
 export const StartCaseReply = named(
   z.object({

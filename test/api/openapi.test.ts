@@ -171,8 +171,9 @@ describe('API: the OpenAPI document describes every answer', function () {
           if (op.parameters?.some((p) => p.in === 'query'))
             assert.ok(statuses.includes('400'), `${name} 400`);
           if (path.startsWith('/v1/cases/{orderId}')) {
+            // Each role's own view (client/api/case-view.ts): checkout's, or the staff's whole case.
             assert.deepEqual(op.responses['200']!.content!['application/json']!.schema, {
-              $ref: '#/components/schemas/Case',
+              $ref: '#/components/schemas/RoleCase',
             });
             assert.ok(statuses.includes('404') && statuses.includes('503'), `${name} 404 and 503`);
           }
@@ -186,6 +187,12 @@ describe('API: the OpenAPI document describes every answer', function () {
       for (const field of ['orderId', 'status', 'policyId', 'deadlines', 'escalated', 'timeline'])
         assert.ok(schemas.Case!.required!.includes(field), `Case.${field} is required`);
       assert.deepEqual(schemas.Case!.properties!.decision, { $ref: '#/components/schemas/CaseDecision' });
+      assert.deepEqual((schemas.RoleCase as { anyOf: unknown[] }).anyOf, [
+        { $ref: '#/components/schemas/Case' },
+        { $ref: '#/components/schemas/CheckoutCase' },
+      ]);
+      for (const field of ['timeline', 'escalations', 'technicalReview', 'fingerprint'])
+        assert.ok(!(field in schemas.CheckoutCase!.properties!), `CheckoutCase has no ${field}`);
       for (const field of ['outcome', 'amountMinor', 'currency', 'reasons'])
         assert.ok(schemas.CaseDecision!.required!.includes(field), `CaseDecision.${field} is required`);
       assert.deepEqual(schemas.Error!.required, ['error']);

@@ -7,7 +7,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import Stripe from 'stripe';
 import { EmbeddedBillingStore, embeddedFiles, signWebhook } from '../../activities';
+import { stripeSearchQuoted } from '../../activities/payments/stripe';
+import { apiLogger, buildApi } from '../../client/api/app';
 import { Conformance, type OpenApiDocument } from '../api/openapi-conformance';
 import { KEYS, WEBHOOK_SECRET, call, eventually, order, startStack, type TestStack } from '../api/stack';
 
@@ -333,5 +336,89 @@ describe('security: what each role reads, and what forged or hostile input chang
     assert.equal(failed.payout?.status, 'failed', 'the failure reached the case');
     const entry = failed.timeline.find((e) => e.type === 'payout_failed')!;
     assert.ok(entry.summary.includes('card_declined: the issuer said no;'), entry.summary);
+  });
+
+  it("in Stripe mode, reads Stripe-Signature and Stripe's event body (checked with the stripe package), and refuses our own scheme", async () => {
+    const secret = 'whsec_stripe_mode_0123456789';
+    const app = await buildApi({
+      cases: stack.cases,
+      apiKeys: stack.config.api.keys,
+      webhookSecret: secret,
+      webhookGateway: 'stripe',
+      logger: apiLogger('silent'),
+      uiRoot: false,
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const id = await start('usage-prorata');
+      const event = {
+        id: `evt_${Date.now()}`,
+        object: 'event',
+        type: 'refund.updated',
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          object: {
+            id: 're_stranger',
+            object: 'refund',
+            status: 'succeeded',
+            amount: 1999,
+            currency: 'usd',
+            metadata: { orderId: id },
+          },
+        },
+      };
+      const payload = JSON.stringify(event);
+      const post = (body: string, headers: Record<string, string>) =>
+        fetch(`${url}/v1/webhooks/payments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+      const signed = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+      const ok = await post(payload, { 'stripe-signature': signed });
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { received: true, delivered: true });
+      // The refund is not this case's payout: the case records the gateway's event and ignores it.
+      await eventually(async () => {
+        const c = (await call<StaffCase>(stack, 'GET', `/v1/cases/${id}`, { as: 'support' })).body;
+        return c.timeline.some(
+          (e) =>
+            e.type === 'payment_update_ignored' &&
+            e.actor.role === 'gateway' &&
+            e.summary.includes('re_stranger'),
+        );
+      }, 'the Stripe event on the case');
+      assert.equal(
+        (await post(payload, { 'refundflow-signature': signWebhook(secret, payload) })).status,
+        401,
+        "our own scheme is not Stripe's",
+      );
+      assert.equal(
+        (await post(payload.replace('succeeded', 'failed'), { 'stripe-signature': signed })).status,
+        401,
+        'a changed body',
+      );
+      const other = JSON.stringify({
+        ...event,
+        id: `evt_other_${Date.now()}`,
+        type: 'charge.succeeded',
+        data: { object: { id: 'ch_1', object: 'charge' } },
+      });
+      const ignored = await post(other, {
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: other, secret }),
+      });
+      assert.equal(ignored.status, 200);
+      assert.equal(((await ignored.json()) as { delivered: boolean }).delivered, false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("escapes backslashes before quotes in Stripe's search query, so an id cannot close the string", () => {
+    assert.equal(stripeSearchQuoted(`o'1`), `o\\'1`);
+    assert.equal(stripeSearchQuoted(`o\\`), `o\\\\`);
+    // Unescaped, "x\\" followed by the closing quote would escape it; escaped, every quote stays inside.
+    const query = `metadata['orderId']:'${stripeSearchQuoted(`x\\' OR metadata['a']:'b`)}'`;
+    assert.equal(query, `metadata['orderId']:'x\\\\\\' OR metadata[\\'a\\']:\\'b'`);
   });
 });
