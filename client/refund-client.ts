@@ -66,7 +66,7 @@ export class CaseNotFoundError extends Error {
 export class CaseConflictError extends Error {
   override name = 'CaseConflictError';
   constructor(readonly orderId: string) {
-    super(`order ${orderId} already has a refund case started with a different policy or order body`);
+    super(`order ${orderId} already has a refund case started with a different policy, order body or customer email`);
   }
 }
 
@@ -117,14 +117,10 @@ export interface ListFilter {
   limit?: number;
 }
 
-/**
- * A stable digest of what makes a case: the pinned policy, the order (keys sorted) and, when the
- * start names one, a keyed digest of the customer's email (the address itself never enters
- * Temporal). A repeated start with another email is then a conflict, not a silent rewrite.
- */
-export function caseFingerprint(policy: Pick<Policy, 'id' | 'version'>, order: Order, customerEmailDigest?: string): string {
+/** A stable digest of what makes a case: the pinned policy and the order, keys sorted. */
+export function caseFingerprint(policy: Pick<Policy, 'id' | 'version'>, order: Order): string {
   return createHash('sha256')
-    .update(canonicalJson({ policyId: policy.id, policyVersion: policy.version, order, customerEmailDigest }))
+    .update(canonicalJson({ policyId: policy.id, policyVersion: policy.version, order }))
     .digest('hex');
 }
 
@@ -181,7 +177,8 @@ export class RefundCases {
     options: { customerEmailDigest?: string } = {},
   ): Promise<{ created: boolean; workflowId: string; runId: string }> {
     const workflowId = workflowIdForOrder(order.orderId);
-    const fingerprint = caseFingerprint(policy, order, options.customerEmailDigest);
+    const fingerprint = caseFingerprint(policy, order);
+    const emailDigest = options.customerEmailDigest;
     const input: StartCaseInput = { policy, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
     try {
       const handle = await this.client.workflow.start<typeof refundCase>('refundCase', {
@@ -190,7 +187,8 @@ export class RefundCases {
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { fingerprint },
+        // The email's keyed digest, never the address: a repeat naming another email is a conflict.
+        memo: { fingerprint, ...(emailDigest ? { customerEmailDigest: emailDigest } : {}) },
         typedSearchAttributes: [
           { key: statusKey, value: policy.allSalesFinal ? 'not_refundable' : 'open' },
           { key: policyKey, value: policy.id },
@@ -205,6 +203,8 @@ export class RefundCases {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const description = await this.client.workflow.getHandle(workflowId).describe();
       if (description.memo?.fingerprint !== fingerprint) throw new CaseConflictError(order.orderId);
+      // A repeat without an email changes nothing; one with an email must name the same one.
+      if (emailDigest && description.memo?.customerEmailDigest !== emailDigest) throw new CaseConflictError(order.orderId);
       return { created: false, workflowId, runId: description.runId };
     }
   }

@@ -165,6 +165,11 @@ describe('security: what each role reads, and what forged or hostile input chang
       body: { policyId: 'usage-prorata', order: { ...o, customerEmail: 'attacker@example.net' } },
     });
     assert.equal(inside.status, 409, 'the email inside the order counts too');
+    const silent = await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'usage-prorata', order: o },
+    });
+    assert.equal(silent.status, 200, 'a repeat that names no email changes nothing, so it is a repeat');
     const billing = EmbeddedBillingStore.open(path.join(stack.dataDir, embeddedFiles.billing));
     try {
       assert.equal(
