@@ -106,6 +106,8 @@ const DEFAULT_INCIDENT_COVER_DAYS = 30;
 const FINAL_SALE_ANSWER_DAYS = 7;
 
 const SYSTEM: Actor = { role: 'system' };
+/** Unsealed signals recorded on a case's timeline; later ones are only logged. */
+const MAX_REFUSED_RECORDED = 20;
 
 type Wake = { at: string; label: string; run: () => Promise<void> };
 
@@ -751,8 +753,14 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
   // Signals never fail: malformed ones are logged and dropped, repeats are recognised by id.
   // An unsealed one (a forged plain signal sent straight to Temporal) is dropped and put on the
   // timeline; `version` is left alone so that no deadline timer is re-armed by it.
+  // At most MAX_REFUSED_RECORDED of them are recorded, so a flood cannot grow the case without bound.
+  let refusedSignals = 0;
   const refusedSignal = (name: string, raw: unknown): boolean => {
     if (!isRefusedPayload(raw)) return false;
+    if (++refusedSignals > MAX_REFUSED_RECORDED) {
+      log.warn('refused signal dropped', { signal: name });
+      return true;
+    }
     state.timeline.push({ at: now(), type: 'message_refused', actor: SYSTEM, summary: `A ${name} signal was refused: it was not sealed with the encryption key`, data: { signal: name } });
     return true;
   };
