@@ -104,18 +104,23 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Fastify closes idle keep-alive sockets on close(), so shutdown is not held up by browsers.
     forceCloseConnections: 'idle',
     // A slow body (or slow headers) cannot hold a socket open: Node answers 408 and closes it.
-    // Node checks these every connectionsCheckingInterval, so that follows the timeout.
-    serverFactory: (handler) =>
-      http.createServer(
+    // Node checks these every connectionsCheckingInterval, so that follows the timeout. With a
+    // serverFactory Fastify applies none of its own socket settings, so they are all set here.
+    serverFactory: (handler) => {
+      const server = http.createServer(
         {
           requestTimeout,
           headersTimeout: Math.min(requestTimeout, 20_000),
           connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
+          // Fastify's default: longer than common load balancers' idle timeout.
+          keepAliveTimeout: 72_000,
         },
         handler,
-      ),
-    // An idle socket is closed after this long (Fastify's connectionTimeout is the socket timeout).
-    connectionTimeout: 120_000,
+      );
+      // An idle socket is closed after two minutes (Fastify's connectionTimeout).
+      server.setTimeout(120_000);
+      return server;
+    },
   });
 
   installErrorHandling(app);
