@@ -1,7 +1,7 @@
 // The API's request schemas: the workflow's own message schemas without `actor` (the API sets
 // the actor from the caller's key), plus the bodies that exist only at the HTTP edge.
 import { z } from 'zod';
-import { OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
+import { IdSchema, OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
 import { CASE_STATUSES } from '../../workflows/case-state';
 import {
   DecideSchema,
@@ -75,6 +75,4 @@ export const ListCasesQuery = z
   })
   .strict();
 
-export const OutboxQuery = z
-  .object({ orderId: z.string().min(1).optional(), limit: limit.optional() })
-  .strict();
+export const OutboxQuery = z.object({ orderId: IdSchema.optional(), limit: limit.optional() }).strict();
