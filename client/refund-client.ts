@@ -180,13 +180,13 @@ export class RefundCases {
     const fingerprint = caseFingerprint(policy, order);
     const emailDigest = options.customerEmailDigest;
     const input: StartCaseInput = { policy, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
-    try {
-      const handle = await this.client.workflow.start<typeof refundCase>('refundCase', {
+    const begin = (workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY') =>
+      this.client.workflow.start<typeof refundCase>('refundCase', {
         taskQueue: this.taskQueue,
         workflowId,
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy,
         // The email's keyed digest, never the address: a repeat naming another email is a conflict.
         memo: { fingerprint, ...(emailDigest ? { customerEmailDigest: emailDigest } : {}) },
         typedSearchAttributes: [
@@ -198,10 +198,23 @@ export class RefundCases {
           ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
         ],
       });
+    try {
+      const handle = await begin('REJECT_DUPLICATE');
       return { created: true, workflowId, runId: handle.firstExecutionRunId };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const description = await this.client.workflow.getHandle(workflowId).describe();
+      let description = await this.client.workflow.getHandle(workflowId).describe();
+      if (description.status.name === 'FAILED' && typeof description.memo?.fingerprint !== 'string') {
+        // A run without a sealed fingerprint that failed is a start forged straight to Temporal,
+        // which the workflow refuses at once: it must not hold the order's case id for ever.
+        try {
+          const handle = await begin('ALLOW_DUPLICATE_FAILED_ONLY');
+          return { created: true, workflowId, runId: handle.firstExecutionRunId };
+        } catch (retryErr) {
+          if (!(retryErr instanceof WorkflowExecutionAlreadyStartedError)) throw retryErr;
+          description = await this.client.workflow.getHandle(workflowId).describe();
+        }
+      }
       if (description.memo?.fingerprint !== fingerprint) throw new CaseConflictError(order.orderId);
       // A repeat without an email changes nothing; one with an email must name the same one.
       if (emailDigest && description.memo?.customerEmailDigest !== emailDigest) throw new CaseConflictError(order.orderId);

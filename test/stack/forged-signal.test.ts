@@ -285,4 +285,57 @@ describe('embedded stack: a forged plain signal moves no money', function () {
       [`inc-real-${suffix}`],
     );
   });
+
+  it('a start forged with the CLI fails at once and does not hold the order: the real start creates the case', async () => {
+    const forgedOrder = `ord-forged-start-${suffix}`;
+    const forgedId = `refund-case-${forgedOrder}`;
+    await cli(
+      'workflow',
+      'start',
+      '--type',
+      'refundCase',
+      '--task-queue',
+      'refund-cases',
+      '--workflow-id',
+      forgedId,
+      '--input',
+      JSON.stringify({ policy: { id: 'lenient' }, order: { orderId: forgedOrder } }),
+    );
+    await until(
+      async () => {
+        const described = JSON.parse(
+          (await cli('workflow', 'describe', '--workflow-id', forgedId, '--output', 'json')).stdout,
+        ) as {
+          workflowExecutionInfo?: { status?: string };
+        };
+        return /FAILED/.test(String(described.workflowExecutionInfo?.status));
+      },
+      'the forged run to fail',
+      60_000,
+    );
+    const order = {
+      orderId: forgedOrder,
+      customerId: `cus-forged-start-${suffix}`,
+      channel: 'official',
+      paymentMethod: 'card',
+      amountMinor: 1999,
+      currency: 'USD',
+      purchasedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      billing: { kind: 'one_time' },
+    };
+    const started = await api<{ created: boolean; case: { status: string } }>(
+      'POST',
+      '/v1/cases',
+      'checkout',
+      { policyId: 'usage-prorata', order },
+    );
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    assert.equal(started.body.case.status, 'open');
+    const again = await api<{ created: boolean }>('POST', '/v1/cases', 'checkout', {
+      policyId: 'usage-prorata',
+      order,
+    });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.created, false);
+  });
 });
