@@ -6,6 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { EncryptionConfig } from '../worker/config';
+import { REFUSED_PAYLOAD_KEY } from '../workflows/messages';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const ENCRYPTION_KEY_ID_METADATA = 'encryption-key-id';
@@ -26,9 +27,34 @@ export function isEncryptedPayload(payload: Payload): boolean {
   return utf8(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
 }
 
+/**
+ * What decode gives in place of a payload that is not sealed: a JSON value the workflow and its
+ * message schemas recognise and refuse. Throwing instead would fail the workflow task, and so
+ * wedge the case on every retry, for any plain signal sent straight to Temporal's frontend.
+ */
+export const REFUSED_PAYLOAD: Payload = {
+  metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain', 'utf8') },
+  data: Buffer.from(JSON.stringify({ [REFUSED_PAYLOAD_KEY]: 'unsealed payload' }), 'utf8'),
+};
+
+export interface EncryptionCodecOptions {
+  /**
+   * Decode unsealed payloads as they are (REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT): only to read
+   * histories written before encryption was switched on. Off, anyone who can reach Temporal's
+   * frontend could sign a message as the API; AES-GCM authenticates only what it sealed.
+   */
+  acceptPlaintext?: boolean;
+}
+
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly keyring: EncryptionConfig) {
+  private readonly acceptPlaintext: boolean;
+
+  constructor(
+    private readonly keyring: EncryptionConfig,
+    options: EncryptionCodecOptions = {},
+  ) {
     if (!keyring.keys.has(keyring.activeKeyId)) throw new ValueError(`active encryption key ${keyring.activeKeyId} is not in the keyring`);
+    this.acceptPlaintext = options.acceptPlaintext ?? keyring.acceptPlaintext ?? false;
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -55,15 +81,14 @@ export class EncryptionCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      // Payloads written before encryption was switched on stay readable as they are.
-      if (!isEncryptedPayload(payload)) return payload;
+      if (!isEncryptedPayload(payload)) return this.acceptPlaintext ? payload : REFUSED_PAYLOAD;
       const keyId = utf8(payload.metadata?.[ENCRYPTION_KEY_ID_METADATA]);
       if (!keyId) throw new PayloadDecryptionError(`encrypted payload has no ${ENCRYPTION_KEY_ID_METADATA} metadata`);
       const key = this.keyring.keys.get(keyId);
       if (!key) {
         throw new PayloadDecryptionError(
-          `payload is encrypted with key ${keyId}, which this process does not have (known: ${[...this.keyring.keys.keys()].join(', ')}); ` +
-            'add it to REFUNDFLOW_ENCRYPTION_KEYS',
+          // The keys this process holds are not listed: an error may reach a caller of the codec server.
+          `payload is encrypted with key ${keyId}, which this process does not have; add it to REFUNDFLOW_ENCRYPTION_KEYS`,
         );
       }
       const data = payload.data ?? new Uint8Array();

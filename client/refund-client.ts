@@ -7,6 +7,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -66,7 +67,15 @@ export class CaseNotFoundError extends Error {
 export class CaseConflictError extends Error {
   override name = 'CaseConflictError';
   constructor(readonly orderId: string) {
-    super(`order ${orderId} already has a refund case started with a different policy or order body`);
+    super(`order ${orderId} already has a refund case started with a different policy, order body or customer email`);
+  }
+}
+
+/** The case did not answer an update within the client's deadline (the worker is down or busy). */
+export class CaseTimeoutError extends Error {
+  override name = 'CaseTimeoutError';
+  constructor(readonly orderId: string, readonly timeoutMs: number) {
+    super(`the case for order ${orderId} did not answer within ${timeoutMs / 1000} s; try again`);
   }
 }
 
@@ -116,6 +125,13 @@ export function caseFingerprint(policy: Pick<Policy, 'id' | 'version'>, order: O
     .digest('hex');
 }
 
+export interface RefundCasesOptions {
+  /** How long an update may wait on the workflow before the call gives up (a gRPC deadline). */
+  updateTimeoutMs?: number;
+  /** How long per-status counts are reused for the same filter (each count is 12 visibility calls). */
+  countsCacheMs?: number;
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -134,10 +150,18 @@ const quote = (value: string): string => {
 };
 
 export class RefundCases {
+  readonly updateTimeoutMs: number;
+  private readonly countsCacheMs: number;
+  private readonly countsCache = new Map<string, { at: number; counts: Promise<Record<string, number>> }>();
+
   constructor(
     readonly client: Client,
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
-  ) {}
+    options: RefundCasesOptions = {},
+  ) {
+    this.updateTimeoutMs = options.updateTimeoutMs ?? 30_000;
+    this.countsCacheMs = options.countsCacheMs ?? 5_000;
+  }
 
   handle(orderId: string): WorkflowHandle<typeof refundCase> {
     return this.client.workflow.getHandle<typeof refundCase>(workflowIdForOrder(orderId));
@@ -147,21 +171,28 @@ export class RefundCases {
    * Starts the case for an order; a repeated start returns the existing case (created: false),
    * a start with another body throws CaseConflictError. Closed cases are never started again.
    */
-  async start(policy: Policy, order: Order, startedBy?: Actor): Promise<{ created: boolean; workflowId: string; runId: string }> {
+  async start(
+    policy: Policy,
+    order: Order,
+    startedBy?: Actor,
+    options: { customerEmailDigest?: string } = {},
+  ): Promise<{ created: boolean; workflowId: string; runId: string }> {
     const workflowId = workflowIdForOrder(order.orderId);
     // The case carries the public holidays of its years as data, so its business days never
     // depend on the holiday library the worker happens to run.
     const pinned = pinHolidays(policy, order.purchasedAt);
     const fingerprint = caseFingerprint(pinned, order);
+    const emailDigest = options.customerEmailDigest;
     const input: StartCaseInput = { policy: pinned, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
-    try {
-      const handle = await this.client.workflow.start<typeof refundCase>('refundCase', {
+    const begin = (workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY') =>
+      this.client.workflow.start<typeof refundCase>('refundCase', {
         taskQueue: this.taskQueue,
         workflowId,
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { fingerprint },
+        workflowIdReusePolicy,
+        // The email's keyed digest, never the address: a repeat naming another email is a conflict.
+        memo: { fingerprint, ...(emailDigest ? { customerEmailDigest: emailDigest } : {}) },
         typedSearchAttributes: [
           { key: statusKey, value: policy.allSalesFinal ? 'not_refundable' : 'open' },
           { key: policyKey, value: policy.id },
@@ -171,11 +202,26 @@ export class RefundCases {
           ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
         ],
       });
+    try {
+      const handle = await begin('REJECT_DUPLICATE');
       return { created: true, workflowId, runId: handle.firstExecutionRunId };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const description = await this.client.workflow.getHandle(workflowId).describe();
+      let description = await this.client.workflow.getHandle(workflowId).describe();
+      if (description.status.name === 'FAILED' && typeof description.memo?.fingerprint !== 'string') {
+        // A run without a sealed fingerprint that failed is a start forged straight to Temporal,
+        // which the workflow refuses at once: it must not hold the order's case id for ever.
+        try {
+          const handle = await begin('ALLOW_DUPLICATE_FAILED_ONLY');
+          return { created: true, workflowId, runId: handle.firstExecutionRunId };
+        } catch (retryErr) {
+          if (!(retryErr instanceof WorkflowExecutionAlreadyStartedError)) throw retryErr;
+          description = await this.client.workflow.getHandle(workflowId).describe();
+        }
+      }
       if (description.memo?.fingerprint !== fingerprint) throw new CaseConflictError(order.orderId);
+      // A repeat without an email changes nothing; one with an email must name the same one.
+      if (emailDigest && description.memo?.customerEmailDigest !== emailDigest) throw new CaseConflictError(order.orderId);
       return { created: false, workflowId, runId: description.runId };
     }
   }
@@ -249,6 +295,18 @@ export class RefundCases {
 
   /** Counts cases per status (the support UI's overview). */
   async countByStatus(filter: Omit<ListFilter, 'status'> = {}): Promise<Record<string, number>> {
+    // A support page lists often; counts a few seconds old are fine, 12 visibility calls each time are not.
+    const key = listQuery(filter);
+    const cached = this.countsCache.get(key);
+    if (cached && Date.now() - cached.at < this.countsCacheMs) return cached.counts;
+    const counts = this.countFresh(filter);
+    this.countsCache.set(key, { at: Date.now(), counts });
+    counts.catch(() => this.countsCache.delete(key));
+    if (this.countsCache.size > 1000) this.countsCache.delete(this.countsCache.keys().next().value as string);
+    return counts;
+  }
+
+  private async countFresh(filter: Omit<ListFilter, 'status'>): Promise<Record<string, number>> {
     // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
     const base = listQuery(filter);
     const counts = await Promise.all(
@@ -268,8 +326,10 @@ export class RefundCases {
 
   private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
     try {
-      return await fn(this.handle(orderId));
+      // A deadline on every call the update makes: a case whose worker is down must not hold the caller for ever.
+      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => fn(this.handle(orderId)));
     } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new CaseTimeoutError(orderId, this.updateTimeoutMs);
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
         throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);

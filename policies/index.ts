@@ -13,6 +13,8 @@ export {
   PAYMENT_METHODS,
   PaymentMethodSchema,
   QuotaSchema,
+  ID_MAX_LENGTH,
+  IdSchema,
   REQUEST_REASONS,
   RefundRequestSchema,
   RequestReasonSchema,

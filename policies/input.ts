@@ -61,10 +61,21 @@ export const QuotaSchema = z.object({
   included: z.number().positive().finite(),
 });
 
+/**
+ * An id from checkout: it becomes part of a workflow id, a visibility filter and a URL path, so it
+ * is bounded and holds no control characters (CR, LF and NUL broke logs and visibility queries).
+ */
+export const ID_MAX_LENGTH = 128;
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(ID_MAX_LENGTH)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+
 export const OrderSchema = z
   .object({
-    orderId: z.string().min(1),
-    customerId: z.string().min(1),
+    orderId: IdSchema,
+    customerId: IdSchema,
     channel: ChannelSchema,
     paymentMethod: PaymentMethodSchema,
     amountMinor: MinorUnitsSchema,
@@ -81,7 +92,7 @@ export const OrderSchema = z
     firstPurchaseOfPlan: z.boolean().default(true),
     /** When the customer first bought this plan (this order's purchase, or an earlier one). */
     firstPurchaseAt: InstantSchema.optional(),
-    productId: z.string().min(1).optional(),
+    productId: IdSchema.optional(),
     billing: BillingSchema,
     quota: QuotaSchema.optional(),
   })

@@ -19,9 +19,14 @@ export const CONFIG_VARIABLES = [
   'TEMPORAL_API_KEY',
   'REFUNDFLOW_ENCRYPTION_KEYS',
   'REFUNDFLOW_ENCRYPTION_KEY_ID',
+  'REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT',
   'PORT',
   'REFUNDFLOW_API_KEYS',
   'REFUNDFLOW_CODEC_CORS_ORIGINS',
+  'REFUNDFLOW_KEY_ID_SECRET',
+  'REFUNDFLOW_RATE_LIMIT',
+  'REFUNDFLOW_AUTH_FAILURE_LIMIT',
+  'REFUNDFLOW_METRICS_KEY',
   'REFUNDFLOW_EMAIL',
   'SMTP_URL',
   'SMTP_FROM',
@@ -167,6 +172,8 @@ export interface EncryptionConfig {
   activeKeyId: string;
   /** Every key that may still decrypt history: the active one and those rotated out. */
   keys: ReadonlyMap<string, Uint8Array>;
+  /** Decode unsealed payloads as they are (a migration flag for histories older than encryption). */
+  acceptPlaintext?: boolean;
 }
 
 const encryptionSchema = z
@@ -197,6 +204,7 @@ const encryptionSchema = z
         return keys;
       }),
     REFUNDFLOW_ENCRYPTION_KEY_ID: z.string().optional(),
+    REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT: booleanFlag.default(false),
   })
   .transform((env, ctx): EncryptionConfig => {
     const keys = env.REFUNDFLOW_ENCRYPTION_KEYS;
@@ -210,10 +218,16 @@ const encryptionSchema = z
       ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'], message: `names ${activeKeyId}, which REFUNDFLOW_ENCRYPTION_KEYS does not list` });
       return z.NEVER;
     }
-    return { activeKeyId, keys };
+    return { activeKeyId, keys, acceptPlaintext: env.REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT };
   });
 
 // ---- HTTP API --------------------------------------------------------------------------------
+
+/** The shortest API key the API starts with; the embedded stack makes 27-character ones. */
+export const MIN_API_KEY_LENGTH = 16;
+
+const perMinute = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number of requests per minute' }).int('must be a whole number').min(1, 'must be at least 1').default(fallback);
 
 const apiSchema = z
   .object({
@@ -229,6 +243,9 @@ const apiSchema = z
           const key = entry.slice(separator + 1);
           if (separator <= 0 || key.length === 0) {
             ctx.addIssue({ code: 'custom', message: `entry ${index + 1} is not role:key` });
+          } else if (key.length < MIN_API_KEY_LENGTH) {
+            // A short key is guessable, rate limit or not.
+            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} has a key shorter than ${MIN_API_KEY_LENGTH} characters` });
           } else if (!(API_ROLES as readonly string[]).includes(role)) {
             ctx.addIssue({ code: 'custom', message: `entry ${index + 1} has an unknown role (roles: ${API_ROLES.join(', ')})` });
           } else if (keys.some((k) => k.key === key)) {
@@ -253,8 +270,22 @@ const apiSchema = z
         }
         return origins;
       }),
+    // Names keys in timelines (keyId) and digests customer emails in start fingerprints; defaults
+    // to a value derived from the encryption keyring's active key.
+    REFUNDFLOW_KEY_ID_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    REFUNDFLOW_RATE_LIMIT: perMinute(600),
+    REFUNDFLOW_AUTH_FAILURE_LIMIT: perMinute(30),
+    REFUNDFLOW_METRICS_KEY: z.string().min(MIN_API_KEY_LENGTH, `must be at least ${MIN_API_KEY_LENGTH} characters`).optional(),
   })
-  .transform((env) => ({ port: env.PORT, keys: env.REFUNDFLOW_API_KEYS, codecCorsOrigins: env.REFUNDFLOW_CODEC_CORS_ORIGINS }));
+  .transform((env) => ({
+    port: env.PORT,
+    keys: env.REFUNDFLOW_API_KEYS,
+    codecCorsOrigins: env.REFUNDFLOW_CODEC_CORS_ORIGINS,
+    keyIdSecret: env.REFUNDFLOW_KEY_ID_SECRET,
+    rateLimitPerMinute: env.REFUNDFLOW_RATE_LIMIT,
+    authFailuresPerMinute: env.REFUNDFLOW_AUTH_FAILURE_LIMIT,
+    metricsKey: env.REFUNDFLOW_METRICS_KEY,
+  }));
 
 // ---- adapters --------------------------------------------------------------------------------
 

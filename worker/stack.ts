@@ -226,7 +226,7 @@ async function startDevServer(config: Config): Promise<DevServer> {
     ...searchAttributeFlags(),
   ];
   // Its own process group: Ctrl-C reaches only this process, which stops the server last.
-  const log = openSync(path.join(dataDir, stackFiles.temporalLog), 'a');
+  const log = openSync(path.join(dataDir, stackFiles.temporalLog), 'a', 0o600);
   const child = spawn(TEMPORAL_CLI, args, { detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   writeFileSync(pidFile, `${child.pid}\n`);
@@ -280,7 +280,9 @@ async function main(): Promise<void> {
   // One machine: the frontend on the loopback address unless told otherwise.
   if (!env.TEMPORAL_ADDRESS?.trim()) env.TEMPORAL_ADDRESS = '127.0.0.1:7233';
   const dataDir = path.resolve(env.REFUNDFLOW_DATA_DIR?.trim() || './data');
-  mkdirSync(dataDir, { recursive: true });
+  // Keys, the billing store and the outbox live here: the owner alone may list or read it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const secrets = ensureSecrets(dataDir, env);
   const uiPort = secrets.env.TEMPORAL_UI_PORT?.trim() || '8233';
   // The Web UI's origin may call the codec server (with a staff key).

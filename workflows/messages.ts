@@ -13,6 +13,16 @@ export const ActorSchema = z
 export type Actor = z.infer<typeof ActorSchema>;
 
 const actor = { actor: ActorSchema.optional() };
+
+/**
+ * What the payload codec hands the workflow in place of a payload that was not sealed with the
+ * encryption key (client/codec.ts): anyone who reaches Temporal's frontend can send a plain
+ * signal or update, so such a payload is refused without failing the workflow task. Every
+ * message schema below fails on it; the workflow drops the message and records `message_refused`.
+ */
+export const REFUSED_PAYLOAD_KEY = '$refused';
+export const isRefusedPayload = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && REFUSED_PAYLOAD_KEY in value;
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const RequestRefundSchema = z.object({ reason: RequestReasonSchema, description: z.string().max(4000).optional(), ...actor }).strict();
@@ -45,10 +55,11 @@ export const PaymentUpdateSchema = z
     refundId: z.string().min(1).max(200),
     status: z.enum(['pending', 'succeeded', 'failed', 'canceled']),
     failureReason: z.string().max(200).optional(),
+    ...actor,
   })
   .strict();
 export const ChargebackSchema = z
-  .object({ active: z.boolean(), reference: z.string().max(200).optional(), note: z.string().max(4000).optional() })
+  .object({ active: z.boolean(), reference: z.string().max(200).optional(), note: z.string().max(4000).optional(), ...actor })
   .strict();
 export const IncidentConfirmedSchema = z
   .object({
@@ -57,6 +68,7 @@ export const IncidentConfirmedSchema = z
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
     description: text(4000),
+    ...actor,
   })
   .strict();
 

@@ -56,6 +56,7 @@ import {
   requestRefundUpdate,
   submitTechnicalReviewUpdate,
   withdrawUpdate,
+  isRefusedPayload,
   type Actor,
   type DecideInput,
   type IncidentConfirmed,
@@ -105,10 +106,14 @@ const DEFAULT_INCIDENT_COVER_DAYS = 30;
 const FINAL_SALE_ANSWER_DAYS = 7;
 
 const SYSTEM: Actor = { role: 'system' };
+/** Unsealed signals recorded on a case's timeline; later ones are only logged. */
+const MAX_REFUSED_RECORDED = 20;
 
 type Wake = { at: string; label: string; run: () => Promise<void> };
 
 export async function refundCase(input: StartCaseInput): Promise<CaseState> {
+  // A start forged without the encryption key fails at once rather than failing its tasks for ever.
+  if (isRefusedPayload(input)) throw ApplicationFailure.nonRetryable('refused: the start input was not sealed with the encryption key', 'RefusedPayload');
   const { policy, order } = input;
   const { workflowId } = workflowInfo();
   const lock = new Mutex();
@@ -215,7 +220,8 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
       record('customer_emailed', `Customer told: ${kind.replace(/_/g, ' ')}`, SYSTEM, { kind });
     } catch (err) {
       // A message that cannot be delivered never blocks the case; support sees it in the timeline.
-      record('email_failed', `Customer email "${kind}" could not be sent: ${failureMessage(err)}`);
+      // The failure's type only: an SMTP server's own words often carry the recipient's address.
+      record('email_failed', `Customer email "${kind}" could not be sent (${failureType(err) ?? 'delivery failed'})`);
     }
   }
 
@@ -224,7 +230,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
       await notify.notifySupport({ ...ref, kind, reason, idempotencyKey: key(`support:${tag}`), data: { ...data, status: state.status } });
       record('support_notified', `Support told: ${reason}`, SYSTEM, { kind });
     } catch (err) {
-      record('email_failed', `Support notice "${kind}" could not be sent: ${failureMessage(err)}`);
+      record('email_failed', `Support notice "${kind}" could not be sent (${failureType(err) ?? 'delivery failed'})`);
     }
   }
 
@@ -514,6 +520,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
   // ---- message handlers ---------------------------------------------------------------
 
   const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
+    if (isRefusedPayload(value)) throw new Error('refused: the message was not sealed with the encryption key');
     const result = schema.safeParse(value);
     if (!result.success) throw new Error(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     return result.data;
@@ -744,15 +751,29 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
   );
 
   // Signals never fail: malformed ones are logged and dropped, repeats are recognised by id.
+  // An unsealed one (a forged plain signal sent straight to Temporal) is dropped and put on the
+  // timeline; `version` is left alone so that no deadline timer is re-armed by it.
+  // At most MAX_REFUSED_RECORDED of them are recorded, so a flood cannot grow the case without bound.
+  let refusedSignals = 0;
+  const refusedSignal = (name: string, raw: unknown): boolean => {
+    if (!isRefusedPayload(raw)) return false;
+    if (++refusedSignals > MAX_REFUSED_RECORDED) {
+      log.warn('refused signal dropped', { signal: name });
+      return true;
+    }
+    state.timeline.push({ at: now(), type: 'message_refused', actor: SYSTEM, summary: `A ${name} signal was refused: it was not sealed with the encryption key`, data: { signal: name } });
+    return true;
+  };
   setHandler(paymentUpdateSignal, (raw) =>
     lock.runExclusive(async () => {
+      if (refusedSignal('paymentUpdate', raw)) return;
       const parsed = PaymentUpdateSchema.safeParse(raw);
       if (!parsed.success) return log.warn('malformed paymentUpdate ignored', { issues: parsed.error.issues.length });
       const update: PaymentUpdate = parsed.data;
       if (seenPaymentEvents.has(update.eventId)) return;
       seenPaymentEvents.add(update.eventId);
       if (!state.payout || state.payout.refundId !== update.refundId) {
-        record('payment_update_ignored', `Gateway event ${update.eventId} is for refund ${update.refundId}, not this case's payout`, { role: 'gateway' });
+        record('payment_update_ignored', `Gateway event ${update.eventId} is for refund ${update.refundId}, not this case's payout`, update.actor ?? { role: 'gateway' });
         return;
       }
       await settle({ refundId: update.refundId, status: update.status, ...(update.failureReason ? { failureReason: update.failureReason } : {}) });
@@ -762,12 +783,13 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
 
   setHandler(chargebackSignal, (raw) =>
     lock.runExclusive(async () => {
+      if (refusedSignal('chargeback', raw)) return;
       const parsed = ChargebackSchema.safeParse(raw);
       if (!parsed.success) return log.warn('malformed chargeback ignored');
-      const { active, reference } = parsed.data;
+      const { active, reference, actor } = parsed.data;
       if (state.chargebackActive === active) return;
       state.chargebackActive = active;
-      record(active ? 'chargeback_opened' : 'chargeback_withdrawn', active ? `Chargeback opened${reference ? ` (${reference})` : ''}` : 'Chargeback withdrawn', { role: 'gateway' });
+      record(active ? 'chargeback_opened' : 'chargeback_withdrawn', active ? `Chargeback opened${reference ? ` (${reference})` : ''}` : 'Chargeback withdrawn', actor ?? { role: 'gateway' });
       if (active) await tellSupport('chargeback', `chargeback-${state.timeline.length}`, 'A chargeback was opened on this order');
       if (active && state.status === 'under_review') await decideAgain('An active chargeback blocks the refund');
       publish();
@@ -776,6 +798,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
 
   setHandler(incidentConfirmedSignal, (raw) =>
     lock.runExclusive(async () => {
+      if (refusedSignal('incidentConfirmed', raw)) return;
       const parsed = IncidentConfirmedSchema.safeParse(raw);
       if (!parsed.success) return log.warn('malformed incidentConfirmed ignored');
       const incident: IncidentConfirmed = parsed.data;
@@ -786,7 +809,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseState> {
       }
       const confirmedAt = now();
       state.incidents.push({ incidentId: incident.incidentId, confirmedAt, description: incident.description });
-      record('incident_confirmed', `Confirmed incident ${incident.incidentId}: ${incident.description}`, { role: 'reviewer' });
+      record('incident_confirmed', `Confirmed incident ${incident.incidentId}: ${incident.description}`, incident.actor ?? { role: 'reviewer' });
       if (state.status === 'expired' && !state.request) {
         // A confirmed incident reopens the window: the pro-rata clause applies beyond the 7 days.
         state.deadlines.requestWindowEndsAt = plusDays(confirmedAt, policy.window.days);

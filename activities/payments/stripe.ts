@@ -24,6 +24,15 @@ export interface StripeConfig {
   refundableMethods?: readonly PaymentMethod[];
 }
 
+/**
+ * A value for inside '…' in Stripe's search query language: a backslash escapes the next
+ * character there, so backslashes are escaped before quotes (else an id ending in one would
+ * escape the closing quote and let the rest of the id rewrite the query).
+ */
+export function stripeSearchQuoted(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}
+
 /** Refusals Stripe gives for this refund that no retry will change. */
 const rejectionCodes = new Set([
   'charge_already_refunded',
@@ -81,11 +90,11 @@ export class StripePaymentsAdapter implements PaymentsPort {
   }
 
   private async findPaymentIntent(orderId: string): Promise<string> {
-    const key = this.config.orderMetadataKey.replace(/'/g, "\\'");
+    const key = stripeSearchQuoted(this.config.orderMetadataKey);
     let found: Stripe.ApiSearchResult<Stripe.PaymentIntent>;
     try {
       found = await this.stripe.paymentIntents.search({
-        query: `metadata['${key}']:'${orderId.replace(/'/g, "\\'")}'`,
+        query: `metadata['${key}']:'${stripeSearchQuoted(orderId)}'`,
         limit: 1,
       });
     } catch (err) {

@@ -6,17 +6,21 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'Refundflow-Signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-function hmac(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(payload, 'utf8').digest('hex');
+/** HMAC over "<t>." and then the body's bytes exactly: two bodies that decode alike still differ. */
+function hmac(secret: string, timestamp: number, body: string | Buffer): string {
+  return createHmac('sha256', secret)
+    .update(`${timestamp}.`, 'utf8')
+    .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+    .digest('hex');
 }
 
 /** The header value for `body` sent at `timestamp` (unix seconds). */
 export function signWebhook(
   secret: string,
-  body: string,
+  body: string | Buffer,
   timestamp: number = Math.floor(Date.now() / 1000),
 ): string {
-  return `t=${timestamp},v1=${hmac(secret, `${timestamp}.${body}`)}`;
+  return `t=${timestamp},v1=${hmac(secret, timestamp, body)}`;
 }
 
 /**
@@ -43,7 +47,6 @@ export function verifyWebhookSignature(
   }
   if (timestamp === undefined || candidates.length === 0) return false;
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
-  const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-  const expected = Buffer.from(hmac(secret, `${timestamp}.${body}`), 'hex');
+  const expected = Buffer.from(hmac(secret, timestamp, rawBody), 'hex');
   return candidates.some((c) => timingSafeEqual(expected, Buffer.from(c, 'hex')));
 }

@@ -3,7 +3,7 @@
 import { ServiceError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CaseConflictError, CaseNotFoundError, CaseRejectedError } from '../refund-client';
+import { CaseConflictError, CaseNotFoundError, CaseRejectedError, CaseTimeoutError } from '../refund-client';
 
 export interface IssueBody {
   path: string;
@@ -62,6 +62,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(409).send({ error: error.message, orderId: error.orderId });
     if (error instanceof CaseRejectedError)
       return reply.code(409).send({ error: error.message, orderId: error.orderId });
+    if (error instanceof CaseTimeoutError) {
+      request.log.warn({ orderId: error.orderId }, 'update deadline passed');
+      return reply.code(504).send({ error: error.message, orderId: error.orderId });
+    }
     // Fastify's own client errors: malformed JSON (400), body too large (413), wrong media type (415).
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500)

@@ -11,6 +11,7 @@ import { EncryptionCodec } from '../codec';
 import { buildDataConverter } from '../data-converter';
 import { RefundCases } from '../refund-client';
 import { apiLogger, buildApi } from './app';
+import { keyIdSecret } from './auth';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -36,6 +37,12 @@ export async function startApi(
     cases: new RefundCases(options.client, config.temporal.taskQueue),
     apiKeys: config.api.keys,
     webhookSecret: config.payments.webhookSecret,
+    webhookGateway: config.payments.kind,
+    keyIdSecret: keyIdSecret(config.api.keyIdSecret, config.encryption),
+    codecNamespaces: [config.temporal.namespace],
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    authFailuresPerMinute: config.api.authFailuresPerMinute,
+    ...(config.api.metricsKey ? { metricsKey: config.api.metricsKey } : {}),
     ...(billing ? { billing } : {}),
     ...(config.email.kind === 'outbox' ? { outboxFile: path.join(dataDir, embeddedFiles.outbox) } : {}),
     codec: new EncryptionCodec(config.encryption),

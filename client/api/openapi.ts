@@ -4,6 +4,7 @@
 // schemas, and every error from the one error body the API sends (client/api/responses.ts).
 import { z } from 'zod';
 import { ErrorReply, responseSchemas, type OpenApiReply } from './responses';
+import { ID_MAX_LENGTH } from '../../policies';
 import type { RouteSpec } from './route';
 
 const ref = (id: string): string => `#/components/schemas/${id}`;
@@ -39,8 +40,11 @@ function failures(spec: RouteSpec): Record<string, string> {
     out[415] = 'body not sent as application/json';
   }
   if (spec.query) out[400] = 'invalid query: `issues` names each parameter';
+  if (spec.url.includes(':'))
+    out[400] ??= 'invalid path parameter: `issues` names it (at most 128 characters, no control characters)';
   if (spec.access !== 'public' && spec.access !== 'signed') out[401] = 'missing or unknown key';
-  if (Array.isArray(spec.access)) out[403] = "the key's role may not call this route";
+  if (Array.isArray(spec.access) || spec.access === 'metrics')
+    out[403] = "the key's role may not call this route";
   return { ...out, ...spec.responses };
 }
 
@@ -49,7 +53,7 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     name: m[1],
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    schema: { type: 'string', minLength: 1, maxLength: ID_MAX_LENGTH },
   }));
   if (spec.query) {
     const query = schemaObject(spec.query, 'input') as {
@@ -71,12 +75,25 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     responses[status] =
       Number(status) < 400 ? { description, ...success } : { description, content: errorContent };
   }
-  responses.default = { description: 'an unexpected failure (500, internal error)', content: errorContent };
-  const roles = Array.isArray(spec.access) ? ['admin', ...spec.access] : undefined;
+  responses.default = {
+    description:
+      'what any route may answer: 429 over the rate limit (see Retry-After), 504 when the case did not answer an update in time, 500 an internal error',
+    content: errorContent,
+  };
+  const roles = Array.isArray(spec.access)
+    ? ['admin', ...spec.access]
+    : spec.access === 'metrics'
+      ? ['admin']
+      : undefined;
   return {
     summary: spec.summary,
     tags: [spec.tag],
-    ...(roles ? { description: `Roles: ${roles.join(', ')}.`, 'x-roles': roles } : {}),
+    ...(roles
+      ? {
+          description: `Roles: ${roles.join(', ')}.${spec.access === 'metrics' ? ' Or the metrics key (REFUNDFLOW_METRICS_KEY).' : ''}`,
+          'x-roles': roles,
+        }
+      : {}),
     ...(spec.access === 'public' || spec.access === 'signed' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body && spec.method !== 'GET'

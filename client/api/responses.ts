@@ -18,7 +18,7 @@ import { CASE_STATUSES, type CaseState } from '../../workflows/case-state';
 import { ActorSchema } from '../../workflows/messages';
 import type { CaseSummary } from '../refund-client';
 import type { Caller } from './auth';
-import type { CaseView } from './case-view';
+import type { CaseView, CheckoutCaseView } from './case-view';
 
 /** Every named response schema, by the name it has under components.schemas in the OpenAPI document. */
 export const responseSchemas = z.registry<{ id: string }>();
@@ -195,10 +195,76 @@ export const CaseReply = named(
   'The case state: status, deadlines, the decision with its reasons, amounts and the timeline',
 );
 
+/** What checkout sees of a case (client/api/case-view.ts): nothing internal, and nothing more. */
+export const CheckoutCaseReply = named(
+  z
+    .object({
+      orderId: z.string(),
+      status: CaseStatusSchema,
+      policyId: z.string(),
+      policyVersion: PolicyVersionSchema,
+      currency: z.string(),
+      paidMinor: Minor,
+      deadlines: DeadlinesSchema,
+      nextDeadline: InstantSchema.optional(),
+      outcome: OutcomeSchema.nullable(),
+      request: z.object({ reason: z.string(), requestedAt: InstantSchema }).strict().optional(),
+      informationRequest: z
+        .object({
+          items: z.array(z.string()),
+          requestedAt: InstantSchema,
+          providedAt: InstantSchema.optional(),
+        })
+        .strict()
+        .optional(),
+      decision: z
+        .object({
+          outcome: OutcomeSchema,
+          amountMinor: Minor,
+          currency: z.string(),
+          reasons: z.array(ReasonCodeSchema),
+          explanations: z.array(z.string()),
+          extensionDays: z.number().int().positive().optional(),
+          creditMinor: Minor.optional(),
+          decidedAt: InstantSchema,
+        })
+        .strict()
+        .optional(),
+      payout: z
+        .object({
+          status: z.enum(['creating', 'pending', 'succeeded', 'failed', 'canceled']),
+          amountMinor: Minor,
+          currency: z.string(),
+          settledAt: InstantSchema.optional(),
+        })
+        .strict()
+        .optional(),
+      subscription: z
+        .object({
+          cancelRequestedAt: InstantSchema.optional(),
+          effectiveAt: InstantSchema.optional(),
+          ended: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
+      closed: z.boolean(),
+    })
+    .strict(),
+  'CheckoutCase',
+  "The case as checkout sees it: status, deadlines, the customer-facing decision and the payout's progress; no notes, escalations, timeline or key ids",
+);
+
+/** Every route that answers with a case answers with the caller's role's view of it. */
+export const RoleCaseReply = named(
+  z.union([CaseReply, CheckoutCaseReply]),
+  'RoleCase',
+  '`CheckoutCase` for a checkout key; `Case` for support, reviewer and admin keys',
+);
+
 export const StartCaseReply = named(
   z.object({
     created: z.boolean().meta({ description: 'false when the case already existed with this body' }),
-    case: CaseReply,
+    case: RoleCaseReply,
   }),
   'StartedCase',
 );
@@ -318,6 +384,7 @@ type Same<A, B> =
 type Agree<T extends true> = T;
 export type _ResponseSchemasMatchTheirTypes = [
   Agree<Same<z.output<typeof CaseReply>, CaseView>>,
+  Agree<Same<z.output<typeof CheckoutCaseReply>, CheckoutCaseView>>,
   Agree<Same<z.output<typeof CaseStateSchema>, CaseState>>,
   Agree<Same<z.output<typeof DecisionReply>, Decision>>,
   Agree<Same<z.output<typeof CaseSummarySchema>, CaseSummary>>,

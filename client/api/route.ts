@@ -1,13 +1,20 @@
 // One table of routes drives authorization, validation and the OpenAPI document, so the three
 // cannot drift apart: each route states its roles and its zod schemas once.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { IdSchema } from '../../policies';
 import type { ApiRole } from '../../worker/config';
 import { roleAllows, type Caller } from './auth';
 import { HttpError, issuesOf } from './errors';
 
-/** Who may call: listed roles (admin always may), any valid key, or nobody needs a key. */
-export type Access = readonly ApiRole[] | 'any-key' | 'public' | 'signed';
+/**
+ * Who may call: listed roles (admin always may), any valid key, nobody needs a key, the route
+ * checks a signature itself, or admin and the metrics scraper's key (REFUNDFLOW_METRICS_KEY).
+ */
+export type Access = readonly ApiRole[] | 'any-key' | 'public' | 'signed' | 'metrics';
+
+/** Every path parameter is an id (an orderId, a policy id): bounded, no control characters. */
+const PathParams = z.record(z.string(), IdSchema);
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT';
@@ -51,13 +58,19 @@ export class RouteTable {
   constructor(
     private readonly app: FastifyInstance,
     private readonly resolveCaller: (authorization: string | undefined) => Caller | undefined,
+    private readonly isMetricsKey: (authorization: string | undefined) => boolean = () => false,
   ) {}
 
-  /** The caller a request authenticated as (undefined on public routes). */
+  /** The caller a request authenticated as (undefined on public routes and for the metrics key). */
   callerOf(request: FastifyRequest, access: Access): Caller | undefined {
     if (access === 'public' || access === 'signed') return undefined;
+    if (access === 'metrics' && this.isMetricsKey(request.headers.authorization)) return undefined;
     const caller = this.resolveCaller(request.headers.authorization);
     if (!caller) throw new HttpError(401, 'a valid API key is required (Authorization: Bearer <key>)');
+    if (access === 'metrics') {
+      if (caller.role !== 'admin') throw new HttpError(403, 'metrics are for admin keys and the metrics key');
+      return caller;
+    }
     if (access !== 'any-key' && !roleAllows(caller.role, access)) {
       throw new HttpError(
         403,
@@ -82,6 +95,7 @@ export class RouteTable {
         const caller = this.callerOf(request, spec.access);
         const body = spec.body ? parse(spec.body, request.body ?? {}, 'invalid request body') : undefined;
         const query = spec.query ? parse(spec.query, request.query ?? {}, 'invalid query') : undefined;
+        parse(PathParams, request.params ?? {}, 'invalid path parameter');
         const result = await handler({
           request,
           reply,

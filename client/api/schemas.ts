@@ -1,7 +1,7 @@
 // The API's request schemas: the workflow's own message schemas without `actor` (the API sets
 // the actor from the caller's key), plus the bodies that exist only at the HTTP edge.
 import { z } from 'zod';
-import { OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
+import { IdSchema, OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
 import { usageReportSchema } from '../../activities/billing/port';
 import { CASE_STATUSES } from '../../workflows/case-state';
 import {
@@ -28,10 +28,13 @@ export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 
-export const IncidentBody = IncidentConfirmedSchema.refine((i) => Date.parse(i.from) <= Date.parse(i.to), {
-  path: ['to'],
-  message: 'must not be before from',
-});
+export const IncidentBody = IncidentConfirmedSchema.omit(noActor).refine(
+  (i) => Date.parse(i.from) <= Date.parse(i.to),
+  {
+    path: ['to'],
+    message: 'must not be before from',
+  },
+);
 
 export const StartCaseBody = z
   .object({
@@ -76,6 +79,4 @@ export const ListCasesQuery = z
   })
   .strict();
 
-export const OutboxQuery = z
-  .object({ orderId: z.string().min(1).optional(), limit: limit.optional() })
-  .strict();
+export const OutboxQuery = z.object({ orderId: IdSchema.optional(), limit: limit.optional() }).strict();

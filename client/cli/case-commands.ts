@@ -99,15 +99,28 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-interface CaseView {
+/** What checkout's key reads of a case (CheckoutCase in the OpenAPI document). */
+interface CheckoutView {
   orderId: string;
   status: string;
   policyId: string;
-  customerId: string;
   currency: string;
   paidMinor: number;
-  escalated: boolean;
   nextDeadline?: string;
+  deadlines: Record<string, string | undefined>;
+  decision?: {
+    outcome: string;
+    amountMinor: number;
+    currency: string;
+    reasons: string[];
+    explanations?: string[];
+  };
+}
+
+/** What a staff key reads (Case in the OpenAPI document). */
+interface CaseView extends CheckoutView {
+  customerId: string;
+  escalated: boolean;
   deadlines: Record<string, string | undefined>;
   decision?: {
     outcome: string;
@@ -118,6 +131,7 @@ interface CaseView {
   };
   timeline: { at: string; type: string; actor: { role: string }; summary: string }[];
 }
+type RoleCaseView = CaseView | CheckoutView;
 
 function money(minor: number, currency: string): string {
   const digits =
@@ -125,12 +139,14 @@ function money(minor: number, currency: string): string {
   return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
 }
 
-function printCase(view: CaseView): string {
+/** A case as the key's role reads it: staff get the whole case, checkout its own view (no timeline). */
+function printCase(view: RoleCaseView): string {
+  const staff = 'timeline' in view ? view : undefined;
   const lines = [
     `order      ${view.orderId}`,
-    `status     ${view.status}${view.escalated ? ' (escalated)' : ''}`,
+    `status     ${view.status}${staff?.escalated ? ' (escalated)' : ''}`,
     `policy     ${view.policyId}`,
-    `customer   ${view.customerId}`,
+    ...(staff ? [`customer   ${staff.customerId}`] : []),
     `paid       ${money(view.paidMinor, view.currency)}`,
   ];
   if (view.nextDeadline) lines.push(`next       ${view.nextDeadline}`);
@@ -151,13 +167,14 @@ function printCase(view: CaseView): string {
         deadlines.map(([name, at]) => [name, at!]),
       ),
     );
-  lines.push(
-    '',
-    table(
-      ['at', 'event', 'by', 'summary'],
-      view.timeline.map((e) => [e.at, e.type, e.actor.role, e.summary]),
-    ),
-  );
+  if (staff)
+    lines.push(
+      '',
+      table(
+        ['at', 'event', 'by', 'summary'],
+        staff.timeline.map((e) => [e.at, e.type, e.actor.role, e.summary]),
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -217,7 +234,7 @@ export function registerCaseCommands(program: Command): void {
             ...(options.email ? { customerEmail: options.email } : {}),
           });
         },
-        ((answer: { created: boolean; case: CaseView }) =>
+        ((answer: { created: boolean; case: RoleCaseView }) =>
           `${answer.created ? 'started' : 'already started'}\n${printCase(answer.case)}`) as (
           value: never,
         ) => string,

@@ -119,6 +119,12 @@ export class Conformance {
     statuses.add(status);
   }
 
+  /** Errors when `body` does not match the named component schema (e.g. CheckoutCase), else undefined. */
+  mismatch(schemaId: string, body: unknown): string | undefined {
+    const validate = this.validator('components', 'schemas', schemaId);
+    return validate(body) ? undefined : this.ajv.errorsText(validate.errors, { separator: '\n' });
+  }
+
   /** Documented answers (besides `default`) that no check has seen, as "METHOD /template STATUS". */
   unseen(): string[] {
     const missing: string[] = [];

@@ -172,8 +172,9 @@ describe('API: the OpenAPI document describes every answer', function () {
           if (op.parameters?.some((p) => p.in === 'query'))
             assert.ok(statuses.includes('400'), `${name} 400`);
           if (path.startsWith('/v1/cases/{orderId}')) {
+            // Each role's own view (client/api/case-view.ts): checkout's, or the staff's whole case.
             assert.deepEqual(op.responses['200']!.content!['application/json']!.schema, {
-              $ref: '#/components/schemas/Case',
+              $ref: '#/components/schemas/RoleCase',
             });
             assert.ok(statuses.includes('404') && statuses.includes('503'), `${name} 404 and 503`);
           }
@@ -187,6 +188,12 @@ describe('API: the OpenAPI document describes every answer', function () {
       for (const field of ['orderId', 'status', 'policyId', 'deadlines', 'escalated', 'timeline'])
         assert.ok(schemas.Case!.required!.includes(field), `Case.${field} is required`);
       assert.deepEqual(schemas.Case!.properties!.decision, { $ref: '#/components/schemas/CaseDecision' });
+      assert.deepEqual((schemas.RoleCase as { anyOf: unknown[] }).anyOf, [
+        { $ref: '#/components/schemas/Case' },
+        { $ref: '#/components/schemas/CheckoutCase' },
+      ]);
+      for (const field of ['timeline', 'escalations', 'technicalReview', 'fingerprint'])
+        assert.ok(!(field in schemas.CheckoutCase!.properties!), `CheckoutCase has no ${field}`);
       for (const field of ['outcome', 'amountMinor', 'currency', 'reasons'])
         assert.ok(schemas.CaseDecision!.required!.includes(field), `CaseDecision.${field} is required`);
       assert.deepEqual(schemas.Error!.required, ['error']);
@@ -384,7 +391,7 @@ describe('API: the OpenAPI document describes every answer', function () {
       for (const role of ROLES) await hit(stack, 'GET', '/v1/me', 200, { as: role });
       await hit(stack, 'GET', '/v1/outbox?limit=3', 200, { as: 'reviewer' });
       await hit(stack, 'GET', '/healthz', 200);
-      const metrics = await hit<string>(stack, 'GET', '/metrics', 200);
+      const metrics = await hit<string>(stack, 'GET', '/metrics', 200, { as: 'admin' });
       assert.match(metrics.body, /refundflow_http_requests_total/);
     });
 
@@ -461,6 +468,11 @@ describe('API: the OpenAPI document describes every answer', function () {
             });
             // The webhook checks its signature before it reads the body (covered above).
             if (keyed) await hit(stack, method, path, 400, { as: 'admin', rawBody: '{"policyId": ' });
+          }
+          if (template.includes('{')) {
+            // A path parameter with a control character: 400 naming it.
+            const bad = template.replace(/\{\w+\}/, 'a%00b');
+            await hit(stack, method, bad, 400, { as: 'admin', ...(op.requestBody ? { body: {} } : {}) });
           }
           if (op.parameters?.some((p) => p.in === 'query')) {
             const bad = await hit<{ issues: { path: string }[] }>(stack, method, `${path}?limit=0`, 400, {

@@ -22,7 +22,7 @@ const ROLES: Role[] = ['checkout', 'support', 'reviewer', 'admin'];
 const MISSING = 'no-such-order';
 
 // The DESIGN table's roles; reviewers also read cases (they work on them in the support UI).
-const MATRIX: { method: string; path: string; body?: unknown; allowed: Role[] }[] = [
+const MATRIX: { method: string; path: string; body?: unknown; headers?: Record<string, string>; allowed: Role[] }[] = [
   { method: 'POST', path: '/v1/cases', body: {}, allowed: ['checkout', 'admin'] },
   { method: 'GET', path: '/v1/cases', allowed: ['support', 'reviewer', 'admin'] },
   { method: 'GET', path: `/v1/cases/${MISSING}`, allowed: ['support', 'reviewer', 'admin'] },
@@ -84,6 +84,7 @@ const MATRIX: { method: string; path: string; body?: unknown; allowed: Role[] }[
     method: 'POST',
     path: '/codec/decode',
     body: { payloads: [] },
+    headers: { 'x-namespace': 'default' },
     allowed: ['support', 'reviewer', 'admin'],
   },
 ];
@@ -108,7 +109,10 @@ describe('API: routes, roles and errors', function () {
   describe('authorization', () => {
     for (const route of MATRIX) {
       it(`${route.method} ${route.path}: 401 without or with a wrong key, 403 for roles outside ${route.allowed.join('/')}`, async () => {
-        const opts = route.body !== undefined ? { body: route.body } : {};
+        const opts = {
+          ...(route.body !== undefined ? { body: route.body } : {}),
+          ...(route.headers ? { headers: route.headers } : {}),
+        };
         assert.equal((await call(stack, route.method, route.path, opts)).status, 401, 'no key');
         assert.equal(
           (await call(stack, route.method, route.path, { ...opts, authorization: 'Bearer not-a-key' }))
@@ -429,12 +433,12 @@ describe('API: routes, roles and errors', function () {
   });
 
   describe('operations', () => {
-    it('serves /healthz and Prometheus /metrics without a key', async () => {
+    it('serves /healthz without a key and Prometheus /metrics to an admin key', async () => {
       const health = await call<{ status: string }>(stack, 'GET', '/healthz');
       assert.equal(health.status, 200);
       assert.equal(health.body.status, 'ok');
       await call(stack, 'GET', '/v1/policies', { as: 'support' });
-      const metrics = await call<string>(stack, 'GET', '/metrics');
+      const metrics = await call<string>(stack, 'GET', '/metrics', { as: 'admin' });
       assert.equal(metrics.status, 200);
       assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/);
       assert.match(

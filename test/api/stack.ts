@@ -38,8 +38,13 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startStack(label: string): Promise<TestStack> {
-  const env = await devServerEnv();
+/**
+ * `env` adds or overrides configuration. The suites share one address (127.0.0.1) and make
+ * hundreds of calls, many with wrong keys on purpose, so their rate limits are set out of reach;
+ * test/security measures the real limits on a stack of its own.
+ */
+export async function startStack(label: string, env: Record<string, string> = {}): Promise<TestStack> {
+  const server = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), `refundflow-${label}-`));
   const config = loadConfig({
     REFUNDFLOW_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
@@ -50,15 +55,18 @@ export async function startStack(label: string): Promise<TestStack> {
       .join(','),
     REFUNDFLOW_WEBHOOK_SECRET: WEBHOOK_SECRET,
     REFUNDFLOW_METRICS_PORT: '0',
+    REFUNDFLOW_RATE_LIMIT: '1000000',
+    REFUNDFLOW_AUTH_FAILURE_LIMIT: '1000000',
     LOG_LEVEL: 'error',
+    ...env,
   });
   const { worker, close: closeWorker } = await createRefundWorker(config, {
-    connection: env.nativeConnection,
+    connection: server.nativeConnection,
     overrides: { workflowBundle: await workflowBundle(), workflowsPath: undefined },
   });
   const running = worker.run();
   const client = new Client({
-    connection: env.client.connection,
+    connection: server.client.connection,
     namespace: config.temporal.namespace,
     dataConverter: buildDataConverter(config.encryption),
   });

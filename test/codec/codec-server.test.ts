@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { apiKeyAuthorizer, codecServer } from '../../client/api/codec-server';
 import { EncryptionCodec } from '../../client/codec';
 import type { ApiKey } from '../../worker/config';
@@ -53,10 +54,18 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     }
   });
 
-  it('encodes and decodes for support, reviewer and admin keys', async () => {
+  it('seals only for admin: support and reviewer keys get 403 on /codec/encode (a sealed payload is a message the workflow trusts)', async () => {
+    for (const key of ['support-key-0001', 'reviewer-key-0001']) {
+      const refused = await post('/codec/encode', { payloads: [jsonPayload({ incidentId: 'forged' })] }, `Bearer ${key}`);
+      assert.equal(refused.statusCode, 403, refused.body);
+      assert.match(refused.json<{ error: string }>().error, /admin/);
+    }
+  });
+
+  it('encodes for admin and decodes for support, reviewer and admin keys', async () => {
     const customer = { email: 'jane.doe@example.com', note: 'refund please' };
     for (const key of ['support-key-0001', 'reviewer-key-0001', 'admin-key-0001']) {
-      const encoded = await post('/codec/encode', { payloads: [jsonPayload(customer), jsonPayload(undefined)] }, `Bearer ${key}`);
+      const encoded = await post('/codec/encode', { payloads: [jsonPayload(customer), jsonPayload(undefined)] }, 'Bearer admin-key-0001');
       assert.equal(encoded.statusCode, 200, encoded.body);
       const sealed = encoded.json<{ payloads: Array<{ metadata: Record<string, string>; data: string }> }>().payloads;
       assert.equal(sealed.length, 2);
@@ -97,7 +106,34 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     };
     const response = await post('/codec/decode', { payloads: [foreign] }, 'Bearer support-key-0001');
     assert.equal(response.statusCode, 422);
-    assert.match(response.json<{ error: string }>().error, /k-unknown/);
+    const error = response.json<{ error: string }>().error;
+    assert.match(error, /k-unknown/);
+    assert.ok(!error.includes('k1'), `the keys the server holds are not listed: ${error}`);
+  });
+
+  it('logs the caller, the namespace and the workflow of every decode, refuses another namespace, and checks the key before the body', async () => {
+    const lines: string[] = [];
+    const logged = Fastify({ loggerInstance: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }) as never });
+    await logged.register(codecServer, { codec, authorize: apiKeyAuthorizer(KEYS, { namespaces: ['default'] }), corsOrigins: [UI_ORIGIN] });
+    try {
+      const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ orderId: 'o-9' })]);
+      const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(sealed!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed!.data ?? []).toString('base64') }] });
+      const headers = { 'content-type': 'application/json', authorization: 'Bearer reviewer-key-0001', 'x-namespace': 'default', referer: 'http://localhost:8233/namespaces/default/workflows/refund-case-o-9/run-1/history' };
+      const ok = await logged.inject({ method: 'POST', url: '/codec/decode', headers, payload: body });
+      assert.equal(ok.statusCode, 200);
+      const audit = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'codec request');
+      assert.ok(audit, lines.join('\n'));
+      assert.match(String(audit.caller), /^reviewer:key-[0-9a-f]{16}$/);
+      assert.equal(audit.workflowId, 'refund-case-o-9');
+      assert.equal(audit.namespace, 'default');
+      const other = await logged.inject({ method: 'POST', url: '/codec/decode', headers: { ...headers, 'x-namespace': 'payroll' }, payload: body });
+      assert.equal(other.statusCode, 403);
+      // Not JSON at all, and no key: 401, not 400 — the body was never parsed.
+      const keyless = await logged.inject({ method: 'POST', url: '/codec/decode', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+      assert.equal(keyless.statusCode, 401);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('answers the Web UI preflight for its origin, with the headers the UI sends', async () => {

@@ -8,11 +8,13 @@ import {
   ENCRYPTION_KEY_ID_METADATA,
   EncryptionCodec,
   PayloadDecryptionError,
+  REFUSED_PAYLOAD,
   generateEncryptionKey,
   isEncryptedPayload,
 } from '../../client/codec';
 import { buildDataConverter } from '../../client/data-converter';
 import { loadConfig, type EncryptionConfig } from '../../worker/config';
+import { isRefusedPayload } from '../../workflows/messages';
 import { nameQuery, namedThing, renameUpdate } from '../fixtures/foundation-workflows';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 import { plaintextNeedles, readablePayloads } from './history-scan';
@@ -93,10 +95,29 @@ describe('codec: AES-256-GCM payload encryption', () => {
     await assert.rejects(codec.decode([{ ...sealed, data: sealed?.data?.subarray(0, 10) }]), /truncated/);
   });
 
-  it('payloads that were never encrypted pass through decode unchanged', async () => {
+  it('refuses an unsealed payload: decode gives the refused marker, never the forged value, and never throws', async () => {
     const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const forged = defaultPayloadConverter.toPayload({ incidentId: 'forged', actor: { role: 'reviewer' } });
+    const [decoded] = await codec.decode([forged, defaultPayloadConverter.toPayload(null)]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(decoded!), { $refused: 'unsealed payload' });
+    assert.deepEqual(await codec.decode([forged]), [REFUSED_PAYLOAD]);
+    assert.equal(isRefusedPayload(defaultPayloadConverter.fromPayload(decoded!)), true);
+  });
+
+  it('with the migration flag (REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT=true), payloads written before encryption pass through unchanged', async () => {
     const plain = defaultPayloadConverter.toPayload('written before encryption was on');
-    assert.deepEqual(await codec.decode([plain]), [plain]);
+    assert.deepEqual(await new EncryptionCodec(keyring('k', { k: NEW }), { acceptPlaintext: true }).decode([plain]), [plain]);
+    const config = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k'), REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT: 'true' });
+    assert.deepEqual(await new EncryptionCodec(config.encryption).decode([plain]), [plain]);
+    const strict = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k') });
+    assert.equal(strict.encryption.acceptPlaintext, false, 'off unless set');
+    assert.deepEqual(await new EncryptionCodec(strict.encryption).decode([plain]), [REFUSED_PAYLOAD]);
+  });
+
+  it('an error for a missing key names only the payload key id, never the keys this process holds', async () => {
+    const codec = new EncryptionCodec(keyring('held-key', { 'held-key': NEW }));
+    const [sealed] = await new EncryptionCodec(keyring('other', { other: OLD })).encode([defaultPayloadConverter.toPayload(customer)]);
+    await assert.rejects(codec.decode([sealed!]), (err: Error) => /other/.test(err.message) && !err.message.includes('held-key'));
   });
 
   it('generateEncryptionKey makes an entry loadConfig accepts', () => {

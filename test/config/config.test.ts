@@ -69,8 +69,12 @@ describe('config: loadConfig from the environment', () => {
       ['a certificate file that does not exist', { ...MINIMAL, TEMPORAL_TLS_CERT_PATH: '/nonexistent/client.pem', TEMPORAL_TLS_KEY_PATH: '/nonexistent/client.key' }, 'TEMPORAL_TLS_CERT_PATH', /cannot read/],
       ['a CA file that does not exist', { ...MINIMAL, TEMPORAL_TLS_CA_PATH: '/nonexistent/ca.pem' }, 'TEMPORAL_TLS_CA_PATH', /cannot read/],
       ['an API key entry without a role', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'justakey' }, 'REFUNDFLOW_API_KEYS', /role:key/],
-      ['an API key with an unknown role', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'root:abc' }, 'REFUNDFLOW_API_KEYS', /unknown role/],
-      ['one API key under two roles', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'support:abc,admin:abc' }, 'REFUNDFLOW_API_KEYS', /repeats/],
+      ['an API key with an unknown role', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'root:abcdefghijklmnop' }, 'REFUNDFLOW_API_KEYS', /unknown role/],
+      ['one API key under two roles', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'support:abcdefghijklmnop,admin:abcdefghijklmnop' }, 'REFUNDFLOW_API_KEYS', /repeats/],
+      ['an API key shorter than 16 characters', { ...MINIMAL, REFUNDFLOW_API_KEYS: 'admin:fifteen-chars-k' }, 'REFUNDFLOW_API_KEYS', /shorter than 16/],
+      ['a rate limit that is not a number', { ...MINIMAL, REFUNDFLOW_RATE_LIMIT: 'lots' }, 'REFUNDFLOW_RATE_LIMIT', /requests per minute/],
+      ['a metrics key shorter than 16 characters', { ...MINIMAL, REFUNDFLOW_METRICS_KEY: 'scrape' }, 'REFUNDFLOW_METRICS_KEY', /16/],
+      ['a plaintext flag that is not a boolean', { ...MINIMAL, REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT: 'maybe' }, 'REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT', /true or false/],
       ['a CORS origin with a path', { ...MINIMAL, REFUNDFLOW_CODEC_CORS_ORIGINS: 'https://ui.example.com/namespaces' }, 'REFUNDFLOW_CODEC_CORS_ORIGINS'],
       ['an unknown email adapter', { ...MINIMAL, REFUNDFLOW_EMAIL: 'pigeon' }, 'REFUNDFLOW_EMAIL', /outbox or smtp/],
       ['smtp without SMTP_URL', { ...MINIMAL, REFUNDFLOW_EMAIL: 'smtp', SMTP_FROM: 'a@b.co', REFUNDFLOW_SUPPORT_EMAIL: 's@b.co' }, 'SMTP_URL', /REFUNDFLOW_EMAIL=smtp/],
@@ -140,16 +144,16 @@ describe('config: loadConfig from the environment', () => {
       REFUNDFLOW_BILLING: 'http',
       BILLING_URL: 'https://billing.example.com/v1',
       BILLING_API_KEY: 'bk',
-      REFUNDFLOW_API_KEYS: 'checkout:c-key, support:s-key,reviewer:r-key:with-colon',
+      REFUNDFLOW_API_KEYS: 'checkout:c-key-0123456789ab, support:s-key-0123456789ab,reviewer:r-key:with-colon-0123',
       LOG_LEVEL: 'DEBUG',
     });
     assert.deepEqual(config.email, { kind: 'smtp', url: 'smtp://mailpit:1025', from: 'Refunds <refunds@example.com>', supportAddress: 'support@example.com' });
     assert.deepEqual(config.payments, { kind: 'stripe', apiKey: 'sk_test_123', apiBase: 'http://stripe-mock:12111', webhookSecret: 'whsec_test' });
     assert.deepEqual(config.billing, { kind: 'http', url: 'https://billing.example.com/v1', apiKey: 'bk' });
     assert.deepEqual(config.api.keys, [
-      { role: 'checkout', key: 'c-key' },
-      { role: 'support', key: 's-key' },
-      { role: 'reviewer', key: 'r-key:with-colon' },
+      { role: 'checkout', key: 'c-key-0123456789ab' },
+      { role: 'support', key: 's-key-0123456789ab' },
+      { role: 'reviewer', key: 'r-key:with-colon-0123' },
     ]);
     assert.equal(config.process.logLevel, 'debug');
   });

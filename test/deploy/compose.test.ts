@@ -3,8 +3,12 @@
 // environment must load through worker/config.ts, its ports and health checks must be the ones
 // that config opens, and its command must be a file the build produces.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import draft7 from 'ajv/dist/refs/json-schema-draft-07.json';
@@ -61,6 +65,17 @@ function parseEnvFile(text: string): Record<string, string> {
   return env;
 }
 
+/** Where the temporal-tls volume is mounted in every container, and what the cert job writes there. */
+const CERTS_MOUNT = '/certs/';
+let certDir: string | undefined;
+/** The certificates deploy/tls/generate-certs.sh makes, made here once (openssl, as in the job). */
+function generatedCerts(): string {
+  if (certDir) return certDir;
+  const dir = mkdtempSync(path.join(tmpdir(), 'refundflow-certs-'));
+  execFileSync('sh', [path.join(ROOT, 'deploy/tls/generate-certs.sh')], { env: { ...process.env, CERT_DIR: dir }, stdio: 'pipe' });
+  return (certDir = dir);
+}
+
 /** The environment a container of this service starts with: env files in order, then `environment`. */
 function containerEnv(service: Service): Record<string, string> {
   const env: Record<string, string> = {};
@@ -68,6 +83,14 @@ function containerEnv(service: Service): Record<string, string> {
   const inline = service.environment ?? {};
   const pairs = Array.isArray(inline) ? inline.map((kv) => kv.split(/=(.*)/s)) : Object.entries(inline);
   for (const [key, value] of pairs) env[key as string] = String(value ?? '');
+  return env;
+}
+
+/** containerEnv with the mounted certificate paths pointing at the generated files, so loadConfig can read them. */
+function loadableEnv(service: Service): Record<string, string> {
+  const env = containerEnv(service);
+  for (const [key, value] of Object.entries(env))
+    if (value.startsWith(CERTS_MOUNT)) env[key] = path.join(generatedCerts(), value.slice(CERTS_MOUNT.length));
   return env;
 }
 
@@ -156,7 +179,7 @@ describe('deploy: docker-compose.yml', () => {
     assert.ok((worker.deploy?.replicas ?? 0) >= 1, 'deploy.replicas');
     assert.equal(worker.container_name, undefined);
     assert.equal(worker.ports, undefined);
-    const config = loadConfig(containerEnv(worker));
+    const config = loadConfig(loadableEnv(worker));
     assert.ok(worker.stop_grace_period, 'stop_grace_period is set');
     assert.ok(seconds(worker.stop_grace_period) * 1000 > config.process.shutdownGraceMs, 'compose waits longer than the worker lets activities finish');
   });
@@ -171,7 +194,7 @@ describe('deploy: docker-compose.yml', () => {
         const env = containerEnv(service);
         const known = new Set<string>(CONFIG_VARIABLES);
         for (const key of Object.keys(env)) assert.ok(known.has(key), `${name} sets ${key}, which worker/config.ts does not read`);
-        assert.doesNotThrow(() => loadConfig(env));
+        assert.doesNotThrow(() => loadConfig(loadableEnv(service)));
       });
 
       it(`${name}: its command is built from a TypeScript entry point`, () => {
@@ -187,7 +210,7 @@ describe('deploy: docker-compose.yml', () => {
 
   it('the worker reaches the temporal service, on a port it exposes', () => {
     const [, worker] = serviceRunning('dist/worker/main.js');
-    const { address } = loadConfig(containerEnv(worker)).temporal;
+    const { address } = loadConfig(loadableEnv(worker)).temporal;
     const [host, port] = address.split(':');
     assert.equal(host, 'temporal');
     assert.ok(exposed(serviceNamed('temporal')).includes(Number(port)), `temporal exposes ${port}`);
@@ -195,7 +218,7 @@ describe('deploy: docker-compose.yml', () => {
 
   it('the worker health check reads the metrics port it opens', () => {
     const [, worker] = serviceRunning('dist/worker/main.js');
-    const { metricsPort } = loadConfig(containerEnv(worker)).process;
+    const { metricsPort } = loadConfig(loadableEnv(worker)).process;
     assert.ok(metricsPort > 0, 'the metrics endpoint is on in the deployment');
     assert.ok(exposed(worker).includes(metricsPort), 'the metrics port is exposed to the network for scraping');
     assert.match(healthText(worker), new RegExp(`127\\.0\\.0\\.1:${metricsPort}/metrics`));
@@ -203,7 +226,7 @@ describe('deploy: docker-compose.yml', () => {
 
   it('the API listens on PORT, publishes it, and checks /healthz there', () => {
     const [, api] = serviceRunning('dist/client/api/main.js');
-    const { port } = loadConfig(containerEnv(api)).api;
+    const { port } = loadConfig(loadableEnv(api)).api;
     assert.deepEqual(containerPorts(api), [port]);
     assert.match(healthText(api), new RegExp(`127\\.0\\.0\\.1:${port}/healthz`));
   });
@@ -212,15 +235,15 @@ describe('deploy: docker-compose.yml', () => {
     const [, api] = serviceRunning('dist/client/api/main.js');
     const ui = serviceNamed('temporal-ui');
     const uiEnv = containerEnv(ui);
-    const apiPort = loadConfig(containerEnv(api)).api.port;
+    const apiPort = loadConfig(loadableEnv(api)).api.port;
     assert.equal(uiEnv.TEMPORAL_CODEC_ENDPOINT, `http://localhost:${publishedPort(api, apiPort)}/codec`);
     const uiOrigin = `http://localhost:${publishedPort(ui, 8080)}`;
-    assert.ok(loadConfig(containerEnv(api)).api.codecCorsOrigins.includes(uiOrigin), `${uiOrigin} is in REFUNDFLOW_CODEC_CORS_ORIGINS`);
+    assert.ok(loadConfig(loadableEnv(api)).api.codecCorsOrigins.includes(uiOrigin), `${uiOrigin} is in REFUNDFLOW_CODEC_CORS_ORIGINS`);
   });
 
   it('the namespace job creates the namespace the worker, the API and the UI use', () => {
     const namespace = containerEnv(serviceNamed('temporal-namespace')).TEMPORAL_NAMESPACE;
-    for (const [name, service] of ours) assert.equal(loadConfig(containerEnv(service)).temporal.namespace, namespace, name);
+    for (const [name, service] of ours) assert.equal(loadConfig(loadableEnv(service)).temporal.namespace, namespace, name);
     assert.equal(containerEnv(serviceNamed('temporal-ui')).TEMPORAL_DEFAULT_NAMESPACE, namespace);
   });
 
@@ -255,6 +278,79 @@ describe('deploy: docker-compose.yml', () => {
     assert.match(dockerfile, /^COPY --from=build \/app\/dist \.\/dist$/m);
     const ignored = read('.dockerignore');
     assert.match(ignored, /^deploy\/env\/\*\.env$/m, 'secrets stay out of the image');
+  });
+
+  describe('locked down (issue 16)', () => {
+    const mounts = (service: Service) => (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    /** Every container that talks to Temporal's frontend, and the variables naming its client certificate. */
+    const clients = (): [string, Service, string[]][] => [
+      ...ours.map(([name, s]): [string, Service, string[]] => [name, s, ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH']]),
+      ['temporal-ui', serviceNamed('temporal-ui'), ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA']],
+      ['temporal-namespace', serviceNamed('temporal-namespace'), ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH']],
+    ];
+
+    it('the frontend requires a client certificate signed by the deployment CA (mTLS), internode too', () => {
+      const server = containerEnv(serviceNamed('temporal'));
+      assert.equal(server.TEMPORAL_TLS_REQUIRE_CLIENT_AUTH, 'true');
+      for (const key of ['TEMPORAL_TLS_FRONTEND_CERT', 'TEMPORAL_TLS_FRONTEND_KEY', 'TEMPORAL_TLS_CLIENT1_CA_CERT', 'TEMPORAL_TLS_SERVER_CERT', 'TEMPORAL_TLS_SERVER_KEY', 'TEMPORAL_TLS_SERVER_CA_CERT'])
+        assert.ok(existsSync(path.join(generatedCerts(), (server[key] ?? '').replace(CERTS_MOUNT, ''))), `${key} names a file the cert job writes`);
+      assert.ok(mounts(serviceNamed('temporal')).includes('temporal-tls:/certs:ro'));
+      const deps = serviceNamed('temporal').depends_on as Record<string, { condition?: string }>;
+      assert.equal(deps['temporal-certs']?.condition, 'service_completed_successfully');
+    });
+
+    it('every client of the frontend presents its own certificate from the mounted volume, verifying the server as "temporal"', () => {
+      const seen = new Set<string>();
+      for (const [name, service, [cert, key, ca]] of clients()) {
+        const env = containerEnv(service);
+        assert.ok(mounts(service).includes('temporal-tls:/certs:ro'), `${name} mounts the certificates read-only`);
+        for (const variable of [cert!, key!, ca!]) {
+          assert.ok(env[variable]?.startsWith(CERTS_MOUNT), `${name} sets ${variable}`);
+          assert.ok(existsSync(path.join(generatedCerts(), env[variable]!.slice(CERTS_MOUNT.length))), `${name}: ${env[variable]} is written by the cert job`);
+        }
+        assert.equal(env.TEMPORAL_TLS_SERVER_NAME, 'temporal', `${name} verifies the server name`);
+        if (ours.some(([n]) => n === name)) assert.ok(loadConfig(loadableEnv(service)).temporal.tls?.clientCertPath, `${name}: worker/config.ts turns mTLS on`);
+        seen.add(env[cert!]!);
+      }
+      assert.ok(seen.size >= 3, 'clients do not share one certificate');
+    });
+
+    it("the generated certificates do mTLS: the server's certificate names temporal, a client's is accepted, none is refused", async () => {
+      const dir = generatedCerts();
+      const file = (name: string) => readFileSync(path.join(dir, name));
+      assert.equal(existsSync(path.join(dir, 'ca.key')), false, 'the CA key is gone: the volume cannot mint certificates');
+      const serverCert = new X509Certificate(file('server.pem'));
+      assert.match(serverCert.subjectAltName ?? '', /DNS:temporal/);
+      assert.ok(serverCert.verify(new X509Certificate(file('ca.pem')).publicKey), 'signed by the CA');
+      const server = tls.createServer({ cert: file('server.pem'), key: file('server.key'), ca: file('ca.pem'), requestCert: true, rejectUnauthorized: true }, (socket) => socket.end('ok'));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const connect = (options: tls.ConnectionOptions) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = tls.connect({ host: '127.0.0.1', port, servername: 'temporal', ca: file('ca.pem'), ...options }, () => undefined);
+          let data = '';
+          socket.on('data', (d) => (data += d.toString()));
+          socket.on('end', () => resolve(data));
+          socket.on('error', reject);
+        });
+      try {
+        assert.equal(await connect({ cert: file('worker.pem'), key: file('worker.key') }), 'ok');
+        await assert.rejects(connect({}), 'a client without a certificate is refused');
+      } finally {
+        server.close();
+      }
+    });
+
+    it('the Web UI cannot write and listens on loopback only (no OIDC here); mailpit needs a password and is loopback only', () => {
+      const ui = serviceNamed('temporal-ui');
+      const env = containerEnv(ui);
+      assert.equal(env.TEMPORAL_DISABLE_WRITE_ACTIONS, 'true');
+      if (env.TEMPORAL_AUTH_ENABLED !== 'true')
+        for (const p of ui.ports ?? []) assert.match(String(p), /^127\.0\.0\.1:/, `the UI port ${String(p)} is bound to loopback`);
+      const mailpit = serviceNamed('mailpit');
+      for (const p of mailpit.ports ?? []) assert.match(String(p), /^127\.0\.0\.1:/, `mailpit's port ${String(p)} is bound to loopback`);
+      assert.match(containerEnv(mailpit).MP_UI_AUTH ?? '', /^\S+:\S+/, 'mailpit asks for a user and password');
+    });
   });
 
   it('declares the named volumes it mounts', () => {

@@ -170,6 +170,8 @@ export function workerEnv(address: string, taskQueue: string, dataDir: string, e
     REFUNDFLOW_WEBHOOK_SECRET: WEBHOOK_SECRET,
     REFUNDFLOW_METRICS_PORT: '0',
     REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: '0',
+    // Load and fault runs call the API far faster than any one key may in production.
+    REFUNDFLOW_RATE_LIMIT: '1000000',
     LOG_LEVEL: 'error',
     ...extra,
   };

@@ -4,9 +4,9 @@ import type { BillingOrderInput } from '../../../activities';
 import type { Order } from '../../../policies';
 import { getPreset } from '../../../policies';
 import type { RefundCases } from '../../refund-client';
-import { actorOf, type Caller } from '../auth';
-import { caseView } from '../case-view';
-import { CaseListReply, CaseReply, StartCaseReply } from '../responses';
+import { actorOf, keyedDigest, type Caller } from '../auth';
+import { caseViewFor } from '../case-view';
+import { CaseListReply, RoleCaseReply, StartCaseReply } from '../responses';
 import type { RouteTable } from '../route';
 import {
   DecisionBody,
@@ -55,10 +55,16 @@ function billingOrderOf(order: Order, customerEmail: string | undefined): Billin
   };
 }
 
+/** A keyed digest of a customer's email for the start fingerprint: comparable, never readable. */
+export function customerEmailDigest(secret: Uint8Array, email: string): string {
+  return keyedDigest(secret, 'customer-email', email.trim().toLowerCase());
+}
+
 export function registerCaseRoutes(
   routes: RouteTable,
   cases: RefundCases,
   billing: OrderSink | undefined,
+  digestSecret: Uint8Array,
 ): void {
   routes.add(
     {
@@ -74,17 +80,25 @@ export function registerCaseRoutes(
       successStatus: 201,
       responses: {
         200: 'the case already existed with this body',
-        409: 'the order already has a case started with a different body',
+        409: 'the order already has a case started with a different body (policy, order or customerEmail)',
         503: unavailable,
       },
     },
     async ({ body, caller, reply }) => {
       const policy = getPreset(body.policyId)!;
-      const { created } = await cases.start(policy, body.order, actorOf(caller as Caller));
+      // The email is part of what a repeat must match: another address is a 409, not a rewrite.
+      const { created } = await cases.start(
+        policy,
+        body.order,
+        actorOf(caller as Caller),
+        body.customerEmail
+          ? { customerEmailDigest: customerEmailDigest(digestSecret, body.customerEmail) }
+          : {},
+      );
       // After the start, so a conflicting body never overwrites billing's facts about the order.
       billing?.upsertOrder(billingOrderOf(body.order, body.customerEmail));
       void reply.code(created ? 201 : 200);
-      return { created, case: caseView(await cases.read(body.order.orderId)) };
+      return { created, case: caseViewFor(await cases.read(body.order.orderId), (caller as Caller).role) };
     },
   );
 
@@ -127,10 +141,11 @@ export function registerCaseRoutes(
       access: STAFF,
       tag: 'cases',
       summary: 'The case state (status, deadlines, decision, timeline)',
-      reply: CaseReply,
+      reply: RoleCaseReply,
       responses: readErrors,
     },
-    async ({ params }) => caseView(await cases.read(params.orderId as string)),
+    async ({ params, caller }) =>
+      caseViewFor(await cases.read(params.orderId as string), (caller as Caller).role),
   );
 
   const write = <
@@ -161,15 +176,16 @@ export function registerCaseRoutes(
         tag: 'cases',
         summary,
         body,
-        reply: CaseReply,
+        reply: RoleCaseReply,
         responses: writeErrors,
       },
       async ({ params, body: input, caller }) =>
-        caseView(
+        caseViewFor(
           await send(params.orderId as string, {
             ...(input as ReturnType<S['parse']>),
             actor: actorOf(caller as Caller),
           }),
+          (caller as Caller).role,
         ),
     );
 

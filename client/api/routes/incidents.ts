@@ -2,6 +2,7 @@
 // product, purchased before the incident ended) is found through visibility and signalled. The
 // workflow decides for itself whether the incident covers its service period.
 import type { RefundCases } from '../../refund-client';
+import { actorOf, type Caller } from '../auth';
 import { IncidentReply } from '../responses';
 import type { RouteTable } from '../route';
 import { IncidentBody } from '../schemas';
@@ -21,7 +22,7 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       reply: IncidentReply,
       responses: { 400: 'invalid incident', 503: 'Temporal is unavailable; try again' },
     },
-    async ({ body }) => {
+    async ({ body, caller }) => {
       const open = await cases.list({
         ...(body.productId ? { productId: body.productId } : {}),
         purchasedTo: body.to,
@@ -31,7 +32,7 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       const signalled: string[] = [];
       for (const summary of open) {
         // Signals are idempotent per incidentId in the workflow, so a retried call is harmless.
-        await cases.incidentConfirmed(summary.orderId, body);
+        await cases.incidentConfirmed(summary.orderId, { ...body, actor: actorOf(caller as Caller) });
         signalled.push(summary.orderId);
       }
       return { incidentId: body.incidentId, signalled };

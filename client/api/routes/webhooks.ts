@@ -2,20 +2,29 @@
 // raw bytes (so this route keeps the body unparsed), then relayed to the case as a paymentUpdate
 // signal. Delivery is at least once; the workflow drops an eventId it has seen, and events for
 // cases that no longer take signals are acknowledged so the gateway stops retrying.
+//
+// Two gateways speak here: the sandbox signs `Refundflow-Signature` over its own event body; with
+// REFUNDFLOW_PAYMENTS=stripe, Stripe signs `Stripe-Signature` over a Stripe event, checked with the
+// stripe package's own webhook helper, and its refund object is read for the case.
 import type { FastifyInstance } from 'fastify';
+import Stripe from 'stripe';
 import type { z } from 'zod';
 import { refundWebhookEventSchema, SIGNATURE_HEADER, verifyWebhookSignature } from '../../../activities';
+import { PaymentUpdateSchema, type PaymentUpdate } from '../../../workflows/messages';
 import { CaseNotFoundError, type RefundCases } from '../../refund-client';
 import { HttpError, issuesOf } from '../errors';
 import { WebhookAckReply } from '../responses';
 import type { RouteSpec } from '../route';
+
+export const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
+export type WebhookGateway = 'sandbox' | 'stripe';
 
 export const webhookSpec: RouteSpec = {
   method: 'POST',
   url: '/v1/webhooks/payments',
   access: 'signed',
   tag: 'webhooks',
-  summary: `Refund status from the payment gateway, signed in the ${SIGNATURE_HEADER} header`,
+  summary: `Refund status from the payment gateway, signed in the ${SIGNATURE_HEADER} header (or ${STRIPE_SIGNATURE_HEADER} with Stripe)`,
   body: refundWebhookEventSchema,
   reply: WebhookAckReply,
   responses: {
@@ -25,53 +34,113 @@ export const webhookSpec: RouteSpec = {
   },
 };
 
+type Ack = z.output<typeof WebhookAckReply>;
+/** What a verified event says about a case, or why it says nothing. */
+type Relay = { orderId: string; update: PaymentUpdate } | { ignored: string };
+
+/** The workflow keeps at most this much of a failure reason (PaymentUpdateSchema). */
+const FAILURE_REASON_MAX = 200;
+const reasonOf = (reason: string | null | undefined) =>
+  reason ? { failureReason: reason.slice(0, FAILURE_REASON_MAX) } : {};
+
+function sandboxRelay(
+  raw: Buffer,
+  secret: string,
+  header: string | undefined,
+  toleranceSeconds?: number,
+): Relay {
+  if (!verifyWebhookSignature(secret, header, raw, toleranceSeconds))
+    throw new HttpError(401, 'invalid webhook signature');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not JSON');
+  }
+  const parsed = refundWebhookEventSchema.safeParse(json);
+  if (!parsed.success) throw new HttpError(400, 'not a refund event', issuesOf(parsed.error));
+  const event = parsed.data;
+  return {
+    orderId: event.data.orderId,
+    update: {
+      eventId: event.id,
+      refundId: event.data.refundId,
+      status: event.data.status,
+      ...reasonOf(event.data.failureReason),
+    },
+  };
+}
+
+const STRIPE_REFUND_EVENTS = new Set([
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.refund.updated',
+]);
+
+function stripeRelay(
+  raw: Buffer,
+  secret: string,
+  header: string | undefined,
+  toleranceSeconds?: number,
+): Relay {
+  let event: Stripe.Event;
+  try {
+    // Stripe's helper: HMAC over the raw bytes, timestamp tolerance, constant-time comparison.
+    event = Stripe.webhooks.constructEvent(raw, header ?? '', secret, toleranceSeconds);
+  } catch {
+    throw new HttpError(401, 'invalid webhook signature');
+  }
+  const refund = event.data?.object as Partial<Stripe.Refund> | undefined;
+  if (!STRIPE_REFUND_EVENTS.has(event.type) || refund?.object !== 'refund' || !refund.id)
+    return { ignored: `event type ${event.type} is not a refund update` };
+  const orderId = refund.metadata?.orderId;
+  if (!orderId) return { ignored: `refund ${refund.id} carries no orderId metadata` };
+  const status =
+    refund.status === 'succeeded' || refund.status === 'failed' || refund.status === 'canceled'
+      ? refund.status
+      : 'pending';
+  return {
+    orderId,
+    update: { eventId: event.id, refundId: refund.id, status, ...reasonOf(refund.failure_reason) },
+  };
+}
+
 export function registerWebhookRoute(
   app: FastifyInstance,
   cases: RefundCases,
   secret: string | undefined,
   toleranceSeconds?: number,
+  gateway: WebhookGateway = 'sandbox',
 ): void {
   void app.register(async (scope) => {
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
       done(null, body),
     );
-    scope.post(webhookSpec.url, async (request): Promise<z.output<typeof WebhookAckReply>> => {
+    scope.post(webhookSpec.url, async (request): Promise<Ack> => {
       const raw = request.body as Buffer | undefined;
-      const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
       if (!secret) throw new HttpError(503, 'webhooks are not configured (REFUNDFLOW_WEBHOOK_SECRET)');
-      if (
-        !raw ||
-        !verifyWebhookSignature(secret, Array.isArray(header) ? header[0] : header, raw, toleranceSeconds)
-      ) {
-        throw new HttpError(401, 'invalid webhook signature');
-      }
-      let json: unknown;
+      const name = (gateway === 'stripe' ? STRIPE_SIGNATURE_HEADER : SIGNATURE_HEADER).toLowerCase();
+      const value = request.headers[name];
+      const header = Array.isArray(value) ? value[0] : value;
+      if (!raw || !header) throw new HttpError(401, 'invalid webhook signature');
+      const relay =
+        gateway === 'stripe'
+          ? stripeRelay(raw, secret, header, toleranceSeconds)
+          : sandboxRelay(raw, secret, header, toleranceSeconds);
+      if ('ignored' in relay) return { received: true, delivered: false, reason: relay.ignored };
+      const update = PaymentUpdateSchema.safeParse(relay.update);
+      if (!update.success) throw new HttpError(400, 'not a refund event', issuesOf(update.error, ['data']));
       try {
-        json = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new HttpError(400, 'body is not JSON');
-      }
-      const parsed = refundWebhookEventSchema.safeParse(json);
-      if (!parsed.success) throw new HttpError(400, 'not a refund event', issuesOf(parsed.error));
-      const event = parsed.data;
-      try {
-        await cases.paymentUpdate(event.data.orderId, {
-          eventId: event.id,
-          refundId: event.data.refundId,
-          status: event.data.status,
-          ...(event.data.failureReason ? { failureReason: event.data.failureReason } : {}),
-        });
+        // The gateway is the actor, inside the sealed payload like every message's.
+        await cases.paymentUpdate(relay.orderId, { ...update.data, actor: { role: 'gateway' } });
       } catch (err) {
         if (!(err instanceof CaseNotFoundError)) throw err;
         request.log.warn(
-          { eventId: event.id, orderId: event.data.orderId },
+          { eventId: relay.update.eventId, orderId: relay.orderId },
           'webhook for a case that takes no signals',
         );
-        return {
-          received: true,
-          delivered: false,
-          reason: `no running case for order ${event.data.orderId}`,
-        };
+        return { received: true, delivered: false, reason: `no running case for order ${relay.orderId}` };
       }
       return { received: true, delivered: true };
     });
