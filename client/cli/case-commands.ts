@@ -13,6 +13,7 @@ import {
   WithdrawalBody,
 } from '../api/schemas';
 import { EXIT_BAD_INPUT } from './policy-commands';
+import { registerSimulateCommand } from './simulate-command';
 
 const EXIT_API_REFUSED = 1;
 
@@ -354,4 +355,6 @@ export function registerCaseCommands(program: Command): void {
           ].join('\n')) as (value: never) => string,
       ),
     );
+
+  registerSimulateCommand(group);
 }
