@@ -8,7 +8,7 @@
 // What the shift does not carry: a time zone whose DST rules changed between the scenario's year
 // and today runs on today's rules (the zone database projects its last rule into the future).
 // The presets run in UTC, where nothing changes.
-import { Context } from '@temporalio/activity';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Order, Policy } from '../../policies';
 
 /** 400 Gregorian years in milliseconds: 146,097 days of 86,400 s (epoch time has no leap seconds). */
@@ -71,7 +71,10 @@ export class Frame {
 
 /** Something the simulation made happen at a known instant, which effects are reported at. */
 export interface Anchor {
+  /** When it happened on the server (effects follow this). */
   atMs: number;
+  /** When it is reported; by default `atMs`, rounded to the second unless `exact`. */
+  reportMs?: number;
   /** Effects up to this long after the anchor belong to it. */
   windowMs: number;
   /** Scripted (exact as written) or observed (carries the server's real-time jitter). */
@@ -99,7 +102,7 @@ export class StableClock {
 
   /** The stable form of an anchor's own time (observed anchors are rounded). */
   private anchorTime(anchor: Anchor): number {
-    return anchor.exact ? anchor.atMs : roundToSecond(anchor.atMs);
+    return anchor.reportMs ?? (anchor.exact ? anchor.atMs : roundToSecond(anchor.atMs));
   }
 
   stable(ms: number): number {
@@ -118,18 +121,19 @@ export function roundToSecond(ms: number): number {
 }
 
 /**
- * The server's time as the simulation's stores see it: inside an activity, when the server
- * scheduled this attempt (so a retry after a fault sees the time it runs at); elsewhere, the
- * runner's last known server time.
+ * The server's time as the simulation's stores and fault windows see it. An activity asks the
+ * server for its time when it starts and runs inside that time (the activity info's scheduled
+ * time will not do: on the test server a retry reports when it was scheduled, one backoff
+ * earlier); outside an activity, the runner's last known server time.
  */
-export function serverClock(fallback: () => number): () => Date {
-  return () => {
-    let scheduled: number | undefined;
-    try {
-      scheduled = Context.current().info.currentAttemptScheduledTimestampMs;
-    } catch {
-      scheduled = undefined; // not inside an activity
-    }
-    return new Date(scheduled ?? fallback());
-  };
+export class ServerTime {
+  private readonly current = new AsyncLocalStorage<number>();
+
+  constructor(private readonly fallback: () => number) {}
+
+  readonly now = (): Date => new Date(this.current.getStore() ?? this.fallback());
+
+  run<T>(atMs: number, body: () => Promise<T>): Promise<T> {
+    return this.current.run(atMs, body);
+  }
 }

@@ -21,7 +21,7 @@ import { FAILURE_CONVERTER_PATH } from '../data-converter';
 import { RefundCases } from '../refund-client';
 import { workflowIdForOrder } from '../../workflows/case-state';
 import { sendEvent, type Delivery } from './events';
-import { EFFECT_WINDOW_MS, FAULT_END_WINDOW_MS, Frame, StableClock, serverClock } from './frame';
+import { EFFECT_WINDOW_MS, FAULT_END_WINDOW_MS, Frame, ServerTime, StableClock } from './frame';
 import { withFaults, withSettlement } from './ports';
 import { buildResult, collectSnapshot, type ScenarioResult, type Snapshot } from './result';
 import type { Scenario, ScriptedEvent } from './scenario';
@@ -93,7 +93,8 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
     const tag = randomUUID().slice(0, 8);
     const taskQueue = `simulate-${tag}`;
     let runnerNowMs = await env.currentTimeMs();
-    const clockNow = serverClock(() => runnerNowMs);
+    const serverTime = new ServerTime(() => runnerNowMs);
+    const clockNow = serverTime.now;
 
     // Updates the server answered together with their acceptance: refused, or already done.
     const answeredAtOnce = new Set<string>();
@@ -157,19 +158,27 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
       byOrder.set(orderId, run);
     });
 
-    // One worker for the batch; each activity call goes to the stores of the case that made it.
-    const route = (name: keyof RefundActivities) => (input: never) => {
-      const run = byWorkflow.get(Context.current().info.workflowExecution?.workflowId ?? '');
-      if (!run) throw new Error(`no simulated case for workflow ${Context.current().info.workflowExecution?.workflowId}`);
-      return (run.activities[name] as (i: never) => Promise<unknown>)(input);
-    };
+    // One worker for the batch; each activity call goes to the stores of the case that made it,
+    // and runs at the server's time.
+    const atServerTime =
+      <I, O>(body: (input: I) => Promise<O>) =>
+      async (input: I): Promise<O> =>
+        serverTime.run(await env.currentTimeMs(), () => body(input));
+    const route = (name: keyof RefundActivities) =>
+      atServerTime((input: never) => {
+        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+        const run = byWorkflow.get(workflowId);
+        if (!run) throw new Error(`no simulated case for workflow ${workflowId}`);
+        return (run.activities[name] as (i: never) => Promise<unknown>)(input);
+      });
+    const settlement = createSettlementActivities(cases, (orderId) => {
+      const run = byOrder.get(orderId)!;
+      return { gateway: run.gateway, settle: run.scenario.gateway.settle === 'failed' ? 'failed' : 'succeeded', failureReason: run.scenario.gateway.failureReason };
+    });
     const activityNames = Object.keys(runs[0]!.activities) as (keyof RefundActivities)[];
     const activities = {
       ...Object.fromEntries(activityNames.map((name) => [name, route(name)])),
-      ...createSettlementActivities(cases, (orderId) => {
-        const run = byOrder.get(orderId)!;
-        return { gateway: run.gateway, settle: run.scenario.gateway.settle === 'failed' ? 'failed' : 'succeeded', failureReason: run.scenario.gateway.failureReason };
-      }),
+      settleSimulatedRefund: atServerTime(settlement.settleSimulatedRefund),
     };
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -243,7 +252,12 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
     return runs.map((run) => {
       // A settlement falls its delay after the refund was created (that time made stable first).
       for (const createdAt of [...run.settlementsCreatedAt].sort((a, b) => a - b))
-        run.clock.add({ atMs: run.clock.stable(createdAt) + run.scenario.gateway.afterSeconds * 1000, windowMs: EFFECT_WINDOW_MS, exact: true });
+        run.clock.add({
+          atMs: createdAt + run.scenario.gateway.afterSeconds * 1000,
+          reportMs: run.clock.stable(createdAt) + run.scenario.gateway.afterSeconds * 1000,
+          windowMs: EFFECT_WINDOW_MS,
+          exact: true,
+        });
       return buildResult(run.scenario, run.snapshot!, run.deliveries, run.clock, frame, run.orderId);
     });
   } finally {
