@@ -3,7 +3,13 @@
 // bad scenario (the field named, nothing run); 1 when the simulation cannot run.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CannotRunError, ScenarioInputError, parseScenarios, simulate } from '../simulate';
+import {
+  CannotRunError,
+  ScenarioInputError,
+  assertTestServerBuilt,
+  parseScenarios,
+  simulate,
+} from '../simulate';
 import { EXIT_BAD_INPUT } from './policy-commands';
 
 const EXIT_CANNOT_RUN = 1;
@@ -13,11 +19,14 @@ async function readInput(source: string): Promise<unknown> {
   try {
     if (source === '-') {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      for await (const chunk of process.stdin)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       text = Buffer.concat(chunks).toString('utf8');
     } else text = await readFile(source, 'utf8');
   } catch (error) {
-    throw new ScenarioInputError([`input: cannot read ${source === '-' ? 'stdin' : source}: ${(error as Error).message}`]);
+    throw new ScenarioInputError([
+      `input: cannot read ${source === '-' ? 'stdin' : source}: ${(error as Error).message}`,
+    ]);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -31,7 +40,9 @@ async function quietRuntime(): Promise<void> {
   const { DefaultLogger, Runtime, makeTelemetryFilterString } = await import('@temporalio/worker');
   try {
     Runtime.install({
-      logger: new DefaultLogger('ERROR', (entry) => process.stderr.write(`${entry.level} ${entry.message}\n`)),
+      logger: new DefaultLogger('ERROR', (entry) =>
+        process.stderr.write(`${entry.level} ${entry.message}\n`),
+      ),
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
     });
   } catch {
@@ -42,11 +53,18 @@ async function quietRuntime(): Promise<void> {
 export function registerSimulateCommand(group: Command): void {
   group
     .command('simulate')
-    .description("run refund cases' whole lives on the time-skipping test server and print what happened (JSON)")
-    .requiredOption('--input <file>', 'one scenario or an array of scenarios as JSON (a file path, or - for stdin)')
+    .description(
+      "run refund cases' whole lives on the time-skipping test server and print what happened (JSON)",
+    )
+    .requiredOption(
+      '--input <file>',
+      'one scenario or an array of scenarios as JSON (a file path, or - for stdin)',
+    )
     .action(async (options: { input: string }) => {
       try {
         const { scenarios, batch } = parseScenarios(await readInput(options.input));
+        // Before the Temporal runtime exists: its threads would keep a failed command alive.
+        assertTestServerBuilt();
         await quietRuntime();
         const results = await simulate(scenarios);
         process.stdout.write(`${JSON.stringify(batch ? results : results[0], null, 2)}\n`);

@@ -2,7 +2,12 @@
 // uses, with the body of the event's HTTP route. Updates are started and awaited only until the
 // workflow accepts or refuses them (the time-skipping server does not skip time while a client
 // waits on an update, sdk-typescript#1549); their outcome is collected at the end.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowUpdateHandle } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type WorkflowUpdateHandle,
+} from '@temporalio/client';
 import type { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { CaseNotFoundError, type RefundCases } from '../refund-client';
 import type { CaseState } from '../../workflows/case-state';
@@ -35,8 +40,7 @@ export const DISPUTE_NOT_SUPPORTED =
   'the refund case has no dispute message yet (POST /v1/cases/:orderId/disputes is not built); nothing was sent';
 
 export type Delivery =
-  | { accepted: true; pending?: WorkflowUpdateHandle<CaseState> }
-  | { accepted: false; error: string };
+  { accepted: true; pending?: WorkflowUpdateHandle<CaseState> } | { accepted: false; error: string };
 
 export interface EventTarget {
   cases: RefundCases;
@@ -62,7 +66,11 @@ export async function sendEvent(
     switch (event.type) {
       case 'usage':
         // PUT /v1/orders/:orderId/usage: the embedded billing store is the source of usage.
-        target.billing.recordUsage({ orderId, used: event.body.used as number, reportedAt: (event.body.reportedAt as string | undefined) ?? atIso });
+        target.billing.recordUsage({
+          orderId,
+          used: event.body.used as number,
+          reportedAt: (event.body.reportedAt as string | undefined) ?? atIso,
+        });
         return { accepted: true };
       case 'chargeback':
         await cases.chargeback(orderId, event.body as Chargeback);
@@ -73,11 +81,13 @@ export async function sendEvent(
       case 'dispute':
         return { accepted: false, error: DISPUTE_NOT_SUPPORTED };
       default: {
-        const handle = await cases.handle(orderId).startUpdate(UPDATES[event.type] as typeof requestRefundUpdate, {
-          args: [event.body as never],
-          waitForStage: WorkflowUpdateStage.ACCEPTED,
-          updateId,
-        });
+        const handle = await cases
+          .handle(orderId)
+          .startUpdate(UPDATES[event.type] as typeof requestRefundUpdate, {
+            args: [event.body as never],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+            updateId,
+          });
         // Refused by the validator, or already done: the outcome came with the answer.
         if (target.answeredAtOnce.has(updateId)) await handle.result();
         return { accepted: true, pending: handle };
@@ -85,7 +95,11 @@ export async function sendEvent(
     }
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) return { accepted: false, error: causeMessage(err) };
-    if (err instanceof CaseNotFoundError || err instanceof WorkflowNotFoundError || /already completed/i.test(String(err)))
+    if (
+      err instanceof CaseNotFoundError ||
+      err instanceof WorkflowNotFoundError ||
+      /already completed/i.test(String(err))
+    )
       return { accepted: false, error: 'the case is closed' };
     throw err;
   }

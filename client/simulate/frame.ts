@@ -45,7 +45,8 @@ export class Frame {
 
   /** An ISO instant or date into the server's frame; a date moves by years, which is the same day. */
   isoToServer(iso: string): string {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return `${String(Number(iso.slice(0, 4)) + this.years).padStart(4, '0')}${iso.slice(4)}`;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(iso))
+      return `${String(Number(iso.slice(0, 4)) + this.years).padStart(4, '0')}${iso.slice(4)}`;
     return new Date(this.toServer(Date.parse(iso))).toISOString();
   }
 
@@ -58,7 +59,11 @@ export class Frame {
       ...(order.serviceDate ? { serviceDate: shift(order.serviceDate) } : {}),
       billing:
         order.billing.kind === 'subscription'
-          ? { kind: 'subscription', periodStart: shift(order.billing.periodStart)!, periodEnd: shift(order.billing.periodEnd)! }
+          ? {
+              kind: 'subscription',
+              periodStart: shift(order.billing.periodStart)!,
+              periodEnd: shift(order.billing.periodEnd)!,
+            }
           : order.billing,
     };
   }

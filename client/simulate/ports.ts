@@ -16,7 +16,11 @@ const REJECTIONS: Record<PortName, Record<string, NonRetryableErrorType>> = {
     default: NonRetryableErrors.InvalidRequest,
   },
   email: { default: NonRetryableErrors.EmailRejected },
-  payments: { createRefund: NonRetryableErrors.RefundRejected, getRefund: NonRetryableErrors.UnknownRefund, default: NonRetryableErrors.RefundRejected },
+  payments: {
+    createRefund: NonRetryableErrors.RefundRejected,
+    getRefund: NonRetryableErrors.UnknownRefund,
+    default: NonRetryableErrors.RefundRejected,
+  },
 };
 
 export function rejectionType(port: PortName, operation: string): NonRetryableErrorType {
@@ -25,7 +29,12 @@ export function rejectionType(port: PortName, operation: string): NonRetryableEr
 }
 
 /** Wraps every method of `target` so that a fault active at `now()` fails the call first. */
-export function withFaults<T extends object>(port: PortName, target: T, faults: readonly Fault[], now: () => Date): T {
+export function withFaults<T extends object>(
+  port: PortName,
+  target: T,
+  faults: readonly Fault[],
+  now: () => Date,
+): T {
   const mine = faults.filter((f) => f.port === port);
   if (mine.length === 0) return target;
   return new Proxy(target, {
@@ -35,10 +44,16 @@ export function withFaults<T extends object>(port: PortName, target: T, faults: 
       const operation = String(property);
       return async (...args: unknown[]) => {
         const at = now().getTime();
-        const fault = mine.find((f) => (f.operation === undefined || f.operation === operation) && at >= f.fromMs && at < f.toMs);
-        if (fault?.kind === 'unavailable') throw new TransientError(`simulated fault: ${port} is unavailable (${operation})`);
+        const fault = mine.find(
+          (f) => (f.operation === undefined || f.operation === operation) && at >= f.fromMs && at < f.toMs,
+        );
+        if (fault?.kind === 'unavailable')
+          throw new TransientError(`simulated fault: ${port} is unavailable (${operation})`);
         if (fault?.kind === 'rejects')
-          throw permanentFailure(rejectionType(port, operation), `simulated fault: ${port} rejects ${operation}`);
+          throw permanentFailure(
+            rejectionType(port, operation),
+            `simulated fault: ${port} rejects ${operation}`,
+          );
         return (value as (...a: unknown[]) => unknown).apply(object, args);
       };
     },
@@ -52,7 +67,10 @@ export type FaultyPorts = { billing: BillingPort; email: EmailPort; payments: Pa
  * scenario says `never`, `schedule` arranges the settlement (a server-side timer, so it happens
  * at the right simulated time even while the clock skips).
  */
-export function withSettlement(payments: PaymentsPort, schedule: (refundId: string) => Promise<void>): PaymentsPort {
+export function withSettlement(
+  payments: PaymentsPort,
+  schedule: (refundId: string) => Promise<void>,
+): PaymentsPort {
   return {
     async createRefund(request) {
       const result = await payments.createRefund(request);

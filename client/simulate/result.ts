@@ -13,9 +13,11 @@ import { causeMessage, type Delivery } from './events';
 import type { Frame, StableClock } from './frame';
 import type { EventType, Scenario } from './scenario';
 
-export type WorkflowStatus = 'running' | 'completed' | 'failed' | 'terminated' | 'timed_out' | 'canceled' | 'continued_as_new';
+export type WorkflowStatus =
+  'running' | 'completed' | 'failed' | 'terminated' | 'timed_out' | 'canceled' | 'continued_as_new';
 
-export type UpdateOutcome = { outcome: 'completed' } | { outcome: 'failed'; error: string } | { outcome: 'unfinished' };
+export type UpdateOutcome =
+  { outcome: 'completed' } | { outcome: 'failed'; error: string } | { outcome: 'unfinished' };
 
 export interface Snapshot {
   atMs: number;
@@ -40,10 +42,24 @@ export interface ScenarioResult {
   decision: { outcome: string; amountMinor: number; currency: string; reasons: string[] } | null;
   payout: { status: string; amountMinor: number } | null;
   deadlines: Record<string, string>;
-  events: { at: string; type: EventType; accepted: boolean; error?: string; outcome?: 'completed' | 'failed' | 'unfinished' }[];
+  events: {
+    at: string;
+    type: EventType;
+    accepted: boolean;
+    error?: string;
+    outcome?: 'completed' | 'failed' | 'unfinished';
+  }[];
   timeline: { at: string; type: string; summary: string; actor?: string }[];
   emails: { at: string; to: string; subject: string; kind: string }[];
-  money: { at: string; kind: 'refund' | 'credit' | 'extension'; amountMinor: number; status: string; currency?: string; days?: number; settledAt?: string }[];
+  money: {
+    at: string;
+    kind: 'refund' | 'credit' | 'extension';
+    amountMinor: number;
+    status: string;
+    currency?: string;
+    days?: number;
+    settledAt?: string;
+  }[];
   history: { runs: number; events: number; maxRunEvents: number };
   endedAt: string;
 }
@@ -90,20 +106,27 @@ export async function collectSnapshot(
   while (runId) {
     const history = await cases.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
     runEvents.push(history.events?.length ?? 0);
-    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    runId =
+      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
   }
 
   const outcomes = new Map<number, UpdateOutcome>();
   for (const [index, delivery] of run.deliveries) {
     if (!delivery.accepted || !delivery.pending) continue;
     const { pending } = delivery;
-    const wait = answeredAtOnce.has(pending.updateId) || workflow !== 'running' ? undefined : AbortSignal.timeout(OUTCOME_WAIT_MS);
+    const wait =
+      answeredAtOnce.has(pending.updateId) || workflow !== 'running'
+        ? undefined
+        : AbortSignal.timeout(OUTCOME_WAIT_MS);
     try {
       if (wait) await cases.client.withAbortSignal(wait, () => pending.result());
       else await pending.result();
       outcomes.set(index, { outcome: 'completed' });
     } catch (err) {
-      outcomes.set(index, wait?.aborted ? { outcome: 'unfinished' } : { outcome: 'failed', error: causeMessage(err) });
+      outcomes.set(
+        index,
+        wait?.aborted ? { outcome: 'unfinished' } : { outcome: 'failed', error: causeMessage(err) },
+      );
     }
   }
 
@@ -112,7 +135,11 @@ export async function collectSnapshot(
     state,
     workflow,
     ...(description.closeTime ? { closeTimeMs: description.closeTime.getTime() } : {}),
-    history: { runs: runEvents.length, events: runEvents.reduce((a, b) => a + b, 0), maxRunEvents: Math.max(...runEvents) },
+    history: {
+      runs: runEvents.length,
+      events: runEvents.reduce((a, b) => a + b, 0),
+      maxRunEvents: Math.max(...runEvents),
+    },
     outbox: run.outbox.list({ orderId: run.orderId, limit: 1000 }).reverse(),
     refunds: run.gateway.listRefunds({ orderId: run.orderId }),
     actions: run.billing.listActions({ orderId: run.orderId }),
@@ -120,7 +147,8 @@ export async function collectSnapshot(
   };
 }
 
-const ISO_INSTANT = /\b(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})\b/g;
+const ISO_INSTANT =
+  /\b(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})\b/g;
 const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b(?!T)/g;
 
 export function buildResult(
@@ -142,7 +170,9 @@ export function buildResult(
       .join(scenario.order.orderId)
       .replace(ISO_INSTANT, (match, year: string) => (Number(year) >= firstServerYear ? atIso(match) : match))
       .replace(ISO_DATE, (match, year: string) =>
-        Number(year) >= firstServerYear ? `${String(Number(year) - frame.years).padStart(4, '0')}${match.slice(4)}` : match,
+        Number(year) >= firstServerYear
+          ? `${String(Number(year) - frame.years).padStart(4, '0')}${match.slice(4)}`
+          : match,
       );
   const { state } = snapshot;
 
@@ -159,12 +189,27 @@ export function buildResult(
       .filter((a) => a.kind === 'credit' || a.kind === 'service_extension')
       .map((a) =>
         a.kind === 'credit'
-          ? { at: atIso(a.createdAt), kind: 'credit' as const, amountMinor: a.amountMinor ?? 0, currency: a.currency, status: 'issued' }
-          : { at: atIso(a.createdAt), kind: 'extension' as const, amountMinor: 0, days: a.days, status: 'granted' },
+          ? {
+              at: atIso(a.createdAt),
+              kind: 'credit' as const,
+              amountMinor: a.amountMinor ?? 0,
+              currency: a.currency,
+              status: 'issued',
+            }
+          : {
+              at: atIso(a.createdAt),
+              kind: 'extension' as const,
+              amountMinor: 0,
+              days: a.days,
+              status: 'granted',
+            },
       ),
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
-  const endedMs = snapshot.workflow === 'running' || snapshot.closeTimeMs === undefined ? snapshot.atMs : snapshot.closeTimeMs;
+  const endedMs =
+    snapshot.workflow === 'running' || snapshot.closeTimeMs === undefined
+      ? snapshot.atMs
+      : snapshot.closeTimeMs;
 
   return {
     ...(scenario.name ? { name: scenario.name } : {}),
@@ -175,7 +220,12 @@ export function buildResult(
     workflow: snapshot.workflow,
     escalated: state.escalated,
     decision: state.decision
-      ? { outcome: state.decision.outcome, amountMinor: state.decision.amountMinor, currency: state.decision.currency, reasons: [...state.decision.reasons] }
+      ? {
+          outcome: state.decision.outcome,
+          amountMinor: state.decision.amountMinor,
+          currency: state.decision.currency,
+          reasons: [...state.decision.reasons],
+        }
       : null,
     payout: state.payout ? { status: state.payout.status, amountMinor: state.payout.amountMinor } : null,
     deadlines: Object.fromEntries(
@@ -205,7 +255,12 @@ export function buildResult(
       summary: text(entry.summary),
       ...(entry.actor?.role ? { actor: entry.actor.role } : {}),
     })),
-    emails: snapshot.outbox.map((m) => ({ at: atIso(m.createdAt), to: m.to, subject: text(m.subject), kind: m.kind })),
+    emails: snapshot.outbox.map((m) => ({
+      at: atIso(m.createdAt),
+      to: m.to,
+      subject: text(m.subject),
+      kind: m.kind,
+    })),
     money,
     history: snapshot.history,
     endedAt: at(endedMs),

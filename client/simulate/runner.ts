@@ -9,7 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowClientInterceptor,
+} from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
@@ -72,7 +76,10 @@ type Action =
   | { kind: 'end'; atMs: number; run: Run };
 const ACTION_ORDER = { start: 0, event: 1, end: 2 } as const;
 
-export async function simulate(scenarios: Scenario[], options: SimulateOptions = {}): Promise<ScenarioResult[]> {
+export async function simulate(
+  scenarios: Scenario[],
+  options: SimulateOptions = {},
+): Promise<ScenarioResult[]> {
   const timings = options.timings ?? {};
   let t = Date.now();
   const env = options.env ?? (await startTestServer());
@@ -106,7 +113,12 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
       },
     };
     const dataConverter = { failureConverterPath: FAILURE_CONVERTER_PATH };
-    const client = new Client({ connection: env.connection, namespace: 'default', dataConverter, interceptors: { workflow: [recordAnswers] } });
+    const client = new Client({
+      connection: env.connection,
+      namespace: 'default',
+      dataConverter,
+      interceptors: { workflow: [recordAnswers] },
+    });
     const cases = new RefundCases(client, taskQueue);
 
     const byWorkflow = new Map<string, Run>();
@@ -117,7 +129,11 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
       const billing = EmbeddedBillingStore.open(path.join(dir, 'billing.sqlite'), { now: clockNow });
       const outbox = EmailOutbox.open(path.join(dir, 'outbox.sqlite'), { from: FROM_ADDRESS, now: clockNow });
       const gateway = SandboxGateway.open(path.join(dir, 'gateway.sqlite'), { now: clockNow });
-      const faults = scenario.faults.map((f) => ({ ...f, fromMs: frame.toServer(f.fromMs), toMs: frame.toServer(f.toMs) }));
+      const faults = scenario.faults.map((f) => ({
+        ...f,
+        fromMs: frame.toServer(f.fromMs),
+        toMs: frame.toServer(f.toMs),
+      }));
       const run: Run = {
         index,
         scenario,
@@ -137,7 +153,11 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
         run.settlementsCreatedAt.push(clockNow().getTime());
         const input: SettlementInput = { orderId, refundId, afterMs: scenario.gateway.afterSeconds * 1000 };
         try {
-          await client.workflow.start('simulatedGatewaySettlement', { taskQueue, workflowId: `sim-settle-${refundId}`, args: [input] });
+          await client.workflow.start('simulatedGatewaySettlement', {
+            taskQueue,
+            workflowId: `sim-settle-${refundId}`,
+            args: [input],
+          });
         } catch (err) {
           // A retried createRefund returns the same refund, whose settlement is already on its way.
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -151,7 +171,8 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
       });
       for (const fault of faults) {
         run.clock.add({ atMs: fault.fromMs, windowMs: EFFECT_WINDOW_MS, exact: true });
-        if (Number.isFinite(fault.toMs)) run.clock.add({ atMs: fault.toMs, windowMs: FAULT_END_WINDOW_MS, exact: true });
+        if (Number.isFinite(fault.toMs))
+          run.clock.add({ atMs: fault.toMs, windowMs: FAULT_END_WINDOW_MS, exact: true });
       }
       runs.push(run);
       byWorkflow.set(run.workflowId, run);
@@ -173,7 +194,11 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
       });
     const settlement = createSettlementActivities(cases, (orderId) => {
       const run = byOrder.get(orderId)!;
-      return { gateway: run.gateway, settle: run.scenario.gateway.settle === 'failed' ? 'failed' : 'succeeded', failureReason: run.scenario.gateway.failureReason };
+      return {
+        gateway: run.gateway,
+        settle: run.scenario.gateway.settle === 'failed' ? 'failed' : 'succeeded',
+        failureReason: run.scenario.gateway.failureReason,
+      };
     });
     const activityNames = Object.keys(runs[0]!.activities) as (keyof RefundActivities)[];
     const activities = {
@@ -190,10 +215,17 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
 
     const actions: Action[] = runs.flatMap((run) => [
       { kind: 'start' as const, atMs: frame.toServer(run.scenario.startMs), run },
-      ...run.scenario.events.map((event) => ({ kind: 'event' as const, atMs: frame.toServer(event.atMs), run, event })),
+      ...run.scenario.events.map((event) => ({
+        kind: 'event' as const,
+        atMs: frame.toServer(event.atMs),
+        run,
+        event,
+      })),
       { kind: 'end' as const, atMs: frame.toServer(run.scenario.untilMs), run },
     ]);
-    actions.sort((a, b) => a.atMs - b.atMs || ACTION_ORDER[a.kind] - ACTION_ORDER[b.kind] || a.run.index - b.run.index);
+    actions.sort(
+      (a, b) => a.atMs - b.atMs || ACTION_ORDER[a.kind] - ACTION_ORDER[b.kind] || a.run.index - b.run.index,
+    );
 
     const perform = async (action: Action): Promise<void> => {
       const { run } = action;
@@ -223,7 +255,11 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
         case 'end':
           run.snapshot = await collectSnapshot(cases, run, action.atMs, answeredAtOnce);
           // A case still running at `until` is stopped, so it no longer holds the server's clock.
-          if (run.snapshot.workflow === 'running') await cases.handle(run.orderId).terminate('simulation reached until').catch(() => undefined);
+          if (run.snapshot.workflow === 'running')
+            await cases
+              .handle(run.orderId)
+              .terminate('simulation reached until')
+              .catch(() => undefined);
           return;
       }
     };
@@ -241,9 +277,11 @@ export async function simulate(scenarios: Scenario[], options: SimulateOptions =
         const due = actions.slice(i, j);
         const perRun = new Map<Run, Action[]>();
         for (const action of due) perRun.set(action.run, [...(perRun.get(action.run) ?? []), action]);
-        await Promise.all([...perRun.values()].map(async (list) => {
-          for (const action of list) await perform(action);
-        }));
+        await Promise.all(
+          [...perRun.values()].map(async (list) => {
+            for (const action of list) await perform(action);
+          }),
+        );
         i = j;
       }
     });
@@ -293,10 +331,15 @@ function seedBilling(run: Run, frame: Frame, startMs: number): void {
       ...(facts.abuseSuspected !== undefined ? { abuseSuspected: facts.abuseSuspected } : {}),
     });
   const at = new Date(startMs).toISOString();
-  if (facts.chargebackActive) billing.openChargeback({ chargebackId: `cb-${orderId}`, orderId, openedAt: at });
+  if (facts.chargebackActive)
+    billing.openChargeback({ chargebackId: `cb-${orderId}`, orderId, openedAt: at });
   // Earlier refunds to the same customer, paid the day before this purchase.
   for (let n = 0; n < (facts.refundsInLast90Days ?? 0); n++)
-    billing.recordRefundPaid({ refundRef: `earlier-${n}`, orderId, paidAt: new Date(startMs - 86_400_000).toISOString() });
+    billing.recordRefundPaid({
+      refundRef: `earlier-${n}`,
+      orderId,
+      paidAt: new Date(startMs - 86_400_000).toISOString(),
+    });
   if (facts.usage) billing.recordUsage({ orderId, used: facts.usage.used, reportedAt: at });
 }
 

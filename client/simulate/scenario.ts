@@ -6,7 +6,15 @@ import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import { refundFailureReasons } from '../../activities/payments/failure-reasons';
 import { ChargebackSchema } from '../../workflows/messages';
-import { OrderSchema, PRESET_IDS, formatZodIssues, getPreset, isPresetId, type Order, type Policy } from '../../policies';
+import {
+  OrderSchema,
+  PRESET_IDS,
+  formatZodIssues,
+  getPreset,
+  isPresetId,
+  type Order,
+  type Policy,
+} from '../../policies';
 import {
   CancellationBody,
   DecisionBody,
@@ -39,7 +47,10 @@ export const EVENT_BODIES = {
   chargeback: ChargebackSchema,
   // PUT /v1/orders/:orderId/usage; reportedAt defaults to the event's time.
   usage: z
-    .object({ used: z.number().nonnegative().finite(), reportedAt: z.iso.datetime({ offset: true }).optional() })
+    .object({
+      used: z.number().nonnegative().finite(),
+      reportedAt: z.iso.datetime({ offset: true }).optional(),
+    })
     .strict(),
 } as const;
 export type EventType = keyof typeof EVENT_BODIES;
@@ -115,7 +126,11 @@ export const ScenarioSchema = z
     gateway: z
       .object({
         settle: z.enum(['succeeded', 'failed', 'never']).default('succeeded'),
-        afterSeconds: z.number().nonnegative().max(30 * 86_400).default(3),
+        afterSeconds: z
+          .number()
+          .nonnegative()
+          .max(30 * 86_400)
+          .default(3),
         /** Why a `failed` settlement failed, as the gateway names it. */
         failureReason: z.enum(refundFailureReasons).default('expired_or_canceled_card'),
       })
@@ -187,22 +202,35 @@ function resolve(parsed: ParsedScenario, prefix: string, problems: string[]): Sc
   const at = (value: string) => resolveAt(value, startMs, policy.timeZone);
 
   const untilMs = parsed.until !== undefined ? at(parsed.until) : startMs + DEFAULT_SPAN_DAYS * DAY_MS;
-  if (parsed.until !== undefined && untilMs <= startMs) problems.push(`${prefix}until: must be after order.purchasedAt`);
+  if (parsed.until !== undefined && untilMs <= startMs)
+    problems.push(`${prefix}until: must be after order.purchasedAt`);
 
   const events: ScriptedEvent[] = [];
   parsed.events.forEach((event, index) => {
     const atMs = at(event.at);
     if (before(`events[${index}].at`, atMs)) return;
     if (atMs > untilMs) problems.push(`${prefix}events[${index}].at: after until`);
-    events.push({ index, atMs, type: event.type, body: EVENT_BODIES[event.type].parse(event.body ?? {}) as Record<string, unknown> });
+    events.push({
+      index,
+      atMs,
+      type: event.type,
+      body: EVENT_BODIES[event.type].parse(event.body ?? {}) as Record<string, unknown>,
+    });
   });
 
   const faults: Fault[] = [];
   parsed.faults.forEach((fault, index) => {
     const fromMs = at(fault.from);
     const toMs = fault.to !== undefined ? at(fault.to) : Number.POSITIVE_INFINITY;
-    if (fault.to !== undefined && toMs <= fromMs) problems.push(`${prefix}faults[${index}].to: must be after from`);
-    faults.push({ port: fault.port, kind: fault.kind, fromMs, toMs, ...(fault.operation ? { operation: fault.operation } : {}) });
+    if (fault.to !== undefined && toMs <= fromMs)
+      problems.push(`${prefix}faults[${index}].to: must be after from`);
+    faults.push({
+      port: fault.port,
+      kind: fault.kind,
+      fromMs,
+      toMs,
+      ...(fault.operation ? { operation: fault.operation } : {}),
+    });
   });
 
   if (problems.length > 0) return undefined;
@@ -229,7 +257,8 @@ function resolve(parsed: ParsedScenario, prefix: string, problems: string[]): Sc
 export function parseScenarios(raw: unknown): { scenarios: Scenario[]; batch: boolean } {
   const batch = Array.isArray(raw);
   const items: unknown[] = batch ? (raw as unknown[]) : [raw];
-  if (batch && items.length === 0) throw new ScenarioInputError(['(input): an empty array has no scenario to run']);
+  if (batch && items.length === 0)
+    throw new ScenarioInputError(['(input): an empty array has no scenario to run']);
   const problems: string[] = [];
   const scenarios: Scenario[] = [];
   items.forEach((item, i) => {

@@ -2,7 +2,15 @@
 // worker runs. The server comes from scripts/setup-tools.sh; without it the simulator cannot run
 // and says which command builds it.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
@@ -34,14 +42,19 @@ export const SETUP_COMMAND = 'bash scripts/setup-tools.sh test-server';
 export function testServerPaths(env: NodeJS.ProcessEnv = process.env): { launcher: string; lib: string } {
   const root = projectRoot();
   const tools = env.REFUNDFLOW_TOOLS_DIR ?? path.join(root, '.tools');
-  return { launcher: path.join(root, 'scripts', 'temporal-test-server'), lib: path.join(tools, 'test-server', 'lib') };
+  return {
+    launcher: path.join(root, 'scripts', 'temporal-test-server'),
+    lib: path.join(tools, 'test-server', 'lib'),
+  };
 }
 
 export function assertTestServerBuilt(env: NodeJS.ProcessEnv = process.env): void {
   const { launcher, lib } = testServerPaths(env);
   const jars = existsSync(lib) ? readdirSync(lib).filter((f) => f.endsWith('.jar')) : [];
   if (!existsSync(launcher) || jars.length === 0)
-    throw new CannotRunError(`the Java time-skipping test server is not built (no jars in ${lib}); build it with: ${SETUP_COMMAND}`);
+    throw new CannotRunError(
+      `the Java time-skipping test server is not built (no jars in ${lib}); build it with: ${SETUP_COMMAND}`,
+    );
 }
 
 const V = temporal.api.enums.v1.IndexedValueType;
@@ -56,14 +69,18 @@ const indexedValueType: Record<SearchAttributeType, temporal.api.enums.v1.Indexe
 };
 
 /** Starts the test server with the case's search attributes registered (it has no flag for them). */
-export async function startTestServer(env: NodeJS.ProcessEnv = process.env): Promise<TestWorkflowEnvironment> {
+export async function startTestServer(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestWorkflowEnvironment> {
   assertTestServerBuilt(env);
   const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPaths(env).launcher } },
   });
   await testEnv.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(refundSearchAttributes.map((k) => [k.name, indexedValueType[k.type]])),
+    searchAttributes: Object.fromEntries(
+      refundSearchAttributes.map((k) => [k.name, indexedValueType[k.type]]),
+    ),
   });
   return testEnv;
 }
@@ -74,7 +91,8 @@ const quietBundler = {
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,
-  error: (message: string, meta?: unknown) => process.stderr.write(`${message} ${meta ? JSON.stringify(meta) : ''}\n`),
+  error: (message: string, meta?: unknown) =>
+    process.stderr.write(`${message} ${meta ? JSON.stringify(meta) : ''}\n`),
 };
 
 /** Every source file the bundle is built from, and the SDK's version: the cache key. */

@@ -20,11 +20,16 @@ export interface SettlementTarget {
 /** The latest instant a JavaScript Date can hold: every pending refund is due. */
 const ALL_DUE = new Date(8.64e15);
 
-export function createSettlementActivities(cases: RefundCases, target: (orderId: string) => SettlementTarget): SettlementActivities {
+export function createSettlementActivities(
+  cases: RefundCases,
+  target: (orderId: string) => SettlementTarget,
+): SettlementActivities {
   return {
     async settleSimulatedRefund({ orderId, refundId }) {
       const { gateway, settle, failureReason } = target(orderId);
-      gateway.settleDue(ALL_DUE, () => (settle === 'failed' ? { status: 'failed', failureReason } : { status: 'succeeded' }));
+      gateway.settleDue(ALL_DUE, () =>
+        settle === 'failed' ? { status: 'failed', failureReason } : { status: 'succeeded' },
+      );
       for (const event of gateway.listWebhookEvents({ refundId }).filter((e) => !e.deliveredAt)) {
         const body = JSON.parse(event.body) as RefundWebhookEvent;
         try {

@@ -13,13 +13,23 @@ describe('case simulate: scripted events', function () {
       {
         name: 'usage, incident, chargeback, refund request',
         policyId: 'proxy-strict',
-        order: order('ev-signals', { amountMinor: 3000, quota: { unit: 'gb', included: 10 }, productId: 'proxy-res' }),
+        order: order('ev-signals', {
+          amountMinor: 3000,
+          quota: { unit: 'gb', included: 10 },
+          productId: 'proxy-res',
+        }),
         events: [
           { at: 'P1D', type: 'usage', body: { used: 5 } },
           {
             at: 'P2D',
             type: 'incident',
-            body: { incidentId: 'inc-1', productId: 'proxy-res', from: '2025-03-04T00:00:00Z', to: '2025-03-05T00:00:00Z', description: 'Residential pool down' },
+            body: {
+              incidentId: 'inc-1',
+              productId: 'proxy-res',
+              from: '2025-03-04T00:00:00Z',
+              to: '2025-03-05T00:00:00Z',
+              description: 'Residential pool down',
+            },
           },
           { at: 'P3D', type: 'chargeback', body: { active: true, reference: 'cb-77' } },
           { at: 'P3DT1H', type: 'refund-request', body: { reason: 'service_unusable' } },
@@ -55,7 +65,11 @@ describe('case simulate: scripted events', function () {
         order: order('ev-subscription', {
           currency: 'EUR',
           amountMinor: 5000,
-          billing: { kind: 'subscription', periodStart: '2025-03-03T10:00:00Z', periodEnd: '2025-04-03T10:00:00Z' },
+          billing: {
+            kind: 'subscription',
+            periodStart: '2025-03-03T10:00:00Z',
+            periodEnd: '2025-04-03T10:00:00Z',
+          },
         }),
         events: [
           { at: 'P1D', type: 'cancel-subscription' },
@@ -68,7 +82,15 @@ describe('case simulate: scripted events', function () {
 
   it('usage reaches billing, an incident and a chargeback reach the case as signals', () => {
     const [r] = results;
-    assert.deepEqual(r!.events.map((e) => [e.type, e.accepted]), [['usage', true], ['incident', true], ['chargeback', true], ['refund-request', true]]);
+    assert.deepEqual(
+      r!.events.map((e) => [e.type, e.accepted]),
+      [
+        ['usage', true],
+        ['incident', true],
+        ['chargeback', true],
+        ['refund-request', true],
+      ],
+    );
     assert.equal(entry(r!, 'incident_confirmed').at, '2025-03-05T10:00:00.000Z');
     assert.equal(entry(r!, 'chargeback_opened').summary, 'Chargeback opened (cb-77)');
     // 5 GB of a 10 GB plan is past the light-testing cap: billing reported the scripted usage.
@@ -79,24 +101,38 @@ describe('case simulate: scripted events', function () {
 
   it('information requested and provided, then a technical review decides; a later withdrawal is refused', () => {
     const [, r] = results;
-    assert.deepEqual(types(r!).filter((t) => /information|technical_review/.test(t)), ['information_requested', 'information_provided', 'technical_review']);
+    assert.deepEqual(
+      types(r!).filter((t) => /information|technical_review/.test(t)),
+      ['information_requested', 'information_provided', 'technical_review'],
+    );
     assert.equal(entry(r!, 'information_provided').at, '2025-03-06T10:00:00.000Z');
     assert.equal(r!.status, 'paid');
-    assert.deepEqual(r!.events.at(-1), { at: '2025-03-08T10:00:00.000Z', type: 'withdrawal', accepted: false, error: 'the case is closed' });
+    assert.deepEqual(r!.events.at(-1), {
+      at: '2025-03-08T10:00:00.000Z',
+      type: 'withdrawal',
+      accepted: false,
+      error: 'the case is closed',
+    });
   });
 
   it('a withdrawal closes the case; a decision after it is refused', () => {
     const [, , r] = results;
     assert.equal(r!.status, 'withdrawn');
     assert.equal(entry(r!, 'withdrawn').at, '2025-03-06T10:00:00.000Z');
-    assert.deepEqual(r!.events.map((e) => e.accepted), [true, true, true, false]);
+    assert.deepEqual(
+      r!.events.map((e) => e.accepted),
+      [true, true, true, false],
+    );
     assert.equal(r!.events[3]!.error, 'the case is closed');
   });
 
   it('a cancellation is taken; a dispute is reported refused, since the case has no dispute message yet', () => {
     const [, , , r] = results;
     assert.equal(r!.events[0]!.accepted, true);
-    assert.match(entry(r!, 'subscription_cancel_requested').summary, /access continues until 2025-04-03T10:00:00.000Z/);
+    assert.match(
+      entry(r!, 'subscription_cancel_requested').summary,
+      /access continues until 2025-04-03T10:00:00.000Z/,
+    );
     assert.equal(entry(r!, 'subscription_ended').at, '2025-04-03T10:00:00.000Z');
     assert.equal(r!.events[1]!.accepted, false);
     assert.match(r!.events[1]!.error!, /no dispute message/);
@@ -104,10 +140,15 @@ describe('case simulate: scripted events', function () {
 
   it('every update answers with its outcome and the history is counted', () => {
     for (const r of results) {
-      for (const e of r.events.filter((e) => e.accepted && !['usage', 'incident', 'chargeback'].includes(e.type)))
+      for (const e of r.events.filter(
+        (e) => e.accepted && !['usage', 'incident', 'chargeback'].includes(e.type),
+      ))
         assert.equal(e.outcome, 'completed', `${r.name}: ${e.type}`);
       assert.equal(r.history.runs, 1);
-      assert.ok(r.history.events > 10 && r.history.maxRunEvents === r.history.events, JSON.stringify(r.history));
+      assert.ok(
+        r.history.events > 10 && r.history.maxRunEvents === r.history.events,
+        JSON.stringify(r.history),
+      );
     }
   });
 });

@@ -24,7 +24,13 @@ describe('case simulate: the example scenarios', function () {
 
   it('cover every seed policy', () => {
     const policies = new Set(names.map((name) => (read(`${name}.json`) as { policyId: string }).policyId));
-    assert.deepEqual([...policies].sort(), ['all-sales-final', 'cloud-provider-fault', 'proxy-strict', 'services-fix-first', 'usage-prorata']);
+    assert.deepEqual([...policies].sort(), [
+      'all-sales-final',
+      'cloud-provider-fault',
+      'proxy-strict',
+      'services-fix-first',
+      'usage-prorata',
+    ]);
   });
 
   for (const name of names)

@@ -21,13 +21,30 @@ describe('case simulate: gateway modes and faults', function () {
   before(async () => {
     const scenarios = {
       succeeded: prorata('gw-succeeded', { gateway: { settle: 'succeeded', afterSeconds: 90 } }),
-      failed: prorata('gw-failed', { gateway: { settle: 'failed', failureReason: 'insufficient_funds' }, until: 'P5D' }),
+      failed: prorata('gw-failed', {
+        gateway: { settle: 'failed', failureReason: 'insufficient_funds' },
+        until: 'P5D',
+      }),
       never: prorata('gw-never', { gateway: { settle: 'never' }, until: 'P20D' }),
-      billingDown: prorata('fault-billing', { faults: [{ port: 'billing', kind: 'unavailable', from: 'P1D', to: 'P1DT1H' }], events: [request('P1DT10M')] }),
-      snapshotRejected: prorata('fault-snapshot', { faults: [{ port: 'billing', operation: 'getAccountSnapshot', kind: 'rejects', from: 'P0D' }] }),
-      emailRejected: prorata('fault-email', { faults: [{ port: 'email', operation: 'send', kind: 'rejects', from: 'P0D' }] }),
-      paymentsRejects: prorata('fault-payments', { faults: [{ port: 'payments', kind: 'rejects', from: 'P0D' }], until: 'P5D' }),
-      paymentsDown: prorata('fault-create', { faults: [{ port: 'payments', operation: 'createRefund', kind: 'unavailable', from: 'P1D', to: 'P1DT2H' }] }),
+      billingDown: prorata('fault-billing', {
+        faults: [{ port: 'billing', kind: 'unavailable', from: 'P1D', to: 'P1DT1H' }],
+        events: [request('P1DT10M')],
+      }),
+      snapshotRejected: prorata('fault-snapshot', {
+        faults: [{ port: 'billing', operation: 'getAccountSnapshot', kind: 'rejects', from: 'P0D' }],
+      }),
+      emailRejected: prorata('fault-email', {
+        faults: [{ port: 'email', operation: 'send', kind: 'rejects', from: 'P0D' }],
+      }),
+      paymentsRejects: prorata('fault-payments', {
+        faults: [{ port: 'payments', kind: 'rejects', from: 'P0D' }],
+        until: 'P5D',
+      }),
+      paymentsDown: prorata('fault-create', {
+        faults: [
+          { port: 'payments', operation: 'createRefund', kind: 'unavailable', from: 'P1D', to: 'P1DT2H' },
+        ],
+      }),
     };
     const results = await run(Object.values(scenarios));
     r = Object.fromEntries(Object.keys(scenarios).map((name, i) => [name, results[i]!]));
@@ -38,7 +55,14 @@ describe('case simulate: gateway modes and faults', function () {
     assert.equal(entry(r.succeeded!, 'payout_sent').at, '2025-03-04T10:00:00.000Z');
     assert.equal(entry(r.succeeded!, 'payout_settled').at, '2025-03-04T10:01:30.000Z');
     assert.deepEqual(r.succeeded!.money, [
-      { at: '2025-03-04T10:00:00.000Z', kind: 'refund', amountMinor: 1000, currency: 'USD', status: 'succeeded', settledAt: '2025-03-04T10:01:30.000Z' },
+      {
+        at: '2025-03-04T10:00:00.000Z',
+        kind: 'refund',
+        amountMinor: 1000,
+        currency: 'USD',
+        status: 'succeeded',
+        settledAt: '2025-03-04T10:01:30.000Z',
+      },
     ]);
     assert.equal(r.succeeded!.endedAt, '2025-03-04T10:01:30.000Z');
   });
@@ -50,8 +74,14 @@ describe('case simulate: gateway modes and faults', function () {
     assert.deepEqual(f.payout, { status: 'failed', amountMinor: 1000 });
     assert.match(entry(f, 'payout_failed').summary, /insufficient_funds/);
     assert.equal(entry(f, 'payout_failed').at, '2025-03-04T10:00:03.000Z');
-    assert.ok(f.emails.some((m) => m.to === 'support@refundflow.local' && m.kind === 'support:payout_failed'), JSON.stringify(f.emails));
-    assert.deepEqual(f.money.map((m) => m.status), ['failed']);
+    assert.ok(
+      f.emails.some((m) => m.to === 'support@refundflow.local' && m.kind === 'support:payout_failed'),
+      JSON.stringify(f.emails),
+    );
+    assert.deepEqual(
+      f.money.map((m) => m.status),
+      ['failed'],
+    );
     assert.equal(f.workflow, 'running');
     assert.equal(f.endedAt, '2025-03-08T10:00:00.000Z');
   });
@@ -64,7 +94,10 @@ describe('case simulate: gateway modes and faults', function () {
     assert.equal(n.escalated, true);
     assert.equal(entry(n, 'escalated').at, n.deadlines.payoutDeadline);
     assert.equal(n.deadlines.payoutDeadline, '2025-03-18T10:00:00.000Z');
-    assert.deepEqual(n.money.map((m) => m.status), ['pending']);
+    assert.deepEqual(
+      n.money.map((m) => m.status),
+      ['pending'],
+    );
     assert.equal(n.endedAt, '2025-03-23T10:00:00.000Z');
   });
 

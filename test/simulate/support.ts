@@ -45,16 +45,28 @@ export function assertIncludes(actual: unknown, expected: unknown, path = 'resul
   if (Array.isArray(expected)) {
     assert.ok(Array.isArray(actual), `${path}: expected an array, got ${JSON.stringify(actual)}`);
     if (expected.every((e) => e === null || typeof e !== 'object')) {
-      for (const value of expected) assert.ok(actual.includes(value), `${path}: ${JSON.stringify(actual)} lacks ${JSON.stringify(value)}`);
+      for (const value of expected)
+        assert.ok(
+          actual.includes(value),
+          `${path}: ${JSON.stringify(actual)} lacks ${JSON.stringify(value)}`,
+        );
       return;
     }
-    assert.equal(actual.length, expected.length, `${path}: ${JSON.stringify(actual)} has not ${expected.length} elements`);
+    assert.equal(
+      actual.length,
+      expected.length,
+      `${path}: ${JSON.stringify(actual)} has not ${expected.length} elements`,
+    );
     expected.forEach((e, i) => assertIncludes(actual[i], e, `${path}[${i}]`));
     return;
   }
   if (expected !== null && typeof expected === 'object') {
-    assert.ok(actual !== null && typeof actual === 'object', `${path}: expected an object, got ${JSON.stringify(actual)}`);
-    for (const [key, value] of Object.entries(expected)) assertIncludes((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
+    assert.ok(
+      actual !== null && typeof actual === 'object',
+      `${path}: expected an object, got ${JSON.stringify(actual)}`,
+    );
+    for (const [key, value] of Object.entries(expected))
+      assertIncludes((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
     return;
   }
   assert.deepEqual(actual, expected, `${path}: ${JSON.stringify(actual)} is not ${JSON.stringify(expected)}`);
