@@ -94,20 +94,21 @@ export async function collectSnapshot(
   const handle = cases.handle(run.orderId);
   const description = await handle.describe();
   const workflow = STATUS_NAMES[description.status.name] ?? 'running';
-  const state = await cases.read(run.orderId).catch(async (err: unknown) => {
-    // A case whose run ended without answering queries still returned its state as its result.
-    if (workflow !== 'completed') throw err;
-    return handle.result();
-  });
+  // A closed case returned its state as its result; reading that needs no replay, a query would.
+  const state = workflow === 'completed' ? await handle.result() : await cases.read(run.orderId);
 
   // Runs of the case, newest first: each run's first event names the run it continued.
+  const info = description.raw.workflowExecutionInfo;
   const runEvents: number[] = [];
-  let runId: string | undefined = description.runId;
-  while (runId) {
-    const history = await cases.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-    runEvents.push(history.events?.length ?? 0);
-    runId =
-      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+  if (info?.firstRunId === description.runId) runEvents.push(Number(info?.historyLength ?? 0));
+  else {
+    let runId: string | undefined = description.runId;
+    while (runId) {
+      const history = await cases.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      runEvents.push(history.events?.length ?? 0);
+      runId =
+        history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    }
   }
 
   const outcomes = new Map<number, UpdateOutcome>();

@@ -76,6 +76,11 @@ type Action =
   | { kind: 'end'; atMs: number; run: Run };
 const ACTION_ORDER = { start: 0, event: 1, end: 2 } as const;
 
+/** REFUNDFLOW_SIMULATE_TRACE=1: where a run's wall time goes, step by step, on stderr. */
+const trace = process.env.REFUNDFLOW_SIMULATE_TRACE
+  ? (line: string) => void process.stderr.write(`[simulate] ${line}\n`)
+  : () => undefined;
+
 export async function simulate(
   scenarios: Scenario[],
   options: SimulateOptions = {},
@@ -269,7 +274,9 @@ export async function simulate(
       while (i < actions.length) {
         const atMs = actions[i]!.atMs;
         const now = await env.currentTimeMs();
+        const stepStart = Date.now();
         if (atMs > now) await env.sleep(atMs - now);
+        trace(`skipped to ${new Date(frame.toScenario(atMs)).toISOString()} in ${Date.now() - stepStart} ms`);
         runnerNowMs = atMs;
         let j = i;
         while (j < actions.length && actions[j]!.atMs === atMs) j++;
@@ -277,10 +284,14 @@ export async function simulate(
         const due = actions.slice(i, j);
         const perRun = new Map<Run, Action[]>();
         for (const action of due) perRun.set(action.run, [...(perRun.get(action.run) ?? []), action]);
+        const actStart = Date.now();
         await Promise.all(
           [...perRun.values()].map(async (list) => {
             for (const action of list) await perform(action);
           }),
+        );
+        trace(
+          `${due.length} actions (${[...new Set(due.map((a) => a.kind))].join(', ')}) in ${Date.now() - actStart} ms`,
         );
         i = j;
       }

@@ -98,15 +98,22 @@ const quietBundler = {
 /** Every source file the bundle is built from, and the SDK's version: the cache key. */
 function bundleFingerprint(root: string): string {
   const hash = createHash('sha256');
+  const add = (file: string): void => void hash.update(file).update(readFileSync(file));
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const file = path.join(dir, name);
       if (statSync(file).isDirectory()) walk(file);
-      else if (/\.(ts|js)$/.test(name)) hash.update(file).update(readFileSync(file));
+      else if (/\.(ts|js)$/.test(name)) add(file);
     }
   };
-  for (const dir of ['workflows', 'policies', 'activities', 'client/simulate']) walk(path.join(root, dir));
-  hash.update(readFileSync(path.join(root, 'client', 'failure-converter.ts')));
+  walk(path.join(root, 'workflows'));
+  walk(path.join(root, 'policies'));
+  for (const file of [
+    'activities/contract.ts',
+    'client/failure-converter.ts',
+    'client/simulate/workflows.ts',
+  ])
+    add(path.join(root, file));
   hash.update(readFileSync(require.resolve('@temporalio/workflow/package.json')));
   return hash.digest('hex').slice(0, 16);
 }
