@@ -1,6 +1,8 @@
 // Faults and gateway behaviour, injected by wrapping the embedded adapters' ports: the workflow,
 // the activities and Temporal's retries are the product's own. A fault is judged at the server
 // time of the activity attempt that calls the port, so a retry after the fault ends succeeds.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { NonRetryableErrors, type NonRetryableErrorType } from '../../activities/contract';
 import { TransientError, permanentFailure } from '../../activities/errors';
 import type { BillingPort } from '../../activities/billing/port';
@@ -48,7 +50,7 @@ export function withFaults<T extends object>(
           (f) => (f.operation === undefined || f.operation === operation) && at >= f.fromMs && at < f.toMs,
         );
         if (fault?.kind === 'unavailable')
-          throw new TransientError(`simulated fault: ${port} is unavailable (${operation})`);
+          throw unavailable(`simulated fault: ${port} is unavailable (${operation})`, at, fault.toMs);
         if (fault?.kind === 'rejects')
           throw permanentFailure(
             rejectionType(port, operation),
@@ -57,6 +59,32 @@ export function withFaults<T extends object>(
         return (value as (...a: unknown[]) => unknown).apply(object, args);
       };
     },
+  });
+}
+
+/**
+ * The retryable error of an unavailable port. When the fault ends before the activity would give
+ * up, the next attempt comes at the fault's end (as a 503 with Retry-After would ask): the same
+ * outcome as Temporal's backoff, reported at the same time (docs/SIMULATION.md, "Stable times"),
+ * without simulating hundreds of failing attempts. A fault that outlasts the activity's
+ * schedule-to-close limit fails with the ordinary backoff, so the activity gives up when it would.
+ */
+function unavailable(message: string, atMs: number, endMs: number): Error {
+  let info;
+  try {
+    info = Context.current().info;
+  } catch {
+    return new TransientError(message); // not inside an activity
+  }
+  const givesUpAt = info.scheduleToCloseTimeoutMs
+    ? info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs
+    : Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(endMs) || endMs >= givesUpAt) return new TransientError(message);
+  return ApplicationFailure.create({
+    type: 'TransientError',
+    message,
+    nonRetryable: false,
+    nextRetryDelay: Math.max(1, endMs - atMs),
   });
 }
 

@@ -186,10 +186,20 @@ export async function simulate(
 
     // One worker for the batch; each activity call goes to the stores of the case that made it,
     // and runs at the server's time.
+    // A first attempt runs when it was scheduled; a retry's scheduled time lags one backoff on the
+    // test server, so a retry asks the server.
+    const attemptTime = async (): Promise<number> => {
+      const info = Context.current().info;
+      return info.attempt === 1 ? info.currentAttemptScheduledTimestampMs : env.currentTimeMs();
+    };
+    const attempts = new Map<string, number>();
     const atServerTime =
       <I, O>(body: (input: I) => Promise<O>) =>
-      async (input: I): Promise<O> =>
-        serverTime.run(await env.currentTimeMs(), () => body(input));
+      async (input: I): Promise<O> => {
+        const type = Context.current().info.activityType;
+        attempts.set(type, (attempts.get(type) ?? 0) + 1);
+        return serverTime.run(await attemptTime(), () => body(input));
+      };
     const route = (name: keyof RefundActivities) =>
       atServerTime((input: never) => {
         const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
@@ -297,6 +307,7 @@ export async function simulate(
       }
     });
     timings.runMs = Date.now() - t;
+    trace(`activity attempts: ${JSON.stringify(Object.fromEntries(attempts))}`);
 
     return runs.map((run) => {
       // A settlement falls its delay after the refund was created (that time made stable first).
