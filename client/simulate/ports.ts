@@ -36,9 +36,12 @@ export function withFaults<T extends object>(
   target: T,
   faults: readonly Fault[],
   now: () => Date,
+  /** Told of an instant the wrapper sets a fixed delay after an observed one, for stable reporting. */
+  delayed: (afterMs: number, delayMs: number) => void = () => undefined,
 ): T {
   const mine = faults.filter((f) => f.port === port);
   if (mine.length === 0) return target;
+  const firstAttempts = new Map<string, number>();
   return new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver) as unknown;
@@ -50,7 +53,13 @@ export function withFaults<T extends object>(
           (f) => (f.operation === undefined || f.operation === operation) && at >= f.fromMs && at < f.toMs,
         );
         if (fault?.kind === 'unavailable')
-          throw unavailable(`simulated fault: ${port} is unavailable (${operation})`, at, fault.toMs);
+          throw unavailable(
+            `simulated fault: ${port} is unavailable (${operation})`,
+            at,
+            fault.toMs,
+            firstAttempts,
+            delayed,
+          );
         if (fault?.kind === 'rejects')
           throw permanentFailure(
             rejectionType(port, operation),
@@ -62,29 +71,51 @@ export function withFaults<T extends object>(
   });
 }
 
+/** How long before an activity's schedule-to-close limit its last attempt runs during a long fault. */
+export const LAST_ATTEMPT_BEFORE_LIMIT_MS = 5_000;
+
 /**
- * The retryable error of an unavailable port. When the fault ends before the activity would give
- * up, the next attempt comes at the fault's end (as a 503 with Retry-After would ask): the same
- * outcome as Temporal's backoff, reported at the same time (docs/SIMULATION.md, "Stable times"),
- * without simulating hundreds of failing attempts. A fault that outlasts the activity's
- * schedule-to-close limit fails with the ordinary backoff, so the activity gives up when it would.
+ * The retryable error of an unavailable port, with the time of the next attempt chosen rather
+ * than left to hundreds of backoff steps (whose real-time drift would make results differ run to
+ * run): when the fault ends before the activity would give up, the next attempt comes at the
+ * fault's end (as a 503 with Retry-After asks); when it outlasts the activity's schedule-to-close
+ * limit, the last attempt comes 5 s before the limit and asks for a retry past it, so Temporal
+ * gives up then (docs/SIMULATION.md, "Faults"). `firstAttempts` remembers when each activity
+ * first ran: the limit counts from there.
  */
-function unavailable(message: string, atMs: number, endMs: number): Error {
+function unavailable(
+  message: string,
+  atMs: number,
+  endMs: number,
+  firstAttempts: Map<string, number>,
+  delayed: (afterMs: number, delayMs: number) => void,
+): Error {
   let info;
   try {
     info = Context.current().info;
   } catch {
     return new TransientError(message); // not inside an activity
   }
-  const givesUpAt = info.scheduleToCloseTimeoutMs
-    ? info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs
+  const key = `${info.workflowExecution?.workflowId}/${info.activityId}`;
+  if (info.attempt === 1) firstAttempts.set(key, atMs);
+  const firstAt = firstAttempts.get(key);
+  if (firstAt === undefined) return new TransientError(message);
+  const limitAt = info.scheduleToCloseTimeoutMs
+    ? firstAt + info.scheduleToCloseTimeoutMs
     : Number.POSITIVE_INFINITY;
-  if (!Number.isFinite(endMs) || endMs >= givesUpAt) return new TransientError(message);
+  if (endMs < limitAt) return retryIn(message, endMs - atMs);
+  if (!Number.isFinite(limitAt)) return new TransientError(message);
+  const lastAttemptAt = limitAt - LAST_ATTEMPT_BEFORE_LIMIT_MS;
+  if (atMs < lastAttemptAt) delayed(firstAt, lastAttemptAt - firstAt);
+  return retryIn(message, atMs < lastAttemptAt ? lastAttemptAt - atMs : limitAt - atMs + 1_000);
+}
+
+function retryIn(message: string, delayMs: number): Error {
   return ApplicationFailure.create({
     type: 'TransientError',
     message,
     nonRetryable: false,
-    nextRetryDelay: Math.max(1, endMs - atMs),
+    nextRetryDelay: Math.max(1, delayMs),
   });
 }
 

@@ -65,7 +65,8 @@ interface Run {
   activities: RefundActivities;
   clock: StableClock;
   /** Server times at which the gateway accepted a refund it will settle. */
-  settlementsCreatedAt: number[];
+  /** Instants the simulation set at a fixed delay after an observed time (a settlement, a last attempt). */
+  delayed: { afterMs: number; delayMs: number }[];
   deliveries: Map<number, Delivery>;
   snapshot?: Snapshot;
 }
@@ -149,13 +150,14 @@ export async function simulate(
         outbox,
         gateway,
         clock: new StableClock(),
-        settlementsCreatedAt: [],
+        delayed: [],
         deliveries: new Map(),
         activities: undefined as never,
       };
+      const delayed = (afterMs: number, delayMs: number): void => void run.delayed.push({ afterMs, delayMs });
       const scheduleSettlement = async (refundId: string): Promise<void> => {
         if (scenario.gateway.settle === 'never') return;
-        run.settlementsCreatedAt.push(clockNow().getTime());
+        run.delayed.push({ afterMs: clockNow().getTime(), delayMs: scenario.gateway.afterSeconds * 1000 });
         const input: SettlementInput = { orderId, refundId, afterMs: scenario.gateway.afterSeconds * 1000 };
         try {
           await client.workflow.start('simulatedGatewaySettlement', {
@@ -169,9 +171,15 @@ export async function simulate(
         }
       };
       run.activities = createActivities({
-        billing: withFaults('billing', billing, faults, clockNow),
-        email: withFaults('email', outbox, faults, clockNow),
-        payments: withFaults('payments', withSettlement(gateway, scheduleSettlement), faults, clockNow),
+        billing: withFaults('billing', billing, faults, clockNow, delayed),
+        email: withFaults('email', outbox, faults, clockNow, delayed),
+        payments: withFaults(
+          'payments',
+          withSettlement(gateway, scheduleSettlement),
+          faults,
+          clockNow,
+          delayed,
+        ),
         supportAddress: SUPPORT_ADDRESS,
       });
       for (const fault of faults) {
@@ -310,11 +318,12 @@ export async function simulate(
     trace(`activity attempts: ${JSON.stringify(Object.fromEntries(attempts))}`);
 
     return runs.map((run) => {
-      // A settlement falls its delay after the refund was created (that time made stable first).
-      for (const createdAt of [...run.settlementsCreatedAt].sort((a, b) => a - b))
+      // A settlement falls its delay after the refund was created, a long fault's last attempt a day
+      // after the first: reported that delay after the stable form of the time they count from.
+      for (const { afterMs, delayMs } of [...run.delayed].sort((a, b) => a.afterMs - b.afterMs))
         run.clock.add({
-          atMs: createdAt + run.scenario.gateway.afterSeconds * 1000,
-          reportMs: run.clock.stable(createdAt) + run.scenario.gateway.afterSeconds * 1000,
+          atMs: afterMs + delayMs,
+          reportMs: run.clock.stable(afterMs) + delayMs,
           windowMs: EFFECT_WINDOW_MS,
           exact: true,
         });

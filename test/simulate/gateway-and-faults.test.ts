@@ -45,6 +45,10 @@ describe('case simulate: gateway modes and faults', function () {
           { port: 'payments', operation: 'createRefund', kind: 'unavailable', from: 'P1D', to: 'P1DT2H' },
         ],
       }),
+      paymentsLongOutage: prorata('fault-long', {
+        faults: [{ port: 'payments', kind: 'unavailable', from: 'P1D', to: 'P4D' }],
+        until: 'P5D',
+      }),
     };
     const results = await run(Object.values(scenarios));
     r = Object.fromEntries(Object.keys(scenarios).map((name, i) => [name, results[i]!]));
@@ -137,5 +141,15 @@ describe('case simulate: gateway modes and faults', function () {
     assert.equal(d.status, 'paid');
     assert.equal(entry(d, 'payout_sent').at, '2025-03-04T12:00:00.000Z');
     assert.equal(entry(d, 'payout_settled').at, '2025-03-04T12:00:03.000Z');
+  });
+
+  it('unavailable longer than the activity retries: createRefund gives up after its day, the payout fails to support', () => {
+    const l = r.paymentsLongOutage!;
+    assert.equal(l.status, 'approved');
+    assert.equal(l.escalated, true);
+    // The payments activities' schedule-to-close is one day: the last attempt comes 5 s before it.
+    assert.equal(entry(l, 'payout_failed').at, '2025-03-05T09:59:55.000Z');
+    assert.match(entry(l, 'payout_failed').summary, /TransientError/);
+    assert.deepEqual(l.money, []);
   });
 });
