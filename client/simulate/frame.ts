@@ -9,6 +9,7 @@
 // and today runs on today's rules (the zone database projects its last rule into the future).
 // The presets run in UTC, where nothing changes.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { DateTime } from 'luxon';
 import type { Order, Policy } from '../../policies';
 
 /** 400 Gregorian years in milliseconds: 146,097 days of 86,400 s (epoch time has no leap seconds). */
@@ -101,6 +102,9 @@ export const FAULT_END_WINDOW_MS = 6 * 60_000;
 export class StableClock {
   private readonly anchors: Anchor[] = [];
 
+  /** `timeZone`: the policy's, in which the case keeps a deadline's local time of day. */
+  constructor(private readonly timeZone = 'UTC') {}
+
   add(anchor: Anchor): void {
     this.anchors.push(anchor);
   }
@@ -118,6 +122,27 @@ export class StableClock {
     }
     return best ? this.anchorTime(best) : roundToSecond(ms);
   }
+
+  /**
+   * A deadline the case computed from an observed time (N days after a request, at the same local
+   * time) carries that time's jitter in its time of day. When its local time of day falls less
+   * than an effect window after an exact anchor's, it is reported at the anchor's time of day.
+   */
+  deadline(ms: number): number {
+    const tod = this.timeOfDay(ms);
+    let best: number | undefined;
+    for (const anchor of this.anchors) {
+      if (!anchor.exact) continue;
+      const offset = tod - this.timeOfDay(this.anchorTime(anchor));
+      if (offset >= 0 && offset < EFFECT_WINDOW_MS && (best === undefined || offset < best)) best = offset;
+    }
+    return best === undefined ? roundToSecond(ms) : ms - best;
+  }
+
+  private timeOfDay(ms: number): number {
+    const local = DateTime.fromMillis(ms, { zone: this.timeZone });
+    return local.toMillis() - local.startOf('day').toMillis();
+  }
 }
 
 export function roundToSecond(ms: number): number {
@@ -126,10 +151,8 @@ export function roundToSecond(ms: number): number {
 }
 
 /**
- * The server's time as the simulation's stores and fault windows see it. An activity asks the
- * server for its time when it starts and runs inside that time (the activity info's scheduled
- * time will not do: on the test server a retry reports when it was scheduled, one backoff
- * earlier); outside an activity, the runner's last known server time.
+ * The server's time as the simulation's stores and fault windows see it: inside an activity, the
+ * time its attempt runs at (the runner sets it); outside one, the runner's last known server time.
  */
 export class ServerTime {
   private readonly current = new AsyncLocalStorage<number>();

@@ -232,7 +232,10 @@ export function buildResult(
     deadlines: Object.fromEntries(
       Object.entries(state.deadlines)
         .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-        .map(([name, iso]) => [name, atIso(iso)]),
+        .map(([name, iso]) => [
+          name,
+          new Date(frame.toScenario(clock.deadline(Date.parse(iso)))).toISOString(),
+        ]),
     ),
     events: scenario.events
       .slice()

@@ -149,7 +149,7 @@ export async function simulate(
         billing,
         outbox,
         gateway,
-        clock: new StableClock(),
+        clock: new StableClock(scenario.policy.timeZone),
         delayed: [],
         deliveries: new Map(),
         activities: undefined as never,
@@ -318,6 +318,17 @@ export async function simulate(
     trace(`activity attempts: ${JSON.stringify(Object.fromEntries(attempts))}`);
 
     return runs.map((run) => {
+      // The case's deadlines: what fires at them is reported at them.
+      for (const iso of Object.values(run.snapshot!.state.deadlines))
+        if (typeof iso === 'string') {
+          const atMs = Date.parse(iso);
+          run.clock.add({
+            atMs,
+            reportMs: run.clock.deadline(atMs),
+            windowMs: EFFECT_WINDOW_MS,
+            exact: false,
+          });
+        }
       // A settlement falls its delay after the refund was created, a long fault's last attempt a day
       // after the first: reported that delay after the stable form of the time they count from.
       for (const { afterMs, delayMs } of [...run.delayed].sort((a, b) => a.afterMs - b.afterMs))
