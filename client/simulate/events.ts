@@ -2,6 +2,9 @@
 // uses, with the body of the event's HTTP route. Updates are started and awaited only until the
 // workflow accepts or refuses them (the time-skipping server does not skip time while a client
 // waits on an update, sdk-typescript#1549); their outcome is collected at the end.
+// When the case's update handlers answer at once, the updates here can become the client's own
+// write methods (cases.requestRefund(orderId, body, { updateId, receivedAt: atIso }), …), with
+// CaseRejectedError as the refusal.
 import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,

@@ -140,25 +140,13 @@ export async function simulate(
         fromMs: frame.toServer(f.fromMs),
         toMs: frame.toServer(f.toMs),
       }));
-      const run: Run = {
-        index,
-        scenario,
-        orderId,
-        workflowId: workflowIdForOrder(orderId),
-        dir,
-        billing,
-        outbox,
-        gateway,
-        clock: new StableClock(scenario.policy.timeZone),
-        delayed: [],
-        deliveries: new Map(),
-        activities: undefined as never,
-      };
-      const delayed = (afterMs: number, delayMs: number): void => void run.delayed.push({ afterMs, delayMs });
+      const pending: Run['delayed'] = [];
+      const delayed = (afterMs: number, delayMs: number): void => void pending.push({ afterMs, delayMs });
       const scheduleSettlement = async (refundId: string): Promise<void> => {
         if (scenario.gateway.settle === 'never') return;
-        run.delayed.push({ afterMs: clockNow().getTime(), delayMs: scenario.gateway.afterSeconds * 1000 });
-        const input: SettlementInput = { orderId, refundId, afterMs: scenario.gateway.afterSeconds * 1000 };
+        const afterMs = scenario.gateway.afterSeconds * 1000;
+        delayed(clockNow().getTime(), afterMs);
+        const input: SettlementInput = { orderId, refundId, afterMs };
         try {
           await client.workflow.start('simulatedGatewaySettlement', {
             taskQueue,
@@ -170,18 +158,31 @@ export async function simulate(
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
       };
-      run.activities = createActivities({
-        billing: withFaults('billing', billing, faults, clockNow, delayed),
-        email: withFaults('email', outbox, faults, clockNow, delayed),
-        payments: withFaults(
-          'payments',
-          withSettlement(gateway, scheduleSettlement),
-          faults,
-          clockNow,
-          delayed,
-        ),
-        supportAddress: SUPPORT_ADDRESS,
-      });
+      const run: Run = {
+        index,
+        scenario,
+        orderId,
+        workflowId: workflowIdForOrder(orderId),
+        dir,
+        billing,
+        outbox,
+        gateway,
+        clock: new StableClock(scenario.policy.timeZone),
+        delayed: pending,
+        deliveries: new Map(),
+        activities: createActivities({
+          billing: withFaults('billing', billing, faults, clockNow, delayed),
+          email: withFaults('email', outbox, faults, clockNow, delayed),
+          payments: withFaults(
+            'payments',
+            withSettlement(gateway, scheduleSettlement),
+            faults,
+            clockNow,
+            delayed,
+          ),
+          supportAddress: SUPPORT_ADDRESS,
+        }),
+      };
       for (const fault of faults) {
         run.clock.add({ atMs: fault.fromMs, windowMs: EFFECT_WINDOW_MS, exact: true });
         if (Number.isFinite(fault.toMs))
