@@ -38,23 +38,36 @@ const scenario = {
 describe('refundflow case simulate (CLI)', function () {
   this.timeout(180_000);
 
-  it('runs a scenario from stdin and prints its result as JSON, exit 0', async () => {
+  it('runs scenarios from stdin and prints their results as JSON in order, exit 0 (one order id twice is fine)', async () => {
+    const withdrawn = { ...scenario, billing: {}, events: [{ at: 'P1D', type: 'withdrawal' }] };
     const { code, stdout, stderr } = await cli(
       ['case', 'simulate', '--input', '-'],
-      JSON.stringify(scenario),
+      JSON.stringify([scenario, withdrawn]),
     );
     assert.equal(code, 0, stderr);
-    const result = JSON.parse(stdout) as {
+    const [paid, refused] = JSON.parse(stdout) as {
+      orderId: string;
       status: string;
-      decision: { amountMinor: number };
-      events: { accepted: boolean }[];
-    };
-    assert.equal(result.status, 'paid');
-    assert.equal(result.decision.amountMinor, 700);
+      decision: { amountMinor: number } | null;
+      events: { accepted: boolean; error?: string }[];
+    }[];
+    assert.equal(paid!.orderId, 'cli-1');
+    assert.equal(paid!.status, 'paid');
+    assert.equal(paid!.decision!.amountMinor, 700);
     assert.deepEqual(
-      result.events.map((e) => e.accepted),
+      paid!.events.map((e) => e.accepted),
       [true],
     );
+    assert.equal(refused!.orderId, 'cli-1');
+    assert.equal(refused!.status, 'expired');
+    assert.deepEqual(refused!.events, [
+      {
+        at: '2025-03-04T10:00:00.000Z',
+        type: 'withdrawal',
+        accepted: false,
+        error: 'cannot withdraw while the case is open',
+      },
+    ]);
   });
 
   it('a bad scenario exits 2 naming each field, and nothing runs', async () => {
