@@ -15,6 +15,7 @@ import {
   WithdrawalBody,
 } from '../api/schemas';
 import { EXIT_BAD_INPUT } from './policy-commands';
+import { registerSimulateCommand } from './simulate-command';
 
 const EXIT_API_REFUSED = 1;
 
@@ -378,6 +379,8 @@ export function registerCaseCommands(program: Command): void {
           ].join('\n')) as (value: never) => string,
       ),
     );
+
+  registerSimulateCommand(group);
 
   // `refundflow usage report`: checkout's cumulative usage for the embedded billing store, which
   // the case reads where the policy depends on usage (caps, pro-rata).

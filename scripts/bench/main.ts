@@ -5,6 +5,7 @@
 //   BENCH_STARTS (200)         sequential starts per start-latency series
 //   BENCH_MEMORY_CASES (1000)  cached workflows per memory figure
 //   BENCH_SKIP_SUITE=1         skip timing the time-skipping lifecycle suite
+//   BENCH_SIM_SCENARIOS (50)   scenarios in the case simulator's batch (each 60 days of case time)
 // Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { workflowIdForOrder } from '../../workflows/case-state';
 import { ADMIN_KEY, POLICY, cleanOrder, inPool, seedBilling, workerEnv } from '../../test/reliability/support';
 import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';
 import type { BaselineInput } from './baseline-workflows';
+import { benchSimulation } from './simulate';
 
 const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const CASES = num('BENCH_CASES', 200);
@@ -74,6 +76,10 @@ async function main(): Promise<void> {
   }
   results.policyEvaluationsPerSecond = evals;
   log(`bundle and evaluate done`);
+
+  // ---- the case simulator: a batch on its own time-skipping server -----------------------------
+  results.caseSimulation = await benchSimulation();
+  log(`case simulation: ${JSON.stringify(results.caseSimulation)}`);
 
   // ---- one dev server, one worker, refund and baseline workflows side by side ---------------
   const env = await devServerEnv();

@@ -1,0 +1,114 @@
+// Every scripted event reaches the case here, and only here: through the typed client the API
+// uses, with the body of the event's HTTP route. Updates are started and awaited only until the
+// workflow accepts or refuses them (the time-skipping server does not skip time while a client
+// waits on an update, sdk-typescript#1549); their outcome is collected at the end.
+// When the case's update handlers answer at once, the updates here can become the client's own
+// write methods (cases.requestRefund(orderId, body, { updateId, receivedAt: atIso }), …), with
+// CaseRejectedError as the refusal.
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type WorkflowUpdateHandle,
+} from '@temporalio/client';
+import type { EmbeddedBillingStore } from '../../activities/billing/sqlite';
+import { CaseNotFoundError, type RefundCases } from '../refund-client';
+import type { CaseState } from '../../workflows/case-state';
+import {
+  cancelSubscriptionUpdate,
+  decideUpdate,
+  provideInformationUpdate,
+  reportIssueUpdate,
+  requestInformationUpdate,
+  requestRefundUpdate,
+  submitTechnicalReviewUpdate,
+  withdrawUpdate,
+  type Chargeback,
+  type IncidentConfirmed,
+} from '../../workflows/messages';
+import type { EventType } from './scenario';
+
+const UPDATES = {
+  'refund-request': requestRefundUpdate,
+  issue: reportIssueUpdate,
+  'technical-review': submitTechnicalReviewUpdate,
+  decision: decideUpdate,
+  withdrawal: withdrawUpdate,
+  'information-request': requestInformationUpdate,
+  information: provideInformationUpdate,
+  'cancel-subscription': cancelSubscriptionUpdate,
+} as const;
+
+export const DISPUTE_NOT_SUPPORTED =
+  'the refund case has no dispute message yet (POST /v1/cases/:orderId/disputes is not built); nothing was sent';
+
+export type Delivery =
+  { accepted: true; pending?: WorkflowUpdateHandle<CaseState> } | { accepted: false; error: string };
+
+export interface EventTarget {
+  cases: RefundCases;
+  /** The case's order id (the simulator's, unique in the batch). */
+  orderId: string;
+  billing: EmbeddedBillingStore;
+  /** Update ids whose outcome the server returned with the acceptance (done or refused at once). */
+  answeredAtOnce: ReadonlySet<string>;
+}
+
+/**
+ * Sends one event at the current server time (`atIso`, in the server's frame; bodies are already
+ * in that frame) and answers whether the case took it.
+ */
+export async function sendEvent(
+  target: EventTarget,
+  event: { type: EventType; body: Record<string, unknown> },
+  atIso: string,
+  updateId: string,
+): Promise<Delivery> {
+  const { cases, orderId } = target;
+  try {
+    switch (event.type) {
+      case 'usage':
+        // PUT /v1/orders/:orderId/usage: the embedded billing store is the source of usage.
+        target.billing.recordUsage({
+          orderId,
+          used: event.body.used as number,
+          reportedAt: (event.body.reportedAt as string | undefined) ?? atIso,
+        });
+        return { accepted: true };
+      case 'chargeback':
+        await cases.chargeback(orderId, event.body as Chargeback);
+        return { accepted: true };
+      case 'incident':
+        await cases.incidentConfirmed(orderId, event.body as IncidentConfirmed);
+        return { accepted: true };
+      case 'dispute':
+        return { accepted: false, error: DISPUTE_NOT_SUPPORTED };
+      default: {
+        const handle = await cases
+          .handle(orderId)
+          .startUpdate(UPDATES[event.type] as typeof requestRefundUpdate, {
+            args: [event.body as never],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+            updateId,
+          });
+        // Refused by the validator, or already done: the outcome came with the answer.
+        if (target.answeredAtOnce.has(updateId)) await handle.result();
+        return { accepted: true, pending: handle };
+      }
+    }
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return { accepted: false, error: causeMessage(err) };
+    if (
+      err instanceof CaseNotFoundError ||
+      err instanceof WorkflowNotFoundError ||
+      /already completed/i.test(String(err))
+    )
+      return { accepted: false, error: 'the case is closed' };
+    throw err;
+  }
+}
+
+export function causeMessage(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
