@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DateTime } from 'luxon';
 import type { Order, Policy } from '../../policies';
+import { pinHolidays } from '../../policies/holidays';
 
 /** 400 Gregorian years in milliseconds: 146,097 days of 86,400 s (epoch time has no leap seconds). */
 export const CYCLE_MS = 146_097 * 86_400_000;
@@ -69,9 +70,25 @@ export class Frame {
     };
   }
 
-  /** The same policy, its holiday dates moved into the frame (the case pins this copy). */
-  policyToServer(policy: Policy): Policy {
-    return { ...policy, holidays: policy.holidays.map((day) => this.isoToServer(day)) };
+  /**
+   * The same policy with the public holidays of the scenario's own years pinned (as
+   * RefundCases.start pins them), then moved into the frame with the years they cover, so the
+   * case counts business days against the scenario's calendar, not the library's rules for 2425.
+   */
+  policyToServer(policy: Policy, purchasedAt: string): Policy {
+    const pinned = pinHolidays(policy, purchasedAt);
+    return {
+      ...pinned,
+      holidays: pinned.holidays.map((day) => this.isoToServer(day)),
+      ...(pinned.holidaysPinned
+        ? {
+            holidaysPinned: {
+              fromYear: pinned.holidaysPinned.fromYear + this.years,
+              toYear: pinned.holidaysPinned.toYear + this.years,
+            },
+          }
+        : {}),
+    };
   }
 }
 

@@ -258,7 +258,7 @@ export async function simulate(
           run.clock.add({ atMs: action.atMs, windowMs: EFFECT_WINDOW_MS, exact: true });
           seedBilling(run, frame, action.atMs);
           const order = { ...frame.orderToServer(run.scenario.order), orderId: run.orderId };
-          await cases.start(frame.policyToServer(run.scenario.policy), order);
+          await cases.start(frame.policyToServer(run.scenario.policy, run.scenario.order.purchasedAt), order);
           return;
         }
         case 'event': {

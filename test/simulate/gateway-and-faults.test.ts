@@ -97,7 +97,8 @@ describe('case simulate: gateway modes and faults', function () {
     assert.equal(n.closed, false);
     assert.equal(n.escalated, true);
     assert.equal(entry(n, 'escalated').at, n.deadlines.payoutDeadline);
-    assert.equal(n.deadlines.payoutDeadline, '2025-03-18T10:00:00.000Z');
+    // 14 days after the approval on 4 March, to the end of that day.
+    assert.equal(n.deadlines.payoutDeadline, '2025-03-18T23:59:59.999Z');
     assert.deepEqual(
       n.money.map((m) => m.status),
       ['pending'],
