@@ -20,7 +20,7 @@ import { loadConfig, type Config } from '../worker/config';
 import { clientConnectionOptions } from '../worker/connection';
 import { ensureSecrets } from '../worker/stack';
 import { startMailCatcher } from './mail-catcher';
-import { CLUSTER_MARKER, ManagedChild, portInUse, run, stopStale, waitFor } from './processes';
+import { CLUSTER_MARKER, GaveUp, ManagedChild, freeLowPort, portInUse, run, stopStale, waitFor } from './processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
@@ -45,6 +45,17 @@ export interface ClusterPorts {
   workerMembership: number;
   api: number;
   smtp: number;
+}
+
+/** Ports of a cluster beside others (tests, benchmarks): free ones, all below 32768. */
+export async function freeClusterPorts(): Promise<ClusterPorts> {
+  const taken = new Set<number>();
+  const ports = {} as ClusterPorts;
+  for (const name of Object.keys(DEFAULT_PORTS) as (keyof ClusterPorts)[]) {
+    ports[name] = await freeLowPort(taken);
+    taken.add(ports[name]);
+  }
+  return ports;
 }
 
 /** Temporal's usual ports, so the CLI and the Web UI find the cluster as they find compose's. */
@@ -163,7 +174,7 @@ function postgresUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
   const id = (name: string) => {
     try {
-      return { uid: Number(execFileSync('id', ['-u', name]).toString()), gid: Number(execFileSync('id', ['-g', name]).toString()) };
+      return { uid: Number(execFileSync('id', ['-u', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()), gid: Number(execFileSync('id', ['-g', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) };
     } catch {
       return undefined;
     }
@@ -379,6 +390,8 @@ export class Cluster {
     await run('sh', [path.join(DEPLOY, 'setup-namespace.sh')], {
       env: {
         PATH: `${TOOLS_BIN}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        // The CLI looks for its own config file under HOME.
+        HOME: process.env.HOME ?? l.dir,
         TEMPORAL_ADDRESS: this.env.TEMPORAL_ADDRESS!,
         TEMPORAL_NAMESPACE: NAMESPACE,
         TEMPORAL_TLS_CLIENT_CERT_PATH: this.env.TEMPORAL_TLS_CERT_PATH!,
@@ -399,7 +412,7 @@ export class Cluster {
     this.api.start();
     const apiUrl = this.apiUrl;
     await waitFor('the API to answer /healthz', async () => {
-      if (!this.api.running) throw new Error(`the API exited:\n${this.api.tail()}`);
+      if (!this.api.running) throw new GaveUp(`the API exited:\n${this.api.tail()}`);
       return (await fetch(`${apiUrl}/healthz`)).ok;
     }, 90_000, 250);
     this.settler = new SandboxGatewaySettler({
@@ -427,7 +440,7 @@ export class Cluster {
     const before = worker.tail(100000).split('\n').length;
     worker.start();
     await waitFor(`${worker.name} to start`, () => {
-      if (!worker.running) throw new Error(`${worker.name} exited:\n${worker.tail()}`);
+      if (!worker.running) throw new GaveUp(`${worker.name} exited:\n${worker.tail()}`);
       return worker.tail(100000).split('\n').slice(before - 1).some((line) => line.includes('"worker started"'));
     }, 120_000, 250);
   }
@@ -441,7 +454,7 @@ export class Cluster {
   private async waitForFrontend(): Promise<void> {
     await waitFor('the Temporal frontend to answer', async () => {
       for (const s of TEMPORAL_SERVICES)
-        if (!this.services[s].running) throw new Error(`temporal-${s} exited:\n${this.services[s].tail()}`);
+        if (!this.services[s].running) throw new GaveUp(`temporal-${s} exited:\n${this.services[s].tail()}`);
       const connection = await Connection.connect({ ...clientConnectionOptions(this.config.temporal), connectTimeout: 2_000 });
       try {
         await connection.healthService.check({});
@@ -482,7 +495,7 @@ export class Cluster {
   async startPostgres(): Promise<void> {
     this.postgres.start();
     await waitFor('PostgreSQL to accept connections', async () => {
-      if (!this.postgres.running) throw new Error(`PostgreSQL exited:\n${this.postgres.tail()}`);
+      if (!this.postgres.running) throw new GaveUp(`PostgreSQL exited:\n${this.postgres.tail()}`);
       const client = this.pg('postgres');
       try {
         await client.connect();

@@ -145,15 +145,28 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port below 32768: Temporal stores membership ports as a PostgreSQL smallint, and the
+ * kernel's ephemeral range (where port 0 lands) starts above it.
+ */
+export async function freeLowPort(taken: ReadonlySet<number> = new Set()): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!taken.has(port) && (await canListen(port))) return port;
+  }
+}
+
+/** Thrown from a probe when waiting longer cannot help (the process it waits for has exited). */
+export class GaveUp extends Error {
+  override name = 'GaveUp';
 }
 
 /** Polls until `probe` returns a truthy value; throws with the last error after the timeout. */
@@ -170,6 +183,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value) return value;
     } catch (err) {
+      if (err instanceof GaveUp) throw err;
       last = err;
     }
     if (Date.now() > deadline)
