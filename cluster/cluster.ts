@@ -15,6 +15,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { SandboxGatewaySettler, embeddedFiles } from '../activities';
 import { loadConfig, type Config } from '../worker/config';
 import { clientConnectionOptions } from '../worker/connection';
@@ -435,14 +436,24 @@ export class Cluster {
     return Connection.connect(clientConnectionOptions(this.config.temporal));
   }
 
-  /** Starts a worker process and waits until it polls (its log says so). */
+  /** Starts a worker process and waits until Temporal lists it among the task queue's pollers. */
   async startWorker(worker: ManagedChild): Promise<void> {
-    const before = worker.tail(100000).split('\n').length;
     worker.start();
-    await waitFor(`${worker.name} to start`, () => {
-      if (!worker.running) throw new GaveUp(`${worker.name} exited:\n${worker.tail()}`);
-      return worker.tail(100000).split('\n').slice(before - 1).some((line) => line.includes('"worker started"'));
-    }, 120_000, 250);
+    const connection = await this.connect();
+    try {
+      await waitFor(`${worker.name} to poll`, async () => {
+        if (!worker.running) throw new GaveUp(`${worker.name} exited:\n${worker.tail()}`);
+        const { pollers } = await connection.workflowService.describeTaskQueue({
+          namespace: NAMESPACE,
+          taskQueue: { name: TASK_QUEUE },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        // The SDK's default identity is pid@host.
+        return pollers.some((p) => p.identity?.startsWith(`${worker.pid}@`));
+      }, 120_000, 500);
+    } finally {
+      await connection.close();
+    }
   }
 
   /** Starts a Temporal service process again (after stop() or kill()) and waits for the frontend. */

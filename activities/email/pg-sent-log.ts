@@ -43,6 +43,10 @@ export class PostgresSentLog implements SentLog {
   async once(idempotencyKey: string, deliver: () => Promise<SentRecord>): Promise<{ record: SentRecord; duplicate: boolean }> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client whose server goes away (a PostgreSQL restart) emits 'error'; unheard, it
+    // would crash the worker. The query in flight fails too, so the activity is retried.
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await this.ensureTable(client);
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [idempotencyKey]);
@@ -73,6 +77,7 @@ export class PostgresSentLog implements SentLog {
       throw err;
     } finally {
       // A connection in an unknown state is closed rather than handed to the next caller.
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -35,4 +35,8 @@ for pair in "temporal:temporal" "temporal_visibility:visibility"; do
     tool "${db}" update-schema -d "${dir}"
   fi
 done
+# The application's own database (the SMTP sent-log the workers share); its tables are created on use.
+if [ -n "${APP_DATABASE:-}" ]; then
+  tool "${APP_DATABASE}" create 2>/dev/null && echo "${APP_DATABASE}: created" || echo "${APP_DATABASE}: present"
+fi
 echo "PostgreSQL schema setup complete"
