@@ -86,6 +86,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** How long refunds stay pending at the sandbox gateway before they settle. */
   settleAfterMs?: number;
+  /** false: no settler; the caller settles the gateway's refunds itself (the benchmark). */
+  settler?: boolean;
   log?: (message: string) => void;
 }
 
@@ -416,12 +418,12 @@ export class Cluster {
       if (!this.api.running) throw new GaveUp(`the API exited:\n${this.api.tail()}`);
       return (await fetch(`${apiUrl}/healthz`)).ok;
     }, 90_000, 250);
-    this.settler = new SandboxGatewaySettler({
+    if (this.options.settler !== false) this.settler = new SandboxGatewaySettler({
       file: l.gateway,
       settleAfterMs: this.options.settleAfterMs ?? 3_000,
       webhook: { url: `${apiUrl}/v1/webhooks/payments`, secret: this.env.REFUNDFLOW_WEBHOOK_SECRET!, initialBackoffMs: 500, maxBackoffMs: 10_000 },
     });
-    this.settler.start();
+    this.settler?.start();
     step('API and stand-ins up');
     await Promise.all(this.workers.map((w) => this.startWorker(w)));
     step(`${this.workers.length} workers polling`);

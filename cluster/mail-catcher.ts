@@ -45,8 +45,14 @@ export async function startMailCatcher(options: {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(options.port, '127.0.0.1', () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
   });
+  // A client that dies mid-conversation (a SIGKILLed worker) resets its connection; the server
+  // reports that as an 'error' event, which must not bring the whole cluster down.
+  server.on('error', () => undefined);
   return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
