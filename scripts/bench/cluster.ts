@@ -1,7 +1,8 @@
 // npm run bench:cluster — the production topology's figures (cluster/), as ratios within one run:
 //   boot time of the cluster vs the CLI dev server; case start latency on each;
-//   refund cases vs the baseline workflow per second on the cluster, with one worker process and
-//   with two, and the CPU each component used meanwhile (what limits throughput on this machine).
+//   refund cases vs the baseline workflow per second on the dev server with one worker process,
+//   then on the cluster with one worker process and with two (the same worker, adapters and
+//   sizes), and the CPU each component used meanwhile (what limits throughput on this machine).
 // Sizes: BENCH_CLUSTER_CASES (100) per batch, BENCH_CLUSTER_STARTS (100) per latency series.
 // Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,7 @@ import type { BaselineInput } from './baseline-workflows';
 const CASES = Number(process.env.BENCH_CLUSTER_CASES ?? 100);
 const STARTS = Number(process.env.BENCH_CLUSTER_STARTS ?? 100);
 const TASK_QUEUE = 'bench-cluster';
+const DEV_TASK_QUEUE = 'bench-dev';
 const quietBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
 const log = (message: string): void => void process.stderr.write(`[bench:cluster] ${message}\n`);
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: buildDataConverter(cluster.config.encryption) });
     const devClient = new Client({ connection: dev.client.connection, namespace: 'default', dataConverter: buildDataConverter(cluster.config.encryption) });
     const cases = new RefundCases(client, TASK_QUEUE);
+    const devCases = new RefundCases(devClient, DEV_TASK_QUEUE);
 
     // ---- start latency, dev server then cluster, then again (ABAB) -------------------------
     const latency = { dev: [] as { p50: number; p95: number }[], cluster: [] as { p50: number; p95: number }[] };
@@ -105,29 +108,32 @@ async function main(): Promise<void> {
     const meanOf = (xs: { p50: number }[]) => xs.reduce((a, b) => a + b.p50, 0) / xs.length;
     results.boot = { devServerMs: Math.round(devBootMs), clusterMs: Math.round(clusterBootMs), ratio: round(clusterBootMs / devBootMs) };
     results.startLatencyMs = { ...latency, p50Ratio: round(meanOf(latency.cluster) / meanOf(latency.dev)) };
-    await teardownServers();
     log(`start latency ${JSON.stringify(results.startLatencyMs)}`);
 
     // ---- throughput on the cluster: one worker process, then two --------------------------
     const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler, ...workflowBundlerOptions });
     const bundleFile = path.join(dataDir, 'bench-bundle.js');
     writeFileSync(bundleFile, bundle.code);
-    const spawnWorker = async (n: number): Promise<ChildProcess> => {
+    const spawnWorker = async (n: number, onDev = false): Promise<ChildProcess> => {
+      // The same worker process and adapters; only the Temporal server differs.
+      const server = onDev
+        ? { TEMPORAL_ADDRESS: dev.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: DEV_TASK_QUEUE,
+            TEMPORAL_TLS_CERT_PATH: '', TEMPORAL_TLS_KEY_PATH: '', TEMPORAL_TLS_CA_PATH: '', TEMPORAL_TLS_SERVER_NAME: '' }
+        : { TEMPORAL_TASK_QUEUE: TASK_QUEUE };
       const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'cluster-worker.ts')], {
         env: {
           ...process.env,
           ...cluster!.env,
-          TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-          REFUNDFLOW_DATA_DIR: path.join(dataDir, `bench-worker-${n}`),
+          ...server,
+          REFUNDFLOW_DATA_DIR: path.join(dataDir, `bench-worker-${onDev ? 'dev' : n}`),
           NODE_EXTRA_CA_CERTS: path.join(cluster!.layout.tls, 'ca.pem'),
           BENCH_BUNDLE: bundleFile,
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      let out = '';
+    let out = '';
       child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
       await waitFor(`bench worker ${n}`, () => out.includes('ready'), 120_000, 100);
-      workers.push(child);
       return child;
     };
 
@@ -140,8 +146,8 @@ async function main(): Promise<void> {
         await Promise.all(
           settled.map((r) =>
             r.orderId.startsWith('base-')
-              ? client.workflow.getHandle(`baseline-${r.orderId}`).signal('baselineSettled', {})
-              : cases.paymentUpdate(r.orderId, { eventId: `evt-${r.refundId}`, refundId: r.refundId, status: 'succeeded' }),
+              ? (r.orderId.startsWith('base-dev') ? devClient : client).workflow.getHandle(`baseline-${r.orderId}`).signal('baselineSettled', {})
+              : (r.orderId.startsWith('case-dev') ? devCases : cases).paymentUpdate(r.orderId, { eventId: `evt-${r.refundId}`, refundId: r.refundId, status: 'succeeded' }),
           ),
         );
         if (settled.length === 0) await new Promise((r) => setTimeout(r, 50));
@@ -154,19 +160,20 @@ async function main(): Promise<void> {
       postgres: postgresCpu(cluster!.postgres.pid),
       benchClient: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
     });
-    const batch = async (kind: 'refund' | 'baseline', label: string) => {
+    const batch = async (kind: 'refund' | 'baseline', label: string, onDev = false) => {
+      const target = onDev ? { client: devClient, cases: devCases, taskQueue: DEV_TASK_QUEUE } : { client, cases, taskQueue: TASK_QUEUE };
       const orders = Array.from({ length: CASES }, () => cleanOrder(kind === 'baseline' ? `base-${label}` : `case-${label}`));
       seedBilling(cluster!.layout.provider, orders);
       const before = cpuNow();
       const start = process.hrtime.bigint();
       await inPool(orders, 50, async (o) => {
         if (kind === 'refund') {
-          await cases.start(POLICY, o);
-          await cases.requestRefund(o.orderId, { reason: 'changed_mind' });
-          await cases.handle(o.orderId).result();
+          await target.cases.start(POLICY, o);
+          await target.cases.requestRefund(o.orderId, { reason: 'changed_mind' });
+          await target.cases.handle(o.orderId).result();
         } else {
           const input: BaselineInput = { orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency };
-          const handle = await client.workflow.start('baselineCase', { taskQueue: TASK_QUEUE, workflowId: `baseline-${o.orderId}`, args: [input] });
+          const handle = await target.client.workflow.start('baselineCase', { taskQueue: target.taskQueue, workflowId: `baseline-${o.orderId}`, args: [input] });
           await handle.executeUpdate('baselineRequest', { args: [{}] });
           await handle.result();
         }
@@ -177,12 +184,25 @@ async function main(): Promise<void> {
       return { perSecond: round(CASES / seconds), cpuCoresUsed: cpu };
     };
     const throughput: Record<string, unknown> = {};
+    // The dev server with one worker process: the same worker, adapters and sizes.
+    const devWorker = await spawnWorker(0, true);
+    workers.push(devWorker);
+    {
+      const baseline = await batch('baseline', 'dev', true);
+      const refund = await batch('refund', 'dev', true);
+      throughput['dev-server-1-worker'] = { refund, baseline, ratio: round(refund.perSecond / baseline.perSecond) };
+      log(`throughput on the dev server: ${JSON.stringify(throughput['dev-server-1-worker'])}`);
+    }
+    devWorker.kill('SIGTERM');
+    await new Promise((r) => devWorker.once('exit', r));
+    workers.splice(workers.indexOf(devWorker), 1);
     for (const n of [1, 2]) {
-      while (workers.length < n) await spawnWorker(workers.length + 1);
+      while (workers.length < n) workers.push(await spawnWorker(workers.length + 1));
       const baseline = await batch('baseline', `w${n}`);
       const refund = await batch('refund', `w${n}`);
-      throughput[`${n}-worker${n > 1 ? 's' : ''}`] = { refund, baseline, ratio: round(refund.perSecond / baseline.perSecond) };
-      log(`throughput with ${n}: ${JSON.stringify(throughput[`${n}-worker${n > 1 ? 's' : ''}`])}`);
+      const key = `cluster-${n}-worker${n > 1 ? 's' : ''}`;
+      throughput[key] = { refund, baseline, ratio: round(refund.perSecond / baseline.perSecond) };
+      log(`throughput ${key}: ${JSON.stringify(throughput[key])}`);
     }
     settling = false;
     await settler;
@@ -191,6 +211,7 @@ async function main(): Promise<void> {
     await connection.close();
   } finally {
     for (const w of workers) {
+      if (w.exitCode !== null) continue;
       w.kill('SIGTERM');
       await new Promise((r) => w.once('exit', r));
     }

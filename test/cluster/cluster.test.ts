@@ -6,13 +6,13 @@
 // dev server (Temporal 1.29), so the product is proven on two server versions.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, type Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { buildDataConverter } from '../../client/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts } from '../../cluster/cluster';
+import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
 import { caughtMail } from '../../cluster/mail-catcher';
 import { GaveUp, waitFor } from '../../cluster/processes';
 import type { Order } from '../../policies';
@@ -38,19 +38,21 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   let connection: Connection;
   let cases: RefundCases;
   let keys: Record<string, string>;
+  let ports: ClusterPorts;
+  const earlier: Order[] = [];
 
-  before(async function () {
-    this.timeout(420_000);
-    cluster = await Cluster.start({
-      dataDir,
-      ports: await freeClusterPorts(),
-      settleAfterMs: 500,
-      env: { LOG_LEVEL: 'warn' },
-    });
+  async function boot(): Promise<void> {
+    cluster = await Cluster.start({ dataDir, ports, settleAfterMs: 500, env: { LOG_LEVEL: 'warn' } });
     connection = await cluster.connect();
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter: buildDataConverter(cluster.config.encryption) });
     cases = new RefundCases(client, TASK_QUEUE);
     keys = Object.fromEntries(cluster.config.api.keys.map((k) => [k.role, k.key]));
+  }
+
+  before(async function () {
+    this.timeout(420_000);
+    ports = await freeClusterPorts();
+    await boot();
   });
 
   after(async function () {
@@ -108,6 +110,7 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     await eventually(() => gatewayRefunds(provider()).filter((r) => ids.has(r.orderId)).length >= after, `${after} ${label} refunds`, 120_000);
     await inject();
     await requests;
+    earlier.push(...orders);
     return orders;
   }
 
@@ -259,5 +262,39 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     assertOneRefundEach(orders);
     for (const child of [...Object.values(cluster.services), ...cluster.workers, cluster.api])
       assert.ok(child.running, `${child.name} survived the database restart`);
+  });
+
+  it('the frontend admits only clients with a certificate from the cluster CA', async () => {
+    const ca = readFileSync(path.join(cluster.layout.tls, 'ca.pem'));
+    const attempt = async (options: ConnectionOptions) => {
+      const c = await Connection.connect({ ...options, connectTimeout: 5_000 });
+      try {
+        await c.workflowService.describeNamespace({ namespace: NAMESPACE });
+      } finally {
+        await c.close();
+      }
+    };
+    const address = cluster.env.TEMPORAL_ADDRESS!;
+    await assert.rejects(attempt({ address }), 'plaintext is refused');
+    const tls = { serverRootCACertificate: ca, serverNameOverride: 'temporal-frontend' };
+    await assert.rejects(attempt({ address, tls }), 'TLS without a client certificate is refused');
+    const clientCertPair = { crt: readFileSync(cluster.env.TEMPORAL_TLS_CERT_PATH!), key: readFileSync(cluster.env.TEMPORAL_TLS_KEY_PATH!) };
+    await attempt({ address, tls: { ...tls, clientCertPair } });
+  });
+
+  it('stopped in order and started again on the same folder, the cluster finds every case where it was', async function () {
+    this.timeout(420_000);
+    assert.ok(earlier.length >= 160);
+    await connection.close();
+    await cluster.stop();
+    await boot();
+    const now = await statuses(cases, earlier);
+    assert.deepEqual(tally(now.values()), { paid: earlier.length });
+    // And new work still flows through the restarted cluster.
+    const order = cleanOrder('cl-after-restart');
+    seedBilling(provider(), [order]);
+    await cases.start(POLICY, order);
+    await requestRefundSurely(cases, order.orderId, 60_000);
+    await allPaid([order], 'cl-after-restart', 120_000);
   });
 });
