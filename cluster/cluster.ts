@@ -387,7 +387,16 @@ export class Cluster {
       logFile: path.join(l.logs, 'schema.log'),
     });
     step('schema created or migrated');
-    for (const service of TEMPORAL_SERVICES) this.services[service].start();
+    // One at a time: on a fresh database every service writes the cluster metadata at start, and
+    // the losers of that race exit. A service listens on its gRPC port once it is initialised.
+    for (const service of TEMPORAL_SERVICES) {
+      const child = this.services[service];
+      child.start();
+      await waitFor(`temporal-${service} to listen`, async () => {
+        if (!child.running) throw new GaveUp(`temporal-${service} exited:\n${child.tail()}`);
+        return portInUse(this.ports[service]);
+      }, 120_000, 200);
+    }
     await this.waitForFrontend();
     step('Temporal services up');
     await run('sh', [path.join(DEPLOY, 'setup-namespace.sh')], {

@@ -287,7 +287,7 @@ const emailSchema = z.discriminatedUnion(
         url: env.SMTP_URL,
         from: env.SMTP_FROM,
         supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL,
-        sentLogUrl: env.REFUNDFLOW_DATABASE_URL,
+        ...(env.REFUNDFLOW_DATABASE_URL ? { sentLogUrl: env.REFUNDFLOW_DATABASE_URL } : {}),
       })),
   ],
   { error: 'must be outbox or smtp' },
@@ -304,7 +304,11 @@ const paymentsSchema = z.discriminatedUnion(
         // when it is not the one under REFUNDFLOW_DATA_DIR (make cluster: the provider folder).
         REFUNDFLOW_GATEWAY_FILE: z.string().optional(),
       })
-      .transform((env) => ({ kind: 'sandbox' as const, webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET, file: env.REFUNDFLOW_GATEWAY_FILE && resolve(env.REFUNDFLOW_GATEWAY_FILE) })),
+      .transform((env) => ({
+        kind: 'sandbox' as const,
+        webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET,
+        ...(env.REFUNDFLOW_GATEWAY_FILE ? { file: resolve(env.REFUNDFLOW_GATEWAY_FILE) } : {}),
+      })),
     z
       .object({
         REFUNDFLOW_PAYMENTS: z.literal('stripe'),
@@ -329,7 +333,7 @@ const billingSchema = z.discriminatedUnion(
     z
       .object({ REFUNDFLOW_BILLING: z.literal('embedded').optional(), REFUNDFLOW_BILLING_FILE: z.string().optional() })
       // Like the gateway: the embedded store stands in for the company's billing system.
-      .transform((env) => ({ kind: 'embedded' as const, file: env.REFUNDFLOW_BILLING_FILE && resolve(env.REFUNDFLOW_BILLING_FILE) })),
+      .transform((env) => ({ kind: 'embedded' as const, ...(env.REFUNDFLOW_BILLING_FILE ? { file: resolve(env.REFUNDFLOW_BILLING_FILE) } : {}) })),
     z
       .object({
         REFUNDFLOW_BILLING: z.literal('http'),
