@@ -11,7 +11,16 @@
 // so a restart finds every case where it was. stop() takes it down in the reverse order.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Connection } from '@temporalio/client';
@@ -21,7 +30,16 @@ import { loadConfig, type Config } from '../worker/config';
 import { clientConnectionOptions } from '../worker/connection';
 import { ensureSecrets } from '../worker/stack';
 import { startMailCatcher } from './mail-catcher';
-import { CLUSTER_MARKER, GaveUp, ManagedChild, freeLowPort, portInUse, run, stopStale, waitFor } from './processes';
+import {
+  CLUSTER_MARKER,
+  GaveUp,
+  ManagedChild,
+  freeLowPort,
+  portInUse,
+  run,
+  stopStale,
+  waitFor,
+} from './processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
@@ -137,23 +155,62 @@ function secret(file: string): string {
 function ensureCertificates(tls: string, logFile: string): void {
   mkdirSync(tls, { recursive: true, mode: 0o700 });
   const file = (name: string) => path.join(tls, name);
-  if (['ca.pem', 'server.pem', 'server.key', 'client.pem', 'client.key'].every((f) => existsSync(file(f)))) return;
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tls, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (['ca.pem', 'server.pem', 'server.key', 'client.pem', 'client.key'].every((f) => existsSync(file(f))))
+    return;
+  const openssl = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: tls, stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
-    openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/CN=Refundflow cluster CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    openssl(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=Refundflow cluster CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
     const leaf = (name: string, cn: string, ext: string) => {
       openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
       writeFileSync(file(`${name}.ext`), ext);
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`,
-        '-days', '825', '-extfile', `${name}.ext`);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '825',
+        '-extfile',
+        `${name}.ext`,
+      );
       rmSync(file(`${name}.csr`));
       rmSync(file(`${name}.ext`));
     };
-    leaf('server', FRONTEND_TLS_NAME,
-      `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${FRONTEND_TLS_NAME},DNS:localhost,IP:127.0.0.1\n`);
-    leaf('client', 'refundflow', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:refundflow\n');
+    leaf(
+      'server',
+      FRONTEND_TLS_NAME,
+      `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${FRONTEND_TLS_NAME},DNS:localhost,IP:127.0.0.1\n`,
+    );
+    leaf(
+      'client',
+      'refundflow',
+      'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:refundflow\n',
+    );
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? String(err);
     writeFileSync(logFile, stderr, { flag: 'a' });
@@ -166,9 +223,14 @@ function ensureCertificates(tls: string, logFile: string): void {
 
 function postgresBin(): string {
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'postgres'))) : [];
+  const versions = existsSync(base)
+    ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'postgres')))
+    : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('PostgreSQL is not installed: run bash scripts/setup-tools.sh postgresql (make cluster does)');
+  if (!newest)
+    throw new Error(
+      'PostgreSQL is not installed: run bash scripts/setup-tools.sh postgresql (make cluster does)',
+    );
   return path.join(base, newest, 'bin');
 }
 
@@ -177,7 +239,10 @@ function postgresUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
   const id = (name: string) => {
     try {
-      return { uid: Number(execFileSync('id', ['-u', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()), gid: Number(execFileSync('id', ['-g', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) };
+      return {
+        uid: Number(execFileSync('id', ['-u', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()),
+        gid: Number(execFileSync('id', ['-g', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()),
+      };
     } catch {
       return undefined;
     }
@@ -185,7 +250,11 @@ function postgresUser(): { uid?: number; gid?: number } {
   const existing = id('refundflow-pg');
   if (existing) return existing;
   try {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'refundflow-pg'], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'refundflow-pg'],
+      { stdio: 'ignore' },
+    );
   } catch {
     // No useradd (or not allowed): nobody has no files of its own, which suits a database server.
     return id('nobody') ?? {};
@@ -231,9 +300,19 @@ export class Cluster {
     this.postgres = new ManagedChild({
       name: 'postgresql',
       command: path.join(bin, 'postgres'),
-      args: ['-D', l.postgres, '-c', `port=${p.postgres}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${l.postgres}`,
+      args: [
+        '-D',
+        l.postgres,
+        '-c',
+        `port=${p.postgres}`,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${l.postgres}`,
         // Four Temporal services' pools, the workers' sent-log pools and room for tools.
-        '-c', 'max_connections=300'],
+        '-c',
+        'max_connections=300',
+      ],
       env: { ...marker, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
       logFile: path.join(l.logs, 'postgresql.log'),
       pidFile: path.join(l.run, 'postgresql.pid'),
@@ -308,7 +387,9 @@ export class Cluster {
         stopTimeoutMs: 45_000,
       });
     this.api = node('api', 'client/api/main.ts', l.provider);
-    this.workers = Array.from({ length: options.workers ?? 2 }, (_, i) => node(`worker-${i + 1}`, 'worker/main.ts', l.worker(i + 1)));
+    this.workers = Array.from({ length: options.workers ?? 2 }, (_, i) =>
+      node(`worker-${i + 1}`, 'worker/main.ts', l.worker(i + 1)),
+    );
   }
 
   /** The variables deploy/temporal/config.yaml reads, for this cluster's ports, database and TLS. */
@@ -356,7 +437,8 @@ export class Cluster {
   /** The cluster as compose runs it, step by step; on a failure, what started is stopped again. */
   static async start(options: ClusterOptions): Promise<Cluster> {
     for (const tool of [TEMPORAL_SERVER, SQL_TOOL, path.join(TOOLS_BIN, 'temporal')])
-      if (!existsSync(tool)) throw new Error(`${tool} is missing: run bash scripts/setup-tools.sh (make cluster does)`);
+      if (!existsSync(tool))
+        throw new Error(`${tool} is missing: run bash scripts/setup-tools.sh (make cluster does)`);
     const cluster = new Cluster(options);
     try {
       await cluster.boot();
@@ -376,7 +458,10 @@ export class Cluster {
     for (const child of [this.postgres, ...Object.values(this.services), this.api, ...this.workers])
       await stopStale(child.spec.pidFile, l.dir);
     for (const [name, port] of Object.entries(this.ports))
-      if (await portInUse(port)) throw new Error(`port ${port} (${name}) is already in use: stop what holds it, or choose other ports`);
+      if (await portInUse(port))
+        throw new Error(
+          `port ${port} (${name}) is already in use: stop what holds it, or choose other ports`,
+        );
 
     await this.initPostgres();
     await this.startPostgres();
@@ -392,10 +477,15 @@ export class Cluster {
     for (const service of TEMPORAL_SERVICES) {
       const child = this.services[service];
       child.start();
-      await waitFor(`temporal-${service} to listen`, async () => {
-        if (!child.running) throw new GaveUp(`temporal-${service} exited:\n${child.tail()}`);
-        return portInUse(this.ports[service]);
-      }, 120_000, 200);
+      await waitFor(
+        `temporal-${service} to listen`,
+        async () => {
+          if (!child.running) throw new GaveUp(`temporal-${service} exited:\n${child.tail()}`);
+          return portInUse(this.ports[service]);
+        },
+        120_000,
+        200,
+      );
     }
     await this.waitForFrontend();
     step('Temporal services up');
@@ -423,15 +513,26 @@ export class Cluster {
     });
     this.api.start();
     const apiUrl = this.apiUrl;
-    await waitFor('the API to answer /healthz', async () => {
-      if (!this.api.running) throw new GaveUp(`the API exited:\n${this.api.tail()}`);
-      return (await fetch(`${apiUrl}/healthz`)).ok;
-    }, 90_000, 250);
-    if (this.options.settler !== false) this.settler = new SandboxGatewaySettler({
-      file: l.gateway,
-      settleAfterMs: this.options.settleAfterMs ?? 3_000,
-      webhook: { url: `${apiUrl}/v1/webhooks/payments`, secret: this.env.REFUNDFLOW_WEBHOOK_SECRET!, initialBackoffMs: 500, maxBackoffMs: 10_000 },
-    });
+    await waitFor(
+      'the API to answer /healthz',
+      async () => {
+        if (!this.api.running) throw new GaveUp(`the API exited:\n${this.api.tail()}`);
+        return (await fetch(`${apiUrl}/healthz`)).ok;
+      },
+      90_000,
+      250,
+    );
+    if (this.options.settler !== false)
+      this.settler = new SandboxGatewaySettler({
+        file: l.gateway,
+        settleAfterMs: this.options.settleAfterMs ?? 3_000,
+        webhook: {
+          url: `${apiUrl}/v1/webhooks/payments`,
+          secret: this.env.REFUNDFLOW_WEBHOOK_SECRET!,
+          initialBackoffMs: 500,
+          maxBackoffMs: 10_000,
+        },
+      });
     this.settler?.start();
     step('API and stand-ins up');
     await Promise.all(this.workers.map((w) => this.startWorker(w)));
@@ -452,16 +553,21 @@ export class Cluster {
     worker.start();
     const connection = await this.connect();
     try {
-      await waitFor(`${worker.name} to poll`, async () => {
-        if (!worker.running) throw new GaveUp(`${worker.name} exited:\n${worker.tail()}`);
-        const { pollers } = await connection.workflowService.describeTaskQueue({
-          namespace: NAMESPACE,
-          taskQueue: { name: TASK_QUEUE },
-          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
-        // The SDK's default identity is pid@host.
-        return pollers.some((p) => p.identity?.startsWith(`${worker.pid}@`));
-      }, 120_000, 500);
+      await waitFor(
+        `${worker.name} to poll`,
+        async () => {
+          if (!worker.running) throw new GaveUp(`${worker.name} exited:\n${worker.tail()}`);
+          const { pollers } = await connection.workflowService.describeTaskQueue({
+            namespace: NAMESPACE,
+            taskQueue: { name: TASK_QUEUE },
+            taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          });
+          // The SDK's default identity is pid@host.
+          return pollers.some((p) => p.identity?.startsWith(`${worker.pid}@`));
+        },
+        120_000,
+        500,
+      );
     } finally {
       await connection.close();
     }
@@ -474,19 +580,28 @@ export class Cluster {
   }
 
   private async waitForFrontend(): Promise<void> {
-    await waitFor('the Temporal frontend to answer', async () => {
-      for (const s of TEMPORAL_SERVICES)
-        if (!this.services[s].running) throw new GaveUp(`temporal-${s} exited:\n${this.services[s].tail()}`);
-      const connection = await Connection.connect({ ...clientConnectionOptions(this.config.temporal), connectTimeout: 2_000 });
-      try {
-        await connection.healthService.check({});
-        // The frontend answers before history owns its shards; a system namespace read needs both.
-        await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-        return true;
-      } finally {
-        await connection.close();
-      }
-    }, 120_000, 500);
+    await waitFor(
+      'the Temporal frontend to answer',
+      async () => {
+        for (const s of TEMPORAL_SERVICES)
+          if (!this.services[s].running)
+            throw new GaveUp(`temporal-${s} exited:\n${this.services[s].tail()}`);
+        const connection = await Connection.connect({
+          ...clientConnectionOptions(this.config.temporal),
+          connectTimeout: 2_000,
+        });
+        try {
+          await connection.healthService.check({});
+          // The frontend answers before history owns its shards; a system namespace read needs both.
+          await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
+          return true;
+        } finally {
+          await connection.close();
+        }
+      },
+      120_000,
+      500,
+    );
   }
 
   private async initPostgres(): Promise<void> {
@@ -501,13 +616,28 @@ export class Cluster {
       chownSync(pwfile, this.pgUser.uid, this.pgUser.gid!);
     }
     try {
-      await run(path.join(postgresBin(), 'initdb'), ['-D', l.postgres, '-U', PG_SUPERUSER, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256',
-        '--auth-local=peer', '-E', 'UTF8', '--locale=C', '--no-instructions'], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
-        logFile: path.join(l.logs, 'initdb.log'),
-        ...this.pgUser,
-        cwd: '/',
-      });
+      await run(
+        path.join(postgresBin(), 'initdb'),
+        [
+          '-D',
+          l.postgres,
+          '-U',
+          PG_SUPERUSER,
+          `--pwfile=${pwfile}`,
+          '--auth-host=scram-sha-256',
+          '--auth-local=peer',
+          '-E',
+          'UTF8',
+          '--locale=C',
+          '--no-instructions',
+        ],
+        {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
+          logFile: path.join(l.logs, 'initdb.log'),
+          ...this.pgUser,
+          cwd: '/',
+        },
+      );
     } finally {
       rmSync(pwfile, { force: true });
     }
@@ -516,22 +646,33 @@ export class Cluster {
   /** Starts PostgreSQL (again) and waits until it accepts the Temporal login. */
   async startPostgres(): Promise<void> {
     this.postgres.start();
-    await waitFor('PostgreSQL to accept connections', async () => {
-      if (!this.postgres.running) throw new GaveUp(`PostgreSQL exited:\n${this.postgres.tail()}`);
-      const client = this.pg('postgres');
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-        return true;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }, 60_000, 250);
+    await waitFor(
+      'PostgreSQL to accept connections',
+      async () => {
+        if (!this.postgres.running) throw new GaveUp(`PostgreSQL exited:\n${this.postgres.tail()}`);
+        const client = this.pg('postgres');
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      60_000,
+      250,
+    );
   }
 
   /** A superuser connection to one of the cluster's databases (caller connects and ends it). */
   pg(database: string): PgClient {
-    const client = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: PG_SUPERUSER, password: this.pgPassword, database });
+    const client = new PgClient({
+      host: '127.0.0.1',
+      port: this.ports.postgres,
+      user: PG_SUPERUSER,
+      password: this.pgPassword,
+      database,
+    });
     client.on('error', () => undefined);
     return client;
   }
@@ -543,7 +684,8 @@ export class Cluster {
     try {
       const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [PG_APP_USER]);
       // Identifiers and the password are ours (base64url), so quoting them is enough.
-      if (role.rowCount === 0) await client.query(`CREATE ROLE ${PG_APP_USER} LOGIN PASSWORD '${this.appPassword}'`);
+      if (role.rowCount === 0)
+        await client.query(`CREATE ROLE ${PG_APP_USER} LOGIN PASSWORD '${this.appPassword}'`);
       else await client.query(`ALTER ROLE ${PG_APP_USER} PASSWORD '${this.appPassword}'`);
       const db = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [PG_APP_USER]);
       if (db.rowCount === 0) await client.query(`CREATE DATABASE ${PG_APP_USER} OWNER ${PG_APP_USER}`);

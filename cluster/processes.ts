@@ -106,7 +106,11 @@ function alive(pid: number): boolean {
  * Stops a process a killed cluster left behind (pid file), if and only if its environment carries
  * this cluster's marker: a recycled pid belonging to someone else is left alone.
  */
-export async function stopStale(pidFile: string, marker: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
+export async function stopStale(
+  pidFile: string,
+  marker: string,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<boolean> {
   if (!existsSync(pidFile)) return false;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
   let environ: string;
@@ -187,7 +191,9 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -211,7 +217,9 @@ export function run(
     child.once('exit', (code) => {
       if (code === 0) return resolve();
       const tail = readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
-      reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}; ${options.logFile}:\n${tail}`));
+      reject(
+        new Error(`${command} ${args.join(' ')} exited with ${String(code)}; ${options.logFile}:\n${tail}`),
+      );
     });
   });
 }

@@ -13,7 +13,11 @@ export class PostgresSentLog implements SentLog {
 
   /** `url`: postgres://user:password@host:port/database */
   constructor(url: string, options: { maxConnections?: number } = {}) {
-    this.pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000 });
+    this.pool = new Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
     // A connection PostgreSQL dropped (restart, failover) must not crash the worker.
     this.pool.on('error', () => undefined);
   }
@@ -40,7 +44,10 @@ export class PostgresSentLog implements SentLog {
     return this.ready;
   }
 
-  async once(idempotencyKey: string, deliver: () => Promise<SentRecord>): Promise<{ record: SentRecord; duplicate: boolean }> {
+  async once(
+    idempotencyKey: string,
+    deliver: () => Promise<SentRecord>,
+  ): Promise<{ record: SentRecord; duplicate: boolean }> {
     const client = await this.pool.connect();
     let broken = false;
     // A checked-out client whose server goes away (a PostgreSQL restart) emits 'error'; unheard, it
@@ -58,7 +65,12 @@ export class PostgresSentLog implements SentLog {
         const row = earlier.rows[0];
         if (row)
           return {
-            record: { idempotencyKey, messageId: row.message_id, recipient: row.recipient, sentAt: row.sent_at.toISOString() },
+            record: {
+              idempotencyKey,
+              messageId: row.message_id,
+              recipient: row.recipient,
+              sentAt: row.sent_at.toISOString(),
+            },
             duplicate: true,
           };
         const record = await deliver();
@@ -68,9 +80,11 @@ export class PostgresSentLog implements SentLog {
         );
         return { record, duplicate: false };
       } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [idempotencyKey]).catch(() => {
-          broken = true; // the lock went with the connection
-        });
+        await client
+          .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [idempotencyKey])
+          .catch(() => {
+            broken = true; // the lock went with the connection
+          });
       }
     } catch (err) {
       broken = true;

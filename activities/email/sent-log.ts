@@ -15,7 +15,10 @@ export interface SentLog {
    * Runs `deliver` unless the key was delivered before, and records what it delivered. A shared
    * log also keeps two workers from delivering one key at the same time.
    */
-  once(idempotencyKey: string, deliver: () => Promise<SentRecord>): Promise<{ record: SentRecord; duplicate: boolean }>;
+  once(
+    idempotencyKey: string,
+    deliver: () => Promise<SentRecord>,
+  ): Promise<{ record: SentRecord; duplicate: boolean }>;
   close(): void | Promise<void>;
 }
 
@@ -33,7 +36,10 @@ export class SqliteSentLog implements SentLog {
     return new SqliteSentLog(db);
   }
 
-  async once(idempotencyKey: string, deliver: () => Promise<SentRecord>): Promise<{ record: SentRecord; duplicate: boolean }> {
+  async once(
+    idempotencyKey: string,
+    deliver: () => Promise<SentRecord>,
+  ): Promise<{ record: SentRecord; duplicate: boolean }> {
     const earlier = this.find(idempotencyKey);
     if (earlier) return { record: earlier, duplicate: true };
     const record = await deliver();

@@ -65,7 +65,12 @@ export class SmtpEmailAdapter implements EmailPort {
       } catch (err) {
         throw classifySmtpError(err, message.to);
       }
-      return { idempotencyKey: message.idempotencyKey, messageId, recipient: message.to, sentAt: this.now().toISOString() };
+      return {
+        idempotencyKey: message.idempotencyKey,
+        messageId,
+        recipient: message.to,
+        sentAt: this.now().toISOString(),
+      };
     });
     return { messageId: record.messageId, duplicate };
   }

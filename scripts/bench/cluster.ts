@@ -25,7 +25,14 @@ const CASES = Number(process.env.BENCH_CLUSTER_CASES ?? 100);
 const STARTS = Number(process.env.BENCH_CLUSTER_STARTS ?? 100);
 const TASK_QUEUE = 'bench-cluster';
 const DEV_TASK_QUEUE = 'bench-dev';
-const quietBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+const quietBundler = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+};
 const log = (message: string): void => void process.stderr.write(`[bench:cluster] ${message}\n`);
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
@@ -79,7 +86,10 @@ async function startLatency(client: Client, label: string): Promise<{ p50: numbe
 }
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, node: process.version }, sizes: { CASES, STARTS } };
+  const results: Record<string, unknown> = {
+    machine: { cpus: os.cpus().length, node: process.version },
+    sizes: { CASES, STARTS },
+  };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-cluster-'));
   let cluster: Cluster | undefined;
   const workers: ChildProcess[] = [];
@@ -89,49 +99,85 @@ async function main(): Promise<void> {
     const dev = await devServerEnv();
     const devBootMs = ms(t);
     t = process.hrtime.bigint();
-    cluster = await Cluster.start({ dataDir, ports: await freeClusterPorts(), workers: 0, settler: false, env: { LOG_LEVEL: 'warn' } });
+    cluster = await Cluster.start({
+      dataDir,
+      ports: await freeClusterPorts(),
+      workers: 0,
+      settler: false,
+      env: { LOG_LEVEL: 'warn' },
+    });
     const clusterBootMs = ms(t);
     log(`booted: dev ${Math.round(devBootMs)} ms, cluster ${Math.round(clusterBootMs)} ms`);
 
     const connection: Connection = await cluster.connect();
-    const client = new Client({ connection, namespace: NAMESPACE, dataConverter: buildDataConverter(cluster.config.encryption) });
-    const devClient = new Client({ connection: dev.client.connection, namespace: 'default', dataConverter: buildDataConverter(cluster.config.encryption) });
+    const client = new Client({
+      connection,
+      namespace: NAMESPACE,
+      dataConverter: buildDataConverter(cluster.config.encryption),
+    });
+    const devClient = new Client({
+      connection: dev.client.connection,
+      namespace: 'default',
+      dataConverter: buildDataConverter(cluster.config.encryption),
+    });
     const cases = new RefundCases(client, TASK_QUEUE);
     const devCases = new RefundCases(devClient, DEV_TASK_QUEUE);
 
     // ---- start latency, dev server then cluster, then again (ABAB) -------------------------
-    const latency = { dev: [] as { p50: number; p95: number }[], cluster: [] as { p50: number; p95: number }[] };
+    const latency = {
+      dev: [] as { p50: number; p95: number }[],
+      cluster: [] as { p50: number; p95: number }[],
+    };
     for (let r = 0; r < 2; r++) {
       latency.dev.push(await startLatency(devClient, `dev-r${r}`));
       latency.cluster.push(await startLatency(client, `cl-r${r}`));
     }
     const meanOf = (xs: { p50: number }[]) => xs.reduce((a, b) => a + b.p50, 0) / xs.length;
-    results.boot = { devServerMs: Math.round(devBootMs), clusterMs: Math.round(clusterBootMs), ratio: round(clusterBootMs / devBootMs) };
+    results.boot = {
+      devServerMs: Math.round(devBootMs),
+      clusterMs: Math.round(clusterBootMs),
+      ratio: round(clusterBootMs / devBootMs),
+    };
     results.startLatencyMs = { ...latency, p50Ratio: round(meanOf(latency.cluster) / meanOf(latency.dev)) };
     log(`start latency ${JSON.stringify(results.startLatencyMs)}`);
 
     // ---- throughput on the cluster: one worker process, then two --------------------------
-    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler, ...workflowBundlerOptions });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./baseline-workflows'),
+      logger: quietBundler,
+      ...workflowBundlerOptions,
+    });
     const bundleFile = path.join(dataDir, 'bench-bundle.js');
     writeFileSync(bundleFile, bundle.code);
     const spawnWorker = async (n: number, onDev = false): Promise<ChildProcess> => {
       // The same worker process and adapters; only the Temporal server differs.
       const server = onDev
-        ? { TEMPORAL_ADDRESS: dev.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: DEV_TASK_QUEUE,
-            TEMPORAL_TLS_CERT_PATH: '', TEMPORAL_TLS_KEY_PATH: '', TEMPORAL_TLS_CA_PATH: '', TEMPORAL_TLS_SERVER_NAME: '' }
+        ? {
+            TEMPORAL_ADDRESS: dev.address,
+            TEMPORAL_NAMESPACE: 'default',
+            TEMPORAL_TASK_QUEUE: DEV_TASK_QUEUE,
+            TEMPORAL_TLS_CERT_PATH: '',
+            TEMPORAL_TLS_KEY_PATH: '',
+            TEMPORAL_TLS_CA_PATH: '',
+            TEMPORAL_TLS_SERVER_NAME: '',
+          }
         : { TEMPORAL_TASK_QUEUE: TASK_QUEUE };
-      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'cluster-worker.ts')], {
-        env: {
-          ...process.env,
-          ...cluster!.env,
-          ...server,
-          REFUNDFLOW_DATA_DIR: path.join(dataDir, `bench-worker-${onDev ? 'dev' : n}`),
-          NODE_EXTRA_CA_CERTS: path.join(cluster!.layout.tls, 'ca.pem'),
-          BENCH_BUNDLE: bundleFile,
+      const child = spawn(
+        process.execPath,
+        ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'cluster-worker.ts')],
+        {
+          env: {
+            ...process.env,
+            ...cluster!.env,
+            ...server,
+            REFUNDFLOW_DATA_DIR: path.join(dataDir, `bench-worker-${onDev ? 'dev' : n}`),
+            NODE_EXTRA_CA_CERTS: path.join(cluster!.layout.tls, 'ca.pem'),
+            BENCH_BUNDLE: bundleFile,
+          },
+          stdio: ['ignore', 'pipe', 'inherit'],
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-    let out = '';
+      );
+      let out = '';
       child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
       await waitFor(`bench worker ${n}`, () => out.includes('ready'), 120_000, 100);
       return child;
@@ -146,8 +192,14 @@ async function main(): Promise<void> {
         await Promise.all(
           settled.map((r) =>
             r.orderId.startsWith('base-')
-              ? (r.orderId.startsWith('base-dev') ? devClient : client).workflow.getHandle(`baseline-${r.orderId}`).signal('baselineSettled', {})
-              : (r.orderId.startsWith('case-dev') ? devCases : cases).paymentUpdate(r.orderId, { eventId: `evt-${r.refundId}`, refundId: r.refundId, status: 'succeeded' }),
+              ? (r.orderId.startsWith('base-dev') ? devClient : client).workflow
+                  .getHandle(`baseline-${r.orderId}`)
+                  .signal('baselineSettled', {})
+              : (r.orderId.startsWith('case-dev') ? devCases : cases).paymentUpdate(r.orderId, {
+                  eventId: `evt-${r.refundId}`,
+                  refundId: r.refundId,
+                  status: 'succeeded',
+                }),
           ),
         );
         if (settled.length === 0) await new Promise((r) => setTimeout(r, 50));
@@ -161,8 +213,12 @@ async function main(): Promise<void> {
       benchClient: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
     });
     const batch = async (kind: 'refund' | 'baseline', label: string, onDev = false) => {
-      const target = onDev ? { client: devClient, cases: devCases, taskQueue: DEV_TASK_QUEUE } : { client, cases, taskQueue: TASK_QUEUE };
-      const orders = Array.from({ length: CASES }, () => cleanOrder(kind === 'baseline' ? `base-${label}` : `case-${label}`));
+      const target = onDev
+        ? { client: devClient, cases: devCases, taskQueue: DEV_TASK_QUEUE }
+        : { client, cases, taskQueue: TASK_QUEUE };
+      const orders = Array.from({ length: CASES }, () =>
+        cleanOrder(kind === 'baseline' ? `base-${label}` : `case-${label}`),
+      );
       seedBilling(cluster!.layout.provider, orders);
       const before = cpuNow();
       const start = process.hrtime.bigint();
@@ -172,15 +228,26 @@ async function main(): Promise<void> {
           await target.cases.requestRefund(o.orderId, { reason: 'changed_mind' });
           await target.cases.handle(o.orderId).result();
         } else {
-          const input: BaselineInput = { orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency };
-          const handle = await target.client.workflow.start('baselineCase', { taskQueue: target.taskQueue, workflowId: `baseline-${o.orderId}`, args: [input] });
+          const input: BaselineInput = {
+            orderId: o.orderId,
+            customerId: o.customerId,
+            amountMinor: o.amountMinor,
+            currency: o.currency,
+          };
+          const handle = await target.client.workflow.start('baselineCase', {
+            taskQueue: target.taskQueue,
+            workflowId: `baseline-${o.orderId}`,
+            args: [input],
+          });
           await handle.executeUpdate('baselineRequest', { args: [{}] });
           await handle.result();
         }
       });
       const seconds = ms(start) / 1000;
       const after = cpuNow();
-      const cpu = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, round((v - before[k as keyof typeof before]) / seconds)]));
+      const cpu = Object.fromEntries(
+        Object.entries(after).map(([k, v]) => [k, round((v - before[k as keyof typeof before]) / seconds)]),
+      );
       return { perSecond: round(CASES / seconds), cpuCoresUsed: cpu };
     };
     const throughput: Record<string, unknown> = {};
@@ -190,7 +257,11 @@ async function main(): Promise<void> {
     {
       const baseline = await batch('baseline', 'dev', true);
       const refund = await batch('refund', 'dev', true);
-      throughput['dev-server-1-worker'] = { refund, baseline, ratio: round(refund.perSecond / baseline.perSecond) };
+      throughput['dev-server-1-worker'] = {
+        refund,
+        baseline,
+        ratio: round(refund.perSecond / baseline.perSecond),
+      };
       log(`throughput on the dev server: ${JSON.stringify(throughput['dev-server-1-worker'])}`);
     }
     devWorker.kill('SIGTERM');

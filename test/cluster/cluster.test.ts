@@ -44,7 +44,11 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   async function boot(): Promise<void> {
     cluster = await Cluster.start({ dataDir, ports, settleAfterMs: 500, env: { LOG_LEVEL: 'warn' } });
     connection = await cluster.connect();
-    const client = new Client({ connection, namespace: NAMESPACE, dataConverter: buildDataConverter(cluster.config.encryption) });
+    const client = new Client({
+      connection,
+      namespace: NAMESPACE,
+      dataConverter: buildDataConverter(cluster.config.encryption),
+    });
     cases = new RefundCases(client, TASK_QUEUE);
     keys = Object.fromEntries(cluster.config.api.keys.map((k) => [k.role, k.key]));
   }
@@ -62,10 +66,18 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function api<T>(method: string, urlPath: string, role: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function api<T>(
+    method: string,
+    urlPath: string,
+    role: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${cluster.apiUrl}${urlPath}`, {
       method,
-      headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${keys[role]}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as T };
@@ -74,20 +86,28 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   const provider = () => cluster.layout.provider;
 
   /** Waits for every case to be paid; the failure message carries the tally and the workers' logs. */
-  async function allPaid(orders: readonly Order[], what: string, timeoutMs: number, workers = cluster.workers): Promise<void> {
+  async function allPaid(
+    orders: readonly Order[],
+    what: string,
+    timeoutMs: number,
+    workers = cluster.workers,
+  ): Promise<void> {
     await waitFor(
       `every ${what} case to be paid`,
       async () => {
         // A worker that died of the fault fails the test now, not at the deadline.
         const dead = workers.filter((w) => !w.running);
-        if (dead.length > 0) throw new GaveUp(`workers exited: ${dead.map((w) => `${w.name}\n${w.tail(30)}`).join('\n')}`);
+        if (dead.length > 0)
+          throw new GaveUp(`workers exited: ${dead.map((w) => `${w.name}\n${w.tail(30)}`).join('\n')}`);
         return [...(await statuses(cases, orders)).values()].every((s) => s === 'paid');
       },
       timeoutMs,
       1_000,
     ).catch(async (err: unknown) => {
       const logs = cluster.workers.map((w) => `${w.name}:\n${w.tail(15)}`).join('\n');
-      throw new Error(`${String(err)}\nstatuses: ${JSON.stringify(tally((await statuses(cases, orders)).values()))}\n${logs}`);
+      throw new Error(
+        `${String(err)}\nstatuses: ${JSON.stringify(tally((await statuses(cases, orders)).values()))}\n${logs}`,
+      );
     });
   }
 
@@ -95,19 +115,33 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     const ids = new Set(orders.map((o) => o.orderId));
     const refunds = gatewayRefunds(provider()).filter((r) => ids.has(r.orderId));
     const perOrder = tally(refunds.map((r) => r.orderId));
-    assert.deepEqual(Object.entries(perOrder).filter(([, n]) => n !== 1), [], 'exactly one gateway refund per case');
+    assert.deepEqual(
+      Object.entries(perOrder).filter(([, n]) => n !== 1),
+      [],
+      'exactly one gateway refund per case',
+    );
     assert.equal(refunds.length, orders.length);
     assert.ok(refunds.every((r) => r.status === 'succeeded' && r.amountMinor === 2_500));
   }
 
   /** `count` cases started and asked for a refund, with `inject` run once `after` refunds exist. */
-  async function runWithFault(label: string, count: number, after: number, inject: () => Promise<void>, overrides: Partial<Order> = {}) {
+  async function runWithFault(
+    label: string,
+    count: number,
+    after: number,
+    inject: () => Promise<void>,
+    overrides: Partial<Order> = {},
+  ) {
     const orders = Array.from({ length: count }, () => cleanOrder(label, overrides));
     seedBilling(provider(), orders);
     await inPool(orders, 20, async (o) => void (await cases.start(POLICY, o)));
     const ids = new Set(orders.map((o) => o.orderId));
     const requests = inPool(orders, 25, (o) => requestRefundSurely(cases, o.orderId, 240_000));
-    await eventually(() => gatewayRefunds(provider()).filter((r) => ids.has(r.orderId)).length >= after, `${after} ${label} refunds`, 120_000);
+    await eventually(
+      () => gatewayRefunds(provider()).filter((r) => ids.has(r.orderId)).length >= after,
+      `${after} ${label} refunds`,
+      120_000,
+    );
     await inject();
     await requests;
     earlier.push(...orders);
@@ -122,11 +156,19 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       customerEmail: `api-buyer-${suffix}@customer.example`,
     });
     assert.equal(start.status, 201, JSON.stringify(start.body));
-    const request = await api('POST', `/v1/cases/${order.orderId}/refund-requests`, 'checkout', { reason: 'changed_mind' });
+    const request = await api('POST', `/v1/cases/${order.orderId}/refund-requests`, 'checkout', {
+      reason: 'changed_mind',
+    });
     assert.equal(request.status, 200, JSON.stringify(request.body));
     const paid = await eventually(
       async () => {
-        const c = (await api<{ status: string; payout?: { status: string } }>('GET', `/v1/cases/${order.orderId}`, 'support')).body;
+        const c = (
+          await api<{ status: string; payout?: { status: string } }>(
+            'GET',
+            `/v1/cases/${order.orderId}`,
+            'support',
+          )
+        ).body;
         return c.status === 'paid' && c;
       },
       'the case to be paid',
@@ -136,7 +178,12 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     assert.equal(paid.payout?.status, 'succeeded');
     assertOneRefundEach([order]);
     // The customer's emails went through the cluster's SMTP server, not into a worker's outbox.
-    await eventually(() => caughtMail(cluster.layout.mail).some((m) => m.to.includes(`api-buyer-${suffix}@customer.example`)), 'an email to the buyer', 60_000);
+    await eventually(
+      () =>
+        caughtMail(cluster.layout.mail).some((m) => m.to.includes(`api-buyer-${suffix}@customer.example`)),
+      'an email to the buyer',
+      60_000,
+    );
   });
 
   it('SIGKILL one worker while 100 cases are in flight: all finish on the other, one refund each, no email repeated but what the killed worker had sent', async () => {
@@ -166,7 +213,8 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
         1_000,
       );
       const byId = new Map<string, number[]>();
-      for (const m of caughtMail(cluster.layout.mail)) byId.set(m.messageId, [...(byId.get(m.messageId) ?? []), Date.parse(m.receivedAt)]);
+      for (const m of caughtMail(cluster.layout.mail))
+        byId.set(m.messageId, [...(byId.get(m.messageId) ?? []), Date.parse(m.receivedAt)]);
       const repeated = [...byId.entries()].filter(([, at]) => at.length > 1);
       assert.deepEqual(
         repeated.filter(([, at]) => at.length > 2 || at[0]! > killedAtMs),
@@ -191,14 +239,20 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
           CLUSTER_SEND_KEYS: runKeys.join(','),
         };
         if (!shared) delete env.REFUNDFLOW_DATABASE_URL;
-        const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'send-process.ts')], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawn(
+          process.execPath,
+          ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'send-process.ts')],
+          {
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
         let out = '';
         child.stdout.on('data', (c: Buffer) => (out += c.toString()));
         child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`send-process exited ${String(code)}: ${out}`))));
+        child.once('exit', (code) =>
+          code === 0 ? resolve(out.trim()) : reject(new Error(`send-process exited ${String(code)}: ${out}`)),
+        );
       });
     const delivered = (runKeys: string[]) => {
       const subjects = new Set(runKeys.map((k) => `Your refund ${k}`));
@@ -206,9 +260,14 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     };
 
     const sharedKeys = Array.from({ length: 20 }, (_, i) => `cl-mail-shared-${suffix}-${i}`);
-    const shared = await Promise.all([send(sharedKeys, 'mailer-a', true), send(sharedKeys, 'mailer-b', true)]);
+    const shared = await Promise.all([
+      send(sharedKeys, 'mailer-a', true),
+      send(sharedKeys, 'mailer-b', true),
+    ]);
     assert.equal(delivered(sharedKeys), 20, `one delivery per key (${shared.join(' / ')})`);
-    const [fresh, duplicates] = shared.map((s) => s.split(' ').slice(1).map(Number)).reduce(([a, b], [c, d]) => [a! + c!, b! + d!]);
+    const [fresh, duplicates] = shared
+      .map((s) => s.split(' ').slice(1).map(Number))
+      .reduce(([a, b], [c, d]) => [a! + c!, b! + d!]);
     assert.deepEqual([fresh, duplicates], [20, 20], 'each key sent by one process, found sent by the other');
 
     // The control: SQLite sent-logs, one per data folder, cannot see each other's deliveries.
@@ -236,11 +295,10 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     // The support list: Temporal's SQL visibility on PostgreSQL, filtered by a custom search attribute.
     const listed = await eventually(
       async () => {
-        const res = await api<{ cases: { orderId: string; status: string }[]; counts: Record<string, number> }>(
-          'GET',
-          `/v1/cases?productId=${encodeURIComponent(productId)}&limit=100`,
-          'support',
-        );
+        const res = await api<{
+          cases: { orderId: string; status: string }[];
+          counts: Record<string, number>;
+        }>('GET', `/v1/cases?productId=${encodeURIComponent(productId)}&limit=100`, 'support');
         return res.status === 200 && res.body.counts.paid === orders.length && res.body;
       },
       'visibility to count every case paid',
@@ -278,7 +336,10 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     await assert.rejects(attempt({ address }), 'plaintext is refused');
     const tls = { serverRootCACertificate: ca, serverNameOverride: 'temporal-frontend' };
     await assert.rejects(attempt({ address, tls }), 'TLS without a client certificate is refused');
-    const clientCertPair = { crt: readFileSync(cluster.env.TEMPORAL_TLS_CERT_PATH!), key: readFileSync(cluster.env.TEMPORAL_TLS_KEY_PATH!) };
+    const clientCertPair = {
+      crt: readFileSync(cluster.env.TEMPORAL_TLS_CERT_PATH!),
+      key: readFileSync(cluster.env.TEMPORAL_TLS_KEY_PATH!),
+    };
     await attempt({ address, tls: { ...tls, clientCertPair } });
   });
 
