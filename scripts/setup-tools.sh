@@ -85,14 +85,15 @@ build_temporal_server() {
 install_postgresql() {
   local bindir
   bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
-  [[ -n "$bindir" && -x "$bindir/postgres" && -x "$bindir/initdb" ]] && return 0
+  [[ -n "$bindir" && -x "$bindir/postgres" && -x "$bindir/initdb" ]] && command -v openssl >/dev/null 2>&1 && return 0
   if [[ $(id -u) -ne 0 ]]; then
-    log "missing prerequisite: PostgreSQL (the cluster). Install it with: sudo apt-get install postgresql"
+    log "missing prerequisite: PostgreSQL or openssl (the cluster). Install them with: sudo apt-get install postgresql openssl"
     exit 1
   fi
-  log "installing Debian's postgresql for the cluster"
+  # openssl makes the cluster's certificates (mTLS on the frontend, STARTTLS on its mail server).
+  log "installing Debian's postgresql and openssl for the cluster"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql openssl >/dev/null
 }
 
 fetch_test_server() {
