@@ -191,8 +191,9 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     let killedAtMs = 0;
     try {
       const orders = await runWithFault('cl-kill', 100, 20, async () => {
-        killedAtMs = Date.now();
         await victim!.kill();
+        // Taken once the process is gone: whatever it handed over was received before this.
+        killedAtMs = Date.now();
       });
       assert.ok(!victim!.running && survivor!.running);
       await allPaid(orders, 'cl-kill', 240_000, [survivor!]);
