@@ -1,7 +1,9 @@
 # The two commands of the Quick start. Each installs what is missing, then runs.
 #   make start   the embedded stack: Temporal dev server + Web UI, worker, API and support UI
 #   make test    typecheck, lint and the whole test suite against real servers
-.PHONY: start test bench deps tools
+#   make cluster the production topology on this machine: PostgreSQL, the Temporal services as
+#                separate processes, the API and two workers (cluster/; state in data/cluster)
+.PHONY: start test bench deps tools cluster
 
 deps: node_modules/.package-lock.json
 
@@ -23,3 +25,6 @@ test: tools
 
 bench: tools
 	npm run bench
+
+cluster: tools
+	npm run cluster

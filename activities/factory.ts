@@ -9,6 +9,7 @@ import { EmbeddedBillingStore } from './billing/sqlite';
 import type { ActivityDeps, ActivityLogger } from './create-activities';
 import { EmailOutbox } from './email/outbox';
 import type { EmailPort } from './email/port';
+import { PostgresSentLog } from './email/pg-sent-log';
 import { SqliteSentLog } from './email/sent-log';
 import { SmtpEmailAdapter, type SmtpConfig } from './email/smtp';
 import type { PaymentsPort } from './payments/port';
@@ -35,6 +36,8 @@ export const emailConfigSchema = z.discriminatedUnion('kind', [
     timeoutMs: z.number().int().positive().default(15_000),
     /** The SQLite file remembering which idempotency keys were delivered. */
     sentLogFile: file,
+    /** Or a PostgreSQL database (postgres://…) every worker shares: one email per key across hosts. */
+    sentLogUrl: z.url({ protocol: /^postgres(?:ql)?$/ }).optional(),
     allowInvalidCertificates: z.boolean().default(false),
   }),
 ]);
@@ -84,7 +87,7 @@ export const activityConfigSchema = z
     };
     if (c.email.kind === 'outbox') needsFile(['email', 'file'], c.email.file);
     if (c.email.kind === 'smtp') {
-      needsFile(['email', 'sentLogFile'], c.email.sentLogFile);
+      if (!c.email.sentLogUrl) needsFile(['email', 'sentLogFile'], c.email.sentLogFile);
       if (!c.email.url && !c.email.host)
         ctx.addIssue({ code: 'custom', path: ['email', 'host'], message: 'url or host is required' });
     }
@@ -152,7 +155,9 @@ export function buildEmail(config: ParsedConfig): EmailPort {
     case 'smtp':
       return new SmtpEmailAdapter(
         smtpSettings(email, config.fromAddress),
-        SqliteSentLog.open(inData(config, email.sentLogFile, embeddedFiles.smtpSentLog)),
+        email.sentLogUrl
+          ? new PostgresSentLog(email.sentLogUrl)
+          : SqliteSentLog.open(inData(config, email.sentLogFile, embeddedFiles.smtpSentLog)),
       );
   }
 }

@@ -32,6 +32,7 @@ export type { EmailPort, OutgoingEmail, SentEmail } from './email/port';
 export { EmailOutbox, listOutbox, type OutboxMessage, type OutboxQuery } from './email/outbox';
 export { SmtpEmailAdapter, type SmtpConfig } from './email/smtp';
 export { SqliteSentLog, type SentLog } from './email/sent-log';
+export { PostgresSentLog } from './email/pg-sent-log';
 export { renderCustomerEmail } from './email/customer-templates';
 export { renderSupportNotice } from './email/support-templates';
 

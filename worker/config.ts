@@ -45,6 +45,9 @@ export const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'TEMPORAL_UI_PORT',
   'REFUNDFLOW_SANDBOX_WEBHOOKS',
+  'REFUNDFLOW_DATABASE_URL',
+  'REFUNDFLOW_GATEWAY_FILE',
+  'REFUNDFLOW_BILLING_FILE',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 type Env = Partial<Record<ConfigVariable, string>>;
@@ -98,6 +101,7 @@ const fromAddress = z
   .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address or "Name <address>"');
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const postgresUrl = z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a postgres:// URL' });
 
 const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
@@ -306,12 +310,15 @@ const emailSchema = z.discriminatedUnion(
         SMTP_URL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
         SMTP_FROM: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(fromAddress),
         REFUNDFLOW_SUPPORT_EMAIL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(emailAddress),
+        // Workers on several hosts keep the sent-log in PostgreSQL, so no two send one email.
+        REFUNDFLOW_DATABASE_URL: postgresUrl.optional(),
       })
       .transform((env) => ({
         kind: 'smtp' as const,
         url: env.SMTP_URL,
         from: env.SMTP_FROM,
         supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL,
+        ...(env.REFUNDFLOW_DATABASE_URL ? { sentLogUrl: env.REFUNDFLOW_DATABASE_URL } : {}),
       })),
   ],
   { error: 'must be outbox or smtp' },
@@ -321,8 +328,18 @@ const paymentsSchema = z.discriminatedUnion(
   'REFUNDFLOW_PAYMENTS',
   [
     z
-      .object({ REFUNDFLOW_PAYMENTS: z.literal('sandbox').optional(), REFUNDFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional() })
-      .transform((env) => ({ kind: 'sandbox' as const, webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET })),
+      .object({
+        REFUNDFLOW_PAYMENTS: z.literal('sandbox').optional(),
+        REFUNDFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+        // The sandbox gateway stands in for a payment provider every worker reaches: its file,
+        // when it is not the one under REFUNDFLOW_DATA_DIR (make cluster: the provider folder).
+        REFUNDFLOW_GATEWAY_FILE: z.string().optional(),
+      })
+      .transform((env) => ({
+        kind: 'sandbox' as const,
+        webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET,
+        ...(env.REFUNDFLOW_GATEWAY_FILE ? { file: resolve(env.REFUNDFLOW_GATEWAY_FILE) } : {}),
+      })),
     z
       .object({
         REFUNDFLOW_PAYMENTS: z.literal('stripe'),
@@ -344,7 +361,10 @@ const paymentsSchema = z.discriminatedUnion(
 const billingSchema = z.discriminatedUnion(
   'REFUNDFLOW_BILLING',
   [
-    z.object({ REFUNDFLOW_BILLING: z.literal('embedded').optional() }).transform(() => ({ kind: 'embedded' as const })),
+    z
+      .object({ REFUNDFLOW_BILLING: z.literal('embedded').optional(), REFUNDFLOW_BILLING_FILE: z.string().optional() })
+      // Like the gateway: the embedded store stands in for the company's billing system.
+      .transform((env) => ({ kind: 'embedded' as const, ...(env.REFUNDFLOW_BILLING_FILE ? { file: resolve(env.REFUNDFLOW_BILLING_FILE) } : {}) })),
     z
       .object({
         REFUNDFLOW_BILLING: z.literal('http'),

@@ -21,12 +21,18 @@ export function activityConfigFrom(config: Config): ActivityConfig {
     dataDir: config.process.dataDir,
     supportAddress: email.supportAddress,
     fromAddress: email.from,
-    email: email.kind === 'smtp' ? { kind: 'smtp', url: email.url } : { kind: 'outbox' },
+    email:
+      email.kind === 'smtp'
+        ? { kind: 'smtp', url: email.url, ...(email.sentLogUrl ? { sentLogUrl: email.sentLogUrl } : {}) }
+        : { kind: 'outbox' },
     payments:
       payments.kind === 'stripe'
         ? { kind: 'stripe', apiKey: payments.apiKey, ...(payments.apiBase ? { apiBase: payments.apiBase } : {}) }
-        : { kind: 'sandbox' },
-    billing: billing.kind === 'http' ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) } : { kind: 'embedded' },
+        : { kind: 'sandbox', ...(payments.file ? { file: payments.file } : {}) },
+    billing:
+      billing.kind === 'http'
+        ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) }
+        : { kind: 'embedded', ...(billing.file ? { file: billing.file } : {}) },
   };
 }
 

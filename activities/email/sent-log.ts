@@ -1,5 +1,6 @@
 // The SMTP adapter's memory of what it delivered, keyed by idempotency key, so a retried
-// activity does not send again. Kept in SQLite next to the worker (data/ in real use).
+// activity does not send again. Kept in SQLite next to the worker (data/ in real use), or in
+// PostgreSQL (./pg-sent-log.ts) when several workers on several hosts must share it.
 import { openDatabase, type Db } from '../sqlite';
 
 export interface SentRecord {
@@ -10,9 +11,15 @@ export interface SentRecord {
 }
 
 export interface SentLog {
-  find(idempotencyKey: string): SentRecord | undefined;
-  record(entry: SentRecord): void;
-  close(): void;
+  /**
+   * Runs `deliver` unless the key was delivered before, and records what it delivered. A shared
+   * log also keeps two workers from delivering one key at the same time.
+   */
+  once(
+    idempotencyKey: string,
+    deliver: () => Promise<SentRecord>,
+  ): Promise<{ record: SentRecord; duplicate: boolean }>;
+  close(): void | Promise<void>;
 }
 
 export class SqliteSentLog implements SentLog {
@@ -27,6 +34,17 @@ export class SqliteSentLog implements SentLog {
       sent_at TEXT NOT NULL
     )`);
     return new SqliteSentLog(db);
+  }
+
+  async once(
+    idempotencyKey: string,
+    deliver: () => Promise<SentRecord>,
+  ): Promise<{ record: SentRecord; duplicate: boolean }> {
+    const earlier = this.find(idempotencyKey);
+    if (earlier) return { record: earlier, duplicate: true };
+    const record = await deliver();
+    this.record(record);
+    return { record, duplicate: false };
   }
 
   find(idempotencyKey: string): SentRecord | undefined {

@@ -50,35 +50,34 @@ export class SmtpEmailAdapter implements EmailPort {
   }
 
   async send(message: OutgoingEmail): Promise<SentEmail> {
-    const earlier = this.sentLog.find(message.idempotencyKey);
-    if (earlier) return { messageId: earlier.messageId, duplicate: true };
-
-    const messageId = messageIdFor(message.idempotencyKey, domainOf(this.config.from));
-    try {
-      await this.transport.sendMail({
-        from: this.config.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
+    const { record, duplicate } = await this.sentLog.once(message.idempotencyKey, async () => {
+      const messageId = messageIdFor(message.idempotencyKey, domainOf(this.config.from));
+      try {
+        await this.transport.sendMail({
+          from: this.config.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          messageId,
+          headers: { 'X-Refundflow-Order': message.orderId, 'X-Refundflow-Kind': message.kind },
+        });
+      } catch (err) {
+        throw classifySmtpError(err, message.to);
+      }
+      return {
+        idempotencyKey: message.idempotencyKey,
         messageId,
-        headers: { 'X-Refundflow-Order': message.orderId, 'X-Refundflow-Kind': message.kind },
-      });
-    } catch (err) {
-      throw classifySmtpError(err, message.to);
-    }
-    this.sentLog.record({
-      idempotencyKey: message.idempotencyKey,
-      messageId,
-      recipient: message.to,
-      sentAt: this.now().toISOString(),
+        recipient: message.to,
+        sentAt: this.now().toISOString(),
+      };
     });
-    return { messageId, duplicate: false };
+    return { messageId: record.messageId, duplicate };
   }
 
   async close(): Promise<void> {
     this.transport.close();
-    this.sentLog.close();
+    await this.sentLog.close();
   }
 }
 

@@ -31,7 +31,7 @@ export async function startApi(
   // store that the worker's activities read; with HTTP billing, checkout feeds billing itself.
   const billing =
     config.billing.kind === 'embedded'
-      ? EmbeddedBillingStore.open(path.join(dataDir, embeddedFiles.billing))
+      ? EmbeddedBillingStore.open(config.billing.file ?? path.join(dataDir, embeddedFiles.billing))
       : undefined;
   const app = await buildApi({
     cases: new RefundCases(options.client, config.temporal.taskQueue),

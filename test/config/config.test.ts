@@ -158,6 +158,26 @@ describe('config: loadConfig from the environment', () => {
     assert.equal(config.process.logLevel, 'debug');
   });
 
+  it('reads where the stores workers share live: the sent-log database, the gateway and billing files', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      REFUNDFLOW_EMAIL: 'smtp',
+      SMTP_URL: 'smtp://mail:25',
+      SMTP_FROM: 'refunds@example.com',
+      REFUNDFLOW_SUPPORT_EMAIL: 'support@example.com',
+      REFUNDFLOW_DATABASE_URL: 'postgres://refundflow:pw@db:5432/refundflow',
+      REFUNDFLOW_GATEWAY_FILE: 'provider/gateway.sqlite',
+      REFUNDFLOW_BILLING_FILE: '/srv/provider/billing.sqlite',
+    });
+    assert.equal(config.email.kind === 'smtp' && config.email.sentLogUrl, 'postgres://refundflow:pw@db:5432/refundflow');
+    assert.equal(config.payments.kind === 'sandbox' && config.payments.file, path.resolve('provider/gateway.sqlite'));
+    assert.equal(config.billing.kind === 'embedded' && config.billing.file, '/srv/provider/billing.sqlite');
+    assert.throws(
+      () => loadConfig({ ...MINIMAL, REFUNDFLOW_EMAIL: 'smtp', SMTP_URL: 'smtp://mail:25', SMTP_FROM: 'a@b.c', REFUNDFLOW_SUPPORT_EMAIL: 'a@b.c', REFUNDFLOW_DATABASE_URL: 'mysql://db/x' }),
+      /REFUNDFLOW_DATABASE_URL: must be a postgres:\/\/ URL/,
+    );
+  });
+
   it('keeps rotated-out keys for decryption and encrypts with the active one', () => {
     const config = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: `2025-01:${KEY_A}, 2026-01:${KEY_B}`, REFUNDFLOW_ENCRYPTION_KEY_ID: '2026-01' });
     assert.equal(config.encryption.activeKeyId, '2026-01');

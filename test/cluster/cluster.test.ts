@@ -1,0 +1,362 @@
+// The production topology (cluster/, `make cluster`), started once for this suite on free ports in
+// a temp folder: PostgreSQL, the Temporal 1.32 services history, matching, frontend and worker as
+// separate processes behind mTLS, the API and two worker processes with data folders of their
+// own. Failures are injected into the real processes: a worker is SIGKILLed, the history service
+// and PostgreSQL are restarted, while cases are in flight. The rest of the suite runs on the CLI's
+// dev server (Temporal 1.29), so the product is proven on two server versions.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { buildDataConverter } from '../../client/data-converter';
+import { RefundCases } from '../../client/refund-client';
+import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
+import { caughtMail } from '../../cluster/mail-catcher';
+import { GaveUp, waitFor } from '../../cluster/processes';
+import type { Order } from '../../policies';
+import {
+  POLICY,
+  cleanOrder,
+  eventually,
+  gatewayRefunds,
+  inPool,
+  requestRefundSurely,
+  seedBilling,
+  statuses,
+  tally,
+} from '../reliability/support';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker processes', function () {
+  this.timeout(300_000);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-cluster-'));
+  const suffix = Date.now().toString(36);
+  let cluster: Cluster;
+  let connection: Connection;
+  let cases: RefundCases;
+  let keys: Record<string, string>;
+  let ports: ClusterPorts;
+  const earlier: Order[] = [];
+
+  async function boot(): Promise<void> {
+    cluster = await Cluster.start({ dataDir, ports, settleAfterMs: 500, env: { LOG_LEVEL: 'warn' } });
+    connection = await cluster.connect();
+    const client = new Client({
+      connection,
+      namespace: NAMESPACE,
+      dataConverter: buildDataConverter(cluster.config.encryption),
+    });
+    cases = new RefundCases(client, TASK_QUEUE);
+    keys = Object.fromEntries(cluster.config.api.keys.map((k) => [k.role, k.key]));
+  }
+
+  before(async function () {
+    this.timeout(420_000);
+    ports = await freeClusterPorts();
+    await boot();
+  });
+
+  after(async function () {
+    this.timeout(180_000);
+    await connection?.close();
+    await cluster?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function api<T>(
+    method: string,
+    urlPath: string,
+    role: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${cluster.apiUrl}${urlPath}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${keys[role]}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  const provider = () => cluster.layout.provider;
+
+  /** Waits for every case to be paid; the failure message carries the tally and the workers' logs. */
+  async function allPaid(
+    orders: readonly Order[],
+    what: string,
+    timeoutMs: number,
+    workers = cluster.workers,
+  ): Promise<void> {
+    await waitFor(
+      `every ${what} case to be paid`,
+      async () => {
+        // A worker that died of the fault fails the test now, not at the deadline.
+        const dead = workers.filter((w) => !w.running);
+        if (dead.length > 0)
+          throw new GaveUp(`workers exited: ${dead.map((w) => `${w.name}\n${w.tail(30)}`).join('\n')}`);
+        return [...(await statuses(cases, orders)).values()].every((s) => s === 'paid');
+      },
+      timeoutMs,
+      1_000,
+    ).catch(async (err: unknown) => {
+      const logs = cluster.workers.map((w) => `${w.name}:\n${w.tail(15)}`).join('\n');
+      throw new Error(
+        `${String(err)}\nstatuses: ${JSON.stringify(tally((await statuses(cases, orders)).values()))}\n${logs}`,
+      );
+    });
+  }
+
+  function assertOneRefundEach(orders: readonly Order[]): void {
+    const ids = new Set(orders.map((o) => o.orderId));
+    const refunds = gatewayRefunds(provider()).filter((r) => ids.has(r.orderId));
+    const perOrder = tally(refunds.map((r) => r.orderId));
+    assert.deepEqual(
+      Object.entries(perOrder).filter(([, n]) => n !== 1),
+      [],
+      'exactly one gateway refund per case',
+    );
+    assert.equal(refunds.length, orders.length);
+    assert.ok(refunds.every((r) => r.status === 'succeeded' && r.amountMinor === 2_500));
+  }
+
+  /** `count` cases started and asked for a refund, with `inject` run once `after` refunds exist. */
+  async function runWithFault(
+    label: string,
+    count: number,
+    after: number,
+    inject: () => Promise<void>,
+    overrides: Partial<Order> = {},
+  ) {
+    const orders = Array.from({ length: count }, () => cleanOrder(label, overrides));
+    seedBilling(provider(), orders);
+    await inPool(orders, 20, async (o) => void (await cases.start(POLICY, o)));
+    const ids = new Set(orders.map((o) => o.orderId));
+    const requests = inPool(orders, 25, (o) => requestRefundSurely(cases, o.orderId, 240_000));
+    await eventually(
+      () => gatewayRefunds(provider()).filter((r) => ids.has(r.orderId)).length >= after,
+      `${after} ${label} refunds`,
+      120_000,
+    );
+    await inject();
+    await requests;
+    earlier.push(...orders);
+    return orders;
+  }
+
+  it('a case goes from checkout to paid through the API', async () => {
+    const order = cleanOrder('cl-api');
+    const start = await api<{ created: boolean }>('POST', '/v1/cases', 'checkout', {
+      policyId: 'usage-prorata',
+      order,
+      customerEmail: `api-buyer-${suffix}@customer.example`,
+    });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    const request = await api('POST', `/v1/cases/${order.orderId}/refund-requests`, 'checkout', {
+      reason: 'changed_mind',
+    });
+    assert.equal(request.status, 200, JSON.stringify(request.body));
+    const paid = await eventually(
+      async () => {
+        const c = (
+          await api<{ status: string; payout?: { status: string } }>(
+            'GET',
+            `/v1/cases/${order.orderId}`,
+            'support',
+          )
+        ).body;
+        return c.status === 'paid' && c;
+      },
+      'the case to be paid',
+      120_000,
+      500,
+    );
+    assert.equal(paid.payout?.status, 'succeeded');
+    assertOneRefundEach([order]);
+    // The customer's emails went through the cluster's SMTP server, not into a worker's outbox.
+    await eventually(
+      () =>
+        caughtMail(cluster.layout.mail).some((m) => m.to.includes(`api-buyer-${suffix}@customer.example`)),
+      'an email to the buyer',
+      60_000,
+    );
+  });
+
+  it('SIGKILL one worker while 100 cases are in flight: all finish on the other, one refund each, no email repeated but what the killed worker had sent', async () => {
+    const [victim, survivor] = cluster.workers;
+    let killedAtMs = 0;
+    try {
+      const orders = await runWithFault('cl-kill', 100, 20, async () => {
+        await victim!.kill();
+        // Taken once the process is gone: whatever it handed over was received before this.
+        killedAtMs = Date.now();
+      });
+      assert.ok(!victim!.running && survivor!.running);
+      await allPaid(orders, 'cl-kill', 240_000, [survivor!]);
+      assertOneRefundEach(orders);
+
+      // Both workers sent mail through one SMTP server and one sent-log. Every customer got theirs;
+      // a Message-ID (derived from the idempotency key) arrives twice only when the killed worker
+      // had handed the message over before it could record it — the window no sender can close,
+      // and the same Message-ID lets mail clients collapse the copy.
+      const customers = new Set(orders.map((o) => `${o.customerId}@customer.example`));
+      await eventually(
+        () => {
+          const reached = new Set(caughtMail(cluster.layout.mail).flatMap((m) => m.to));
+          return [...customers].every((c) => reached.has(c));
+        },
+        'an email to every customer',
+        120_000,
+        1_000,
+      );
+      const byId = new Map<string, number[]>();
+      for (const m of caughtMail(cluster.layout.mail))
+        byId.set(m.messageId, [...(byId.get(m.messageId) ?? []), Date.parse(m.receivedAt)]);
+      const repeated = [...byId.entries()].filter(([, at]) => at.length > 1);
+      assert.deepEqual(
+        repeated.filter(([, at]) => at.length > 2 || at[0]! > killedAtMs),
+        [],
+        `only messages accepted before the kill are repeated, once (${repeated.length} repeated)`,
+      );
+    } finally {
+      if (!victim!.running) await cluster.startWorker(victim!);
+    }
+  });
+
+  it('one email per key from two worker processes with data folders of their own: the sent-log in PostgreSQL', async () => {
+    // Each process builds the worker's adapters from the environment, as worker/main.ts does, and
+    // sends the same 20 keys at the same moment to the cluster's SMTP server.
+    const send = (runKeys: string[], workerDir: string, shared: boolean) =>
+      new Promise<string>((resolve, reject) => {
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          ...cluster.env,
+          REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
+          NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
+          CLUSTER_SEND_KEYS: runKeys.join(','),
+        };
+        if (!shared) delete env.REFUNDFLOW_DATABASE_URL;
+        const child = spawn(
+          process.execPath,
+          ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'send-process.ts')],
+          {
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+        child.once('exit', (code) =>
+          code === 0 ? resolve(out.trim()) : reject(new Error(`send-process exited ${String(code)}: ${out}`)),
+        );
+      });
+    const delivered = (runKeys: string[]) => {
+      const subjects = new Set(runKeys.map((k) => `Your refund ${k}`));
+      return caughtMail(cluster.layout.mail).filter((m) => subjects.has(m.subject)).length;
+    };
+
+    const sharedKeys = Array.from({ length: 20 }, (_, i) => `cl-mail-shared-${suffix}-${i}`);
+    const shared = await Promise.all([
+      send(sharedKeys, 'mailer-a', true),
+      send(sharedKeys, 'mailer-b', true),
+    ]);
+    assert.equal(delivered(sharedKeys), 20, `one delivery per key (${shared.join(' / ')})`);
+    const [fresh, duplicates] = shared
+      .map((s) => s.split(' ').slice(1).map(Number))
+      .reduce(([a, b], [c, d]) => [a! + c!, b! + d!]);
+    assert.deepEqual([fresh, duplicates], [20, 20], 'each key sent by one process, found sent by the other');
+
+    // The control: SQLite sent-logs, one per data folder, cannot see each other's deliveries.
+    const localKeys = Array.from({ length: 20 }, (_, i) => `cl-mail-local-${suffix}-${i}`);
+    await Promise.all([send(localKeys, 'mailer-c', false), send(localKeys, 'mailer-d', false)]);
+    assert.equal(delivered(localKeys), 40, 'without the shared log, both processes send every key');
+  });
+
+  it('stop and restart the history service mid-run: nothing is lost, and SQL visibility lists and counts the cases', async () => {
+    const productId = `api-plan-hist-${suffix}`;
+    const orders = await runWithFault(
+      'cl-hist',
+      30,
+      5,
+      async () => {
+        await cluster.services.history.stop();
+        await sleep(3_000);
+        await cluster.startService('history');
+      },
+      { productId },
+    );
+    await allPaid(orders, 'cl-hist', 240_000);
+    assertOneRefundEach(orders);
+
+    // The support list: Temporal's SQL visibility on PostgreSQL, filtered by a custom search attribute.
+    const listed = await eventually(
+      async () => {
+        const res = await api<{
+          cases: { orderId: string; status: string }[];
+          counts: Record<string, number>;
+        }>('GET', `/v1/cases?productId=${encodeURIComponent(productId)}&limit=100`, 'support');
+        return res.status === 200 && res.body.counts.paid === orders.length && res.body;
+      },
+      'visibility to count every case paid',
+      60_000,
+      1_000,
+    );
+    assert.deepEqual(listed.counts, { paid: orders.length });
+    assert.deepEqual(listed.cases.map((c) => c.orderId).sort(), orders.map((o) => o.orderId).sort());
+    assert.ok(listed.cases.every((c) => c.status === 'paid'));
+  });
+
+  it('restart PostgreSQL mid-run: the cases resume and finish, one refund each', async () => {
+    const orders = await runWithFault('cl-pg', 30, 5, async () => {
+      await cluster.postgres.stop();
+      await sleep(2_000);
+      await cluster.startPostgres();
+    });
+    await allPaid(orders, 'cl-pg', 240_000);
+    assertOneRefundEach(orders);
+    for (const child of [...Object.values(cluster.services), ...cluster.workers, cluster.api])
+      assert.ok(child.running, `${child.name} survived the database restart`);
+  });
+
+  it('the frontend admits only clients with a certificate from the cluster CA', async () => {
+    const ca = readFileSync(path.join(cluster.layout.tls, 'ca.pem'));
+    const attempt = async (options: ConnectionOptions) => {
+      const c = await Connection.connect({ ...options, connectTimeout: 5_000 });
+      try {
+        await c.workflowService.describeNamespace({ namespace: NAMESPACE });
+      } finally {
+        await c.close();
+      }
+    };
+    const address = cluster.env.TEMPORAL_ADDRESS!;
+    await assert.rejects(attempt({ address }), 'plaintext is refused');
+    const tls = { serverRootCACertificate: ca, serverNameOverride: 'temporal-frontend' };
+    await assert.rejects(attempt({ address, tls }), 'TLS without a client certificate is refused');
+    const clientCertPair = {
+      crt: readFileSync(cluster.env.TEMPORAL_TLS_CERT_PATH!),
+      key: readFileSync(cluster.env.TEMPORAL_TLS_KEY_PATH!),
+    };
+    await attempt({ address, tls: { ...tls, clientCertPair } });
+  });
+
+  it('stopped in order and started again on the same folder, the cluster finds every case where it was', async function () {
+    this.timeout(420_000);
+    assert.ok(earlier.length >= 160);
+    await connection.close();
+    await cluster.stop();
+    await boot();
+    const now = await statuses(cases, earlier);
+    assert.deepEqual(tally(now.values()), { paid: earlier.length });
+    // And new work still flows through the restarted cluster.
+    const order = cleanOrder('cl-after-restart');
+    seedBilling(provider(), [order]);
+    await cases.start(POLICY, order);
+    await requestRefundSurely(cases, order.orderId, 60_000);
+    await allPaid([order], 'cl-after-restart', 120_000);
+  });
+});
