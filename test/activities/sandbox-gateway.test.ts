@@ -206,9 +206,12 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
     await eventually(() => receiver.received[0], 'the webhook after two failures');
     assert.equal(receiver.attempts(), 3);
     assert.ok(Date.now() - started >= 100 + 200, 'waited the backoff (100 ms, then 200 ms) between attempts');
-    const [event] = gateway.listWebhookEvents();
-    assert.equal(event!.attempts, 3);
-    assert.ok(event!.deliveredAt);
+    // The settler records the delivery after the receiver answered: wait for that write.
+    const event = await eventually(
+      () => gateway.listWebhookEvents().find((e) => e.deliveredAt),
+      'the delivery recorded',
+    );
+    assert.equal(event.attempts, 3);
   });
 
   it('keeps refunds and pending events across a restart, and another process’s refunds settle here', async () => {

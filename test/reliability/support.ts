@@ -106,7 +106,9 @@ export async function eventually<T>(
       last = err;
     }
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -136,14 +138,25 @@ export function tally(values: Iterable<string>): Record<string, number> {
  * Asks for a refund, riding out a worker or server outage: a request that fails in transit is
  * retried, and "already on this case" means an earlier attempt got through.
  */
-export async function requestRefundSurely(cases: RefundCases, orderId: string, deadlineMs: number): Promise<void> {
+export async function requestRefundSurely(
+  cases: RefundCases,
+  orderId: string,
+  deadlineMs: number,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     try {
       await cases.requestRefund(orderId, { reason: 'changed_mind', description: 'reliability run' });
       return;
     } catch (err) {
-      if (/already on this case|cannot request a refund while/.test(String((err as Error).message))) return;
+      // An attempt cut off by a kill may have gone through: the case then already has the request,
+      // or has even been paid and closed by the time the retry arrives.
+      if (
+        /already on this case|cannot request a refund while|the case is closed/.test(
+          String((err as Error).message),
+        )
+      )
+        return;
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -151,7 +164,11 @@ export async function requestRefundSurely(cases: RefundCases, orderId: string, d
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function inPool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -161,7 +178,12 @@ export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /** Environment for a worker process (and the matching in-test config) on a task queue and data folder. */
-export function workerEnv(address: string, taskQueue: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function workerEnv(
+  address: string,
+  taskQueue: string,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -194,7 +216,14 @@ export async function startBackOffice(
     pollIntervalMs: 100,
     ...(options.webhook === false
       ? {}
-      : { webhook: { url: `${api.url}/v1/webhooks/payments`, secret: WEBHOOK_SECRET, initialBackoffMs: 250, maxBackoffMs: 2_000 } }),
+      : {
+          webhook: {
+            url: `${api.url}/v1/webhooks/payments`,
+            secret: WEBHOOK_SECRET,
+            initialBackoffMs: 250,
+            maxBackoffMs: 2_000,
+          },
+        }),
   });
   settler.start();
   return {
@@ -210,7 +239,11 @@ export async function startBackOffice(
 /** A Temporal client with the run's keyring and the refund client on the task queue. */
 export function refundClient(connection: Client['connection'], taskQueue: string): RefundCases {
   const config = loadConfig(workerEnv('localhost:7233', taskQueue, tmpdir()));
-  const client = new Client({ connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: buildDataConverter(config.encryption),
+  });
   return new RefundCases(client, taskQueue);
 }
 
@@ -224,10 +257,14 @@ export interface WorkerChild {
 
 /** Starts test/reliability/worker-process.ts and waits for it to print "ready". */
 export async function spawnWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerChild> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'worker-process.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'worker-process.ts')],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -326,7 +363,6 @@ export async function persistedDevServer(dbFile: string): Promise<PersistedDevSe
   };
 }
 
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -342,7 +378,11 @@ export async function freePort(): Promise<number> {
 export class SandboxSettler {
   private readonly settler: SandboxGatewaySettler;
   constructor(dataDir: string) {
-    this.settler = new SandboxGatewaySettler({ file: path.join(dataDir, embeddedFiles.gateway), settleAfterMs: 200, pollIntervalMs: 100 });
+    this.settler = new SandboxGatewaySettler({
+      file: path.join(dataDir, embeddedFiles.gateway),
+      settleAfterMs: 200,
+      pollIntervalMs: 100,
+    });
     this.settler.start();
   }
   stop(): Promise<void> {

@@ -301,6 +301,12 @@ describe('security: what each role reads, and what forged or hostile input chang
   it('a failure reason over 200 characters still fails the payout on the case, shortened, not dropped', async () => {
     await stack.settler.stop(); // the sandbox would settle the refund itself
     const id = await start('usage-prorata');
+    // Usage known (none used), so the refund is decided at once rather than sent to review.
+    const usage = await call(stack, 'PUT', `/v1/orders/${id}/usage`, {
+      as: 'checkout',
+      body: { used: 0, reportedAt: new Date().toISOString() },
+    });
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
     const requested = await call<{ status: string }>(stack, 'POST', `/v1/cases/${id}/refund-requests`, {
       as: 'checkout',
       body: { reason: 'changed_mind' },

@@ -33,7 +33,7 @@ describe('security: refused messages and what the timeline keeps', function () {
   this.timeout(120_000);
 
   it('drops a refused signal and records message_refused; rejects a refused update; the case goes on', async () => {
-    const stubs = stubActivities();
+    const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('refused');
       await cases.start(getPreset('usage-prorata')!, makeOrder(id, await now()));
@@ -69,7 +69,7 @@ describe('security: refused messages and what the timeline keeps', function () {
   });
 
   it("records a signal's own actor (the reviewer's key id from the API), not an assumed role", async () => {
-    const stubs = stubActivities();
+    const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('actor');
       const start = await now();
@@ -92,7 +92,7 @@ describe('security: refused messages and what the timeline keeps', function () {
   });
 
   it("keeps the SMTP server's words and the customer's address out of email_failed", async () => {
-    const stubs = stubActivities();
+    const stubs = stubActivities({ usage: { used: 0 } });
     const address = 'jane.doe@example.com';
     stubs.activities.sendCustomerEmail = async () => {
       throw permanentFailure(
