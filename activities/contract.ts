@@ -67,6 +67,13 @@ export interface RefundResult {
   failureReason?: string;
 }
 
+/** A refund the gateway holds for an order, with the idempotency key it was created with when known. */
+export interface GatewayRefund extends RefundResult {
+  idempotencyKey?: string;
+  amountMinor: number;
+  currency: string;
+}
+
 /** Stable ApplicationFailure types that activities throw for permanent business failures. */
 export const NonRetryableErrors = {
   UnsupportedPaymentMethod: 'UnsupportedPaymentMethod',
@@ -93,4 +100,6 @@ export interface RefundActivities {
   cancelSubscriptionAtPeriodEnd(input: CaseRef & { periodEnd: string; idempotencyKey: string }): Promise<void>;
   createRefund(input: CreateRefund): Promise<RefundResult>;
   getRefundStatus(input: { refundId: string }): Promise<RefundResult>;
+  /** Every refund the gateway holds for the order: the case looks before any new payout attempt. */
+  findRefunds(input: { orderId: string; paymentReference?: string }): Promise<GatewayRefund[]>;
 }
