@@ -96,8 +96,12 @@ export interface RefundActivities {
   notifySupport(notice: SupportNotice): Promise<{ messageId: string }>;
   withdrawAccess(input: CaseRef & { idempotencyKey: string }): Promise<void>;
   issueCredit(input: MoneyMovement): Promise<{ creditId: string }>;
-  grantServiceExtension(input: CaseRef & { days: number; idempotencyKey: string }): Promise<{ extensionId: string }>;
-  cancelSubscriptionAtPeriodEnd(input: CaseRef & { periodEnd: string; idempotencyKey: string }): Promise<void>;
+  grantServiceExtension(
+    input: CaseRef & { days: number; idempotencyKey: string },
+  ): Promise<{ extensionId: string }>;
+  cancelSubscriptionAtPeriodEnd(
+    input: CaseRef & { periodEnd: string; idempotencyKey: string },
+  ): Promise<void>;
   createRefund(input: CreateRefund): Promise<RefundResult>;
   getRefundStatus(input: { refundId: string }): Promise<RefundResult>;
   /** Every refund the gateway holds for the order: the case looks before any new payout attempt. */

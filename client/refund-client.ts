@@ -9,9 +9,9 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Order, Policy } from '../policies';
-import type { CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
+import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
 import { CASE_STATUSES, workflowIdForOrder } from '../workflows/case-state';
 import {
   cancelSubscriptionUpdate,
@@ -31,11 +31,13 @@ import {
   type Chargeback,
   type DecideInput,
   type IncidentConfirmed,
+  type MessageMeta,
   type PaymentUpdate,
   type ProvideInformationInput,
   type ReportIssueInput,
   type RequestInformationInput,
   type RequestRefundInput,
+  type SignalMeta,
   type SubmitTechnicalReviewInput,
   type WithdrawInput,
 } from '../workflows/messages';
@@ -72,9 +74,30 @@ export class CaseConflictError extends Error {
 /** The workflow refused a message: wrong state, or input its validator rejects. */
 export class CaseRejectedError extends Error {
   override name = 'CaseRejectedError';
-  constructor(message: string, readonly orderId: string) {
+  constructor(
+    message: string,
+    readonly orderId: string,
+  ) {
     super(message);
   }
+}
+
+/** The same update id (Idempotency-Key) was used before with another body. */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor(
+    readonly orderId: string,
+    readonly updateId: string,
+  ) {
+    super(`the Idempotency-Key ${updateId} was already used on this case with another body`);
+  }
+}
+
+/** Options of every write: the update id (the API's Idempotency-Key) and when the message was received. */
+export interface WriteOptions {
+  updateId?: string;
+  /** ISO 8601; default now. The case refuses a stamp in the future or more than an hour old. */
+  receivedAt?: string;
 }
 
 export interface CaseSummary {
@@ -146,7 +169,11 @@ export class RefundCases {
    * Starts the case for an order; a repeated start returns the existing case (created: false),
    * a start with another body throws CaseConflictError. Closed cases are never started again.
    */
-  async start(policy: Policy, order: Order, startedBy?: Actor): Promise<{ created: boolean; workflowId: string; runId: string }> {
+  async start(
+    policy: Policy,
+    order: Order,
+    startedBy?: Actor,
+  ): Promise<{ created: boolean; workflowId: string; runId: string }> {
     const workflowId = workflowIdForOrder(order.orderId);
     const fingerprint = caseFingerprint(policy, order);
     const input: StartCaseInput = { policy, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
@@ -181,46 +208,75 @@ export class RefundCases {
     return this.call(orderId, (h) => h.query(caseStateQuery));
   }
 
-  requestRefund(orderId: string, body: RequestRefundInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(requestRefundUpdate, { args: [body] }));
+  // Writes. `opts.updateId` (the API's Idempotency-Key) makes a retried write return the first
+  // answer; the same id with another body is refused with IdempotencyConflictError. `opts.receivedAt`
+  // is when the message was received (default now): the case judges its windows at that time.
+  requestRefund(orderId: string, body: RequestRefundInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, requestRefundUpdate, body, opts);
   }
-  reportIssue(orderId: string, body: ReportIssueInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(reportIssueUpdate, { args: [body] }));
+  reportIssue(orderId: string, body: ReportIssueInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, reportIssueUpdate, body, opts);
   }
-  requestInformation(orderId: string, body: RequestInformationInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(requestInformationUpdate, { args: [body] }));
+  requestInformation(
+    orderId: string,
+    body: RequestInformationInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, requestInformationUpdate, body, opts);
   }
-  provideInformation(orderId: string, body: ProvideInformationInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(provideInformationUpdate, { args: [body] }));
+  provideInformation(
+    orderId: string,
+    body: ProvideInformationInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, provideInformationUpdate, body, opts);
   }
-  submitTechnicalReview(orderId: string, body: SubmitTechnicalReviewInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(submitTechnicalReviewUpdate, { args: [body] }));
+  submitTechnicalReview(
+    orderId: string,
+    body: SubmitTechnicalReviewInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, submitTechnicalReviewUpdate, body, opts);
   }
-  decide(orderId: string, body: DecideInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(decideUpdate, { args: [body] }));
+  decide(orderId: string, body: DecideInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, decideUpdate, body, opts);
   }
-  withdraw(orderId: string, body: WithdrawInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(withdrawUpdate, { args: [body] }));
+  withdraw(orderId: string, body: WithdrawInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, withdrawUpdate, body, opts);
   }
-  cancelSubscription(orderId: string, body: CancelSubscriptionInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(cancelSubscriptionUpdate, { args: [body] }));
+  cancelSubscription(
+    orderId: string,
+    body: CancelSubscriptionInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, cancelSubscriptionUpdate, body, opts);
   }
 
-  paymentUpdate(orderId: string, update: PaymentUpdate): Promise<void> {
-    return this.call(orderId, (h) => h.signal(paymentUpdateSignal, update));
+  // Signals: `opts.updateId` is the signal's dedupe key in the case (a repeat is dropped there).
+  paymentUpdate(orderId: string, update: PaymentUpdate, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(paymentUpdateSignal, update, signalMeta(await this.stamp(opts))),
+    );
   }
-  chargeback(orderId: string, chargeback: Chargeback): Promise<void> {
-    return this.call(orderId, (h) => h.signal(chargebackSignal, chargeback));
+  chargeback(orderId: string, chargeback: Chargeback, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(chargebackSignal, chargeback, signalMeta(await this.stamp(opts))),
+    );
   }
-  incidentConfirmed(orderId: string, incident: IncidentConfirmed): Promise<void> {
-    return this.call(orderId, (h) => h.signal(incidentConfirmedSignal, incident));
+  incidentConfirmed(orderId: string, incident: IncidentConfirmed, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(incidentConfirmedSignal, incident, signalMeta(await this.stamp(opts))),
+    );
   }
 
   /** Lists cases through Temporal visibility, newest first, from search attributes alone. */
   async list(filter: ListFilter = {}): Promise<CaseSummary[]> {
     const limit = filter.limit ?? 100;
     const summaries: CaseSummary[] = [];
-    for await (const execution of this.client.workflow.list({ query: listQuery(filter), pageSize: Math.min(limit, 1000) })) {
+    for await (const execution of this.client.workflow.list({
+      query: listQuery(filter),
+      pageSize: Math.min(limit, 1000),
+    })) {
       const attrs = execution.typedSearchAttributes;
       const deadline = attrs.get(nextDeadlineKey);
       const purchasedAt = attrs.get(purchasedAtKey);
@@ -248,12 +304,21 @@ export class RefundCases {
     // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
     const base = listQuery(filter);
     const counts = await Promise.all(
-      CASE_STATUSES.map(async (status) => [status, (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count] as const),
+      CASE_STATUSES.map(
+        async (status) =>
+          [
+            status,
+            (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count,
+          ] as const,
+      ),
     );
     return Object.fromEntries(counts.filter(([, count]) => count > 0));
   }
 
-  private async call<T>(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>): Promise<T> {
+  private async call<T>(
+    orderId: string,
+    fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>,
+  ): Promise<T> {
     try {
       return await fn(this.handle(orderId));
     } catch (err) {
@@ -262,13 +327,38 @@ export class RefundCases {
     }
   }
 
-  private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
+  /** The write's options with defaults filled in (a test on a time-skipping server stamps its own clock). */
+  protected async stamp(opts: WriteOptions = {}): Promise<WriteOptions> {
+    return opts;
+  }
+
+  private async update<I>(
+    orderId: string,
+    definition: UpdateDefinition<CaseAnswer, [I, MessageMeta?]>,
+    body: I,
+    given: WriteOptions = {},
+  ): Promise<CaseAnswer> {
+    const opts = await this.stamp(given);
+    const requestHash = opts.updateId
+      ? createHash('sha256').update(canonicalJson(body)).digest('hex')
+      : undefined;
+    const meta: MessageMeta = {
+      receivedAt: opts.receivedAt ?? new Date().toISOString(),
+      ...(requestHash ? { requestHash } : {}),
+    };
+    let answer: CaseAnswer;
     try {
-      return await fn(this.handle(orderId));
+      answer = await this.handle(orderId).executeUpdate(definition, {
+        args: [body, meta],
+        ...(opts.updateId ? { updateId: opts.updateId } : {}),
+      });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
-        throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
+        throw new CaseRejectedError(
+          cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected',
+          orderId,
+        );
       }
       // An update sent to a closed case: the server answers NotFound, but the case exists.
       if (err instanceof Error && /workflow execution already completed/i.test(err.message))
@@ -283,7 +373,18 @@ export class RefundCases {
       }
       throw err;
     }
+    // Temporal answers a repeated update id with the first update's outcome whatever the args: compare.
+    if (requestHash && answer.requestHash !== requestHash)
+      throw new IdempotencyConflictError(orderId, opts.updateId!);
+    return answer;
   }
+}
+
+function signalMeta(opts: WriteOptions | undefined): SignalMeta {
+  return {
+    receivedAt: opts?.receivedAt ?? new Date().toISOString(),
+    ...(opts?.updateId ? { dedupeKey: opts.updateId } : {}),
+  };
 }
 
 export function listQuery(filter: ListFilter): string {
@@ -300,4 +401,4 @@ export function listQuery(filter: ListFilter): string {
   return clauses.join(' AND ');
 }
 
-export type { CaseState, CaseStatus };
+export type { CaseAnswer, CaseState, CaseStatus };

@@ -4,29 +4,58 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { RequestReasonSchema } from '../policies';
-import type { CaseState } from './case-state';
+import type { CaseAnswer, CaseState } from './case-state';
 
 /** Who did something, for the timeline: a role and an optional identity (key name, email). */
 export const ActorSchema = z
-  .object({ role: z.enum(['checkout', 'support', 'reviewer', 'admin', 'customer', 'system', 'gateway']), id: z.string().max(200).optional() })
+  .object({
+    role: z.enum(['checkout', 'support', 'reviewer', 'admin', 'customer', 'system', 'gateway']),
+    id: z.string().max(200).optional(),
+  })
   .strict();
 export type Actor = z.infer<typeof ActorSchema>;
 
 const actor = { actor: ActorSchema.optional() };
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const RequestRefundSchema = z.object({ reason: RequestReasonSchema, description: z.string().max(4000).optional(), ...actor }).strict();
+export const RequestRefundSchema = z
+  .object({ reason: RequestReasonSchema, description: z.string().max(4000).optional(), ...actor })
+  .strict();
 export const ReportIssueSchema = z.object({ description: text(4000), ...actor }).strict();
-export const InformationItemSchema = z.enum(['order_id', 'payment_method', 'logs', 'screenshots', 'timestamps', 'network_context', 'invoice_copy', 'kyc', 'other']);
+export const InformationItemSchema = z.enum([
+  'order_id',
+  'payment_method',
+  'logs',
+  'screenshots',
+  'timestamps',
+  'network_context',
+  'invoice_copy',
+  'kyc',
+  'other',
+]);
 export const RequestInformationSchema = z
   .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
   .strict();
 export const ProvideInformationSchema = z
   .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
   .strict();
-export const TechnicalReviewOutcomeSchema = z.enum(['provider_fault', 'user_caused', 'third_party', 'remediated', 'unresolved']);
-export const SubmitTechnicalReviewSchema = z.object({ outcome: TechnicalReviewOutcomeSchema, notes: z.string().max(4000).optional(), ...actor }).strict();
-export const DecisionOutcomeSchema = z.enum(['full_refund', 'partial_refund', 'credit', 'service_extension', 'denied']);
+export const TechnicalReviewOutcomeSchema = z.enum([
+  'provider_fault',
+  'user_caused',
+  'third_party',
+  'remediated',
+  'unresolved',
+]);
+export const SubmitTechnicalReviewSchema = z
+  .object({ outcome: TechnicalReviewOutcomeSchema, notes: z.string().max(4000).optional(), ...actor })
+  .strict();
+export const DecisionOutcomeSchema = z.enum([
+  'full_refund',
+  'partial_refund',
+  'credit',
+  'service_extension',
+  'denied',
+]);
 export const DecideSchema = z
   .object({
     outcome: DecisionOutcomeSchema,
@@ -37,7 +66,9 @@ export const DecideSchema = z
   })
   .strict();
 export const WithdrawSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
-export const CancelSubscriptionSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
+export const CancelSubscriptionSchema = z
+  .object({ note: z.string().max(4000).optional(), ...actor })
+  .strict();
 
 export const PaymentUpdateSchema = z
   .object({
@@ -48,12 +79,20 @@ export const PaymentUpdateSchema = z
   })
   .strict();
 export const ChargebackSchema = z
-  .object({ active: z.boolean(), reference: z.string().max(200).optional(), note: z.string().max(4000).optional() })
+  .object({
+    active: z.boolean(),
+    reference: z.string().max(200).optional(),
+    note: z.string().max(4000).optional(),
+  })
   .strict();
 export const IncidentConfirmedSchema = z
   .object({
     incidentId: z.string().min(1).max(200),
-    productId: z.string().max(200).regex(/^\P{Cc}*$/u, 'must not contain control characters').optional(),
+    productId: z
+      .string()
+      .max(200)
+      .regex(/^\P{Cc}*$/u, 'must not contain control characters')
+      .optional(),
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
     description: text(4000),
@@ -72,17 +111,45 @@ export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
 export type Chargeback = z.infer<typeof ChargebackSchema>;
 export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
 
-export const requestRefundUpdate = defineUpdate<CaseState, [RequestRefundInput]>('requestRefund');
-export const reportIssueUpdate = defineUpdate<CaseState, [ReportIssueInput]>('reportIssue');
-export const requestInformationUpdate = defineUpdate<CaseState, [RequestInformationInput]>('requestInformation');
-export const provideInformationUpdate = defineUpdate<CaseState, [ProvideInformationInput]>('provideInformation');
-export const submitTechnicalReviewUpdate = defineUpdate<CaseState, [SubmitTechnicalReviewInput]>('submitTechnicalReview');
-export const decideUpdate = defineUpdate<CaseState, [DecideInput]>('decide');
-export const withdrawUpdate = defineUpdate<CaseState, [WithdrawInput]>('withdraw');
-export const cancelSubscriptionUpdate = defineUpdate<CaseState, [CancelSubscriptionInput]>('cancelSubscription');
+/**
+ * What the edge adds to every update: when it received the message (windows are judged then) and
+ * a hash of the request, echoed in the answer so a repeated update id with another body is told.
+ */
+export const MessageMetaSchema = z
+  .object({ receivedAt: z.iso.datetime({ offset: true }), requestHash: z.string().max(200).optional() })
+  .strict();
+export type MessageMeta = z.infer<typeof MessageMetaSchema>;
+/** What the edge adds to a signal: when it received it and the caller's Idempotency-Key. */
+export const SignalMetaSchema = z
+  .object({
+    receivedAt: z.iso.datetime({ offset: true }).optional(),
+    dedupeKey: z.string().max(200).optional(),
+  })
+  .strict();
+export type SignalMeta = z.infer<typeof SignalMetaSchema>;
 
-export const paymentUpdateSignal = defineSignal<[PaymentUpdate]>('paymentUpdate');
-export const chargebackSignal = defineSignal<[Chargeback]>('chargeback');
-export const incidentConfirmedSignal = defineSignal<[IncidentConfirmed]>('incidentConfirmed');
+export const requestRefundUpdate = defineUpdate<CaseAnswer, [RequestRefundInput, MessageMeta?]>(
+  'requestRefund',
+);
+export const reportIssueUpdate = defineUpdate<CaseAnswer, [ReportIssueInput, MessageMeta?]>('reportIssue');
+export const requestInformationUpdate = defineUpdate<CaseAnswer, [RequestInformationInput, MessageMeta?]>(
+  'requestInformation',
+);
+export const provideInformationUpdate = defineUpdate<CaseAnswer, [ProvideInformationInput, MessageMeta?]>(
+  'provideInformation',
+);
+export const submitTechnicalReviewUpdate = defineUpdate<
+  CaseAnswer,
+  [SubmitTechnicalReviewInput, MessageMeta?]
+>('submitTechnicalReview');
+export const decideUpdate = defineUpdate<CaseAnswer, [DecideInput, MessageMeta?]>('decide');
+export const withdrawUpdate = defineUpdate<CaseAnswer, [WithdrawInput, MessageMeta?]>('withdraw');
+export const cancelSubscriptionUpdate = defineUpdate<CaseAnswer, [CancelSubscriptionInput, MessageMeta?]>(
+  'cancelSubscription',
+);
+
+export const paymentUpdateSignal = defineSignal<[PaymentUpdate, SignalMeta?]>('paymentUpdate');
+export const chargebackSignal = defineSignal<[Chargeback, SignalMeta?]>('chargeback');
+export const incidentConfirmedSignal = defineSignal<[IncidentConfirmed, SignalMeta?]>('incidentConfirmed');
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');

@@ -20,8 +20,9 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       body: IncidentBody,
       reply: IncidentReply,
       responses: { 400: 'invalid incident', 503: 'Temporal is unavailable; try again' },
+      idempotencyKey: true,
     },
-    async ({ body }) => {
+    async ({ body, receivedAt, idempotencyKey }) => {
       const open = await cases.list({
         ...(body.productId ? { productId: body.productId } : {}),
         purchasedTo: body.to,
@@ -31,7 +32,10 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       const signalled: string[] = [];
       for (const summary of open) {
         // Signals are idempotent per incidentId in the workflow, so a retried call is harmless.
-        await cases.incidentConfirmed(summary.orderId, body);
+        await cases.incidentConfirmed(summary.orderId, body, {
+          receivedAt,
+          ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
+        });
         signalled.push(summary.orderId);
       }
       return { incidentId: body.incidentId, signalled };
