@@ -74,10 +74,7 @@ export class CaseConflictError extends Error {
 /** The workflow refused a message: wrong state, or input its validator rejects. */
 export class CaseRejectedError extends Error {
   override name = 'CaseRejectedError';
-  constructor(
-    message: string,
-    readonly orderId: string,
-  ) {
+  constructor(message: string, readonly orderId: string) {
     super(message);
   }
 }
@@ -169,11 +166,7 @@ export class RefundCases {
    * Starts the case for an order; a repeated start returns the existing case (created: false),
    * a start with another body throws CaseConflictError. Closed cases are never started again.
    */
-  async start(
-    policy: Policy,
-    order: Order,
-    startedBy?: Actor,
-  ): Promise<{ created: boolean; workflowId: string; runId: string }> {
+  async start(policy: Policy, order: Order, startedBy?: Actor): Promise<{ created: boolean; workflowId: string; runId: string }> {
     const workflowId = workflowIdForOrder(order.orderId);
     const fingerprint = caseFingerprint(policy, order);
     const input: StartCaseInput = { policy, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
@@ -217,25 +210,13 @@ export class RefundCases {
   reportIssue(orderId: string, body: ReportIssueInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, reportIssueUpdate, body, opts);
   }
-  requestInformation(
-    orderId: string,
-    body: RequestInformationInput,
-    opts?: WriteOptions,
-  ): Promise<CaseAnswer> {
+  requestInformation(orderId: string, body: RequestInformationInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, requestInformationUpdate, body, opts);
   }
-  provideInformation(
-    orderId: string,
-    body: ProvideInformationInput,
-    opts?: WriteOptions,
-  ): Promise<CaseAnswer> {
+  provideInformation(orderId: string, body: ProvideInformationInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, provideInformationUpdate, body, opts);
   }
-  submitTechnicalReview(
-    orderId: string,
-    body: SubmitTechnicalReviewInput,
-    opts?: WriteOptions,
-  ): Promise<CaseAnswer> {
+  submitTechnicalReview(orderId: string, body: SubmitTechnicalReviewInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, submitTechnicalReviewUpdate, body, opts);
   }
   decide(orderId: string, body: DecideInput, opts?: WriteOptions): Promise<CaseAnswer> {
@@ -244,39 +225,26 @@ export class RefundCases {
   withdraw(orderId: string, body: WithdrawInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, withdrawUpdate, body, opts);
   }
-  cancelSubscription(
-    orderId: string,
-    body: CancelSubscriptionInput,
-    opts?: WriteOptions,
-  ): Promise<CaseAnswer> {
+  cancelSubscription(orderId: string, body: CancelSubscriptionInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, cancelSubscriptionUpdate, body, opts);
   }
 
   // Signals: `opts.updateId` is the signal's dedupe key in the case (a repeat is dropped there).
   paymentUpdate(orderId: string, update: PaymentUpdate, opts?: WriteOptions): Promise<void> {
-    return this.call(orderId, async (h) =>
-      h.signal(paymentUpdateSignal, update, signalMeta(await this.stamp(opts))),
-    );
+    return this.call(orderId, async (h) => h.signal(paymentUpdateSignal, update, signalMeta(await this.stamp(opts))));
   }
   chargeback(orderId: string, chargeback: Chargeback, opts?: WriteOptions): Promise<void> {
-    return this.call(orderId, async (h) =>
-      h.signal(chargebackSignal, chargeback, signalMeta(await this.stamp(opts))),
-    );
+    return this.call(orderId, async (h) => h.signal(chargebackSignal, chargeback, signalMeta(await this.stamp(opts))));
   }
   incidentConfirmed(orderId: string, incident: IncidentConfirmed, opts?: WriteOptions): Promise<void> {
-    return this.call(orderId, async (h) =>
-      h.signal(incidentConfirmedSignal, incident, signalMeta(await this.stamp(opts))),
-    );
+    return this.call(orderId, async (h) => h.signal(incidentConfirmedSignal, incident, signalMeta(await this.stamp(opts))));
   }
 
   /** Lists cases through Temporal visibility, newest first, from search attributes alone. */
   async list(filter: ListFilter = {}): Promise<CaseSummary[]> {
     const limit = filter.limit ?? 100;
     const summaries: CaseSummary[] = [];
-    for await (const execution of this.client.workflow.list({
-      query: listQuery(filter),
-      pageSize: Math.min(limit, 1000),
-    })) {
+    for await (const execution of this.client.workflow.list({ query: listQuery(filter), pageSize: Math.min(limit, 1000) })) {
       const attrs = execution.typedSearchAttributes;
       const deadline = attrs.get(nextDeadlineKey);
       const purchasedAt = attrs.get(purchasedAtKey);
@@ -304,21 +272,12 @@ export class RefundCases {
     // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
     const base = listQuery(filter);
     const counts = await Promise.all(
-      CASE_STATUSES.map(
-        async (status) =>
-          [
-            status,
-            (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count,
-          ] as const,
-      ),
+      CASE_STATUSES.map(async (status) => [status, (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count] as const),
     );
     return Object.fromEntries(counts.filter(([, count]) => count > 0));
   }
 
-  private async call<T>(
-    orderId: string,
-    fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>,
-  ): Promise<T> {
+  private async call<T>(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>): Promise<T> {
     try {
       return await fn(this.handle(orderId));
     } catch (err) {
@@ -339,26 +298,15 @@ export class RefundCases {
     given: WriteOptions = {},
   ): Promise<CaseAnswer> {
     const opts = await this.stamp(given);
-    const requestHash = opts.updateId
-      ? createHash('sha256').update(canonicalJson(body)).digest('hex')
-      : undefined;
-    const meta: MessageMeta = {
-      receivedAt: opts.receivedAt ?? new Date().toISOString(),
-      ...(requestHash ? { requestHash } : {}),
-    };
+    const requestHash = opts.updateId ? createHash('sha256').update(canonicalJson(body)).digest('hex') : undefined;
+    const meta: MessageMeta = { receivedAt: opts.receivedAt ?? new Date().toISOString(), ...(requestHash ? { requestHash } : {}) };
     let answer: CaseAnswer;
     try {
-      answer = await this.handle(orderId).executeUpdate(definition, {
-        args: [body, meta],
-        ...(opts.updateId ? { updateId: opts.updateId } : {}),
-      });
+      answer = await this.handle(orderId).executeUpdate(definition, { args: [body, meta], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
-        throw new CaseRejectedError(
-          cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected',
-          orderId,
-        );
+        throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
       }
       // An update sent to a closed case: the server answers NotFound, but the case exists.
       if (err instanceof Error && /workflow execution already completed/i.test(err.message))
@@ -374,17 +322,13 @@ export class RefundCases {
       throw err;
     }
     // Temporal answers a repeated update id with the first update's outcome whatever the args: compare.
-    if (requestHash && answer.requestHash !== requestHash)
-      throw new IdempotencyConflictError(orderId, opts.updateId!);
+    if (requestHash && answer.requestHash !== requestHash) throw new IdempotencyConflictError(orderId, opts.updateId!);
     return answer;
   }
 }
 
 function signalMeta(opts: WriteOptions | undefined): SignalMeta {
-  return {
-    receivedAt: opts?.receivedAt ?? new Date().toISOString(),
-    ...(opts?.updateId ? { dedupeKey: opts.updateId } : {}),
-  };
+  return { receivedAt: opts?.receivedAt ?? new Date().toISOString(), ...(opts?.updateId ? { dedupeKey: opts.updateId } : {}) };
 }
 
 export function listQuery(filter: ListFilter): string {

@@ -8,54 +8,25 @@ import type { CaseAnswer, CaseState } from './case-state';
 
 /** Who did something, for the timeline: a role and an optional identity (key name, email). */
 export const ActorSchema = z
-  .object({
-    role: z.enum(['checkout', 'support', 'reviewer', 'admin', 'customer', 'system', 'gateway']),
-    id: z.string().max(200).optional(),
-  })
+  .object({ role: z.enum(['checkout', 'support', 'reviewer', 'admin', 'customer', 'system', 'gateway']), id: z.string().max(200).optional() })
   .strict();
 export type Actor = z.infer<typeof ActorSchema>;
 
 const actor = { actor: ActorSchema.optional() };
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const RequestRefundSchema = z
-  .object({ reason: RequestReasonSchema, description: z.string().max(4000).optional(), ...actor })
-  .strict();
+export const RequestRefundSchema = z.object({ reason: RequestReasonSchema, description: z.string().max(4000).optional(), ...actor }).strict();
 export const ReportIssueSchema = z.object({ description: text(4000), ...actor }).strict();
-export const InformationItemSchema = z.enum([
-  'order_id',
-  'payment_method',
-  'logs',
-  'screenshots',
-  'timestamps',
-  'network_context',
-  'invoice_copy',
-  'kyc',
-  'other',
-]);
+export const InformationItemSchema = z.enum(['order_id', 'payment_method', 'logs', 'screenshots', 'timestamps', 'network_context', 'invoice_copy', 'kyc', 'other']);
 export const RequestInformationSchema = z
   .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
   .strict();
 export const ProvideInformationSchema = z
   .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
   .strict();
-export const TechnicalReviewOutcomeSchema = z.enum([
-  'provider_fault',
-  'user_caused',
-  'third_party',
-  'remediated',
-  'unresolved',
-]);
-export const SubmitTechnicalReviewSchema = z
-  .object({ outcome: TechnicalReviewOutcomeSchema, notes: z.string().max(4000).optional(), ...actor })
-  .strict();
-export const DecisionOutcomeSchema = z.enum([
-  'full_refund',
-  'partial_refund',
-  'credit',
-  'service_extension',
-  'denied',
-]);
+export const TechnicalReviewOutcomeSchema = z.enum(['provider_fault', 'user_caused', 'third_party', 'remediated', 'unresolved']);
+export const SubmitTechnicalReviewSchema = z.object({ outcome: TechnicalReviewOutcomeSchema, notes: z.string().max(4000).optional(), ...actor }).strict();
+export const DecisionOutcomeSchema = z.enum(['full_refund', 'partial_refund', 'credit', 'service_extension', 'denied']);
 export const DecideSchema = z
   .object({
     outcome: DecisionOutcomeSchema,
@@ -66,9 +37,7 @@ export const DecideSchema = z
   })
   .strict();
 export const WithdrawSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
-export const CancelSubscriptionSchema = z
-  .object({ note: z.string().max(4000).optional(), ...actor })
-  .strict();
+export const CancelSubscriptionSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
 
 export const PaymentUpdateSchema = z
   .object({
@@ -79,20 +48,12 @@ export const PaymentUpdateSchema = z
   })
   .strict();
 export const ChargebackSchema = z
-  .object({
-    active: z.boolean(),
-    reference: z.string().max(200).optional(),
-    note: z.string().max(4000).optional(),
-  })
+  .object({ active: z.boolean(), reference: z.string().max(200).optional(), note: z.string().max(4000).optional() })
   .strict();
 export const IncidentConfirmedSchema = z
   .object({
     incidentId: z.string().min(1).max(200),
-    productId: z
-      .string()
-      .max(200)
-      .regex(/^\P{Cc}*$/u, 'must not contain control characters')
-      .optional(),
+    productId: z.string().max(200).regex(/^\P{Cc}*$/u, 'must not contain control characters').optional(),
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
     description: text(4000),
@@ -121,32 +82,18 @@ export const MessageMetaSchema = z
 export type MessageMeta = z.infer<typeof MessageMetaSchema>;
 /** What the edge adds to a signal: when it received it and the caller's Idempotency-Key. */
 export const SignalMetaSchema = z
-  .object({
-    receivedAt: z.iso.datetime({ offset: true }).optional(),
-    dedupeKey: z.string().max(200).optional(),
-  })
+  .object({ receivedAt: z.iso.datetime({ offset: true }).optional(), dedupeKey: z.string().max(200).optional() })
   .strict();
 export type SignalMeta = z.infer<typeof SignalMetaSchema>;
 
-export const requestRefundUpdate = defineUpdate<CaseAnswer, [RequestRefundInput, MessageMeta?]>(
-  'requestRefund',
-);
+export const requestRefundUpdate = defineUpdate<CaseAnswer, [RequestRefundInput, MessageMeta?]>('requestRefund');
 export const reportIssueUpdate = defineUpdate<CaseAnswer, [ReportIssueInput, MessageMeta?]>('reportIssue');
-export const requestInformationUpdate = defineUpdate<CaseAnswer, [RequestInformationInput, MessageMeta?]>(
-  'requestInformation',
-);
-export const provideInformationUpdate = defineUpdate<CaseAnswer, [ProvideInformationInput, MessageMeta?]>(
-  'provideInformation',
-);
-export const submitTechnicalReviewUpdate = defineUpdate<
-  CaseAnswer,
-  [SubmitTechnicalReviewInput, MessageMeta?]
->('submitTechnicalReview');
+export const requestInformationUpdate = defineUpdate<CaseAnswer, [RequestInformationInput, MessageMeta?]>('requestInformation');
+export const provideInformationUpdate = defineUpdate<CaseAnswer, [ProvideInformationInput, MessageMeta?]>('provideInformation');
+export const submitTechnicalReviewUpdate = defineUpdate<CaseAnswer, [SubmitTechnicalReviewInput, MessageMeta?]>('submitTechnicalReview');
 export const decideUpdate = defineUpdate<CaseAnswer, [DecideInput, MessageMeta?]>('decide');
 export const withdrawUpdate = defineUpdate<CaseAnswer, [WithdrawInput, MessageMeta?]>('withdraw');
-export const cancelSubscriptionUpdate = defineUpdate<CaseAnswer, [CancelSubscriptionInput, MessageMeta?]>(
-  'cancelSubscription',
-);
+export const cancelSubscriptionUpdate = defineUpdate<CaseAnswer, [CancelSubscriptionInput, MessageMeta?]>('cancelSubscription');
 
 export const paymentUpdateSignal = defineSignal<[PaymentUpdate, SignalMeta?]>('paymentUpdate');
 export const chargebackSignal = defineSignal<[Chargeback, SignalMeta?]>('chargeback');

@@ -32,10 +32,7 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
  * Bearer-key authorization against REFUNDFLOW_API_KEYS. Keys are compared as SHA-256 digests
  * with timingSafeEqual, over every key, so neither a key's length nor its position leaks.
  */
-export function apiKeyAuthorizer(
-  keys: readonly ApiKey[],
-  roles: readonly ApiRole[] = CODEC_ROLES,
-): Authorize {
+export function apiKeyAuthorizer(keys: readonly ApiKey[], roles: readonly ApiRole[] = CODEC_ROLES): Authorize {
   const known = keys.map((k) => ({ role: k.role, digest: digest(k.key) }));
   return (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -62,18 +59,14 @@ type JsonPayload = z.infer<typeof codecRequest>['payloads'][number];
 
 function fromJson({ metadata, data }: JsonPayload): Payload {
   return {
-    metadata: Object.fromEntries(
-      Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
-    ),
+    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
     data: data ? Buffer.from(data, 'base64') : undefined,
   };
 }
 
 function toJson({ metadata, data }: Payload): { metadata: Record<string, string>; data?: string } {
   return {
-    metadata: Object.fromEntries(
-      Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-    ),
+    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
     ...(data ? { data: Buffer.from(data).toString('base64') } : {}),
   };
 }
@@ -95,24 +88,18 @@ const codecRoutes: FastifyPluginAsync<CodecServerOptions> = async (app: FastifyI
 
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     const decision = await options.authorize(request.headers.authorization);
-    if (decision === 'unauthenticated')
-      return reply.code(401).send({ error: 'a Bearer API key is required' });
-    if (decision === 'forbidden')
-      return reply.code(403).send({ error: `the codec server is for roles ${CODEC_ROLES.join(', ')}` });
+    if (decision === 'unauthenticated') return reply.code(401).send({ error: 'a Bearer API key is required' });
+    if (decision === 'forbidden') return reply.code(403).send({ error: `the codec server is for roles ${CODEC_ROLES.join(', ')}` });
   };
 
   const route = (direction: 'encode' | 'decode') =>
     app.post('/' + direction, { bodyLimit: BODY_LIMIT, preHandler: authenticate }, async (request, reply) => {
       const parsed = codecRequest.safeParse(request.body);
-      if (!parsed.success)
-        return reply.code(400).send({ error: 'invalid codec request', issues: parsed.error.issues });
+      if (!parsed.success) return reply.code(400).send({ error: 'invalid codec request', issues: parsed.error.issues });
       const namespace = request.headers['x-namespace'];
       try {
         const payloads = parsed.data.payloads.map(fromJson);
-        const result =
-          direction === 'encode'
-            ? await options.codec.encode(payloads)
-            : await options.codec.decode(payloads);
+        const result = direction === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
         request.log.info({ namespace, direction, count: payloads.length }, 'codec request');
         return { payloads: result.map(toJson) };
       } catch (error) {

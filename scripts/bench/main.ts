@@ -13,14 +13,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import {
-  SandboxGateway,
-  buildActivityDeps,
-  createActivities,
-  embeddedActivityConfig,
-  embeddedFiles,
-  type RefundActivities,
-} from '../../activities';
+import { SandboxGateway, buildActivityDeps, createActivities, embeddedActivityConfig, embeddedFiles, type RefundActivities } from '../../activities';
 import { apiLogger } from '../../client/api/app';
 import { startApi } from '../../client/api/main';
 import { buildDataConverter, workflowBundlerOptions } from '../../client/data-converter';
@@ -29,14 +22,7 @@ import { evaluate, listPresets, type EvaluationInput } from '../../policies';
 import { loadConfig } from '../../worker/config';
 import { createRefundWorker } from '../../worker/main';
 import { workflowIdForOrder } from '../../workflows/case-state';
-import {
-  ADMIN_KEY,
-  POLICY,
-  cleanOrder,
-  inPool,
-  seedBilling,
-  workerEnv,
-} from '../../test/reliability/support';
+import { ADMIN_KEY, POLICY, cleanOrder, inPool, seedBilling, workerEnv } from '../../test/reliability/support';
 import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';
 import type { BaselineInput } from './baseline-workflows';
 
@@ -47,14 +33,7 @@ const STARTS = num('BENCH_STARTS', 200);
 const MEMORY_CASES = num('BENCH_MEMORY_CASES', 1_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const quietBundler = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: console.error,
-};
+const quietBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 const pct = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -67,25 +46,13 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const results: Record<string, unknown> = {
     machine: { cpus: require('node:os').cpus().length, node: process.version },
-    sizes: {
-      BENCH_CASES: CASES,
-      BENCH_OPEN_CASES: OPEN_CASES,
-      BENCH_STARTS: STARTS,
-      BENCH_MEMORY_CASES: MEMORY_CASES,
-    },
+    sizes: { BENCH_CASES: CASES, BENCH_OPEN_CASES: OPEN_CASES, BENCH_STARTS: STARTS, BENCH_MEMORY_CASES: MEMORY_CASES },
   };
 
   // ---- bundle sizes --------------------------------------------------------------------------
   // The refund bundle as `npm run build` makes it (with the failure converter); the trivial one bare.
-  const refundBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: quietBundler,
-    ...workflowBundlerOptions,
-  });
-  const trivialBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./trivial-workflow'),
-    logger: quietBundler,
-  });
+  const refundBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundler, ...workflowBundlerOptions });
+  const trivialBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./trivial-workflow'), logger: quietBundler });
   results.bundle = {
     refundBytes: refundBundle.code.length,
     trivialBytes: trivialBundle.code.length,
@@ -96,11 +63,7 @@ async function main(): Promise<void> {
   const evals: Record<string, number> = {};
   for (const policy of listPresets()) {
     const order = cleanOrder('eval');
-    const input = {
-      order,
-      request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' },
-      usage: { used: 10 },
-    } as EvaluationInput;
+    const input = { order, request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' }, usage: { used: 10 } } as EvaluationInput;
     let n = 0;
     const start = process.hrtime.bigint();
     while (ms(start) < 1_000) {
@@ -116,27 +79,16 @@ async function main(): Promise<void> {
   const env = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-'));
   const taskQueue = uniqueTaskQueue('bench');
-  const config = loadConfig({
-    ...workerEnv(env.address, taskQueue, dataDir),
-    REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}`,
-  });
+  const config = loadConfig({ ...workerEnv(env.address, taskQueue, dataDir), REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}` });
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
-  const benchBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./baseline-workflows'),
-    logger: quietBundler,
-    ...workflowBundlerOptions,
-  });
+  const benchBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler, ...workflowBundlerOptions });
   const { worker } = await createRefundWorker(config, {
     connection: env.nativeConnection,
     activities: createActivities(deps) as RefundActivities,
     overrides: { workflowBundle: benchBundle, workflowsPath: undefined, maxCachedWorkflows: 2_000 },
   });
   const running = worker.run();
-  const client = new Client({
-    connection: env.client.connection,
-    namespace: 'default',
-    dataConverter: buildDataConverter(config.encryption),
-  });
+  const client = new Client({ connection: env.client.connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
   const cases = new RefundCases(client, taskQueue);
   const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
 
@@ -150,11 +102,7 @@ async function main(): Promise<void> {
         settled.map((r) =>
           r.orderId.startsWith('base-')
             ? client.workflow.getHandle(`baseline-${r.orderId}`).signal('baselineSettled', {})
-            : cases.paymentUpdate(r.orderId, {
-                eventId: `evt-${r.refundId}`,
-                refundId: r.refundId,
-                status: 'succeeded',
-              }),
+            : cases.paymentUpdate(r.orderId, { eventId: `evt-${r.refundId}`, refundId: r.refundId, status: 'succeeded' }),
         ),
       );
       if (settled.length === 0) await new Promise((r) => setTimeout(r, 50));
@@ -163,9 +111,7 @@ async function main(): Promise<void> {
 
   // ---- throughput: refund cases vs baseline, ABAB ---------------------------------------------
   const batch = async (kind: 'refund' | 'baseline', round: number): Promise<number> => {
-    const orders = Array.from({ length: CASES }, () =>
-      cleanOrder(kind === 'baseline' ? `base-r${round}` : `case-r${round}`),
-    );
+    const orders = Array.from({ length: CASES }, () => cleanOrder(kind === 'baseline' ? `base-r${round}` : `case-r${round}`));
     seedBilling(dataDir, orders);
     const start = process.hrtime.bigint();
     await inPool(orders, 50, async (o) => {
@@ -174,17 +120,8 @@ async function main(): Promise<void> {
         await cases.requestRefund(o.orderId, { reason: 'changed_mind' });
         await cases.handle(o.orderId).result();
       } else {
-        const input: BaselineInput = {
-          orderId: o.orderId,
-          customerId: o.customerId,
-          amountMinor: o.amountMinor,
-          currency: o.currency,
-        };
-        const handle = await client.workflow.start('baselineCase', {
-          taskQueue,
-          workflowId: `baseline-${o.orderId}`,
-          args: [input],
-        });
+        const input: BaselineInput = { orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency };
+        const handle = await client.workflow.start('baselineCase', { taskQueue, workflowId: `baseline-${o.orderId}`, args: [input] });
         await handle.executeUpdate('baselineRequest', { args: [{}] });
         await handle.result();
       }
@@ -209,19 +146,13 @@ async function main(): Promise<void> {
   // ---- history events and bytes per case, per path --------------------------------------------
   const historyOf = async (workflowId: string) => {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    return {
-      events: history.events?.length ?? 0,
-      bytes: temporal.api.history.v1.History.encode(history).finish().length,
-    };
+    return { events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
   };
   const paidSample = (await cases.list({ status: 'paid', limit: 1 }))[0]!;
   const openOrder = cleanOrder('hist-open');
   await cases.start(POLICY, openOrder);
   await cases.read(openOrder.orderId);
-  const deniedOrder = cleanOrder('hist-denied', {
-    purchasedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
-    invoicedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
-  });
+  const deniedOrder = cleanOrder('hist-denied', { purchasedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(), invoicedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
   seedBilling(dataDir, [deniedOrder]);
   await cases.start(POLICY, deniedOrder);
   await cases.requestRefund(deniedOrder.orderId, { reason: 'changed_mind' });
@@ -235,15 +166,9 @@ async function main(): Promise<void> {
   results.history = {
     paid: paidHistory,
     open: await historyOf(workflowIdForOrder(openOrder.orderId)),
-    deniedWindowExpired: {
-      ...(await historyOf(workflowIdForOrder(deniedOrder.orderId))),
-      status: (await cases.read(deniedOrder.orderId)).status,
-    },
+    deniedWindowExpired: { ...(await historyOf(workflowIdForOrder(deniedOrder.orderId))), status: (await cases.read(deniedOrder.orderId)).status },
     baselinePaid: baselineHistory,
-    paidToBaseline: {
-      events: round(paidHistory.events / baselineHistory.events),
-      bytes: round(paidHistory.bytes / baselineHistory.bytes),
-    },
+    paidToBaseline: { events: round(paidHistory.events / baselineHistory.events), bytes: round(paidHistory.bytes / baselineHistory.bytes) },
   };
   log('history done');
 
@@ -277,10 +202,7 @@ async function main(): Promise<void> {
     samples: requestLat.length,
     apiMs: { p50: round(pct(requestLat, 50)), p99: round(pct(requestLat, 99)) },
     bareUpdateMs: { p50: round(pct(bareLat, 50)), p99: round(pct(bareLat, 99)) },
-    ratio: {
-      p50: round(pct(requestLat, 50) / pct(bareLat, 50)),
-      p99: round(pct(requestLat, 99) / pct(bareLat, 99)),
-    },
+    ratio: { p50: round(pct(requestLat, 50) / pct(bareLat, 50)), p99: round(pct(requestLat, 99) / pct(bareLat, 99)) },
   };
   log('refund-request latency done');
 
@@ -337,10 +259,7 @@ async function main(): Promise<void> {
     rawClientMs: { p50: round(pct(rawLat, 50)), p99: round(pct(rawLat, 99)) },
     rawClientStartAndQueryMs: { p50: round(pct(rawQueryLat, 50)), p99: round(pct(rawQueryLat, 99)) },
     ratio: { p50: round(pct(apiLat, 50) / pct(rawLat, 50)), p99: round(pct(apiLat, 99) / pct(rawLat, 99)) },
-    ratioToStartAndQuery: {
-      p50: round(pct(apiLat, 50) / pct(rawQueryLat, 50)),
-      p99: round(pct(apiLat, 99) / pct(rawQueryLat, 99)),
-    },
+    ratioToStartAndQuery: { p50: round(pct(apiLat, 50) / pct(rawQueryLat, 50)), p99: round(pct(apiLat, 99) / pct(rawQueryLat, 99)) },
     apiStartsPerSecond: { value: round(apiStartsPerSecond), starts: concurrentStarts, concurrency: 20 },
   };
   log('start latency done');
@@ -398,22 +317,10 @@ async function main(): Promise<void> {
     openCases: opened.length,
     startsPerSecondWhileFilling: round(openStartsPerSecond),
     firstWorkflowTasksPerSecond: round(firstTasksPerSecond),
-    caseStateQueryMs: {
-      p50: round(pct(queryLat, 50)),
-      p99: round(pct(queryLat, 99)),
-      samples: queryLat.length,
-    },
-    caseStateQueryCachedMs: {
-      p50: round(pct(cachedQueryLat, 50)),
-      p99: round(pct(cachedQueryLat, 99)),
-      samples: cachedQueryLat.length,
-    },
+    caseStateQueryMs: { p50: round(pct(queryLat, 50)), p99: round(pct(queryLat, 99)), samples: queryLat.length },
+    caseStateQueryCachedMs: { p50: round(pct(cachedQueryLat, 50)), p99: round(pct(cachedQueryLat, 99)), samples: cachedQueryLat.length },
     list100Ms: { p50: round(pct(listLat, 50)), p99: round(pct(listLat, 99)), samples: listLat.length },
-    countByStatusMs: {
-      p50: round(pct(countLat, 50)),
-      p99: round(pct(countLat, 99)),
-      samples: countLat.length,
-    },
+    countByStatusMs: { p50: round(pct(countLat, 50)), p99: round(pct(countLat, 99)), samples: countLat.length },
   };
   log('open cases done');
 
@@ -438,8 +345,7 @@ async function main(): Promise<void> {
       env: { ...process.env, BENCH_MEMORY_KIND: kind, BENCH_MEMORY_CASES: String(MEMORY_CASES) },
     });
     const line = run.stdout.trim().split('\n').pop() ?? '';
-    if (run.status !== 0 || !line.startsWith('{'))
-      throw new Error(`memory run for ${kind} failed: ${run.stderr}`);
+    if (run.status !== 0 || !line.startsWith('{')) throw new Error(`memory run for ${kind} failed: ${run.stderr}`);
     const figures = JSON.parse(line) as { perCachedKiB: number; firstTasksPerSecond: number };
     memory[kind] = round(figures.perCachedKiB, 1);
     firstTasks[kind] = round(figures.firstTasksPerSecond, 1);
@@ -462,28 +368,11 @@ async function main(): Promise<void> {
     const t = process.hrtime.bigint();
     const run = spawnSync(
       'npx',
-      [
-        'mocha',
-        '--no-config',
-        '--require',
-        'tsx/cjs',
-        '--require',
-        'test/support/hooks.ts',
-        '--extension',
-        'ts',
-        '--timeout',
-        '300000',
-        '--exit',
-        'test/workflows/*.test.ts',
-      ],
+      ['mocha', '--no-config', '--require', 'tsx/cjs', '--require', 'test/support/hooks.ts', '--extension', 'ts', '--timeout', '300000', '--exit', 'test/workflows/*.test.ts'],
       { cwd: ROOT, encoding: 'utf8' },
     );
     const passing = /(\d+) passing/.exec(run.stdout)?.[1];
-    results.timeSkippingSuite = {
-      wallSeconds: round(ms(t) / 1000, 1),
-      exitCode: run.status,
-      passing: Number(passing ?? 0),
-    };
+    results.timeSkippingSuite = { wallSeconds: round(ms(t) / 1000, 1), exitCode: run.status, passing: Number(passing ?? 0) };
   }
 
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

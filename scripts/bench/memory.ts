@@ -8,12 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import {
-  buildActivityDeps,
-  createActivities,
-  embeddedActivityConfig,
-  type RefundActivities,
-} from '../../activities';
+import { buildActivityDeps, createActivities, embeddedActivityConfig, type RefundActivities } from '../../activities';
 import { buildDataConverter } from '../../client/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig } from '../../worker/config';
@@ -32,15 +27,9 @@ async function main(): Promise<void> {
   const env = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-memory-'));
   const taskQueue = uniqueTaskQueue('bench-memory');
-  const config = loadConfig({
-    ...workerEnv(env.address, taskQueue, dataDir),
-    REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}`,
-  });
+  const config = loadConfig({ ...workerEnv(env.address, taskQueue, dataDir), REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}` });
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./baseline-workflows'),
-    logger: silent,
-  });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: silent });
   const { worker } = await createRefundWorker(config, {
     connection: env.nativeConnection,
     activities: createActivities(deps) as RefundActivities,
@@ -48,11 +37,7 @@ async function main(): Promise<void> {
     overrides: { workflowBundle, workflowsPath: undefined, maxCachedWorkflows: N + WARM_UP + 100 },
   });
   const running = worker.run();
-  const client = new Client({
-    connection: env.client.connection,
-    namespace: 'default',
-    dataConverter: buildDataConverter(config.encryption),
-  });
+  const client = new Client({ connection: env.client.connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
   const cases = new RefundCases(client, taskQueue);
 
   const startOne = async (): Promise<string> => {
@@ -63,9 +48,7 @@ async function main(): Promise<void> {
       await client.workflow.start('baselineCase', {
         taskQueue,
         workflowId,
-        args: [
-          { orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency },
-        ],
+        args: [{ orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency }],
       });
     else if (KIND === 'sleeper') await client.workflow.start('sleeper', { taskQueue, workflowId });
     else throw new Error(`BENCH_MEMORY_KIND must be refund, baseline or sleeper, not ${KIND}`);

@@ -60,7 +60,7 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(result.closed);
       assert.ok(types(result).includes('window_closed'));
       assert.equal(stubs.calls.length, 0, 'no activity runs for an untouched case');
-      await recordHistory(cases, id, 'window-expired');
+await recordHistory(cases, id, 'window-expired');
     });
   });
 
@@ -74,37 +74,21 @@ describe('refund case workflow (time skipping)', function () {
       // $10.00 plan, 7,000 of 10,000 requests left → $7.00 (seed 004's worked example).
       assert.deepEqual(answer, {
         status: 'approved',
-        decision: {
-          outcome: 'partial_refund',
-          amountMinor: 700,
-          currency: 'USD',
-          reasons: ['PRORATA_REMAINING_QUOTA'],
-        },
+        decision: { outcome: 'partial_refund', amountMinor: 700, currency: 'USD', reasons: ['PRORATA_REMAINING_QUOTA'] },
       });
       const afterRequest = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       assert.ok(afterRequest.deadlines.payoutDeadline, 'payout limit set on approval');
       assert.equal(afterRequest.nextDeadline, afterRequest.deadlines.payoutDeadline);
-      assert.equal(
-        stubs.named('withdrawAccess').length,
-        1,
-        'access withdrawn on approval, as the policy says',
-      );
+      assert.equal(stubs.named('withdrawAccess').length, 1, 'access withdrawn on approval, as the policy says');
       const [refund] = stubs.named('createRefund');
       assert.deepEqual(
-        {
-          key: (refund!.input as { idempotencyKey: string }).idempotencyKey,
-          amount: (refund!.input as { amountMinor: number }).amountMinor,
-        },
+        { key: (refund!.input as { idempotencyKey: string }).idempotencyKey, amount: (refund!.input as { amountMinor: number }).amountMinor },
         { key: `refund-case-${id}:refund:1`, amount: 700 },
       );
       const refundId = afterRequest.payout!.refundId!;
       await cases.paymentUpdate(id, { eventId: 'evt_1', refundId, status: 'succeeded' });
       await cases.paymentUpdate(id, { eventId: 'evt_1', refundId, status: 'succeeded' }); // a replayed webhook
-      assert.deepEqual(await cases.handle(id).result(), {
-        status: 'paid',
-        outcome: 'partial_refund',
-        amountMinor: 700,
-      });
+      assert.deepEqual(await cases.handle(id).result(), { status: 'paid', outcome: 'partial_refund', amountMinor: 700 });
       const final = await cases.read(id);
       assert.equal(final.payout?.status, 'succeeded');
       assert.equal(stubs.named('createRefund').length, 1, 'paid exactly once');
@@ -113,11 +97,8 @@ describe('refund case workflow (time skipping)', function () {
       const statuses = final.timeline.filter((e) => e.type === 'status_changed').map((e) => e.data?.to);
       assert.deepEqual(statuses, ['approved', 'payout_pending', 'paid']);
       for (let i = 1; i < final.timeline.length; i++)
-        assert.ok(
-          Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at),
-          'timeline is in time order',
-        );
-      await recordHistory(cases, id, 'approved-and-paid');
+        assert.ok(Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at), 'timeline is in time order');
+        await recordHistory(cases, id, 'approved-and-paid');
     });
   });
 
@@ -125,10 +106,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } }, { statusOnCheck: 'succeeded' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('fallback');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       assert.equal((await cases.handle(id).result()).status, 'paid');
       const final = await cases.read(id);
@@ -150,13 +128,8 @@ describe('refund case workflow (time skipping)', function () {
       const state = await cases.read(id);
       assert.equal(state.decision?.explanations.length, state.decision?.reasons.length);
       assert.equal(stubs.named('createRefund').length, 0);
-      const decisionEmail = stubs
-        .named('sendCustomerEmail')
-        .find((c) => (c.input as { kind: string }).kind === 'decision');
-      assert.deepEqual(
-        (decisionEmail!.input as { data: { reasons: string[] } }).data.reasons,
-        state.decision?.reasons,
-      );
+      const decisionEmail = stubs.named('sendCustomerEmail').find((c) => (c.input as { kind: string }).kind === 'decision');
+      assert.deepEqual((decisionEmail!.input as { data: { reasons: string[] } }).data.reasons, state.decision?.reasons);
       await recordHistory(cases, id, 'denied-with-reasons');
     });
   });
@@ -167,23 +140,14 @@ describe('refund case workflow (time skipping)', function () {
       const id = orderId('remediated');
       await cases.start(preset('proxy-strict'), makeOrder(id, await now()));
       await env.sleep(2 * DAY);
-      assert.equal(
-        (await cases.reportIssue(id, { description: 'every request times out' })).status,
-        'remediation',
-      );
+      assert.equal((await cases.reportIssue(id, { description: 'every request times out' })).status, 'remediation');
       const reported = await cases.read(id);
-      assert.equal(
-        Date.parse(reported.deadlines.remediationDeadline!) - Date.parse(reported.issue!.reportedAt),
-        15 * DAY,
-      );
+      assert.equal(Date.parse(reported.deadlines.remediationDeadline!) - Date.parse(reported.issue!.reportedAt), 15 * DAY);
       const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
       assert.equal(requested.status, 'remediation', 'the request waits for the remediation clock');
       assert.deepEqual(requested.decision?.reasons, ['REMEDIATION_PENDING']);
       await env.sleep(8 * DAY);
-      const reviewed = await cases.submitTechnicalReview(id, {
-        outcome: 'remediated',
-        notes: 'routing fixed',
-      });
+      const reviewed = await cases.submitTechnicalReview(id, { outcome: 'remediated', notes: 'routing fixed' });
       assert.equal(reviewed.status, 'denied');
       assert.ok(reviewed.decision?.reasons.includes('REMEDIATED'));
       await recordHistory(cases, id, 'issue-remediated');
@@ -228,10 +192,7 @@ describe('refund case workflow (time skipping)', function () {
       const reopened = await waitForCase(cases, id, (s) => s.status === 'open');
       assert.equal(reopened.incidents.length, 1);
       const decided = await cases.requestRefund(id, { reason: 'service_unusable' });
-      assert.ok(
-        ['partial_refund', 'service_extension'].includes(decided.decision!.outcome),
-        decided.decision!.outcome,
-      );
+      assert.ok(['partial_refund', 'service_extension'].includes(decided.decision!.outcome), decided.decision!.outcome);
       assert.ok(decided.decision?.reasons.includes('INCIDENT_CONFIRMED'));
       assert.ok(decided.decision!.amountMinor < 1000, 'pro-rata, not the full price');
       await recordHistory(cases, id, 'incident-after-window');
@@ -270,22 +231,10 @@ describe('refund case workflow (time skipping)', function () {
       await env.sleep(Date.parse(deadline) - (await now()).getTime() + 60_000);
       const escalated = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(escalated.status, 'under_review', 'escalation never decides by itself under this policy');
-      await waitForCase(
-        cases,
-        id,
-        (s) =>
-          types(s).includes('support_notified') &&
-          s.timeline.some((e) => e.type === 'support_notified' && e.data?.kind === 'escalation'),
-      );
-      const notice = stubs
-        .named('notifySupport')
-        .find((c) => (c.input as { kind: string }).kind === 'escalation');
+      await waitForCase(cases, id, (s) => s.timeline.some((e) => e.type === 'support_notified' && e.data?.kind === 'escalation'));
+      const notice = stubs.named('notifySupport').find((c) => (c.input as { kind: string }).kind === 'escalation');
       assert.ok(notice, 'support was told');
-      assert.equal(
-        escalated.nextDeadline,
-        undefined,
-        'this policy counts the payout limit from approval: no deadline stands until a decision',
-      );
+      assert.equal(escalated.nextDeadline, undefined, 'this policy counts the payout limit from approval: no deadline stands until a decision');
       assert.equal(stubs.named('createRefund').length, 0);
       // A reviewer still decides after escalation.
       const decided = await cases.submitTechnicalReview(id, { outcome: 'provider_fault' });
@@ -308,20 +257,9 @@ describe('refund case workflow (time skipping)', function () {
       assert.equal(waiting.escalated, false, 'no deadline runs while materials are missing');
       await cases.provideInformation(id, { items: ['logs', 'timestamps'] });
       const provided = await cases.read(id);
-      assert.ok(
-        Date.parse(provided.deadlines.decisionDeadline!) >
-          Date.parse(provided.informationRequest!.providedAt!),
-      );
-      await waitForCase(cases, id, () =>
-        stubs
-          .named('sendCustomerEmail')
-          .some((c) => (c.input as { kind: string }).kind === 'information_requested'),
-      );
-      assert.ok(
-        stubs
-          .named('sendCustomerEmail')
-          .some((c) => (c.input as { kind: string }).kind === 'information_requested'),
-      );
+      assert.ok(Date.parse(provided.deadlines.decisionDeadline!) > Date.parse(provided.informationRequest!.providedAt!));
+      await waitForCase(cases, id, () => stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'information_requested'));
+      assert.ok(stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'information_requested'));
     });
   });
 
@@ -329,62 +267,35 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ env, cases, now }) => {
       const id = orderId('payout-limit');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       const approved = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
-      assert.equal(
-        Date.parse(approved.deadlines.payoutDeadline!) - Date.parse(approved.request!.requestedAt),
-        14 * DAY,
-      );
+      assert.equal(Date.parse(approved.deadlines.payoutDeadline!) - Date.parse(approved.request!.requestedAt), 14 * DAY);
       await env.sleep(14 * DAY + 60_000);
       const state = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(state.status, 'payout_pending');
       assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
-      await waitForCase(cases, id, () =>
-        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'),
-      );
-      assert.ok(
-        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'),
-      );
+      await waitForCase(cases, id, () => stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'));
+      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'));
       assert.equal(stubs.named('createRefund').length, 1, 'never a second payment');
       await recordHistory(cases, id, 'payout-limit-escalated');
     });
   });
 
   it('a failed payout goes to support for another route and is never paid twice', async () => {
-    const stubs = stubActivities(
-      { usage: { used: 0 } },
-      { mode: 'failed', failureReason: 'expired_or_canceled_card' },
-    );
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'failed', failureReason: 'expired_or_canceled_card' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('payout-failed');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       const failed = await waitForCase(cases, id, (s) => s.payout?.status === 'failed');
       assert.equal(failed.status, 'approved');
       assert.equal(failed.payout?.status, 'failed');
       assert.equal(failed.payout?.failureReason, 'expired_or_canceled_card');
       assert.ok(failed.escalated);
-      await waitForCase(cases, id, () =>
-        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'),
-      );
+      await waitForCase(cases, id, () => stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'));
       await rejects(cases.decide(id, { outcome: 'denied', note: 'no' }), /another route/);
-      assert.equal(
-        (
-          await cases.decide(id, {
-            outcome: 'credit',
-            amountMinor: 1000,
-            note: 'card expired: account credit instead',
-          })
-        ).status,
-        'approved',
-      );
+      assert.equal((await cases.decide(id, { outcome: 'credit', amountMinor: 1000, note: 'card expired: account credit instead' })).status, 'approved');
       assert.equal((await cases.handle(id).result()).status, 'credited');
       assert.equal(stubs.named('createRefund').length, 1, 'the failed refund is not retried');
       assert.equal(stubs.named('issueCredit').length, 1);
@@ -396,13 +307,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'unsupported' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('unsupported');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), {
-          paymentMethod: 'crypto',
-          quota: { unit: 'requests', included: 10_000 },
-        }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { paymentMethod: 'crypto', quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       const state = await waitForCase(cases, id, (s) => s.payout?.status === 'failed');
       assert.equal(state.payout?.failureReason, 'UnsupportedPaymentMethod');
@@ -414,10 +319,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ chargebackActive: true, usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('chargeback');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       const state = await cases.requestRefund(id, { reason: 'changed_mind' });
       assert.equal(state.status, 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
@@ -430,9 +332,7 @@ describe('refund case workflow (time skipping)', function () {
       await cases.chargeback(id, { active: true, reference: 'dp_1' });
       const state = await waitForCase(cases, id, (s) => s.status === 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
-      assert.ok(
-        later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'),
-      );
+      assert.ok(later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
       await recordHistory(cases, id, 'chargeback-during-review');
     });
   });
@@ -458,20 +358,10 @@ describe('refund case workflow (time skipping)', function () {
       const periodEnd = new Date(start.getTime() + 30 * DAY).toISOString();
       await cases.start(
         preset('services-fix-first'),
-        makeOrder(id, start, {
-          billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd },
-        }),
+        makeOrder(id, start, { billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd } }),
       );
-      assert.equal(
-        (await cases.cancelSubscription(id, {})).status,
-        'open',
-        'access and the case go on until the period ends',
-      );
-      const state = await waitForCase(
-        cases,
-        id,
-        () => stubs.named('cancelSubscriptionAtPeriodEnd').length === 1,
-      );
+      assert.equal((await cases.cancelSubscription(id, {})).status, 'open', 'access and the case go on until the period ends');
+      const state = await waitForCase(cases, id, () => stubs.named('cancelSubscriptionAtPeriodEnd').length === 1);
       assert.equal(state.subscription?.effectiveAt, periodEnd);
       const [call] = stubs.named('cancelSubscriptionAtPeriodEnd');
       assert.equal((call!.input as { periodEnd: string }).periodEnd, periodEnd);
@@ -492,10 +382,7 @@ describe('refund case workflow (time skipping)', function () {
       const first = await cases.start(preset('usage-prorata'), order);
       const again = await cases.start(preset('usage-prorata'), { ...order });
       assert.deepEqual([first.created, again.created, again.runId], [true, false, first.runId]);
-      await assert.rejects(
-        cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }),
-        CaseConflictError,
-      );
+      await assert.rejects(cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }), CaseConflictError);
       await assert.rejects(cases.start(preset('proxy-strict'), order), CaseConflictError);
     });
   });
@@ -506,23 +393,14 @@ describe('refund case workflow (time skipping)', function () {
       const id = orderId('wrong-state');
       await cases.start(preset('usage-prorata'), makeOrder(id, await now()));
       await rejects(cases.withdraw(id, {}), /cannot withdraw while the case is open/);
-      await rejects(
-        cases.decide(id, { outcome: 'full_refund', note: 'x' }),
-        /cannot decide while the case is open/,
-      );
-      await rejects(
-        cases.submitTechnicalReview(id, { outcome: 'provider_fault' }),
-        /cannot submit a technical review/,
-      );
+      await rejects(cases.decide(id, { outcome: 'full_refund', note: 'x' }), /cannot decide while the case is open/);
+      await rejects(cases.submitTechnicalReview(id, { outcome: 'provider_fault' }), /cannot submit a technical review/);
       await rejects(cases.requestInformation(id, { items: ['logs'] }), /cannot ask for information/);
       await rejects(cases.provideInformation(id, { items: ['logs'] }), /no information was requested/);
       await rejects(cases.cancelSubscription(id, {}), /not a subscription/);
       await rejects(cases.requestRefund(id, { reason: 'nonsense' as never }), /reason/);
       await rejects(cases.reportIssue(id, { description: '' }), /description/);
-      await rejects(
-        cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }),
-        /amountMinor/,
-      );
+      await rejects(cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }), /amountMinor/);
       const history = await cases.handle(id).fetchHistory();
       const accepted = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
       assert.equal(accepted.length, 0, 'no rejected update was written to history');
@@ -549,10 +427,7 @@ describe('refund case workflow (time skipping)', function () {
     const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('search');
-      await cases.start(
-        preset('usage-prorata'),
-        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
-      );
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
       await cases.requestRefund(id, { reason: 'changed_mind' });
       await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       const description = await cases.handle(id).describe();
@@ -566,3 +441,4 @@ describe('refund case workflow (time skipping)', function () {
     });
   });
 });
+
