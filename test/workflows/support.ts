@@ -111,8 +111,29 @@ export async function withCaseWorker<T>(
     activities: stubs.activities,
   });
   const cases = new TrackedCases(env, taskQueue);
+  // Effects run after an update answers: let the cases' activities in flight finish while the
+  // worker still runs, since the test server does not skip time while an activity is outstanding
+  // (even one of a terminated case, until its timeout).
+  const drain = async () => {
+    for (const id of cases.started) {
+      for (let i = 0; i < 100; i++) {
+        const raw = await cases.handle(id).describe().then((d) => d.raw, () => undefined);
+        if (!raw || raw.workflowExecutionInfo?.status !== 1 || (raw.pendingActivities?.length ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await cases.handle(id).terminate('test finished').catch(() => undefined);
+    }
+  };
   try {
-    return await worker.runUntil(body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) }));
+    return await worker.runUntil(
+      (async () => {
+        try {
+          return await body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) });
+        } finally {
+          await drain();
+        }
+      })(),
+    );
   } finally {
     // A case left running with due timers and no worker would stop the shared server's clock from skipping.
     await Promise.all([...cases.started].map((id) => cases.handle(id).terminate('test finished').catch(() => undefined)));
