@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     baselinePaid: baselineHistory,
     paidToBaseline: { events: round(paidHistory.events / baselineHistory.events), bytes: round(paidHistory.bytes / baselineHistory.bytes) },
   };
-  log('history done');
+  log(`history done: ${JSON.stringify(results.history)}`);
 
   // ---- refund-request latency: the API's answer for a mechanical refund vs a bare update ---------
   // Each sample on a fresh case whose first task has run; the bare update goes to a workflow whose
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     bareUpdateMs: { p50: round(pct(bareLat, 50)), p99: round(pct(bareLat, 99)) },
     ratio: { p50: round(pct(requestLat, 50) / pct(bareLat, 50)), p99: round(pct(requestLat, 99) / pct(bareLat, 99)) },
   };
-  log('refund-request latency done');
+  log(`refund-request latency done: ${JSON.stringify(results.refundRequestLatency)}`);
 
   // ---- start latency: API vs raw client --------------------------------------------------------
   const apiStart = async (): Promise<number> => {
@@ -262,7 +262,7 @@ async function main(): Promise<void> {
     ratioToStartAndQuery: { p50: round(pct(apiLat, 50) / pct(rawQueryLat, 50)), p99: round(pct(apiLat, 99) / pct(rawQueryLat, 99)) },
     apiStartsPerSecond: { value: round(apiStartsPerSecond), starts: concurrentStarts, concurrency: 20 },
   };
-  log('start latency done');
+  log(`start latency done: ${JSON.stringify(results.startLatency)}`);
 
   // ---- open cases: query and list latency with N open ----------------------------------------
   const opened: string[] = [];

@@ -332,7 +332,7 @@ await recordHistory(cases, id, 'window-expired');
       await cases.chargeback(id, { active: true, reference: 'dp_1' });
       const state = await waitForCase(cases, id, (s) => s.status === 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
-      assert.ok(later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
+      await waitForCase(cases, id, () => later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
       await recordHistory(cases, id, 'chargeback-during-review');
     });
   });

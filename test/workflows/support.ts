@@ -116,10 +116,12 @@ export async function withCaseWorker<T>(
   // (even one of a terminated case, until its timeout).
   const drain = async () => {
     for (const id of cases.started) {
-      for (let i = 0; i < 100; i++) {
+      // Idle twice in a row: no activity and no workflow task pending (which could schedule one).
+      for (let i = 0, idle = 0; i < 400 && idle < 2; i++) {
         const raw = await cases.handle(id).describe().then((d) => d.raw, () => undefined);
-        if (!raw || raw.workflowExecutionInfo?.status !== 1 || (raw.pendingActivities?.length ?? 0) === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
+        if (!raw || raw.workflowExecutionInfo?.status !== 1) break;
+        idle = (raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask ? idle + 1 : 0;
+        await new Promise((r) => setTimeout(r, 50));
       }
       await cases.handle(id).terminate('test finished').catch(() => undefined);
     }
