@@ -55,6 +55,12 @@ interface Scenario {
   gateway?: Parameters<typeof stubActivities>[1];
 }
 
+async function failedPayout(ctx: Ctx): Promise<void> {
+  await ctx.cases.start(getPreset('usage-prorata')!, order(ctx.id, await ctx.now()));
+  await ctx.cases.requestRefund(ctx.id, { reason: 'changed_mind' });
+  await waitForCase(ctx.cases, ctx.id, (s) => s.payout?.status === 'failed');
+}
+
 const scenarios: Scenario[] = [
   {
     name: 'mechanical refund, settled by the status check',
@@ -88,33 +94,39 @@ const scenarios: Scenario[] = [
     done: (s) => s.status === 'paid',
   },
   {
-    name: 'review, then an account credit',
-    places: { notifySupport: 'review needed', issueCredit: "the reviewer's credit" },
-    setup: async (ctx) => {
-      await ctx.cases.start(getPreset('cloud-provider-fault')!, order(ctx.id, await ctx.now()));
-    },
-    drive: async (ctx) => {
-      await ctx.cases.requestRefund(ctx.id, { reason: 'provider_fault' });
-      await waitForCase(ctx.cases, ctx.id, (s) => s.status === 'under_review');
-      await ctx.cases.decide(ctx.id, { outcome: 'credit', amountMinor: 500, note: 'goodwill credit' });
-    },
+    name: 'review needed',
+    places: { notifySupport: 'the review notice' },
+    setup: async (ctx) =>
+      void (await ctx.cases.start(getPreset('cloud-provider-fault')!, order(ctx.id, await ctx.now()))),
+    drive: async (ctx) => void (await ctx.cases.requestRefund(ctx.id, { reason: 'provider_fault' })),
+    accepted: (s) => !!s.request,
+    done: (s) => s.timeline.some((e) => e.type === 'support_notified' && e.data?.kind === 'needs_review'),
+  },
+  {
+    name: 'payout failed, support re-routes to an account credit',
+    places: { issueCredit: 'the credit' },
+    gateway: { mode: 'failed' },
+    setup: failedPayout,
+    drive: async (ctx) =>
+      void (await ctx.cases.decide(ctx.id, {
+        outcome: 'credit',
+        amountMinor: 1000,
+        note: 'card expired: credit',
+      })),
     accepted: (s) => s.decision?.outcome === 'credit',
     done: (s) => s.status === 'credited',
   },
   {
-    name: 'review, then a service extension',
-    places: { grantServiceExtension: "the reviewer's extension" },
-    setup: async (ctx) =>
-      void (await ctx.cases.start(getPreset('cloud-provider-fault')!, order(ctx.id, await ctx.now()))),
-    drive: async (ctx) => {
-      await ctx.cases.requestRefund(ctx.id, { reason: 'provider_fault' });
-      await waitForCase(ctx.cases, ctx.id, (s) => s.status === 'under_review');
-      await ctx.cases.decide(ctx.id, {
+    name: 'payout failed, support re-routes to a service extension',
+    places: { grantServiceExtension: 'the extension' },
+    gateway: { mode: 'failed' },
+    setup: failedPayout,
+    drive: async (ctx) =>
+      void (await ctx.cases.decide(ctx.id, {
         outcome: 'service_extension',
         extensionDays: 14,
         note: 'two more weeks',
-      });
-    },
+      })),
     accepted: (s) => s.decision?.outcome === 'service_extension',
     done: (s) => s.status === 'extended',
   },

@@ -241,8 +241,8 @@ function escalateStuck(model: CaseModel, effect: Effect, failure: Failure): void
   const tail = `failing since ${since} (${failure.message})`;
   switch (effect.kind) {
     case 'support':
-      // Support cannot be told that support cannot be told; the escalated flag and the timeline show it.
-      model.record('support_unreachable', `Support notices cannot be delivered, ${tail}`);
+      // Support cannot be told that support cannot be told: the escalated flag (support's list) and the timeline show it.
+      supportUnreachable(model, `Support notices cannot be delivered, ${tail}`);
       return;
     case 'email':
       return model.escalate(
@@ -278,6 +278,14 @@ function escalateStuck(model: CaseModel, effect: Effect, failure: Failure): void
 
 const what = describeEffect;
 
+/** Flags the case escalated without queueing another notice (the notice itself is what fails). */
+function supportUnreachable(model: CaseModel, reason: string): void {
+  model.state.escalated = true;
+  if (!model.state.escalations.some((e) => e.reason === reason))
+    model.state.escalations.push({ at: model.now(), reason });
+  model.record('support_unreachable', reason);
+}
+
 /** A non-retryable answer: no retry will change it, so each effect has its own way on. */
 function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
   const { state } = model;
@@ -293,6 +301,10 @@ function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
       return;
     case 'support':
       model.record('email_failed', `Support notice "${effect.notice}" could not be sent: ${failure.message}`);
+      supportUnreachable(
+        model,
+        `Support notice "${effect.notice}" was refused (${because}): ${effect.reason}`,
+      );
       return;
     case 'assess':
       // Billing does not know the order (or refuses the read): decide on the facts the case has.
