@@ -213,6 +213,16 @@ describe('case model (pure, no Temporal)', () => {
     assert.ok(!m.effects.some((e) => e.kind === 'payout'), 'the second attempt is never sent');
   });
 
+  it('a gateway event that overtakes the create answer is kept and applied once the refund id is known', () => {
+    const { m } = model();
+    m.state.status = 'approved';
+    startPayout(m, 1000);
+    m.earlyEvents.push({ refundId: 're_1', status: 'succeeded' });
+    payoutSent(m, { refundId: 're_1', status: 'pending' });
+    assert.equal(m.state.status, 'paid');
+    assert.deepEqual(m.earlyEvents, []);
+  });
+
   it('an unknown refund id is recorded, not applied', () => {
     const { m } = model();
     m.state.status = 'approved';

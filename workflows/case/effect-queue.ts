@@ -27,6 +27,8 @@ export type Effect = EffectSpec & {
   lastError?: string;
   /** Support was told this effect is stuck (once). */
   escalated?: boolean;
+  /** Its call is awaited now. */
+  inFlight?: boolean;
 };
 
 const MINUTE = 60_000;

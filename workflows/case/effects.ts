@@ -57,11 +57,13 @@ export async function runEffect(model: CaseModel, effect: Effect): Promise<void>
   let outcome: { ok: true; value: unknown } | { ok: false; failure: Failure };
   // Marked in flight so a second pass of the loop does not run it again while it is awaited.
   effect.dueAt = '9999-12-31T00:00:00.000Z';
+  effect.inFlight = true;
   try {
     outcome = { ok: true, value: await call(model, effect, ref) };
   } catch (err) {
     outcome = { ok: false, failure: failureOf(err) };
   }
+  delete effect.inFlight;
   if (!model.effects.includes(effect)) return; // cancelled while in flight (e.g. the payout settled another way)
   if (outcome.ok) {
     if (effect.failures > 0)

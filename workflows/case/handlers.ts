@@ -395,15 +395,26 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     (u) => u.eventId,
     (u, actor) => {
       const payout = state.payout;
-      if (payout?.status === 'creating' && !payout.refundId && u.status !== 'failed') {
-        // The create call's answer was lost: look the refund up at the gateway now instead of waiting for the retry.
+      if (payout?.status === 'creating' && !payout.refundId) {
+        // The event overtook the create call's answer (or the answer was lost): keep it for when
+        // the refund id is known, and hurry a waiting retry, which asks the gateway first.
         model.record(
           'payment_update_early',
-          `Gateway event for refund ${u.refundId} while the payout's outcome is unknown; looking it up`,
+          `Gateway event (${u.status}) for refund ${u.refundId} before the payout's answer; kept`,
           actor,
         );
-        payout.outcomeUnknown = true;
-        model.effects.filter((e) => e.kind === 'payout').forEach((e) => (e.dueAt = model.now()));
+        model.earlyEvents = [
+          ...model.earlyEvents.slice(-9),
+          {
+            refundId: u.refundId,
+            status: u.status,
+            ...(u.failureReason ? { failureReason: u.failureReason } : {}),
+          },
+        ];
+        if (payout.outcomeUnknown)
+          model.effects
+            .filter((e) => e.kind === 'payout' && !e.inFlight)
+            .forEach((e) => (e.dueAt = model.now()));
         return;
       }
       settleSignal(u, actor);

@@ -3,7 +3,7 @@
 // gives it the workflow clock; handlers, deadlines and effect results all change the case only
 // through it, in one synchronous step each, so no change is ever half-done.
 import { decisionDeadline, requestWindowEndsAt, type EvaluationInput } from '../../policies';
-import type { AccountSnapshot } from '../../activities/contract';
+import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import type { CaseAnswer, CaseOutcome, CaseState, CaseStatus, StartCaseInput } from '../case-state';
 import type { Actor } from '../messages';
 import type { Effect, EffectSpec } from './effect-queue';
@@ -53,6 +53,8 @@ export class CaseModel {
   remedyFailed = false;
   settlementChecks = 0;
   seenKeys: string[] = [];
+  /** Gateway events that arrived before the payout's refund id was known (the last ten). */
+  earlyEvents: RefundResult[] = [];
   /** Bumped on every change; the main loop wakes on it. */
   version = 0;
   private effectSeq = 0;

@@ -79,6 +79,10 @@ export function payoutSent(model: CaseModel, result: RefundResult, adoptedKey?: 
     currency: payout.currency,
   });
   settle(model, result, 'create');
+  // An event that overtook this answer is applied now.
+  const early = model.earlyEvents.filter((e) => e.refundId === result.refundId);
+  model.earlyEvents = model.earlyEvents.filter((e) => e.refundId !== result.refundId);
+  for (const event of early) settle(model, event, 'webhook');
 }
 
 /** A settlement (webhook, status check or the create call's answer) for one of the case's refunds. */
