@@ -125,6 +125,8 @@ export async function withCaseWorker<T>(
       }
       await cases.handle(id).terminate('test finished').catch(() => undefined);
     }
+    // A timer may still have scheduled an activity just before the termination: let the worker take it.
+    if (cases.started.size > 0) await new Promise((r) => setTimeout(r, 1_000));
   };
   try {
     return await worker.runUntil(
