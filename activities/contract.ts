@@ -67,6 +67,13 @@ export interface RefundResult {
   failureReason?: string;
 }
 
+/** A refund the gateway holds for an order, with the idempotency key it was created with when known. */
+export interface GatewayRefund extends RefundResult {
+  idempotencyKey?: string;
+  amountMinor: number;
+  currency: string;
+}
+
 /** Stable ApplicationFailure types that activities throw for permanent business failures. */
 export const NonRetryableErrors = {
   UnsupportedPaymentMethod: 'UnsupportedPaymentMethod',
@@ -89,8 +96,14 @@ export interface RefundActivities {
   notifySupport(notice: SupportNotice): Promise<{ messageId: string }>;
   withdrawAccess(input: CaseRef & { idempotencyKey: string }): Promise<void>;
   issueCredit(input: MoneyMovement): Promise<{ creditId: string }>;
-  grantServiceExtension(input: CaseRef & { days: number; idempotencyKey: string }): Promise<{ extensionId: string }>;
-  cancelSubscriptionAtPeriodEnd(input: CaseRef & { periodEnd: string; idempotencyKey: string }): Promise<void>;
+  grantServiceExtension(
+    input: CaseRef & { days: number; idempotencyKey: string },
+  ): Promise<{ extensionId: string }>;
+  cancelSubscriptionAtPeriodEnd(
+    input: CaseRef & { periodEnd: string; idempotencyKey: string },
+  ): Promise<void>;
   createRefund(input: CreateRefund): Promise<RefundResult>;
   getRefundStatus(input: { refundId: string }): Promise<RefundResult>;
+  /** Every refund the gateway holds for the order: the case looks before any new payout attempt. */
+  findRefunds(input: { orderId: string; paymentReference?: string }): Promise<GatewayRefund[]>;
 }

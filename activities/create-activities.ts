@@ -140,6 +140,10 @@ export function createActivities(deps: ActivityDeps): RefundActivities {
         every,
       );
     },
+
+    async findRefunds(input) {
+      return withHeartbeats(() => deps.payments.findRefunds(input), { orderId: input.orderId }, every);
+    },
   };
 }
 

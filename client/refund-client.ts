@@ -10,10 +10,10 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Order, Policy } from '../policies';
 import { pinHolidays } from '../policies/holidays';
-import type { CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
+import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
 import { CASE_STATUSES, workflowIdForOrder } from '../workflows/case-state';
 import {
   cancelSubscriptionUpdate,
@@ -33,11 +33,13 @@ import {
   type Chargeback,
   type DecideInput,
   type IncidentConfirmed,
+  type MessageMeta,
   type PaymentUpdate,
   type ProvideInformationInput,
   type ReportIssueInput,
   type RequestInformationInput,
   type RequestRefundInput,
+  type SignalMeta,
   type SubmitTechnicalReviewInput,
   type WithdrawInput,
 } from '../workflows/messages';
@@ -67,14 +69,19 @@ export class CaseNotFoundError extends Error {
 export class CaseConflictError extends Error {
   override name = 'CaseConflictError';
   constructor(readonly orderId: string) {
-    super(`order ${orderId} already has a refund case started with a different policy, order body or customer email`);
+    super(
+      `order ${orderId} already has a refund case started with a different policy, order body or customer email`,
+    );
   }
 }
 
 /** The case did not answer an update within the client's deadline (the worker is down or busy). */
 export class CaseTimeoutError extends Error {
   override name = 'CaseTimeoutError';
-  constructor(readonly orderId: string, readonly timeoutMs: number) {
+  constructor(
+    readonly orderId: string,
+    readonly timeoutMs: number,
+  ) {
     super(`the case for order ${orderId} did not answer within ${timeoutMs / 1000} s; try again`);
   }
 }
@@ -82,9 +89,30 @@ export class CaseTimeoutError extends Error {
 /** The workflow refused a message: wrong state, or input its validator rejects. */
 export class CaseRejectedError extends Error {
   override name = 'CaseRejectedError';
-  constructor(message: string, readonly orderId: string) {
+  constructor(
+    message: string,
+    readonly orderId: string,
+  ) {
     super(message);
   }
+}
+
+/** The same update id (Idempotency-Key) was used before with another body. */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor(
+    readonly orderId: string,
+    readonly updateId: string,
+  ) {
+    super(`the Idempotency-Key ${updateId} was already used on this case with another body`);
+  }
+}
+
+/** Options of every write: the update id (the API's Idempotency-Key) and when the message was received. */
+export interface WriteOptions {
+  updateId?: string;
+  /** ISO 8601; default now. The case refuses a stamp in the future or more than an hour old. */
+  receivedAt?: string;
 }
 
 export interface CaseSummary {
@@ -221,7 +249,8 @@ export class RefundCases {
       }
       if (description.memo?.fingerprint !== fingerprint) throw new CaseConflictError(order.orderId);
       // A repeat without an email changes nothing; one with an email must name the same one.
-      if (emailDigest && description.memo?.customerEmailDigest !== emailDigest) throw new CaseConflictError(order.orderId);
+      if (emailDigest && description.memo?.customerEmailDigest !== emailDigest)
+        throw new CaseConflictError(order.orderId);
       return { created: false, workflowId, runId: description.runId };
     }
   }
@@ -231,46 +260,75 @@ export class RefundCases {
     return this.call(orderId, (h) => h.query(caseStateQuery));
   }
 
-  requestRefund(orderId: string, body: RequestRefundInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(requestRefundUpdate, { args: [body] }));
+  // Writes. `opts.updateId` (the API's Idempotency-Key) makes a retried write return the first
+  // answer; the same id with another body is refused with IdempotencyConflictError. `opts.receivedAt`
+  // is when the message was received (default now): the case judges its windows at that time.
+  requestRefund(orderId: string, body: RequestRefundInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, requestRefundUpdate, body, opts);
   }
-  reportIssue(orderId: string, body: ReportIssueInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(reportIssueUpdate, { args: [body] }));
+  reportIssue(orderId: string, body: ReportIssueInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, reportIssueUpdate, body, opts);
   }
-  requestInformation(orderId: string, body: RequestInformationInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(requestInformationUpdate, { args: [body] }));
+  requestInformation(
+    orderId: string,
+    body: RequestInformationInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, requestInformationUpdate, body, opts);
   }
-  provideInformation(orderId: string, body: ProvideInformationInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(provideInformationUpdate, { args: [body] }));
+  provideInformation(
+    orderId: string,
+    body: ProvideInformationInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, provideInformationUpdate, body, opts);
   }
-  submitTechnicalReview(orderId: string, body: SubmitTechnicalReviewInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(submitTechnicalReviewUpdate, { args: [body] }));
+  submitTechnicalReview(
+    orderId: string,
+    body: SubmitTechnicalReviewInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, submitTechnicalReviewUpdate, body, opts);
   }
-  decide(orderId: string, body: DecideInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(decideUpdate, { args: [body] }));
+  decide(orderId: string, body: DecideInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, decideUpdate, body, opts);
   }
-  withdraw(orderId: string, body: WithdrawInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(withdrawUpdate, { args: [body] }));
+  withdraw(orderId: string, body: WithdrawInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, withdrawUpdate, body, opts);
   }
-  cancelSubscription(orderId: string, body: CancelSubscriptionInput): Promise<CaseState> {
-    return this.update(orderId, (h) => h.executeUpdate(cancelSubscriptionUpdate, { args: [body] }));
+  cancelSubscription(
+    orderId: string,
+    body: CancelSubscriptionInput,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.update(orderId, cancelSubscriptionUpdate, body, opts);
   }
 
-  paymentUpdate(orderId: string, update: PaymentUpdate): Promise<void> {
-    return this.call(orderId, (h) => h.signal(paymentUpdateSignal, update));
+  // Signals: `opts.updateId` is the signal's dedupe key in the case (a repeat is dropped there).
+  paymentUpdate(orderId: string, update: PaymentUpdate, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(paymentUpdateSignal, update, signalMeta(await this.stamp(opts))),
+    );
   }
-  chargeback(orderId: string, chargeback: Chargeback): Promise<void> {
-    return this.call(orderId, (h) => h.signal(chargebackSignal, chargeback));
+  chargeback(orderId: string, chargeback: Chargeback, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(chargebackSignal, chargeback, signalMeta(await this.stamp(opts))),
+    );
   }
-  incidentConfirmed(orderId: string, incident: IncidentConfirmed): Promise<void> {
-    return this.call(orderId, (h) => h.signal(incidentConfirmedSignal, incident));
+  incidentConfirmed(orderId: string, incident: IncidentConfirmed, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(incidentConfirmedSignal, incident, signalMeta(await this.stamp(opts))),
+    );
   }
 
   /** Lists cases through Temporal visibility, newest first, from search attributes alone. */
   async list(filter: ListFilter = {}): Promise<CaseSummary[]> {
     const limit = filter.limit ?? 100;
     const summaries: CaseSummary[] = [];
-    for await (const execution of this.client.workflow.list({ query: listQuery(filter), pageSize: Math.min(limit, 1000) })) {
+    for await (const execution of this.client.workflow.list({
+      query: listQuery(filter),
+      pageSize: Math.min(limit, 1000),
+    })) {
       const attrs = execution.typedSearchAttributes;
       const deadline = attrs.get(nextDeadlineKey);
       const purchasedAt = attrs.get(purchasedAtKey);
@@ -310,12 +368,21 @@ export class RefundCases {
     // One count per status: Temporal's visibility only groups by ExecutionStatus, not by a custom attribute.
     const base = listQuery(filter);
     const counts = await Promise.all(
-      CASE_STATUSES.map(async (status) => [status, (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count] as const),
+      CASE_STATUSES.map(
+        async (status) =>
+          [
+            status,
+            (await this.client.workflow.count(`${base} AND RefundStatus = ${quote(status)}`)).count,
+          ] as const,
+      ),
     );
     return Object.fromEntries(counts.filter(([, count]) => count > 0));
   }
 
-  private async call<T>(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>): Promise<T> {
+  private async call<T>(
+    orderId: string,
+    fn: (h: WorkflowHandle<typeof refundCase>) => Promise<T>,
+  ): Promise<T> {
     try {
       return await fn(this.handle(orderId));
     } catch (err) {
@@ -324,15 +391,43 @@ export class RefundCases {
     }
   }
 
-  private async update(orderId: string, fn: (h: WorkflowHandle<typeof refundCase>) => Promise<CaseState>): Promise<CaseState> {
+  /** The write's options with defaults filled in (a test on a time-skipping server stamps its own clock). */
+  protected async stamp(opts: WriteOptions = {}): Promise<WriteOptions> {
+    return opts;
+  }
+
+  private async update<I>(
+    orderId: string,
+    definition: UpdateDefinition<CaseAnswer, [I, MessageMeta?]>,
+    body: I,
+    given: WriteOptions = {},
+  ): Promise<CaseAnswer> {
+    const opts = await this.stamp(given);
+    const requestHash = opts.updateId
+      ? createHash('sha256').update(canonicalJson(body)).digest('hex')
+      : undefined;
+    const meta: MessageMeta = {
+      receivedAt: opts.receivedAt ?? new Date().toISOString(),
+      ...(requestHash ? { requestHash } : {}),
+    };
+    let answer: CaseAnswer;
     try {
       // A deadline on every call the update makes: a case whose worker is down must not hold the caller for ever.
-      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () => fn(this.handle(orderId)));
+      answer = await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () =>
+        this.handle(orderId).executeUpdate(definition, {
+          args: [body, meta],
+          ...(opts.updateId ? { updateId: opts.updateId } : {}),
+        }),
+      );
     } catch (err) {
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new CaseTimeoutError(orderId, this.updateTimeoutMs);
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+        throw new CaseTimeoutError(orderId, this.updateTimeoutMs);
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
-        throw new CaseRejectedError(cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected', orderId);
+        throw new CaseRejectedError(
+          cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'update rejected',
+          orderId,
+        );
       }
       // An update sent to a closed case: the server answers NotFound, but the case exists.
       if (err instanceof Error && /workflow execution already completed/i.test(err.message))
@@ -347,7 +442,18 @@ export class RefundCases {
       }
       throw err;
     }
+    // Temporal answers a repeated update id with the first update's outcome whatever the args: compare.
+    if (requestHash && answer.requestHash !== requestHash)
+      throw new IdempotencyConflictError(orderId, opts.updateId!);
+    return answer;
   }
+}
+
+function signalMeta(opts: WriteOptions | undefined): SignalMeta {
+  return {
+    receivedAt: opts?.receivedAt ?? new Date().toISOString(),
+    ...(opts?.updateId ? { dedupeKey: opts.updateId } : {}),
+  };
 }
 
 export function listQuery(filter: ListFilter): string {
@@ -364,4 +470,4 @@ export function listQuery(filter: ListFilter): string {
   return clauses.join(' AND ');
 }
 
-export type { CaseState, CaseStatus };
+export type { CaseAnswer, CaseState, CaseStatus };

@@ -59,6 +59,8 @@ export interface PayoutState {
   failureReason?: string;
   createdAt: string;
   settledAt?: string;
+  /** The last call's outcome is unknown (a timeout, an outage): the key is kept and the gateway is asked first. */
+  outcomeUnknown?: boolean;
 }
 
 export interface CaseState {
@@ -83,11 +85,28 @@ export interface CaseState {
   technicalReview?: { outcome: string; notes?: string; at: string };
   decision?: Decision & { decidedAt: string; decidedBy: Actor; note?: string };
   payout?: PayoutState;
+  /** Earlier payout attempts, oldest first, so a late gateway event for one of them is recognised. */
+  earlierPayouts?: PayoutState[];
   chargebackActive: boolean;
   incidents: { incidentId: string; confirmedAt: string; description: string }[];
   subscription?: { cancelRequestedAt?: string; effectiveAt?: string; ended?: boolean };
   timeline: TimelineEntry[];
   closed: boolean;
+}
+
+/** What an update answers: small, whatever the case's size (the API reads the state afterwards). */
+export interface CaseAnswer {
+  status: CaseStatus;
+  decision?: Pick<Decision, 'outcome' | 'amountMinor' | 'currency' | 'reasons'>;
+  /** The request hash the caller sent (message meta), echoed so a repeated update id with another body is detected. */
+  requestHash?: string;
+}
+
+/** What the workflow returns when the case ends: small, the state stays readable by the query. */
+export interface CaseOutcome {
+  status: CaseStatus;
+  outcome?: Decision['outcome'];
+  amountMinor?: number;
 }
 
 export type { Decision, Order, Policy };

@@ -4,7 +4,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { RequestReasonSchema } from '../policies';
-import type { CaseState } from './case-state';
+import type { CaseAnswer, CaseState } from './case-state';
 
 /** Who did something, for the timeline: a role and an optional identity (key name, email). */
 export const ActorSchema = z
@@ -84,17 +84,31 @@ export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
 export type Chargeback = z.infer<typeof ChargebackSchema>;
 export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
 
-export const requestRefundUpdate = defineUpdate<CaseState, [RequestRefundInput]>('requestRefund');
-export const reportIssueUpdate = defineUpdate<CaseState, [ReportIssueInput]>('reportIssue');
-export const requestInformationUpdate = defineUpdate<CaseState, [RequestInformationInput]>('requestInformation');
-export const provideInformationUpdate = defineUpdate<CaseState, [ProvideInformationInput]>('provideInformation');
-export const submitTechnicalReviewUpdate = defineUpdate<CaseState, [SubmitTechnicalReviewInput]>('submitTechnicalReview');
-export const decideUpdate = defineUpdate<CaseState, [DecideInput]>('decide');
-export const withdrawUpdate = defineUpdate<CaseState, [WithdrawInput]>('withdraw');
-export const cancelSubscriptionUpdate = defineUpdate<CaseState, [CancelSubscriptionInput]>('cancelSubscription');
+/**
+ * What the edge adds to every update: when it received the message (windows are judged then) and
+ * a hash of the request, echoed in the answer so a repeated update id with another body is told.
+ */
+export const MessageMetaSchema = z
+  .object({ receivedAt: z.iso.datetime({ offset: true }), requestHash: z.string().max(200).optional() })
+  .strict();
+export type MessageMeta = z.infer<typeof MessageMetaSchema>;
+/** What the edge adds to a signal: when it received it and the caller's Idempotency-Key. */
+export const SignalMetaSchema = z
+  .object({ receivedAt: z.iso.datetime({ offset: true }).optional(), dedupeKey: z.string().max(200).optional() })
+  .strict();
+export type SignalMeta = z.infer<typeof SignalMetaSchema>;
 
-export const paymentUpdateSignal = defineSignal<[PaymentUpdate]>('paymentUpdate');
-export const chargebackSignal = defineSignal<[Chargeback]>('chargeback');
-export const incidentConfirmedSignal = defineSignal<[IncidentConfirmed]>('incidentConfirmed');
+export const requestRefundUpdate = defineUpdate<CaseAnswer, [RequestRefundInput, MessageMeta?]>('requestRefund');
+export const reportIssueUpdate = defineUpdate<CaseAnswer, [ReportIssueInput, MessageMeta?]>('reportIssue');
+export const requestInformationUpdate = defineUpdate<CaseAnswer, [RequestInformationInput, MessageMeta?]>('requestInformation');
+export const provideInformationUpdate = defineUpdate<CaseAnswer, [ProvideInformationInput, MessageMeta?]>('provideInformation');
+export const submitTechnicalReviewUpdate = defineUpdate<CaseAnswer, [SubmitTechnicalReviewInput, MessageMeta?]>('submitTechnicalReview');
+export const decideUpdate = defineUpdate<CaseAnswer, [DecideInput, MessageMeta?]>('decide');
+export const withdrawUpdate = defineUpdate<CaseAnswer, [WithdrawInput, MessageMeta?]>('withdraw');
+export const cancelSubscriptionUpdate = defineUpdate<CaseAnswer, [CancelSubscriptionInput, MessageMeta?]>('cancelSubscription');
+
+export const paymentUpdateSignal = defineSignal<[PaymentUpdate, SignalMeta?]>('paymentUpdate');
+export const chargebackSignal = defineSignal<[Chargeback, SignalMeta?]>('chargeback');
+export const incidentConfirmedSignal = defineSignal<[IncidentConfirmed, SignalMeta?]>('incidentConfirmed');
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');

@@ -4,7 +4,7 @@
 // table, so a repeated create returns the refund made the first time; reusing a key with
 // other parameters is refused, as Stripe refuses it.
 import { randomBytes } from 'node:crypto';
-import type { CreateRefund, PaymentMethod, RefundResult, RefundStatus } from '../contract';
+import type { CreateRefund, GatewayRefund, PaymentMethod, RefundResult, RefundStatus } from '../contract';
 import { NonRetryableErrors } from '../contract';
 import { permanentFailure } from '../errors';
 import { openDatabase, type Db } from '../sqlite';
@@ -178,6 +178,15 @@ export class SandboxGateway implements PaymentsPort {
 
   async getRefund(refundId: string): Promise<RefundResult> {
     return resultOf(this.refund(refundId));
+  }
+
+  async findRefunds(query: { orderId: string }): Promise<GatewayRefund[]> {
+    return this.listRefunds({ orderId: query.orderId }).map((r) => ({
+      ...resultOf(r),
+      idempotencyKey: r.idempotencyKey,
+      amountMinor: r.amountMinor,
+      currency: r.currency,
+    }));
   }
 
   /** Full detail of one refund, for tests and the support UI. */

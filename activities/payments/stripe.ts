@@ -3,7 +3,7 @@
 // retry (for 24 hours; our retries stay well inside that). The package's own network
 // retries are off: Temporal retries the activity with the same key instead.
 import Stripe from 'stripe';
-import type { CreateRefund, PaymentMethod, RefundResult, RefundStatus } from '../contract';
+import type { CreateRefund, GatewayRefund, PaymentMethod, RefundResult, RefundStatus } from '../contract';
 import { NonRetryableErrors } from '../contract';
 import { errorMessage, permanentFailure, TransientError } from '../errors';
 import type { PaymentsPort } from './port';
@@ -87,6 +87,30 @@ export class StripePaymentsAdapter implements PaymentsPort {
     } catch (err) {
       throw classifyStripeError(err, NonRetryableErrors.UnknownRefund);
     }
+  }
+
+  /** The refunds on the order's payment (by reference, else by the order metadata), oldest first. */
+  async findRefunds(query: { orderId: string; paymentReference?: string }): Promise<GatewayRefund[]> {
+    const target = query.paymentReference ?? (await this.findPaymentIntent(query.orderId));
+    const found: GatewayRefund[] = [];
+    try {
+      const list = this.stripe.refunds.list({
+        ...(target.startsWith('ch_') ? { charge: target } : { payment_intent: target }),
+        limit: 100,
+      });
+      for await (const refund of list) {
+        found.push({
+          ...toResult(refund),
+          ...(refund.metadata?.idempotencyKey ? { idempotencyKey: refund.metadata.idempotencyKey } : {}),
+          amountMinor: refund.amount,
+          currency: refund.currency.toUpperCase(),
+        });
+        if (found.length >= 1000) break;
+      }
+    } catch (err) {
+      throw classifyStripeError(err, NonRetryableErrors.UnknownOrder);
+    }
+    return found.reverse();
   }
 
   private async findPaymentIntent(orderId: string): Promise<string> {

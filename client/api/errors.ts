@@ -3,7 +3,13 @@
 import { ServiceError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CaseConflictError, CaseNotFoundError, CaseRejectedError, CaseTimeoutError } from '../refund-client';
+import {
+  CaseConflictError,
+  CaseNotFoundError,
+  CaseRejectedError,
+  CaseTimeoutError,
+  IdempotencyConflictError,
+} from '../refund-client';
 
 export interface IssueBody {
   path: string;
@@ -59,6 +65,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof CaseNotFoundError)
       return reply.code(404).send({ error: error.message, orderId: error.orderId });
     if (error instanceof CaseConflictError)
+      return reply.code(409).send({ error: error.message, orderId: error.orderId });
+    if (error instanceof IdempotencyConflictError)
       return reply.code(409).send({ error: error.message, orderId: error.orderId });
     if (error instanceof CaseRejectedError)
       return reply.code(409).send({ error: error.message, orderId: error.orderId });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ErrorReply, responseSchemas, type OpenApiReply } from './responses';
 import { ID_MAX_LENGTH } from '../../policies';
-import type { RouteSpec } from './route';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IDEMPOTENCY_KEY_HEADER, type RouteSpec } from './route';
 
 const ref = (id: string): string => `#/components/schemas/${id}`;
 const options = { unrepresentable: 'any', target: 'draft-2020-12' } as const;
@@ -63,6 +63,19 @@ function operation(spec: RouteSpec): Record<string, unknown> {
     for (const [name, schema] of Object.entries(query.properties ?? {}))
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
   }
+  if (spec.idempotencyKey)
+    parameters.push({
+      name: IDEMPOTENCY_KEY_HEADER,
+      in: 'header',
+      required: false,
+      description: IDEMPOTENCY_KEY_DESCRIPTION,
+      schema: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        pattern: '^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$',
+      },
+    });
   const body = spec.documentedBody ?? spec.body;
   const success = spec.reply
     ? { content: { [spec.replyType ?? 'application/json']: { schema: replySchema(spec.reply) } } }

@@ -115,6 +115,10 @@ export const PayoutSchema = named(
     failureReason: z.string().optional(),
     createdAt: InstantSchema,
     settledAt: InstantSchema.optional(),
+    outcomeUnknown: z.boolean().optional().meta({
+      description:
+        "The last call's outcome is unknown; the attempt keeps its key and the gateway is asked first",
+    }),
   }),
   'Payout',
 );
@@ -169,6 +173,10 @@ export const CaseStateSchema = z.object({
     .optional(),
   decision: CaseDecisionSchema.optional(),
   payout: PayoutSchema.optional(),
+  earlierPayouts: z
+    .array(PayoutSchema)
+    .optional()
+    .meta({ description: 'Earlier payout attempts, oldest first' }),
   chargebackActive: z.boolean(),
   incidents: z.array(
     z.object({ incidentId: z.string(), confirmedAt: InstantSchema, description: z.string() }),

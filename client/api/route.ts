@@ -37,7 +37,15 @@ export interface RouteSpec {
   responses?: Record<number, string>;
   /** The documented success status; the handler sets it (it may answer another 2xx). */
   successStatus?: number;
+  /** The route takes an optional Idempotency-Key header (a write: a retry with the same key is answered once). */
+  idempotencyKey?: boolean;
 }
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Optional; up to 200 printable ASCII characters. A retried write with the same key and body gets the first ' +
+  "write's effect once (the answer shows the case as it is now); the same key with another body answers 409.";
+const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/;
 
 export interface RouteContext<B, Q> {
   request: FastifyRequest;
@@ -46,6 +54,10 @@ export interface RouteContext<B, Q> {
   body: B;
   query: Q;
   params: Record<string, string>;
+  /** When the API received the request (ISO 8601): the case judges windows at this time. */
+  receivedAt: string;
+  /** The Idempotency-Key header, on routes that take one. */
+  idempotencyKey?: string;
 }
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -91,8 +103,10 @@ export class RouteTable {
       method: spec.method,
       url: spec.url,
       handler: async (request, reply) => {
+        const receivedAt = new Date(Date.now() - reply.elapsedTime).toISOString();
         // Authorization before validation: an unauthenticated caller learns nothing about bodies.
         const caller = this.callerOf(request, spec.access);
+        const idempotencyKey = spec.idempotencyKey ? idempotencyKeyOf(request) : undefined;
         const body = spec.body ? parse(spec.body, request.body ?? {}, 'invalid request body') : undefined;
         const query = spec.query ? parse(spec.query, request.query ?? {}, 'invalid query') : undefined;
         parse(PathParams, request.params ?? {}, 'invalid path parameter');
@@ -103,11 +117,31 @@ export class RouteTable {
           body: body as Infer<S['body']>,
           query: query as Infer<S['query']>,
           params: request.params as Record<string, string>,
+          receivedAt,
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         });
         return result;
       },
     });
   }
+}
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+  if (raw === undefined) return undefined;
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (Array.isArray(raw) && raw.length > 1)
+    throw new HttpError(400, 'invalid Idempotency-Key', [
+      { path: IDEMPOTENCY_KEY_HEADER, message: 'must be sent once' },
+    ]);
+  if (value === undefined || !IDEMPOTENCY_KEY.test(value))
+    throw new HttpError(400, 'invalid Idempotency-Key', [
+      {
+        path: IDEMPOTENCY_KEY_HEADER,
+        message: 'must be 1 to 200 printable ASCII characters, without leading or trailing spaces',
+      },
+    ]);
+  return value;
 }
 
 function parse(schema: z.ZodType, value: unknown, what: string): unknown {

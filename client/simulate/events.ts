@@ -13,7 +13,7 @@ import {
 } from '@temporalio/client';
 import type { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { CaseNotFoundError, type RefundCases } from '../refund-client';
-import type { CaseState } from '../../workflows/case-state';
+import type { CaseAnswer } from '../../workflows/case-state';
 import {
   cancelSubscriptionUpdate,
   decideUpdate,
@@ -43,7 +43,7 @@ export const DISPUTE_NOT_SUPPORTED =
   'the refund case has no dispute message yet (POST /v1/cases/:orderId/disputes is not built); nothing was sent';
 
 export type Delivery =
-  { accepted: true; pending?: WorkflowUpdateHandle<CaseState> } | { accepted: false; error: string };
+  { accepted: true; pending?: WorkflowUpdateHandle<CaseAnswer> } | { accepted: false; error: string };
 
 export interface EventTarget {
   cases: RefundCases;
@@ -76,10 +76,10 @@ export async function sendEvent(
         });
         return { accepted: true };
       case 'chargeback':
-        await cases.chargeback(orderId, event.body as Chargeback);
+        await cases.chargeback(orderId, event.body as Chargeback, { receivedAt: atIso });
         return { accepted: true };
       case 'incident':
-        await cases.incidentConfirmed(orderId, event.body as IncidentConfirmed);
+        await cases.incidentConfirmed(orderId, event.body as IncidentConfirmed, { receivedAt: atIso });
         return { accepted: true };
       case 'dispute':
         return { accepted: false, error: DISPUTE_NOT_SUPPORTED };
@@ -87,7 +87,8 @@ export async function sendEvent(
         const handle = await cases
           .handle(orderId)
           .startUpdate(UPDATES[event.type] as typeof requestRefundUpdate, {
-            args: [event.body as never],
+            // The message stamped as the API stamps it: received now, on the case's clock.
+            args: [event.body as never, { receivedAt: atIso }],
             waitForStage: WorkflowUpdateStage.ACCEPTED,
             updateId,
           });

@@ -137,6 +137,7 @@ export function withSettlement(
       return result;
     },
     getRefund: (refundId) => payments.getRefund(refundId),
+    findRefunds: (query) => payments.findRefunds(query),
     close: () => payments.close?.() ?? Promise.resolve(),
   };
 }

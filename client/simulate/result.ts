@@ -94,8 +94,8 @@ export async function collectSnapshot(
   const handle = cases.handle(run.orderId);
   const description = await handle.describe();
   const workflow = STATUS_NAMES[description.status.name] ?? 'running';
-  // A closed case returned its state as its result; reading that needs no replay, a query would.
-  const state = workflow === 'completed' ? await handle.result() : await cases.read(run.orderId);
+  // The workflow's result is small now; the state comes from the caseState query on every run.
+  const state = await cases.read(run.orderId);
 
   // Runs of the case, newest first: each run's first event names the run it continued.
   const info = description.raw.workflowExecutionInfo;

@@ -46,6 +46,13 @@ export async function baselineCase(input: BaselineInput): Promise<string> {
   return 'paid';
 }
 
+/** A bare update round trip's floor: a workflow whose update answers at once and does nothing. */
+export const bareUpdate = defineUpdate<string, [unknown]>('bareUpdate');
+export async function bareCase(): Promise<void> {
+  setHandler(bareUpdate, () => 'ok');
+  await condition(() => false, '1 hour');
+}
+
 /** The SDK's floor for a cached workflow: one timer and nothing else. */
 export async function sleeper(): Promise<void> {
   await sleep('7 days');

@@ -89,6 +89,25 @@ describe('activities: sandbox payment gateway (SQLite, asynchronous settlement, 
     assert.equal(gateway.listRefunds().length, 2);
   });
 
+  it('finds the refunds it holds for an order, with the key each was created with', async () => {
+    const gateway = open();
+    const first = await gateway.createRefund(request());
+    await gateway.createRefund(request({ idempotencyKey: 'refund-case-ord-1:refund:2' }));
+    await gateway.createRefund(request({ orderId: 'ord-2', idempotencyKey: 'refund-case-ord-2:refund:1' }));
+    const found = await gateway.findRefunds({ orderId: 'ord-1' });
+    assert.deepEqual(
+      found.map((r) => r.idempotencyKey),
+      ['refund-case-ord-1:refund:1', 'refund-case-ord-1:refund:2'],
+    );
+    assert.deepEqual(found[0], {
+      ...first,
+      idempotencyKey: 'refund-case-ord-1:refund:1',
+      amountMinor: request().amountMinor,
+      currency: request().currency,
+    });
+    assert.deepEqual(await gateway.findRefunds({ orderId: 'ord-none' }), []);
+  });
+
   it('refuses a reused key with other parameters, crypto and account credit, and bad amounts, without writing', async () => {
     const gateway = open();
     await gateway.createRefund(request());

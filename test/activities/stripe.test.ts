@@ -211,6 +211,25 @@ describe('activities: Stripe adapter against stripe-mock', function () {
     assert.equal(proxy.recorded[0]!.path, '/v1/refunds/re_abc');
   });
 
+  it('finds the refunds on an order’s payment (by reference, or by the order metadata first)', async () => {
+    const byReference = await adapter().findRefunds({ orderId: 'ord-1', paymentReference: 'pi_123' });
+    assert.ok(byReference.length >= 1, 'stripe-mock lists a refund');
+    for (const refund of byReference) {
+      assert.match(refund.refundId, /^re_/);
+      assert.ok(['pending', 'succeeded', 'failed', 'canceled'].includes(refund.status));
+      assert.ok(Number.isInteger(refund.amountMinor));
+      assert.match(refund.currency, /^[A-Z]{3}$/);
+    }
+    const list = proxy.recorded.find((r) => r.method === 'GET' && r.path === '/v1/refunds');
+    assert.equal(list?.query.get('payment_intent'), 'pi_123');
+    proxy.recorded.length = 0;
+    await adapter().findRefunds({ orderId: 'ord-1' });
+    assert.deepEqual(
+      proxy.recorded.map((r) => `${r.method} ${r.path}`),
+      ['GET /v1/payment_intents/search', 'GET /v1/refunds'],
+    );
+  });
+
   it('maps Stripe’s answers: a key stripe-mock refuses (401) and a dead host are retryable, a 400 is InvalidRequest', async () => {
     await assertRetryable(
       adapter({ apiKey: 'sk_live_123' }).createRefund({ ...request, paymentReference: 'pi_123' }),

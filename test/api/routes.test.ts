@@ -292,6 +292,65 @@ describe('API: routes, roles and errors', function () {
       );
     });
 
+    it('Idempotency-Key: a retried write gets the first answer once; the same key with another body is 409', async () => {
+      const id = await start('proxy-strict');
+      const key = `req-${id}`;
+      const send = (body: unknown, headers: Record<string, string> = { 'Idempotency-Key': key }) =>
+        call<CaseBody & Issues>(stack, 'POST', `/v1/cases/${id}/refund-requests`, {
+          as: 'checkout',
+          body,
+          headers,
+        });
+      const first = await send({ reason: 'billing_error' });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const again = await send({ reason: 'billing_error' });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.outcome, first.body.outcome);
+      assert.equal(
+        again.body.timeline.filter((e) => e.type === 'refund_requested').length,
+        1,
+        'applied once',
+      );
+      const other = await send({ reason: 'changed_mind' });
+      assert.equal(other.status, 409);
+      assert.match(other.body.error, /Idempotency-Key .* another body/);
+      // Without the key a repeat is a second request, which the case refuses.
+      const unkeyed = await send({ reason: 'billing_error' }, {});
+      assert.equal(unkeyed.status, 409);
+      assert.match(unkeyed.body.error, /already on this case/);
+      for (const bad of ['x'.repeat(201), 'tab\there']) {
+        const answer = await send({ reason: 'billing_error' }, { 'Idempotency-Key': bad });
+        assert.equal(answer.status, 400, bad);
+        assert.equal(answer.body.issues?.[0]?.path, 'Idempotency-Key');
+      }
+      // A decision keyed twice is applied once too.
+      const decide = (note: string) =>
+        call<CaseBody & Issues>(stack, 'POST', `/v1/cases/${id}/decisions`, {
+          as: 'reviewer',
+          body: { outcome: 'denied', note },
+          headers: { 'Idempotency-Key': `decide-${id}` },
+        });
+      assert.equal((await decide('charged correctly')).status, 200);
+      const repeat = await decide('charged correctly');
+      assert.equal(repeat.status, 200, 'the repeat answers as the first did, though the case is now closed');
+      assert.equal(repeat.body.status, 'denied');
+      assert.equal((await decide('another note')).status, 409);
+      const doc = await call<{
+        paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+      }>(stack, 'GET', '/openapi.json');
+      for (const path of [
+        '/v1/cases/{orderId}/refund-requests',
+        '/v1/cases/{orderId}/decisions',
+        '/v1/incidents',
+      ])
+        assert.ok(
+          doc.body.paths[path]?.post?.parameters?.some(
+            (p) => p.name === 'Idempotency-Key' && p.in === 'header',
+          ),
+          `${path} documents Idempotency-Key`,
+        );
+    });
+
     it('lets a reviewer decide a discretionary case, within the policy bounds', async () => {
       const id = await start('proxy-strict');
       const request = await call<CaseBody>(stack, 'POST', `/v1/cases/${id}/refund-requests`, {

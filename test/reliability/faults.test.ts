@@ -62,6 +62,7 @@ function faultyPayments(inner: PaymentsPort, counts: Record<string, number>): Pa
   return {
     createRefund: (request) => fault('createRefund', () => inner.createRefund(request)),
     getRefund: (refundId) => fault('getRefund', () => inner.getRefund(refundId)),
+    findRefunds: (query) => fault('findRefunds', () => inner.findRefunds(query)),
     close: () => inner.close?.() ?? Promise.resolve(),
   };
 }

@@ -103,7 +103,9 @@ describe('security: refused messages and what the timeline keeps', function () {
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('smtp');
       await cases.start(getPreset('usage-prorata')!, makeOrder(id, await now()));
-      const state = await cases.requestRefund(id, { reason: 'changed_mind' });
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      // Emails are effects the case runs after answering: wait for the refused one on the timeline.
+      const state = await waitForCase(cases, id, (s) => s.timeline.some((e) => e.type === 'email_failed'));
       const failed = state.timeline.filter((e) => e.type === 'email_failed');
       assert.ok(failed.length > 0, 'the failure is on the timeline');
       for (const entry of failed) {

@@ -61,12 +61,12 @@ describe('refund case workflow (time skipping)', function () {
       const opened = await cases.read(id);
       assert.equal(opened.status, 'open');
       assert.equal(Date.parse(opened.deadlines.requestWindowEndsAt!), endOfUtcDayAfter(start, 7));
-      const result = await cases.handle(id).result();
-      assert.equal(result.status, 'expired');
+      assert.equal((await cases.handle(id).result()).status, 'expired');
+      const result = await cases.read(id);
       assert.ok(result.closed);
       assert.ok(types(result).includes('window_closed'));
       assert.equal(stubs.calls.length, 0, 'no activity runs for an untouched case');
-await recordHistory(cases, id, 'window-expired');
+      await recordHistory(cases, id, 'window-expired');
     });
   });
 
@@ -76,25 +76,42 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('paid');
       const order = makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } });
       await cases.start(preset('usage-prorata'), order);
-      const afterRequest = await cases.requestRefund(id, { reason: 'changed_mind' });
+      const answer = await cases.requestRefund(id, { reason: 'changed_mind' });
       // $10.00 plan, 7,000 of 10,000 requests left → $7.00 (seed 004's worked example).
-      assert.equal(afterRequest.status, 'payout_pending');
-      assert.equal(afterRequest.decision?.outcome, 'partial_refund');
-      assert.equal(afterRequest.decision?.amountMinor, 700);
-      assert.deepEqual(afterRequest.decision?.reasons, ['PRORATA_REMAINING_QUOTA']);
+      assert.deepEqual(answer, {
+        status: 'approved',
+        decision: {
+          outcome: 'partial_refund',
+          amountMinor: 700,
+          currency: 'USD',
+          reasons: ['PRORATA_REMAINING_QUOTA'],
+        },
+      });
+      const afterRequest = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       assert.ok(afterRequest.deadlines.payoutDeadline, 'payout limit set on approval');
       assert.equal(afterRequest.nextDeadline, afterRequest.deadlines.payoutDeadline);
-      assert.equal(stubs.named('withdrawAccess').length, 1, 'access withdrawn on approval, as the policy says');
+      assert.equal(
+        stubs.named('withdrawAccess').length,
+        1,
+        'access withdrawn on approval, as the policy says',
+      );
       const [refund] = stubs.named('createRefund');
       assert.deepEqual(
-        { key: (refund!.input as { idempotencyKey: string }).idempotencyKey, amount: (refund!.input as { amountMinor: number }).amountMinor },
+        {
+          key: (refund!.input as { idempotencyKey: string }).idempotencyKey,
+          amount: (refund!.input as { amountMinor: number }).amountMinor,
+        },
         { key: `refund-case-${id}:refund:1`, amount: 700 },
       );
       const refundId = afterRequest.payout!.refundId!;
       await cases.paymentUpdate(id, { eventId: 'evt_1', refundId, status: 'succeeded' });
       await cases.paymentUpdate(id, { eventId: 'evt_1', refundId, status: 'succeeded' }); // a replayed webhook
-      const final = await cases.handle(id).result();
-      assert.equal(final.status, 'paid');
+      assert.deepEqual(await cases.handle(id).result(), {
+        status: 'paid',
+        outcome: 'partial_refund',
+        amountMinor: 700,
+      });
+      const final = await cases.read(id);
       assert.equal(final.payout?.status, 'succeeded');
       assert.equal(stubs.named('createRefund').length, 1, 'paid exactly once');
       const emails = stubs.named('sendCustomerEmail').map((c) => (c.input as { kind: string }).kind);
@@ -102,8 +119,11 @@ await recordHistory(cases, id, 'window-expired');
       const statuses = final.timeline.filter((e) => e.type === 'status_changed').map((e) => e.data?.to);
       assert.deepEqual(statuses, ['approved', 'payout_pending', 'paid']);
       for (let i = 1; i < final.timeline.length; i++)
-        assert.ok(Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at), 'timeline is in time order');
-        await recordHistory(cases, id, 'approved-and-paid');
+        assert.ok(
+          Date.parse(final.timeline[i]!.at) >= Date.parse(final.timeline[i - 1]!.at),
+          'timeline is in time order',
+        );
+      await recordHistory(cases, id, 'approved-and-paid');
     });
   });
 
@@ -111,10 +131,13 @@ await recordHistory(cases, id, 'window-expired');
     const stubs = stubActivities({ usage: { used: 0 } }, { statusOnCheck: 'succeeded' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('fallback');
-      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      await cases.start(
+        preset('usage-prorata'),
+        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
+      );
       await cases.requestRefund(id, { reason: 'changed_mind' });
-      const final = await cases.handle(id).result();
-      assert.equal(final.status, 'paid');
+      assert.equal((await cases.handle(id).result()).status, 'paid');
+      const final = await cases.read(id);
       assert.equal(stubs.named('getRefundStatus').length, 1);
       assert.ok(types(final).includes('settlement_checked'));
     });
@@ -125,15 +148,21 @@ await recordHistory(cases, id, 'window-expired');
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('denied');
       await cases.start(preset('proxy-strict'), makeOrder(id, await now(), { paymentMethod: 'crypto' }));
-      const state = await cases.requestRefund(id, { reason: 'changed_mind' });
-      assert.equal(state.status, 'denied');
-      assert.equal(state.decision?.outcome, 'denied');
-      assert.ok(state.decision?.reasons.includes('CRYPTO_PAYMENT'));
+      const answer = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(answer.status, 'denied');
+      assert.equal(answer.decision?.outcome, 'denied');
+      assert.ok(answer.decision?.reasons.includes('CRYPTO_PAYMENT'));
+      assert.equal((await cases.handle(id).result()).status, 'denied');
+      const state = await cases.read(id);
       assert.equal(state.decision?.explanations.length, state.decision?.reasons.length);
       assert.equal(stubs.named('createRefund').length, 0);
-      const decisionEmail = stubs.named('sendCustomerEmail').find((c) => (c.input as { kind: string }).kind === 'decision');
-      assert.deepEqual((decisionEmail!.input as { data: { reasons: string[] } }).data.reasons, state.decision?.reasons);
-      assert.equal((await cases.handle(id).result()).status, 'denied');
+      const decisionEmail = stubs
+        .named('sendCustomerEmail')
+        .find((c) => (c.input as { kind: string }).kind === 'decision');
+      assert.deepEqual(
+        (decisionEmail!.input as { data: { reasons: string[] } }).data.reasons,
+        state.decision?.reasons,
+      );
       await recordHistory(cases, id, 'denied-with-reasons');
     });
   });
@@ -144,14 +173,23 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('remediated');
       await cases.start(preset('proxy-strict'), makeOrder(id, await now()));
       await env.sleep(2 * DAY);
-      const reported = await cases.reportIssue(id, { description: 'every request times out' });
-      assert.equal(reported.status, 'remediation');
-      assert.equal(Date.parse(reported.deadlines.remediationDeadline!), endOfUtcDayAfter(reported.issue!.reportedAt, 15));
+      assert.equal(
+        (await cases.reportIssue(id, { description: 'every request times out' })).status,
+        'remediation',
+      );
+      const reported = await cases.read(id);
+      assert.equal(
+        Date.parse(reported.deadlines.remediationDeadline!),
+        endOfUtcDayAfter(reported.issue!.reportedAt, 15),
+      );
       const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
       assert.equal(requested.status, 'remediation', 'the request waits for the remediation clock');
       assert.deepEqual(requested.decision?.reasons, ['REMEDIATION_PENDING']);
       await env.sleep(8 * DAY);
-      const reviewed = await cases.submitTechnicalReview(id, { outcome: 'remediated', notes: 'routing fixed' });
+      const reviewed = await cases.submitTechnicalReview(id, {
+        outcome: 'remediated',
+        notes: 'routing fixed',
+      });
       assert.equal(reviewed.status, 'denied');
       assert.ok(reviewed.decision?.reasons.includes('REMEDIATED'));
       await recordHistory(cases, id, 'issue-remediated');
@@ -166,9 +204,12 @@ await recordHistory(cases, id, 'window-expired');
       await cases.start(preset('proxy-strict'), makeOrder(id, await now()));
       await env.sleep(2 * DAY);
       await cases.reportIssue(id, { description: 'no IP answers' });
-      const requested = await cases.requestRefund(id, { reason: 'service_unusable' });
+      await cases.requestRefund(id, { reason: 'service_unusable' });
+      const requested = await cases.read(id);
       // The 15-day clock runs to the end of the 15th day after the report's date.
-      await env.sleep(endOfUtcDayAfter(requested.issue!.reportedAt, 15) - Date.parse(requested.issue!.reportedAt) + 60_000);
+      await env.sleep(
+        endOfUtcDayAfter(requested.issue!.reportedAt, 15) - Date.parse(requested.issue!.reportedAt) + 60_000,
+      );
       const state = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       assert.equal(state.decision?.outcome, 'full_refund');
       assert.equal(state.decision?.amountMinor, 1000);
@@ -197,7 +238,10 @@ await recordHistory(cases, id, 'window-expired');
       const reopened = await waitForCase(cases, id, (s) => s.status === 'open');
       assert.equal(reopened.incidents.length, 1);
       const decided = await cases.requestRefund(id, { reason: 'service_unusable' });
-      assert.ok(['partial_refund', 'service_extension'].includes(decided.decision!.outcome), decided.decision!.outcome);
+      assert.ok(
+        ['partial_refund', 'service_extension'].includes(decided.decision!.outcome),
+        decided.decision!.outcome,
+      );
       assert.ok(decided.decision?.reasons.includes('INCIDENT_CONFIRMED'));
       assert.ok(decided.decision!.amountMinor < 1000, 'pro-rata, not the full price');
       await recordHistory(cases, id, 'incident-after-window');
@@ -227,21 +271,32 @@ await recordHistory(cases, id, 'window-expired');
     await withCaseWorker(stubs, async ({ env, cases, now }) => {
       const id = orderId('decision-deadline');
       await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
-      const review = await cases.requestRefund(id, { reason: 'provider_fault' });
-      assert.equal(review.status, 'under_review');
-      assert.ok(review.decision?.reasons.includes('NEEDS_TECHNICAL_REVIEW'));
+      const answer = await cases.requestRefund(id, { reason: 'provider_fault' });
+      assert.equal(answer.status, 'under_review');
+      assert.ok(answer.decision?.reasons.includes('NEEDS_TECHNICAL_REVIEW'));
+      const review = await cases.read(id);
       const deadline = review.deadlines.decisionDeadline!;
       assert.ok(deadline);
       await env.sleep(Date.parse(deadline) - (await now()).getTime() + 60_000);
       const escalated = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(escalated.status, 'under_review', 'escalation never decides by itself under this policy');
-      const notice = stubs.named('notifySupport').find((c) => (c.input as { kind: string }).kind === 'escalation');
+      await waitForCase(cases, id, (s) =>
+        s.timeline.some((e) => e.type === 'support_notified' && e.data?.kind === 'escalation'),
+      );
+      const notice = stubs
+        .named('notifySupport')
+        .find((c) => (c.input as { kind: string }).kind === 'escalation');
       assert.ok(notice, 'support was told');
+      assert.equal(
+        escalated.nextDeadline,
+        undefined,
+        'this policy counts the payout limit from approval: no deadline stands until a decision',
+      );
       assert.equal(stubs.named('createRefund').length, 0);
       // A reviewer still decides after escalation.
       const decided = await cases.submitTechnicalReview(id, { outcome: 'provider_fault' });
       assert.equal(decided.decision?.outcome, 'full_refund');
-      assert.equal(decided.status, 'payout_pending');
+      await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       await recordHistory(cases, id, 'decision-deadline-escalated');
     });
   });
@@ -252,14 +307,27 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('information');
       await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
       await cases.requestRefund(id, { reason: 'provider_fault' });
-      const asked = await cases.requestInformation(id, { items: ['logs', 'timestamps'] });
-      assert.equal(asked.deadlines.decisionDeadline, undefined);
+      await cases.requestInformation(id, { items: ['logs', 'timestamps'] });
+      assert.equal((await cases.read(id)).deadlines.decisionDeadline, undefined);
       await env.sleep(10 * DAY);
       const waiting = await cases.read(id);
       assert.equal(waiting.escalated, false, 'no deadline runs while materials are missing');
-      const provided = await cases.provideInformation(id, { items: ['logs', 'timestamps'] });
-      assert.ok(Date.parse(provided.deadlines.decisionDeadline!) > Date.parse(provided.informationRequest!.providedAt!));
-      assert.ok(stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'information_requested'));
+      await cases.provideInformation(id, { items: ['logs', 'timestamps'] });
+      const provided = await cases.read(id);
+      assert.ok(
+        Date.parse(provided.deadlines.decisionDeadline!) >
+          Date.parse(provided.informationRequest!.providedAt!),
+      );
+      await waitForCase(cases, id, () =>
+        stubs
+          .named('sendCustomerEmail')
+          .some((c) => (c.input as { kind: string }).kind === 'information_requested'),
+      );
+      assert.ok(
+        stubs
+          .named('sendCustomerEmail')
+          .some((c) => (c.input as { kind: string }).kind === 'information_requested'),
+      );
     });
   });
 
@@ -267,33 +335,67 @@ await recordHistory(cases, id, 'window-expired');
     const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ env, cases, now }) => {
       const id = orderId('payout-limit');
-      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
-      const approved = await cases.requestRefund(id, { reason: 'changed_mind' });
-      assert.equal(Date.parse(approved.deadlines.payoutDeadline!), endOfUtcDayAfter(approved.request!.requestedAt, 14));
-      await env.sleep(endOfUtcDayAfter(approved.request!.requestedAt, 14) - Date.parse(approved.request!.requestedAt) + 60_000);
+      await cases.start(
+        preset('usage-prorata'),
+        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
+      );
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const approved = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      assert.equal(
+        Date.parse(approved.deadlines.payoutDeadline!),
+        endOfUtcDayAfter(approved.request!.requestedAt, 14),
+      );
+      await env.sleep(
+        endOfUtcDayAfter(approved.request!.requestedAt, 14) -
+          Date.parse(approved.request!.requestedAt) +
+          60_000,
+      );
       const state = await waitForCase(cases, id, (s) => s.escalated);
       assert.equal(state.status, 'payout_pending');
       assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
-      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'));
+      await waitForCase(cases, id, () =>
+        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'),
+      );
+      assert.ok(
+        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'escalation'),
+      );
       assert.equal(stubs.named('createRefund').length, 1, 'never a second payment');
       await recordHistory(cases, id, 'payout-limit-escalated');
     });
   });
 
   it('a failed payout goes to support for another route and is never paid twice', async () => {
-    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'failed', failureReason: 'expired_or_canceled_card' });
+    const stubs = stubActivities(
+      { usage: { used: 0 } },
+      { mode: 'failed', failureReason: 'expired_or_canceled_card' },
+    );
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('payout-failed');
-      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
-      const failed = await cases.requestRefund(id, { reason: 'changed_mind' });
+      await cases.start(
+        preset('usage-prorata'),
+        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
+      );
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const failed = await waitForCase(cases, id, (s) => s.payout?.status === 'failed');
       assert.equal(failed.status, 'approved');
       assert.equal(failed.payout?.status, 'failed');
       assert.equal(failed.payout?.failureReason, 'expired_or_canceled_card');
       assert.ok(failed.escalated);
-      assert.ok(stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'));
+      await waitForCase(cases, id, () =>
+        stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'),
+      );
       await rejects(cases.decide(id, { outcome: 'denied', note: 'no' }), /another route/);
-      const credited = await cases.decide(id, { outcome: 'credit', amountMinor: 1000, note: 'card expired: account credit instead' });
-      assert.equal(credited.status, 'credited');
+      assert.equal(
+        (
+          await cases.decide(id, {
+            outcome: 'credit',
+            amountMinor: 1000,
+            note: 'card expired: account credit instead',
+          })
+        ).status,
+        'approved',
+      );
+      assert.equal((await cases.handle(id).result()).status, 'credited');
       assert.equal(stubs.named('createRefund').length, 1, 'the failed refund is not retried');
       assert.equal(stubs.named('issueCredit').length, 1);
       await recordHistory(cases, id, 'payout-failed-credited');
@@ -304,9 +406,15 @@ await recordHistory(cases, id, 'window-expired');
     const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'unsupported' });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('unsupported');
-      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { paymentMethod: 'crypto', quota: { unit: 'requests', included: 10_000 } }));
-      const state = await cases.requestRefund(id, { reason: 'changed_mind' });
-      assert.equal(state.payout?.status, 'failed');
+      await cases.start(
+        preset('usage-prorata'),
+        makeOrder(id, await now(), {
+          paymentMethod: 'crypto',
+          quota: { unit: 'requests', included: 10_000 },
+        }),
+      );
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const state = await waitForCase(cases, id, (s) => s.payout?.status === 'failed');
       assert.equal(state.payout?.failureReason, 'UnsupportedPaymentMethod');
       assert.equal(stubs.named('createRefund').length, 1, 'a non-retryable failure is not retried');
     });
@@ -316,7 +424,10 @@ await recordHistory(cases, id, 'window-expired');
     const stubs = stubActivities({ chargebackActive: true, usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('chargeback');
-      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      await cases.start(
+        preset('usage-prorata'),
+        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
+      );
       const state = await cases.requestRefund(id, { reason: 'changed_mind' });
       assert.equal(state.status, 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
@@ -329,7 +440,9 @@ await recordHistory(cases, id, 'window-expired');
       await cases.chargeback(id, { active: true, reference: 'dp_1' });
       const state = await waitForCase(cases, id, (s) => s.status === 'denied');
       assert.ok(state.decision?.reasons.includes('ACTIVE_CHARGEBACK'));
-      assert.ok(later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'));
+      await waitForCase(cases, id, () =>
+        later.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'chargeback'),
+      );
       await recordHistory(cases, id, 'chargeback-during-review');
     });
   });
@@ -340,8 +453,7 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('withdraw');
       await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
       await cases.requestRefund(id, { reason: 'provider_fault' });
-      const state = await cases.withdraw(id, { note: 'it works now' });
-      assert.equal(state.status, 'withdrawn');
+      assert.equal((await cases.withdraw(id, { note: 'it works now' })).status, 'withdrawn');
       assert.equal((await cases.handle(id).result()).status, 'withdrawn');
       await rejects(cases.decide(id, { outcome: 'denied', note: 'late' }), /closed|withdrawn/);
       await recordHistory(cases, id, 'withdrawn');
@@ -356,15 +468,26 @@ await recordHistory(cases, id, 'window-expired');
       const periodEnd = new Date(start.getTime() + 30 * DAY).toISOString();
       await cases.start(
         preset('services-fix-first'),
-        makeOrder(id, start, { billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd } }),
+        makeOrder(id, start, {
+          billing: { kind: 'subscription', periodStart: start.toISOString(), periodEnd },
+        }),
       );
-      const state = await cases.cancelSubscription(id, {});
+      assert.equal(
+        (await cases.cancelSubscription(id, {})).status,
+        'open',
+        'access and the case go on until the period ends',
+      );
+      const state = await waitForCase(
+        cases,
+        id,
+        () => stubs.named('cancelSubscriptionAtPeriodEnd').length === 1,
+      );
       assert.equal(state.subscription?.effectiveAt, periodEnd);
-      assert.equal(state.status, 'open', 'access and the case go on until the period ends');
       const [call] = stubs.named('cancelSubscriptionAtPeriodEnd');
       assert.equal((call!.input as { periodEnd: string }).periodEnd, periodEnd);
       await rejects(cases.cancelSubscription(id, {}), /already cancelled/);
-      const final = await cases.handle(id).result();
+      await cases.handle(id).result();
+      const final = await cases.read(id);
       const ended = final.timeline.find((e) => e.type === 'subscription_ended')!;
       assert.ok(Date.parse(ended.at) >= Date.parse(periodEnd), 'ended no earlier than the period end');
       await recordHistory(cases, id, 'subscription-cancelled');
@@ -379,7 +502,10 @@ await recordHistory(cases, id, 'window-expired');
       const first = await cases.start(preset('usage-prorata'), order);
       const again = await cases.start(preset('usage-prorata'), { ...order });
       assert.deepEqual([first.created, again.created, again.runId], [true, false, first.runId]);
-      await assert.rejects(cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }), CaseConflictError);
+      await assert.rejects(
+        cases.start(preset('usage-prorata'), { ...order, amountMinor: 2000 }),
+        CaseConflictError,
+      );
       await assert.rejects(cases.start(preset('proxy-strict'), order), CaseConflictError);
     });
   });
@@ -390,14 +516,23 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('wrong-state');
       await cases.start(preset('usage-prorata'), makeOrder(id, await now()));
       await rejects(cases.withdraw(id, {}), /cannot withdraw while the case is open/);
-      await rejects(cases.decide(id, { outcome: 'full_refund', note: 'x' }), /cannot decide while the case is open/);
-      await rejects(cases.submitTechnicalReview(id, { outcome: 'provider_fault' }), /cannot submit a technical review/);
+      await rejects(
+        cases.decide(id, { outcome: 'full_refund', note: 'x' }),
+        /cannot decide while the case is open/,
+      );
+      await rejects(
+        cases.submitTechnicalReview(id, { outcome: 'provider_fault' }),
+        /cannot submit a technical review/,
+      );
       await rejects(cases.requestInformation(id, { items: ['logs'] }), /cannot ask for information/);
       await rejects(cases.provideInformation(id, { items: ['logs'] }), /no information was requested/);
       await rejects(cases.cancelSubscription(id, {}), /not a subscription/);
       await rejects(cases.requestRefund(id, { reason: 'nonsense' as never }), /reason/);
       await rejects(cases.reportIssue(id, { description: '' }), /description/);
-      await rejects(cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }), /amountMinor/);
+      await rejects(
+        cases.decide(id, { outcome: 'partial_refund', note: 'x', amountMinor: -5 }),
+        /amountMinor/,
+      );
       const history = await cases.handle(id).fetchHistory();
       const accepted = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
       assert.equal(accepted.length, 0, 'no rejected update was written to history');
@@ -413,9 +548,9 @@ await recordHistory(cases, id, 'window-expired');
       const id = orderId('final-sale');
       await cases.start(preset('all-sales-final'), makeOrder(id, await now()));
       assert.equal((await cases.read(id)).status, 'not_refundable');
-      const state = await cases.requestRefund(id, { reason: 'service_unusable' });
-      assert.equal(state.status, 'not_refundable');
-      assert.deepEqual(state.decision?.reasons, ['ALL_SALES_FINAL']);
+      const answer = await cases.requestRefund(id, { reason: 'service_unusable' });
+      assert.equal(answer.status, 'not_refundable');
+      assert.deepEqual(answer.decision?.reasons, ['ALL_SALES_FINAL']);
       await recordHistory(cases, id, 'final-sale-denied');
     });
   });
@@ -424,8 +559,12 @@ await recordHistory(cases, id, 'window-expired');
     const stubs = stubActivities({ usage: { used: 0 } });
     await withCaseWorker(stubs, async ({ cases, now }) => {
       const id = orderId('search');
-      await cases.start(preset('usage-prorata'), makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }));
+      await cases.start(
+        preset('usage-prorata'),
+        makeOrder(id, await now(), { quota: { unit: 'requests', included: 10_000 } }),
+      );
       await cases.requestRefund(id, { reason: 'changed_mind' });
+      await waitForCase(cases, id, (s) => s.status === 'payout_pending');
       const description = await cases.handle(id).describe();
       const attrs = description.typedSearchAttributes;
       const get = (name: string) => attrs.getAll().find((p) => p.key.name === name)?.value;
@@ -437,4 +576,3 @@ await recordHistory(cases, id, 'window-expired');
     });
   });
 });
-

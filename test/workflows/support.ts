@@ -6,8 +6,9 @@ import { temporal } from '@temporalio/proto';
 // that gives each test its own task queue and worker on the time-skipping server.
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { AccountSnapshot, CreateRefund, RefundActivities, RefundResult } from '../../activities/contract';
-import { RefundCases } from '../../client/refund-client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AccountSnapshot, CreateRefund, GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
+import { RefundCases, type WriteOptions } from '../../client/refund-client';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 
 export interface Call {
@@ -23,15 +24,28 @@ export interface StubGateway {
   statusOnCheck: RefundResult['status'];
 }
 
+/**
+ * A fault on one activity, set and cleared by the test while the case runs: `outage` throws a
+ * retryable error on every call (an outage longer than the call's schedule-to-close), `reject` a
+ * non-retryable one of `type`, `lost_answer` lets the call act and then loses its answer.
+ */
+export type Fault = { kind: 'outage' } | { kind: 'reject'; type: string } | { kind: 'lost_answer' };
+
 export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway: Partial<StubGateway> = {}) {
   const calls: Call[] = [];
+  const faults = new Map<keyof RefundActivities, Fault>();
   const gw: StubGateway = { mode: 'pending', statusOnCheck: 'pending', ...gateway };
   // One refund per idempotency key, as a real gateway keeps it.
   const refunds = new Map<string, RefundResult & { input: CreateRefund }>();
   const track = <K extends keyof RefundActivities>(name: K, fn: RefundActivities[K]): RefundActivities[K] =>
     (async (input: never) => {
       calls.push({ name, input });
-      return (fn as (i: never) => unknown)(input);
+      const fault = faults.get(name);
+      if (fault?.kind === 'outage') throw ApplicationFailure.create({ type: 'Outage', message: `${name}: peer unavailable (test outage)` });
+      if (fault?.kind === 'reject') throw ApplicationFailure.create({ type: fault.type, message: `${name}: rejected (test)`, nonRetryable: true });
+      const result = await (fn as (i: never) => unknown)(input);
+      if (fault?.kind === 'lost_answer') throw ApplicationFailure.create({ type: 'Timeout', message: `${name}: answer lost after the peer acted (test)` });
+      return result;
     }) as RefundActivities[K];
 
   const activities: RefundActivities = {
@@ -64,10 +78,21 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
       refunds.set(input.idempotencyKey, refund);
       return { refundId: refund.refundId, status: refund.status, ...(refund.failureReason ? { failureReason: refund.failureReason } : {}) };
     }),
-    getRefundStatus: track('getRefundStatus', async ({ refundId }) => ({ refundId, status: gw.statusOnCheck })),
+    getRefundStatus: track('getRefundStatus', async ({ refundId }) => {
+      const refund = [...refunds.values()].find((r) => r.refundId === refundId);
+      if (!refund) throw ApplicationFailure.create({ type: 'UnknownRefund', message: `no refund ${refundId}`, nonRetryable: true });
+      return { refundId, status: refund.status === 'pending' ? gw.statusOnCheck : refund.status };
+    }),
+    findRefunds: track('findRefunds', async ({ orderId }) =>
+      [...refunds.entries()]
+        .filter(([, r]) => r.input.orderId === orderId)
+        .map(([key, r]): GatewayRefund => ({ refundId: r.refundId, status: r.status, idempotencyKey: key, amountMinor: r.input.amountMinor, currency: r.input.currency })),
+    ),
   };
   const named = (name: keyof RefundActivities) => calls.filter((c) => c.name === name);
-  return { activities, calls, named, refunds, gateway: gw };
+  /** Refunds the gateway holds that succeeded or may still succeed: money that left or may leave. */
+  const live = () => [...refunds.values()].filter((r) => r.status !== 'failed' && r.status !== 'canceled');
+  return { activities, calls, named, refunds, gateway: gw, faults, live };
 }
 
 export type Stubs = ReturnType<typeof stubActivities>;
@@ -85,17 +110,52 @@ export async function withCaseWorker<T>(
     workflowBundle: await workflowBundle(),
     activities: stubs.activities,
   });
-  const cases = new TrackedCases(env.client, taskQueue);
+  const cases = new TrackedCases(env, taskQueue);
+  // Effects run after an update answers: let the cases' activities in flight finish while the
+  // worker still runs, since the test server does not skip time while an activity is outstanding
+  // (even one of a terminated case, until its timeout).
+  const drain = async () => {
+    for (const id of cases.started) {
+      // Idle twice in a row: no activity and no workflow task pending (which could schedule one).
+      for (let i = 0, idle = 0; i < 400 && idle < 2; i++) {
+        const raw = await cases.handle(id).describe().then((d) => d.raw, () => undefined);
+        if (!raw || raw.workflowExecutionInfo?.status !== 1) break;
+        idle = (raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask ? idle + 1 : 0;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await cases.handle(id).terminate('test finished').catch(() => undefined);
+    }
+    // A timer may still have scheduled an activity just before the termination: let the worker take it.
+    if (cases.started.size > 0) await new Promise((r) => setTimeout(r, 1_000));
+  };
   try {
-    return await worker.runUntil(body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) }));
+    return await worker.runUntil(
+      (async () => {
+        try {
+          return await body({ env, cases, taskQueue, now: async () => new Date(await env.currentTimeMs()) });
+        } finally {
+          await drain();
+        }
+      })(),
+    );
   } finally {
     // A case left running with due timers and no worker would stop the shared server's clock from skipping.
     await Promise.all([...cases.started].map((id) => cases.handle(id).terminate('test finished').catch(() => undefined)));
   }
 }
 
+/** Starts are tracked (terminated after the test); writes are stamped with the test server's clock. */
 class TrackedCases extends RefundCases {
   readonly started = new Set<string>();
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    taskQueue: string,
+  ) {
+    super(env.client, taskQueue);
+  }
+  protected override async stamp(opts: WriteOptions = {}): Promise<WriteOptions> {
+    return opts.receivedAt ? opts : { ...opts, receivedAt: new Date(await this.env.currentTimeMs()).toISOString() };
+  }
   override async start(...args: Parameters<RefundCases['start']>): ReturnType<RefundCases['start']> {
     this.started.add(args[1].orderId);
     return super.start(...args);

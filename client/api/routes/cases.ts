@@ -3,7 +3,7 @@
 import type { BillingOrderInput } from '../../../activities';
 import type { Order } from '../../../policies';
 import { getPreset } from '../../../policies';
-import type { RefundCases } from '../../refund-client';
+import type { CaseAnswer, RefundCases, WriteOptions } from '../../refund-client';
 import { actorOf, keyedDigest, type Caller } from '../auth';
 import { caseViewFor } from '../case-view';
 import { CaseListReply, RoleCaseReply, StartCaseReply } from '../responses';
@@ -37,7 +37,7 @@ const unavailable = 'Temporal is unavailable; try again';
 const readErrors = { 404: 'no case for this order', 503: unavailable };
 const writeErrors = {
   ...readErrors,
-  409: 'the case refuses the message in its current state (the reason is in `error`)',
+  409: 'the case refuses the message in its current state (the reason is in `error`), or the Idempotency-Key was used with another body',
 };
 
 function billingOrderOf(order: Order, customerEmail: string | undefined): BillingOrderInput {
@@ -78,6 +78,7 @@ export function registerCaseRoutes(
       documentedBody: StartCaseBody,
       reply: StartCaseReply,
       successStatus: 201,
+      idempotencyKey: true,
       responses: {
         200: 'the case already existed with this body',
         409: 'the order already has a case started with a different body (policy, order or customerEmail)',
@@ -166,7 +167,8 @@ export function registerCaseRoutes(
     send: (
       orderId: string,
       input: ReturnType<S['parse']> & { actor: ReturnType<typeof actorOf> },
-    ) => ReturnType<RefundCases['read']>,
+      opts: WriteOptions,
+    ) => Promise<CaseAnswer>,
   ) =>
     routes.add(
       {
@@ -178,15 +180,17 @@ export function registerCaseRoutes(
         body,
         reply: RoleCaseReply,
         responses: writeErrors,
+        idempotencyKey: true,
       },
-      async ({ params, body: input, caller }) =>
-        caseViewFor(
-          await send(params.orderId as string, {
-            ...(input as ReturnType<S['parse']>),
-            actor: actorOf(caller as Caller),
-          }),
-          (caller as Caller).role,
-        ),
+      async ({ params, body: input, caller, receivedAt, idempotencyKey }) => {
+        const orderId = params.orderId as string;
+        await send(
+          orderId,
+          { ...(input as ReturnType<S['parse']>), actor: actorOf(caller as Caller) },
+          { receivedAt, ...(idempotencyKey ? { updateId: idempotencyKey } : {}) },
+        );
+        return caseViewFor(await cases.read(orderId), (caller as Caller).role);
+      },
     );
 
   write(
@@ -194,43 +198,47 @@ export function registerCaseRoutes(
     CUSTOMER_SIDE,
     'Ask for a refund; answers with the outcome so far and the next deadline',
     RefundRequestBody,
-    (id, m) => cases.requestRefund(id, m),
+    (id, m, o) => cases.requestRefund(id, m, o),
   );
   write(
     'issues',
     CUSTOMER_SIDE,
     'Report a technical issue (starts the remediation clock)',
     IssueBody,
-    (id, m) => cases.reportIssue(id, m),
+    (id, m, o) => cases.reportIssue(id, m, o),
   );
-  write('technical-reviews', REVIEWER, 'Record the technical review result', TechnicalReviewBody, (id, m) =>
-    cases.submitTechnicalReview(id, m),
+  write(
+    'technical-reviews',
+    REVIEWER,
+    'Record the technical review result',
+    TechnicalReviewBody,
+    (id, m, o) => cases.submitTechnicalReview(id, m, o),
   );
-  write('decisions', REVIEWER, 'Decide a discretionary or escalated case', DecisionBody, (id, m) =>
-    cases.decide(id, m),
+  write('decisions', REVIEWER, 'Decide a discretionary or escalated case', DecisionBody, (id, m, o) =>
+    cases.decide(id, m, o),
   );
-  write('withdrawal', CUSTOMER_SIDE, 'The customer withdraws the request', WithdrawalBody, (id, m) =>
-    cases.withdraw(id, m),
+  write('withdrawal', CUSTOMER_SIDE, 'The customer withdraws the request', WithdrawalBody, (id, m, o) =>
+    cases.withdraw(id, m, o),
   );
   write(
     'information-requests',
     REVIEWER,
     'Ask the customer for missing materials (the decision clock waits)',
     InformationRequestBody,
-    (id, m) => cases.requestInformation(id, m),
+    (id, m, o) => cases.requestInformation(id, m, o),
   );
   write(
     'information',
     CUSTOMER_SIDE,
     "The customer's materials arrive; the decision clock starts",
     InformationBody,
-    (id, m) => cases.provideInformation(id, m),
+    (id, m, o) => cases.provideInformation(id, m, o),
   );
   write(
     'subscription-cancellation',
     CUSTOMER_SIDE,
     'Cancel the subscription at the end of its period',
     CancellationBody,
-    (id, m) => cases.cancelSubscription(id, m),
+    (id, m, o) => cases.cancelSubscription(id, m, o),
   );
 }

@@ -21,8 +21,9 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       body: IncidentBody,
       reply: IncidentReply,
       responses: { 400: 'invalid incident', 503: 'Temporal is unavailable; try again' },
+      idempotencyKey: true,
     },
-    async ({ body, caller }) => {
+    async ({ body, caller, receivedAt, idempotencyKey }) => {
       const open = await cases.list({
         ...(body.productId ? { productId: body.productId } : {}),
         purchasedTo: body.to,
@@ -32,7 +33,11 @@ export function registerIncidentRoutes(routes: RouteTable, cases: RefundCases): 
       const signalled: string[] = [];
       for (const summary of open) {
         // Signals are idempotent per incidentId in the workflow, so a retried call is harmless.
-        await cases.incidentConfirmed(summary.orderId, { ...body, actor: actorOf(caller as Caller) });
+        await cases.incidentConfirmed(
+          summary.orderId,
+          { ...body, actor: actorOf(caller as Caller) },
+          { receivedAt, ...(idempotencyKey ? { updateId: idempotencyKey } : {}) },
+        );
         signalled.push(summary.orderId);
       }
       return { incidentId: body.incidentId, signalled };

@@ -1,0 +1,166 @@
+// The case's clocks. Pure: which deadline comes next, and what happens when it passes. The main
+// loop sleeps until the next wake and then calls fireDueDeadlines, which recomputes from the
+// state as it is *now* — a deadline a message moved or paused while the loop slept does not fire.
+import { evaluate } from '../../policies';
+import { applyDecision, decideAgain } from './decisions';
+import {
+  FINAL_SALE_ANSWER_DAYS,
+  RECEIVED_AT_MAX_AGE_MS,
+  SYSTEM,
+  laterOf,
+  plusDays,
+  plusMs,
+  type CaseModel,
+} from './model';
+
+export type DeadlineKind =
+  | 'request_window'
+  | 'final_sale_end'
+  | 'remediation'
+  | 'decision'
+  | 'payout_limit'
+  | 'expired_close'
+  | 'subscription_end';
+
+export interface Deadline {
+  at: string;
+  kind: DeadlineKind;
+}
+
+/** Every deadline that still stands, given the state as it is now. */
+export function standingDeadlines(model: CaseModel): Deadline[] {
+  const { state } = model;
+  const d = state.deadlines;
+  const out: Deadline[] = [];
+  if (!state.closed) {
+    switch (state.status) {
+      case 'open':
+        // A request being assessed was made in time: the window does not close on it.
+        if (!state.request) out.push({ at: model.windowClosesAt(), kind: 'request_window' });
+        break;
+      case 'not_refundable':
+        if (!state.decision && !state.request)
+          out.push({
+            at: laterOf(model.windowClosesAt(), plusDays(model.order.purchasedAt, FINAL_SALE_ANSWER_DAYS))!,
+            kind: 'final_sale_end',
+          });
+        break;
+      case 'remediation':
+        if (d.remediationDeadline) out.push({ at: d.remediationDeadline, kind: 'remediation' });
+        break;
+      case 'under_review': {
+        const clock = model.decisionClock;
+        if (clock && !clock.fired && !clock.pausedAt && d.decisionDeadline)
+          out.push({ at: d.decisionDeadline, kind: 'decision' });
+        break;
+      }
+      case 'approved':
+      case 'payout_pending':
+        if (d.payoutDeadline && !model.payoutLimitFired)
+          out.push({ at: d.payoutDeadline, kind: 'payout_limit' });
+        break;
+      case 'expired':
+        // Open for incidents while they can reach the case, and for messages stamped inside the window.
+        if (!state.request)
+          out.push({
+            at: laterOf(d.incidentCoverEndsAt, plusMs(model.windowClosesAt(), RECEIVED_AT_MAX_AGE_MS))!,
+            kind: 'expired_close',
+          });
+        break;
+      default:
+        break;
+    }
+  }
+  if (state.subscription?.effectiveAt && !state.subscription.ended)
+    out.push({ at: state.subscription.effectiveAt, kind: 'subscription_end' });
+  return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** When the main loop must wake next: the earliest deadline or queued effect. */
+export function nextWakeAt(model: CaseModel): string | undefined {
+  const times = [...standingDeadlines(model).map((d) => d.at), ...model.effects.map((e) => e.dueAt)];
+  return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+}
+
+/** Fires every deadline that stands and is due; returns how many fired. */
+export function fireDueDeadlines(model: CaseModel): number {
+  let fired = 0;
+  for (;;) {
+    const due = standingDeadlines(model).find((d) => Date.parse(d.at) <= model.nowMs());
+    if (!due) return fired;
+    fire(model, due.kind);
+    fired++;
+    if (fired > 20) return fired; // every fire changes what stands; this only guards a bug from spinning
+  }
+}
+
+function fire(model: CaseModel, kind: DeadlineKind): void {
+  const { state, policy } = model;
+  switch (kind) {
+    case 'request_window':
+      model.setStatus('expired');
+      model.record('window_closed', 'The request window closed with nothing asked');
+      return;
+    case 'final_sale_end':
+      model.close('final-sale answer period over');
+      return;
+    case 'expired_close':
+      model.close(state.deadlines.incidentCoverEndsAt ? 'incident cover ended' : 'window closed');
+      return;
+    case 'remediation':
+      model.record(
+        'remediation_deadline_passed',
+        'The issue was not remediated within the remediation deadline',
+      );
+      delete state.deadlines.remediationDeadline;
+      if (state.request) {
+        model.setStatus('under_review');
+        decideAgain(model, 'Remediation deadline passed: the technical-availability ground is met');
+        return;
+      }
+      // Nobody asked for money while the clock ran; the window (carried by the issue) is over.
+      model.setStatus('expired');
+      return;
+    case 'decision': {
+      model.decisionClock!.fired = true;
+      model.escalate('decision-deadline', `decision deadline passed (${state.deadlines.decisionDeadline})`);
+      const onDeadline = policy.decision.onDeadline;
+      if (onDeadline === 'escalate') return;
+      const base = evaluate(policy, model.evaluationInput());
+      if (onDeadline === 'auto_deny')
+        applyDecision(
+          model,
+          {
+            ...base,
+            outcome: 'denied',
+            amountMinor: 0,
+            reasons: base.reasons.length ? base.reasons : ['DISCRETIONARY_REVIEW'],
+          },
+          SYSTEM,
+          'auto-denied at the decision deadline',
+        );
+      else
+        applyDecision(
+          model,
+          { ...base, outcome: 'full_refund', amountMinor: model.cashPaidMinor },
+          SYSTEM,
+          'auto-approved at the decision deadline',
+        );
+      return;
+    }
+    case 'payout_limit':
+      model.payoutLimitFired = true;
+      model.escalate(
+        'payout-limit',
+        `payout limit passed (${state.deadlines.payoutDeadline}) without settlement`,
+      );
+      return;
+    case 'subscription_end':
+      state.subscription!.ended = true;
+      model.record(
+        'subscription_ended',
+        'The cancelled subscription ended at the close of its billing period; access ends now',
+      );
+      return;
+  }
+}

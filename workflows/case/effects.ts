@@ -1,0 +1,371 @@
+// Running the effect queue: one activity call per try, and every failure taken by its route
+// (effect-queue.ts): retry on a durable timer with backoff, then support in plain words. No
+// activity failure leaves this module; the result of a call is applied to the case as it is when
+// the call returns (a message may have moved it meanwhile).
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { formatMinor } from '../../policies';
+import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
+import { NonRetryableErrors } from '../../activities/contract';
+import { decideRequest, decisionEmail } from './decisions';
+import { describeEffect, routeRetryableFailure, type Effect } from './effect-queue';
+import type { CaseModel } from './model';
+import {
+  adoptable,
+  mustLookFirst,
+  nextSettlementCheck,
+  payoutFailed,
+  payoutSent,
+  settle,
+  startPayout,
+} from './payout';
+
+const nonRetryableErrorTypes = Object.values(NonRetryableErrors);
+// Each call retries briefly inside Temporal (a blip); longer outages are the case's own retries,
+// on durable timers with the backoff kept in its state.
+const notify = proxyActivities<RefundActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+});
+const billing = proxyActivities<RefundActivities>({
+  startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+});
+const payments = proxyActivities<RefundActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+});
+
+type Failure = { retryable: boolean; type: string; message: string };
+
+function failureOf(err: unknown): Failure {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const type = cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : 'ActivityFailed';
+  const retryable =
+    !(cause instanceof ApplicationFailure && cause.nonRetryable) &&
+    !nonRetryableErrorTypes.includes(type as never);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { retryable, type, message };
+}
+
+/** Runs one due effect: the call, then its result or its failure route. */
+export async function runEffect(model: CaseModel, effect: Effect): Promise<void> {
+  const ref = { orderId: model.order.orderId, customerId: model.order.customerId };
+  let outcome: { ok: true; value: unknown } | { ok: false; failure: Failure };
+  // Marked in flight so a second pass of the loop does not run it again while it is awaited.
+  effect.dueAt = '9999-12-31T00:00:00.000Z';
+  effect.inFlight = true;
+  try {
+    outcome = { ok: true, value: await call(model, effect, ref) };
+  } catch (err) {
+    outcome = { ok: false, failure: failureOf(err) };
+  }
+  delete effect.inFlight;
+  if (!model.effects.includes(effect)) return; // cancelled while in flight (e.g. the payout settled another way)
+  if (outcome.ok) {
+    if (effect.failures > 0)
+      model.record(
+        'effect_recovered',
+        `Done after ${effect.failures} failed tries: ${describeEffect(effect)}`,
+      );
+    model.remove(effect);
+    succeeded(model, effect, outcome.value);
+    return;
+  }
+  failed(model, effect, outcome.failure);
+}
+
+async function call(
+  model: CaseModel,
+  effect: Effect,
+  ref: { orderId: string; customerId: string },
+): Promise<unknown> {
+  switch (effect.kind) {
+    case 'email':
+      return notify.sendCustomerEmail({
+        ...ref,
+        kind: effect.email,
+        idempotencyKey: model.key(`email:${effect.tag}`),
+        data: effect.data,
+      });
+    case 'support':
+      return notify.notifySupport({
+        ...ref,
+        kind: effect.notice,
+        reason: effect.reason,
+        idempotencyKey: model.key(`support:${effect.tag}`),
+        data: effect.data,
+      });
+    case 'assess':
+      return billing.getAccountSnapshot(ref);
+    case 'withdraw_access':
+      return billing.withdrawAccess({ ...ref, idempotencyKey: model.key('withdraw-access') });
+    case 'credit':
+      return billing.issueCredit({
+        ...ref,
+        amountMinor: effect.amountMinor,
+        currency: model.order.currency,
+        idempotencyKey: model.key('credit'),
+      });
+    case 'extension':
+      return billing.grantServiceExtension({
+        ...ref,
+        days: effect.days,
+        idempotencyKey: model.key('extension'),
+      });
+    case 'cancel_subscription':
+      return billing.cancelSubscriptionAtPeriodEnd({
+        ...ref,
+        periodEnd: effect.periodEnd,
+        idempotencyKey: model.key('cancel-subscription'),
+      });
+    case 'payout': {
+      const payout = model.state.payout!;
+      if (mustLookFirst(model)) {
+        const found = adoptable(model, await payments.findRefunds({ orderId: ref.orderId }));
+        if (found) return { adopted: found };
+      }
+      const paymentReference = (model.order as { paymentReference?: string }).paymentReference;
+      return {
+        created: await payments.createRefund({
+          ...ref,
+          amountMinor: payout.amountMinor,
+          currency: payout.currency,
+          paymentMethod: model.order.paymentMethod,
+          ...(paymentReference ? { paymentReference } : {}),
+          idempotencyKey: payout.idempotencyKey,
+        }),
+      };
+    }
+    case 'settlement_check':
+      return payments.getRefundStatus({ refundId: model.state.payout!.refundId! });
+  }
+}
+
+function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
+  const { state } = model;
+  switch (effect.kind) {
+    case 'email':
+      model.record('customer_emailed', `Customer told: ${effect.email.replace(/_/g, ' ')}`, undefined, {
+        kind: effect.email,
+      });
+      return;
+    case 'support':
+      model.record('support_notified', `Support told: ${effect.reason}`, undefined, { kind: effect.notice });
+      return;
+    case 'assess':
+      model.snapshot = value as typeof model.snapshot;
+      decideRequest(model);
+      return;
+    case 'withdraw_access':
+      model.record('access_withdrawn', 'Access to the service withdrawn, as the policy requires on approval');
+      payoutAfterWithdrawal(model);
+      return;
+    case 'credit':
+      model.record(
+        'credit_issued',
+        `Account credit of ${formatMinor(effect.amountMinor, model.order.currency)} issued`,
+        undefined,
+        value as Record<string, unknown>,
+      );
+      remedied(model, 'credited');
+      return;
+    case 'extension':
+      model.record(
+        'service_extended',
+        `Service extended by ${effect.days} days`,
+        undefined,
+        value as Record<string, unknown>,
+      );
+      remedied(model, 'extended');
+      return;
+    case 'cancel_subscription':
+      model.record('subscription_cancelled_in_billing', 'Billing will not renew the subscription');
+      return;
+    case 'payout': {
+      const answer = value as { adopted?: GatewayRefund; created?: RefundResult };
+      if (state.payout?.status !== 'creating') return;
+      if (answer.adopted) payoutSent(model, answer.adopted, answer.adopted.idempotencyKey);
+      else payoutSent(model, answer.created!);
+      return;
+    }
+    case 'settlement_check': {
+      const result = value as RefundResult;
+      if (state.status !== 'payout_pending' || state.payout?.refundId !== result.refundId) return;
+      if (result.status !== 'pending')
+        model.record('settlement_checked', `Gateway reports the refund ${result.status}`);
+      settle(model, result, 'check');
+      if (state.status === 'payout_pending' && state.payout?.status === 'pending') nextSettlementCheck(model);
+      return;
+    }
+  }
+}
+
+function remedied(model: CaseModel, status: 'credited' | 'extended'): void {
+  model.setStatus(status);
+  model.state.closed = true;
+  if (model.state.decision)
+    model.emailCustomer(
+      'decision',
+      `decision-${model.state.timeline.length}`,
+      decisionEmail(model.state.decision),
+    );
+}
+
+function payoutAfterWithdrawal(model: CaseModel): void {
+  const decision = model.state.decision;
+  if (model.state.status === 'approved' && !model.state.payout && decision)
+    startPayout(model, decision.amountMinor);
+}
+
+/** What the timeline may say about a failure: a mail server's words often carry the recipient's address. */
+function shown(effect: Effect, failure: Failure): string {
+  return effect.kind === 'email' || effect.kind === 'support' ? failure.type : failure.message;
+}
+
+function failed(model: CaseModel, effect: Effect, failure: Failure): void {
+  const what = describeEffect(effect);
+  if (!failure.retryable) return rejected(model, effect, failure);
+  if (effect.kind === 'payout') model.state.payout!.outcomeUnknown = true;
+  const route = routeRetryableFailure(effect, model.nowMs(), `${failure.type}: ${failure.message}`);
+  if (effect.failures === 1)
+    model.record('effect_failed', `Failed, will retry: ${what} (${shown(effect, failure)})`);
+  else model.version++;
+  if (route.escalate) escalateStuck(model, effect, failure);
+  if (!route.retryAt) {
+    model.remove(effect);
+    model.record('effect_abandoned', `Given up after ${effect.failures} tries: ${what}`);
+    if (effect.kind === 'withdraw_access') payoutAfterWithdrawal(model);
+  }
+}
+
+/** Plain words for support once an effect has failed past its bound: what is stuck and what they can do. */
+function escalateStuck(model: CaseModel, effect: Effect, failure: Failure): void {
+  const since = effect.firstFailedAt;
+  const tail = `failing since ${since} (${shown(effect, failure)})`;
+  switch (effect.kind) {
+    case 'support':
+      // Support cannot be told that support cannot be told: the escalated flag (support's list) and the timeline show it.
+      supportUnreachable(model, `Support notices cannot be delivered, ${tail}`);
+      return;
+    case 'email':
+      return model.escalate(
+        `stuck-${effect.id}`,
+        `The customer could not be sent ${what(effect)}, ${tail}. The case keeps retrying; contact the customer directly if it is urgent.`,
+      );
+    case 'assess':
+      model.startDecisionClock();
+      model.setStatus('under_review');
+      return model.escalate(
+        `stuck-${effect.id}`,
+        `Billing could not be read for the refund request, ${tail}. The case keeps retrying and decides when it can; a reviewer may decide now (POST …/decisions).`,
+      );
+    case 'withdraw_access':
+      model.escalate(
+        `stuck-${effect.id}`,
+        `Access could not be withdrawn in billing, ${tail}. The payout goes ahead; withdraw access by hand.`,
+      );
+      payoutAfterWithdrawal(model);
+      return;
+    case 'payout':
+      return model.escalate(
+        `stuck-${effect.id}`,
+        `The refund could not be sent to the gateway, ${tail}. The case keeps retrying with the same idempotency key, so it never pays twice; check the gateway's status.`,
+      );
+    default:
+      return model.escalate(
+        `stuck-${effect.id}`,
+        `Stuck: ${what(effect)}, ${tail}. The case keeps retrying; act in the system concerned if it is urgent.`,
+      );
+  }
+}
+
+const what = describeEffect;
+
+/** Flags the case escalated without queueing another notice (the notice itself is what fails). */
+function supportUnreachable(model: CaseModel, reason: string): void {
+  model.state.escalated = true;
+  if (!model.state.escalations.some((e) => e.reason === reason))
+    model.state.escalations.push({ at: model.now(), reason });
+  model.record('support_unreachable', reason);
+}
+
+/** A non-retryable answer: no retry will change it, so each effect has its own way on. */
+function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
+  const { state } = model;
+  model.remove(effect);
+  const because = `${failure.type}: ${failure.message}`;
+  switch (effect.kind) {
+    case 'email':
+      // The failure's type only: a mail server's own words often carry the recipient's address.
+      model.record('email_failed', `Customer email "${effect.email}" could not be sent (${failure.type})`);
+      model.escalate(
+        `email-rejected-${effect.id}`,
+        `The customer could not be sent ${what(effect)} (${failure.type}); contact them another way.`,
+      );
+      return;
+    case 'support':
+      model.record('email_failed', `Support notice "${effect.notice}" could not be sent (${failure.type})`);
+      supportUnreachable(
+        model,
+        `Support notice "${effect.notice}" was refused (${because}): ${effect.reason}`,
+      );
+      return;
+    case 'assess':
+      // Billing does not know the order (or refuses the read): decide on the facts the case has.
+      model.record(
+        'billing_unknown_order',
+        failure.type === 'UnknownOrder'
+          ? 'Billing does not know this order; deciding on the facts the case has'
+          : `Billing refused the read (${because}); deciding on the facts the case has`,
+      );
+      model.snapshot = {
+        chargebackActive: false,
+        refundsInLast90Days: 0,
+        termsViolation: false,
+        abuseSuspected: false,
+      };
+      decideRequest(model);
+      return;
+    case 'withdraw_access':
+      model.record(
+        'access_not_withdrawn',
+        `Access could not be withdrawn (${because}); the payout goes ahead`,
+      );
+      model.tellSupport(
+        'escalation',
+        `withdraw-rejected-${effect.id}`,
+        `Access could not be withdrawn (${because}); check the account by hand`,
+      );
+      payoutAfterWithdrawal(model);
+      return;
+    case 'credit':
+    case 'extension':
+      model.escalate(
+        `remedy-rejected-${effect.id}`,
+        `Billing refused ${what(effect)} (${because}); choose another route (POST …/decisions).`,
+      );
+      model.record('remedy_failed', `${what(effect)} failed: ${failure.message}`);
+      model.remedyFailed = true;
+      return;
+    case 'cancel_subscription':
+      model.escalate(
+        `cancel-rejected-${effect.id}`,
+        `Billing refused to cancel the subscription (${because}); cancel it by hand so it does not renew.`,
+      );
+      return;
+    case 'payout':
+      payoutFailed(model, failure.type, failure.message);
+      return;
+    case 'settlement_check':
+      // The gateway does not know the refund id: the payout limit escalation would come late.
+      model.escalate(
+        `settlement-check-${effect.id}`,
+        `The gateway does not know refund ${state.payout?.refundId} (${because}); check the gateway and decide the route.`,
+      );
+      return;
+  }
+}

@@ -1,0 +1,520 @@
+// The case's message handlers. Each one validates (the validator runs the same checks, so a
+// refused update never reaches history), changes the case in one synchronous step, queues the
+// effects the change owes and answers. No handler awaits an activity; the one wait is the
+// refund request's, for billing's facts (a condition on the queue, not a lock): it answers with
+// the decision, or with the status when billing is slow and the case decides later.
+import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import { checkReviewerDecision, payoutDeadline, remediationDeadline, type Decision } from '../../policies';
+import {
+  CancelSubscriptionSchema,
+  ChargebackSchema,
+  DecideSchema,
+  IncidentConfirmedSchema,
+  PaymentUpdateSchema,
+  ProvideInformationSchema,
+  ReportIssueSchema,
+  RequestInformationSchema,
+  RequestRefundSchema,
+  SubmitTechnicalReviewSchema,
+  WithdrawSchema,
+  cancelSubscriptionUpdate,
+  caseStateQuery,
+  chargebackSignal,
+  decideUpdate,
+  incidentConfirmedSignal,
+  paymentUpdateSignal,
+  provideInformationUpdate,
+  reportIssueUpdate,
+  requestInformationUpdate,
+  requestRefundUpdate,
+  submitTechnicalReviewUpdate,
+  withdrawUpdate,
+  isRefusedPayload,
+  type Actor,
+  type DecideInput,
+  type IncidentConfirmed,
+  type MessageMeta,
+  type SignalMeta,
+} from '../messages';
+import type { CaseAnswer } from '../case-state';
+import { escalatedKey, nextDeadlineKey, outcomeKey, statusKey } from '../search-attributes';
+import { applyDecision, decideAgain } from './decisions';
+import { plusDays, refuse, Refusal, type CaseModel } from './model';
+import { settle, startPayout } from './payout';
+
+/** Unsealed signals recorded on a case's timeline; later ones are only logged. */
+const MAX_REFUSED_RECORDED = 20;
+
+const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
+  if (isRefusedPayload(value)) refuse('refused: the message was not sealed with the encryption key');
+  const result = schema.safeParse(value);
+  if (!result.success)
+    refuse(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return result.data as z.infer<S>;
+};
+
+/** The search attributes support lists by, upserted only when one changed (fewer history events). */
+export function publisher(model: CaseModel): () => void {
+  let last = '';
+  return () => {
+    const { state } = model;
+    state.nextDeadline = model.businessDeadline();
+    const values = [
+      state.status,
+      state.escalated,
+      state.nextDeadline ?? null,
+      state.decision?.outcome ?? null,
+    ] as const;
+    const key = JSON.stringify(values);
+    if (key === last) return;
+    last = key;
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: statusKey, value: values[0] },
+      { key: escalatedKey, value: values[1] },
+      { key: nextDeadlineKey, value: values[2] ? new Date(values[2]) : null },
+      { key: outcomeKey, value: values[3] },
+    ];
+    upsertSearchAttributes(pairs);
+  };
+}
+
+type Update<I> = {
+  check: (msg: I, receivedAt: string) => void;
+  apply: (msg: I, receivedAt: string, meta?: MessageMeta) => Promise<void> | void;
+};
+
+export function registerHandlers(model: CaseModel, publish: () => void): void {
+  const { state, policy, order } = model;
+
+  /** One update: the validator and the handler run the same checks; the handler applies and answers. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodType<I>, u: Update<I>): void {
+    const validate = (raw: unknown, meta?: MessageMeta): { msg: I; receivedAt: string } => {
+      const msg = parse(schema, raw);
+      const receivedAt = model.receivedAt(meta?.receivedAt);
+      u.check(msg, receivedAt);
+      return { msg, receivedAt };
+    };
+    setHandler(
+      def as never,
+      (async (raw: unknown, meta?: MessageMeta): Promise<CaseAnswer> => {
+        let checked: { msg: I; receivedAt: string };
+        try {
+          checked = validate(raw, meta);
+        } catch (err) {
+          if (err instanceof Refusal)
+            throw ApplicationFailure.create({ type: 'WrongState', message: err.message, nonRetryable: true });
+          throw err;
+        }
+        const applied = u.apply(checked.msg, checked.receivedAt, meta);
+        publish();
+        if (applied) await applied;
+        publish();
+        return model.answer(meta?.requestHash);
+      }) as never,
+      { validator: ((raw: unknown, meta?: MessageMeta) => void validate(raw, meta)) as never },
+    );
+  }
+
+  setHandler(caseStateQuery, () => state);
+
+  update(requestRefundUpdate, RequestRefundSchema, {
+    check: () => {
+      if (state.request) refuse('a refund request is already on this case');
+      model.whileIn(['open', 'remediation', 'expired', 'not_refundable'], 'request a refund');
+    },
+    apply: async (msg, receivedAt) => {
+      state.request = {
+        reason: msg.reason,
+        ...(msg.description ? { description: msg.description } : {}),
+        requestedAt: receivedAt,
+      };
+      if (policy.payout.anchor === 'request')
+        state.deadlines.payoutDeadline = payoutDeadline(policy, { requestedAt: receivedAt });
+      model.record(
+        'refund_requested',
+        `Refund requested: ${msg.reason.replace(/_/g, ' ')}`,
+        msg.actor ?? { role: 'customer' },
+        { reason: msg.reason, receivedAt },
+      );
+      model.emailCustomer('request_received', 'request-received', { reason: msg.reason });
+      const assess = model.queue({ kind: 'assess' });
+      // Answer with the decision once billing's facts are read, or with the status after the first failed try.
+      await condition(() => !model.effects.includes(assess) || assess.failures > 0);
+    },
+  });
+
+  update(reportIssueUpdate, ReportIssueSchema, {
+    check: (_msg, receivedAt) => {
+      if (state.issue) refuse('an issue is already reported on this case');
+      model.whileIn(['open', 'under_review'], 'report an issue');
+      if (Date.parse(model.windowClosesAt()) <= Date.parse(receivedAt))
+        refuse(`the request window closed at ${model.windowClosesAt()}`);
+    },
+    apply: (msg, reportedAt) => {
+      state.issue = { description: msg.description, reportedAt };
+      model.record(
+        'issue_reported',
+        `Technical issue reported: ${msg.description}`,
+        msg.actor ?? { role: 'customer' },
+      );
+      const deadline = remediationDeadline(policy, reportedAt);
+      if (deadline) {
+        state.deadlines.remediationDeadline = deadline;
+        if (state.status === 'open') model.setStatus('remediation');
+      }
+      if (state.status === 'under_review') decideAgain(model, 'An issue report changes the facts');
+    },
+  });
+
+  update(requestInformationUpdate, RequestInformationSchema, {
+    check: () => {
+      model.whileIn(['under_review', 'remediation'], 'ask for information');
+      if (state.informationRequest && !state.informationRequest.providedAt)
+        refuse('information was already requested and has not arrived');
+    },
+    apply: (msg, requestedAt) => {
+      state.informationRequest = { items: msg.items, requestedAt, ...(msg.note ? { note: msg.note } : {}) };
+      // The decision clock waits for complete materials (paused from when support asked).
+      model.pauseDecisionClock(requestedAt);
+      model.record(
+        'information_requested',
+        `Support asked for: ${msg.items.join(', ')}`,
+        msg.actor ?? { role: 'reviewer' },
+        { items: msg.items },
+      );
+      model.emailCustomer('information_requested', `info-${state.timeline.length}`, {
+        items: msg.items,
+        note: msg.note,
+      });
+    },
+  });
+
+  update(provideInformationUpdate, ProvideInformationSchema, {
+    check: () => {
+      if (!state.informationRequest || state.informationRequest.providedAt)
+        refuse('no information was requested on this case');
+    },
+    apply: (msg, at) => {
+      state.informationRequest!.providedAt = at;
+      model.record(
+        'information_provided',
+        `Customer provided: ${msg.items.join(', ')}`,
+        msg.actor ?? { role: 'customer' },
+        { items: msg.items },
+      );
+      if (model.decisionClock) model.resumeDecisionClock(at);
+      else if (state.status === 'under_review') model.startDecisionClock(at);
+    },
+  });
+
+  update(submitTechnicalReviewUpdate, SubmitTechnicalReviewSchema, {
+    check: () => model.whileIn(['under_review', 'remediation'], 'submit a technical review'),
+    apply: (msg, at) => {
+      state.technicalReview = { outcome: msg.outcome, ...(msg.notes ? { notes: msg.notes } : {}), at };
+      model.record(
+        'technical_review',
+        `Technical review: ${msg.outcome.replace(/_/g, ' ')}`,
+        msg.actor ?? { role: 'reviewer' },
+        { outcome: msg.outcome },
+      );
+      if (msg.outcome === 'remediated' && state.issue && !state.issue.remediatedAt)
+        state.issue.remediatedAt = at;
+      if (state.status === 'remediation') {
+        if (msg.outcome === 'remediated' && !state.request) {
+          // Fixed in time: no technical ground; the ordinary window goes on if it is still open.
+          delete state.deadlines.remediationDeadline;
+          model.setStatus(Date.parse(model.windowClosesAt()) > model.nowMs() ? 'open' : 'expired');
+          return;
+        }
+        if (!state.request) return;
+        model.setStatus('under_review');
+      }
+      decideAgain(model, 'Technical review received');
+    },
+  });
+
+  const rerouting = (): boolean =>
+    state.status === 'approved' && (state.payout?.status === 'failed' || model.remedyFailed);
+  update(decideUpdate, DecideSchema, {
+    check: (msg) => {
+      const reroute = rerouting();
+      if (!reroute) model.whileIn(['under_review'], 'decide');
+      if (reroute && msg.outcome === 'denied')
+        refuse('an approved refund whose payout failed needs another route, not a denial');
+      checkAmount(msg);
+      // The policy's bounds on a discretionary decision (which outcomes, how much).
+      if (!reroute && state.decision?.outcome === 'needs_review') {
+        const problem = checkReviewerDecision(state.decision, {
+          outcome: msg.outcome,
+          amountMinor: msg.outcome === 'full_refund' ? model.cashPaidMinor : msg.amountMinor,
+        });
+        if (problem) refuse(problem);
+      }
+    },
+    apply: (msg) => {
+      const actor = msg.actor ?? { role: 'reviewer' };
+      const amountMinor =
+        msg.outcome === 'full_refund'
+          ? model.cashPaidMinor
+          : msg.outcome === 'denied' || msg.outcome === 'service_extension'
+            ? 0
+            : msg.amountMinor!;
+      model.remedyFailed = false;
+      if (
+        state.payout?.status === 'failed' &&
+        state.status === 'approved' &&
+        (msg.outcome === 'full_refund' || msg.outcome === 'partial_refund')
+      ) {
+        model.record('payout_rerouted', `Support retries the payout: ${msg.note}`, actor);
+        state.decision = {
+          ...state.decision!,
+          amountMinor,
+          note: msg.note,
+          decidedAt: model.now(),
+          decidedBy: actor,
+        };
+        startPayout(model, amountMinor);
+        return;
+      }
+      const base: Decision = state.decision ?? {
+        outcome: 'needs_review',
+        amountMinor: 0,
+        currency: order.currency,
+        reasons: [],
+        policyId: policy.id,
+        policyVersion: policy.version,
+        explanations: [],
+      };
+      const reasons: Decision['reasons'] = base.reasons.includes('DISCRETIONARY_REVIEW')
+        ? [...base.reasons]
+        : [...base.reasons, 'DISCRETIONARY_REVIEW'];
+      const explanations = base.reasons.includes('DISCRETIONARY_REVIEW')
+        ? base.explanations
+        : [...base.explanations, 'Decided by a reviewer'];
+      applyDecision(
+        model,
+        {
+          ...base,
+          outcome: msg.outcome,
+          amountMinor,
+          reasons,
+          explanations,
+          ...(msg.outcome === 'credit' ? { creditMinor: amountMinor } : {}),
+          ...(msg.extensionDays ? { extensionDays: msg.extensionDays } : {}),
+        },
+        actor,
+        msg.note,
+      );
+    },
+  });
+  function checkAmount(msg: DecideInput): void {
+    const amount = msg.amountMinor;
+    const cash = model.cashPaidMinor;
+    if ((msg.outcome === 'partial_refund' || msg.outcome === 'credit') && amount === undefined)
+      refuse(`amountMinor: required for ${msg.outcome}`);
+    if (msg.outcome === 'partial_refund' && amount !== undefined && (amount <= 0 || amount > cash))
+      refuse(`amountMinor: must be between 1 and the cash paid (${cash})`);
+    if (msg.outcome === 'full_refund' && amount !== undefined && amount !== cash)
+      refuse(`amountMinor: a full refund is the cash paid (${cash})`);
+    if (msg.outcome === 'service_extension' && !msg.extensionDays)
+      refuse('extensionDays: required for a service extension');
+    if (msg.outcome === 'denied' && amount) refuse('amountMinor: a denial moves no money');
+  }
+
+  update(withdrawUpdate, WithdrawSchema, {
+    check: () => model.whileIn(['remediation', 'under_review'], 'withdraw'),
+    apply: (msg) => {
+      model.record(
+        'withdrawn',
+        `The customer withdrew the request${msg.note ? `: ${msg.note}` : ''}`,
+        msg.actor ?? { role: 'customer' },
+      );
+      model.effects.filter((e) => e.kind === 'assess').forEach((e) => model.remove(e));
+      model.setStatus('withdrawn');
+      state.closed = true;
+    },
+  });
+
+  update(cancelSubscriptionUpdate, CancelSubscriptionSchema, {
+    check: (_msg, receivedAt) => {
+      if (order.billing.kind !== 'subscription') refuse('billing: this order is not a subscription');
+      if (state.subscription?.cancelRequestedAt) refuse('the subscription is already cancelled');
+      if (model.subscriptionEnd && Date.parse(model.subscriptionEnd) <= Date.parse(receivedAt))
+        refuse(`the billing period already ended at ${model.subscriptionEnd}`);
+    },
+    apply: (msg, at) => {
+      const effectiveAt = model.subscriptionEnd!;
+      state.subscription = { cancelRequestedAt: at, effectiveAt };
+      model.record(
+        'subscription_cancel_requested',
+        `Subscription cancelled; access continues until ${effectiveAt}`,
+        msg.actor ?? { role: 'customer' },
+      );
+      model.queue({ kind: 'cancel_subscription', periodEnd: effectiveAt });
+      model.emailCustomer('subscription_cancelled', 'subscription-cancelled', { effectiveAt });
+    },
+  });
+
+  // Signals never fail the workflow task: a malformed one is refused on the timeline, repeats are recognised.
+  let refusedSignals = 0;
+  function signal<I>(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    def: SignalDefinition<any[]>,
+    schema: z.ZodType<I>,
+    name: string,
+    keyOf: (msg: I) => string | undefined,
+    apply: (msg: I, actor: Actor) => void,
+    defaultActor: Actor = { role: 'gateway' },
+  ): void {
+    setHandler(
+      def as never,
+      ((raw: unknown, meta?: SignalMeta) => {
+        // An unsealed payload (a plain signal sent straight to Temporal, decoded by the codec into
+        // its refusal marker) is dropped; the first MAX_REFUSED_RECORDED are kept on the timeline,
+        // so a flood cannot grow the case without bound.
+        if (isRefusedPayload(raw)) {
+          log.warn('unsealed signal refused', { signal: name });
+          if (++refusedSignals <= MAX_REFUSED_RECORDED) {
+            model.record(
+              'message_refused',
+              `A ${name} signal was refused: it was not sealed with the encryption key`,
+              { role: 'system' },
+              { signal: name },
+            );
+            publish();
+          }
+          return;
+        }
+        const parsed = schema.safeParse(raw);
+        const actor = ((parsed.success ? (parsed.data as { actor?: Actor }).actor : undefined) ??
+          defaultActor) as Actor;
+        if (!parsed.success) {
+          log.warn(`malformed ${name} refused`, { issues: parsed.error.issues.length });
+          model.record(
+            'message_refused',
+            `A ${name} message was refused: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+            actor,
+          );
+          publish();
+          return;
+        }
+        const dedupe = meta?.dedupeKey ? `${name}:key:${meta.dedupeKey}` : undefined;
+        const own = keyOf(parsed.data);
+        if (!model.firstSight(dedupe) || !model.firstSight(own ? `${name}:${own}` : undefined)) return;
+        apply(parsed.data, actor);
+        publish();
+      }) as never,
+    );
+  }
+
+  signal(
+    paymentUpdateSignal,
+    PaymentUpdateSchema,
+    'paymentUpdate',
+    (u) => u.eventId,
+    (u, actor) => {
+      const payout = state.payout;
+      if (payout?.status === 'creating' && !payout.refundId) {
+        // The event overtook the create call's answer (or the answer was lost): keep it for when
+        // the refund id is known, and hurry a waiting retry, which asks the gateway first.
+        model.record(
+          'payment_update_early',
+          `Gateway event (${u.status}) for refund ${u.refundId} before the payout's answer; kept`,
+          actor,
+        );
+        model.earlyEvents = [
+          ...model.earlyEvents.slice(-9),
+          {
+            refundId: u.refundId,
+            status: u.status,
+            ...(u.failureReason ? { failureReason: u.failureReason } : {}),
+          },
+        ];
+        if (payout.outcomeUnknown)
+          model.effects
+            .filter((e) => e.kind === 'payout' && !e.inFlight)
+            .forEach((e) => (e.dueAt = model.now()));
+        return;
+      }
+      settleSignal(u, actor);
+    },
+  );
+  const settleSignal = (u: z.infer<typeof PaymentUpdateSchema>, actor: Actor): void =>
+    settle(
+      model,
+      {
+        refundId: u.refundId,
+        status: u.status,
+        ...(u.failureReason ? { failureReason: u.failureReason } : {}),
+      },
+      'webhook',
+      actor,
+    );
+
+  signal(
+    chargebackSignal,
+    ChargebackSchema,
+    'chargeback',
+    () => undefined,
+    ({ active, reference }, actor) => {
+      if (state.chargebackActive === active) return;
+      state.chargebackActive = active;
+      model.record(
+        active ? 'chargeback_opened' : 'chargeback_withdrawn',
+        active ? `Chargeback opened${reference ? ` (${reference})` : ''}` : 'Chargeback withdrawn',
+        actor,
+      );
+      if (active)
+        model.tellSupport(
+          'chargeback',
+          `chargeback-${state.timeline.length}`,
+          'A chargeback was opened on this order',
+        );
+      if (active && state.status === 'under_review')
+        decideAgain(model, 'An active chargeback blocks the refund');
+    },
+  );
+
+  signal(
+    incidentConfirmedSignal,
+    IncidentConfirmedSchema,
+    'incidentConfirmed',
+    (i) => i.incidentId,
+    (incident, actor) => {
+      if (!incidentCovers(incident))
+        return model.record('incident_ignored', `Incident ${incident.incidentId} does not cover this order`);
+      const confirmedAt = model.now();
+      state.incidents.push({
+        incidentId: incident.incidentId,
+        confirmedAt,
+        description: incident.description,
+      });
+      model.record(
+        'incident_confirmed',
+        `Confirmed incident ${incident.incidentId}: ${incident.description}`,
+        actor,
+      );
+      if (state.status === 'expired' && !state.request) {
+        // A confirmed incident reopens the window: the pro-rata clause applies beyond the 7 days.
+        state.deadlines.requestWindowEndsAt = plusDays(confirmedAt, policy.window.days);
+        state.closed = false;
+        model.setStatus('open');
+      } else if ((state.status === 'under_review' || state.status === 'remediation') && state.request) {
+        model.setStatus('under_review');
+        decideAgain(model, 'A confirmed incident gives the technical-availability ground');
+      }
+    },
+    { role: 'reviewer' },
+  );
+
+  function incidentCovers(incident: IncidentConfirmed): boolean {
+    if (incident.productId && order.productId && incident.productId !== order.productId) return false;
+    const serviceTo = Date.parse(
+      model.subscriptionEnd ?? state.deadlines.incidentCoverEndsAt ?? model.windowEnd,
+    );
+    return Date.parse(incident.from) <= serviceTo && Date.parse(incident.to) >= Date.parse(order.purchasedAt);
+  }
+}
