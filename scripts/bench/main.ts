@@ -23,7 +23,8 @@ import {
 } from '../../activities';
 import { apiLogger } from '../../client/api/app';
 import { startApi } from '../../client/api/main';
-import { buildDataConverter, workflowBundlerOptions } from '../../client/data-converter';
+import { buildDataConverter } from '../../client/data-converter';
+import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases, caseFingerprint } from '../../client/refund-client';
 import { evaluate, listPresets, type EvaluationInput } from '../../policies';
 import { loadConfig } from '../../worker/config';
@@ -76,14 +77,14 @@ async function main(): Promise<void> {
   };
 
   // ---- bundle sizes --------------------------------------------------------------------------
-  // Every entry bundled on its own, with the options `npm run build` uses (the failure converter),
+  // Every entry bundled on its own, with the options `npm run build` uses (the failure converter, a source map without sources),
   // so the ratios compare workflow code only.
   const bundleOf = async (entry: string) =>
     (
       await bundleWorkflowCode({
         workflowsPath: require.resolve(entry),
         logger: quietBundler,
-        ...workflowBundlerOptions,
+        ...productionBundleOptions,
       })
     ).code.length;
   const bundleBytes = {
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     bundleWorkflowCode({
       workflowsPath: require.resolve(entry),
       logger: quietBundler,
-      ...workflowBundlerOptions,
+      ...productionBundleOptions,
     });
   const activities = createActivities(deps) as RefundActivities;
   const { worker } = await createRefundWorker(config, {

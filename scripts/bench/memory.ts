@@ -21,7 +21,8 @@ import {
   embeddedActivityConfig,
   type RefundActivities,
 } from '../../activities';
-import { buildDataConverter, workflowBundlerOptions } from '../../client/data-converter';
+import { buildDataConverter } from '../../client/data-converter';
+import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig } from '../../worker/config';
 import { createRefundWorker } from '../../worker/main';
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: entry,
     logger: silent,
-    ...workflowBundlerOptions,
+    ...productionBundleOptions,
   });
   const { worker } = await createRefundWorker(config, {
     connection: env.nativeConnection,
