@@ -9,7 +9,8 @@
 // worker keeps every workflow cached; the figures are RSS growth per cached workflow, the process's
 // CPU time per first task (the worker's alone: the client is idle by then), and first tasks a second.
 // BENCH_WORKER_OPTIONS=sdk-defaults runs the worker with the SDK's workflow-task defaults instead of
-// the configured ones (worker/main.ts), to measure what the configured ones change.
+// the configured ones (worker/tuning.ts), to measure what the configured ones change;
+// BENCH_WORKER_OVERRIDES (JSON worker options) tries others, e.g. '{"maxConcurrentWorkflowTaskExecutions":8}'.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
       workflowsPath: undefined,
       maxCachedWorkflows: N + WARM_UP + 100,
       ...(WORKER_OPTIONS === 'sdk-defaults' ? SDK_DEFAULTS : {}),
+      ...(JSON.parse(process.env.BENCH_WORKER_OVERRIDES ?? '{}') as Partial<WorkerOptions>),
     },
   });
   const running = worker.run();
