@@ -420,6 +420,7 @@ async function main(): Promise<void> {
   // what the configured pollers and slots (worker/config.ts) change.
   const runs: Array<{ name: string; kind: string; workerOptions: string }> = [
     { name: 'sleeper', kind: 'sleeper', workerOptions: 'configured' },
+    { name: 'sleeperInCaseBundle', kind: 'sleeperInCaseBundle', workerOptions: 'configured' },
     { name: 'baseline', kind: 'baseline', workerOptions: 'configured' },
     { name: 'refund', kind: 'refund', workerOptions: 'configured' },
     { name: 'refundSdkDefaults', kind: 'refund', workerOptions: 'sdk-defaults' },
@@ -458,11 +459,13 @@ async function main(): Promise<void> {
     perCachedKiB: memory,
     ratioRefundToSleeper: round(memory.refund! / memory.sleeper!),
     ratioRefundToBaseline: round(memory.refund! / memory.baseline!),
+    ratioSleeperInCaseBundleToSleeper: round(memory.sleeperInCaseBundle! / memory.sleeper!),
   };
   results.firstWorkflowTasks = {
     note: `a backlog of ${MEMORY_CASES} workflows started before the worker ran; the worker process's CPU per first task and first tasks per second`,
     cpuMsPerFirstTask: cpuPerTask,
     ratioCpuRefundToSleeper: round(cpuPerTask.refund! / cpuPerTask.sleeper!),
+    ratioCpuSleeperInCaseBundleToSleeper: round(cpuPerTask.sleeperInCaseBundle! / cpuPerTask.sleeper!),
     perSecond: firstTasks,
     ratioRefundToSleeper: round(firstTasks.refund! / firstTasks.sleeper!),
     ratioConfiguredToSdkDefaults: round(firstTasks.refund! / firstTasks.refundSdkDefaults!),

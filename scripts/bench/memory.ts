@@ -4,6 +4,7 @@
 //   sleeper   scripts/bench/sleeper-workflow.ts   one timer, nothing else: the SDK's floor
 //   baseline  scripts/bench/baseline-workflows.ts the paid path's activities, update, signal, timers
 //   refund    workflows/index.ts                  the refund case as `npm run build` bundles it
+//   sleeperInCaseBundle  the sleeper in a bundle that also holds the refund case (the old, wrong floor)
 // All BENCH_MEMORY_CASES (+ a warm-up) are started before the worker runs, so the client's CPU is
 // not the worker's and the worker meets a backlog of first tasks, as after a bulk import. The
 // worker keeps every workflow cached; the figures are RSS growth per cached workflow, the process's
@@ -38,6 +39,7 @@ const ENTRIES: Record<string, string> = {
   sleeper: require.resolve('./sleeper-workflow'),
   baseline: require.resolve('./baseline-workflows'),
   refund: require.resolve('../../workflows'),
+  sleeperInCaseBundle: require.resolve('./sleeper-in-case-bundle'),
 };
 /** The SDK's defaults for workflow tasks (1.24): 10 pollers, a fifth of them on the normal queue, 40 slots. */
 const SDK_DEFAULTS: Partial<WorkerOptions> = {
