@@ -6,6 +6,7 @@ import { createRefundWorker } from '../../worker/main';
 import {
   CACHED_CASE_BYTES,
   WORKFLOW_TASKS_PER_THREAD,
+  INITIAL_WORKFLOW_TASK_POLLERS,
   defaultMaxCachedWorkflows,
   thisMachine,
   workflowTaskOptions,
@@ -57,7 +58,7 @@ describe('worker tuning: workflow-task options for the machine', () => {
     assert.deepEqual(options.workflowTaskPollerBehavior, {
       type: 'autoscaling',
       minimum: 2,
-      initial: WORKFLOW_TASKS_PER_THREAD,
+      initial: INITIAL_WORKFLOW_TASK_POLLERS,
       maximum: WORKFLOW_TASKS_PER_THREAD,
     });
     assert.deepEqual(options.tuner.workflowTaskSlotSupplier, {
