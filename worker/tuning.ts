@@ -65,6 +65,11 @@ export function workflowTaskOptions(
     // The server tells autoscaling pollers when a queue has a backlog, so pollers move to the
     // normal queue when first tasks wait, instead of a fixed fifth of them. A poll needs a free
     // slot, so more pollers than slots would only wait.
-    workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: INITIAL_WORKFLOW_TASK_POLLERS, maximum: slots },
+    workflowTaskPollerBehavior: {
+      type: 'autoscaling',
+      minimum: 2,
+      initial: INITIAL_WORKFLOW_TASK_POLLERS,
+      maximum: slots,
+    },
   };
 }
