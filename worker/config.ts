@@ -385,8 +385,8 @@ const processSchema = z
     REFUNDFLOW_METRICS_PORT: port(9464),
     // How long in-flight activities get to finish on SIGTERM; compose's stop_grace_period must exceed it.
     REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(0).max(3600).default(30),
-    // Each cached case costs about 2 MiB of worker memory (docs/BENCHMARKS.md); unset = the SDK's
-    // own sizing from the heap limit.
+    // Each cached case costs about 2 MiB of worker memory (docs/BENCHMARKS.md); unset = sized from
+    // the worker's memory and heap limit (worker/tuning.ts).
     REFUNDFLOW_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a number of workflows' }).int('must be a whole number').min(0).optional(),
     LOG_LEVEL: z
       .string()

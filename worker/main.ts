@@ -10,6 +10,7 @@ import { buildDataConverter, bundleEncodesFailures } from '../client/data-conver
 import { loadConfig, type Config } from './config';
 import { workerConnectionOptions } from './connection';
 import { installTelemetry } from './telemetry';
+import { thisMachine, workflowTaskOptions } from './tuning';
 
 /** The prebuilt bundle `npm run build` writes; a worker from source bundles at start instead. */
 const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
@@ -65,7 +66,8 @@ export async function createRefundWorker(
     ...workflowSource,
     // In-flight activities get this long to finish after SIGTERM before they are cancelled.
     shutdownGraceTime: config.process.shutdownGraceMs,
-    ...(config.process.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.process.maxCachedWorkflows } : {}),
+    // Pollers, workflow-task slots and cache size for this machine (worker/tuning.ts).
+    ...workflowTaskOptions(thisMachine(), config.process.maxCachedWorkflows),
     ...options.overrides,
   });
   return { worker, close: async () => deps?.close() };

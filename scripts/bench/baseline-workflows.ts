@@ -1,11 +1,17 @@
 // The benchmark's floor: the paid path of a refund case with its logic taken out. The same
 // activities (the real ones, with the same arguments the case sends), the same update, the same
 // signal and the same timers (the request-window wait and the 30-second settlement check), and
-// nothing else: no policy, no state, no search attributes, no mutex.
-import { condition, defineSignal, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+// nothing else: no policy, no state, no search attributes, no mutex. Bundled on its own: nothing
+// of the refund case (zod, the policies, the message schemas) may be in this module graph.
+import {
+  condition,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { RefundActivities } from '../../activities/contract';
-
-export { refundCase } from '../../workflows';
 
 const acts = proxyActivities<RefundActivities>({ startToCloseTimeout: '1 minute' });
 
@@ -25,24 +31,52 @@ export async function baselineCase(input: BaselineInput): Promise<string> {
   let requested = false;
   let settled = false;
   setHandler(baselineRequest, async () => {
-    await acts.sendCustomerEmail({ ...ref, kind: 'request_received', idempotencyKey: key('email:req'), data: { reason: 'changed_mind', orderId: input.orderId } });
+    await acts.sendCustomerEmail({
+      ...ref,
+      kind: 'request_received',
+      idempotencyKey: key('email:req'),
+      data: { reason: 'changed_mind', orderId: input.orderId },
+    });
     await acts.getAccountSnapshot(ref);
     await acts.sendCustomerEmail({
       ...ref,
       kind: 'decision',
       idempotencyKey: key('email:decision'),
-      data: { outcome: 'full_refund', amountMinor: input.amountMinor, currency: input.currency, reasons: [], explanations: [], orderId: input.orderId },
+      data: {
+        outcome: 'full_refund',
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reasons: [],
+        explanations: [],
+        orderId: input.orderId,
+      },
     });
     await acts.withdrawAccess({ ...ref, idempotencyKey: key('withdraw') });
-    await acts.createRefund({ ...ref, amountMinor: input.amountMinor, currency: input.currency, paymentMethod: 'card', idempotencyKey: key('refund:1') });
-    await acts.sendCustomerEmail({ ...ref, kind: 'payout_sent', idempotencyKey: key('email:sent'), data: { amountMinor: input.amountMinor, currency: input.currency, orderId: input.orderId } });
+    await acts.createRefund({
+      ...ref,
+      amountMinor: input.amountMinor,
+      currency: input.currency,
+      paymentMethod: 'card',
+      idempotencyKey: key('refund:1'),
+    });
+    await acts.sendCustomerEmail({
+      ...ref,
+      kind: 'payout_sent',
+      idempotencyKey: key('email:sent'),
+      data: { amountMinor: input.amountMinor, currency: input.currency, orderId: input.orderId },
+    });
     requested = true;
     return 'payout_pending';
   });
   setHandler(baselineSettled, () => void (settled = true));
   await condition(() => requested, '7 days');
   await condition(() => settled, '30 seconds');
-  await acts.sendCustomerEmail({ ...ref, kind: 'payout_settled', idempotencyKey: key('email:settled'), data: { amountMinor: input.amountMinor, currency: input.currency, orderId: input.orderId } });
+  await acts.sendCustomerEmail({
+    ...ref,
+    kind: 'payout_settled',
+    idempotencyKey: key('email:settled'),
+    data: { amountMinor: input.amountMinor, currency: input.currency, orderId: input.orderId },
+  });
   return 'paid';
 }
 
@@ -51,9 +85,4 @@ export const bareUpdate = defineUpdate<string, [unknown]>('bareUpdate');
 export async function bareCase(): Promise<void> {
   setHandler(bareUpdate, () => 'ok');
   await condition(() => false, '1 hour');
-}
-
-/** The SDK's floor for a cached workflow: one timer and nothing else. */
-export async function sleeper(): Promise<void> {
-  await sleep('7 days');
 }

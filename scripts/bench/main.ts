@@ -3,7 +3,7 @@
 //   BENCH_CASES (200)          cases per throughput batch (refund cases and baseline cases)
 //   BENCH_OPEN_CASES (10000)   open cases for query and list latency
 //   BENCH_STARTS (200)         sequential starts per start-latency series
-//   BENCH_MEMORY_CASES (1000)  cached workflows per memory figure
+//   BENCH_MEMORY_CASES (1000)  cached workflows (a backlog of first tasks) per memory/CPU figure
 //   BENCH_SKIP_SUITE=1         skip timing the time-skipping lifecycle suite
 //   BENCH_SIM_SCENARIOS (50)   scenarios in the case simulator's batch (each 60 days of case time)
 // Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
@@ -14,16 +14,31 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { SandboxGateway, buildActivityDeps, createActivities, embeddedActivityConfig, embeddedFiles, type RefundActivities } from '../../activities';
+import {
+  SandboxGateway,
+  buildActivityDeps,
+  createActivities,
+  embeddedActivityConfig,
+  embeddedFiles,
+  type RefundActivities,
+} from '../../activities';
 import { apiLogger } from '../../client/api/app';
 import { startApi } from '../../client/api/main';
-import { buildDataConverter, workflowBundlerOptions } from '../../client/data-converter';
+import { buildDataConverter } from '../../client/data-converter';
+import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases, caseFingerprint } from '../../client/refund-client';
 import { evaluate, listPresets, type EvaluationInput } from '../../policies';
 import { loadConfig } from '../../worker/config';
 import { createRefundWorker } from '../../worker/main';
 import { workflowIdForOrder } from '../../workflows/case-state';
-import { ADMIN_KEY, POLICY, cleanOrder, inPool, seedBilling, workerEnv } from '../../test/reliability/support';
+import {
+  ADMIN_KEY,
+  POLICY,
+  cleanOrder,
+  inPool,
+  seedBilling,
+  workerEnv,
+} from '../../test/reliability/support';
 import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';
 import type { BaselineInput } from './baseline-workflows';
 import { benchSimulation } from './simulate';
@@ -35,7 +50,14 @@ const STARTS = num('BENCH_STARTS', 200);
 const MEMORY_CASES = num('BENCH_MEMORY_CASES', 1_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const quietBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+const quietBundler = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+};
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 const pct = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -48,24 +70,45 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const results: Record<string, unknown> = {
     machine: { cpus: require('node:os').cpus().length, node: process.version },
-    sizes: { BENCH_CASES: CASES, BENCH_OPEN_CASES: OPEN_CASES, BENCH_STARTS: STARTS, BENCH_MEMORY_CASES: MEMORY_CASES },
+    sizes: {
+      BENCH_CASES: CASES,
+      BENCH_OPEN_CASES: OPEN_CASES,
+      BENCH_STARTS: STARTS,
+      BENCH_MEMORY_CASES: MEMORY_CASES,
+    },
   };
 
   // ---- bundle sizes --------------------------------------------------------------------------
-  // The refund bundle as `npm run build` makes it (with the failure converter); the trivial one bare.
-  const refundBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundler, ...workflowBundlerOptions });
-  const trivialBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./trivial-workflow'), logger: quietBundler });
+  // Every entry bundled on its own, with the options `npm run build` uses (the failure converter, a source map without sources),
+  // so the ratios compare workflow code only.
+  const bundleOf = async (entry: string) =>
+    (
+      await bundleWorkflowCode({
+        workflowsPath: require.resolve(entry),
+        logger: quietBundler,
+        ...productionBundleOptions,
+      })
+    ).code.length;
+  const bundleBytes = {
+    refund: await bundleOf('../../workflows'),
+    baseline: await bundleOf('./baseline-workflows'),
+    sleeper: await bundleOf('./sleeper-workflow'),
+    trivial: await bundleOf('./trivial-workflow'),
+  };
   results.bundle = {
-    refundBytes: refundBundle.code.length,
-    trivialBytes: trivialBundle.code.length,
-    ratio: round(refundBundle.code.length / trivialBundle.code.length),
+    bytes: bundleBytes,
+    ratioRefundToTrivial: round(bundleBytes.refund / bundleBytes.trivial),
   };
 
   // ---- policy evaluations per second ---------------------------------------------------------
   const evals: Record<string, number> = {};
   for (const policy of listPresets()) {
     const order = cleanOrder('eval');
-    const input = { order, request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' }, usage: { used: 10 } } as EvaluationInput;
+    const input = {
+      order,
+      request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' },
+      usage: { used: 10 },
+    } as EvaluationInput;
     let n = 0;
     const start = process.hrtime.bigint();
     while (ms(start) < 1_000) {
@@ -85,16 +128,47 @@ async function main(): Promise<void> {
   const env = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-'));
   const taskQueue = uniqueTaskQueue('bench');
-  const config = loadConfig({ ...workerEnv(env.address, taskQueue, dataDir), REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}` });
+  const config = loadConfig({
+    ...workerEnv(env.address, taskQueue, dataDir),
+    REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}`,
+  });
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
-  const benchBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger: quietBundler, ...workflowBundlerOptions });
+  // The refund case and the baseline each on a worker of their own, from their own bundle (the
+  // baseline's carries nothing of the case), on the same server, connection and activities.
+  const bundleFor = (entry: string) =>
+    bundleWorkflowCode({
+      workflowsPath: require.resolve(entry),
+      logger: quietBundler,
+      ...productionBundleOptions,
+    });
+  const activities = createActivities(deps) as RefundActivities;
   const { worker } = await createRefundWorker(config, {
     connection: env.nativeConnection,
-    activities: createActivities(deps) as RefundActivities,
-    overrides: { workflowBundle: benchBundle, workflowsPath: undefined, maxCachedWorkflows: 2_000 },
+    activities,
+    overrides: {
+      workflowBundle: await bundleFor('../../workflows'),
+      workflowsPath: undefined,
+      maxCachedWorkflows: 2_000,
+    },
   });
+  const baselineQueue = uniqueTaskQueue('bench-baseline');
+  const { worker: baselineWorker } = await createRefundWorker(config, {
+    connection: env.nativeConnection,
+    activities,
+    overrides: {
+      taskQueue: baselineQueue,
+      workflowBundle: await bundleFor('./baseline-workflows'),
+      workflowsPath: undefined,
+      maxCachedWorkflows: 2_000,
+    },
+  });
+  const baselineRunning = baselineWorker.run();
   const running = worker.run();
-  const client = new Client({ connection: env.client.connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
+  const client = new Client({
+    connection: env.client.connection,
+    namespace: 'default',
+    dataConverter: buildDataConverter(config.encryption),
+  });
   const cases = new RefundCases(client, taskQueue);
   const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
 
@@ -108,7 +182,11 @@ async function main(): Promise<void> {
         settled.map((r) =>
           r.orderId.startsWith('base-')
             ? client.workflow.getHandle(`baseline-${r.orderId}`).signal('baselineSettled', {})
-            : cases.paymentUpdate(r.orderId, { eventId: `evt-${r.refundId}`, refundId: r.refundId, status: 'succeeded' }),
+            : cases.paymentUpdate(r.orderId, {
+                eventId: `evt-${r.refundId}`,
+                refundId: r.refundId,
+                status: 'succeeded',
+              }),
         ),
       );
       if (settled.length === 0) await new Promise((r) => setTimeout(r, 50));
@@ -117,7 +195,9 @@ async function main(): Promise<void> {
 
   // ---- throughput: refund cases vs baseline, ABAB ---------------------------------------------
   const batch = async (kind: 'refund' | 'baseline', round: number): Promise<number> => {
-    const orders = Array.from({ length: CASES }, () => cleanOrder(kind === 'baseline' ? `base-r${round}` : `case-r${round}`));
+    const orders = Array.from({ length: CASES }, () =>
+      cleanOrder(kind === 'baseline' ? `base-r${round}` : `case-r${round}`),
+    );
     seedBilling(dataDir, orders);
     const start = process.hrtime.bigint();
     await inPool(orders, 50, async (o) => {
@@ -126,8 +206,17 @@ async function main(): Promise<void> {
         await cases.requestRefund(o.orderId, { reason: 'changed_mind' });
         await cases.handle(o.orderId).result();
       } else {
-        const input: BaselineInput = { orderId: o.orderId, customerId: o.customerId, amountMinor: o.amountMinor, currency: o.currency };
-        const handle = await client.workflow.start('baselineCase', { taskQueue, workflowId: `baseline-${o.orderId}`, args: [input] });
+        const input: BaselineInput = {
+          orderId: o.orderId,
+          customerId: o.customerId,
+          amountMinor: o.amountMinor,
+          currency: o.currency,
+        };
+        const handle = await client.workflow.start('baselineCase', {
+          taskQueue: baselineQueue,
+          workflowId: `baseline-${o.orderId}`,
+          args: [input],
+        });
         await handle.executeUpdate('baselineRequest', { args: [{}] });
         await handle.result();
       }
@@ -152,13 +241,19 @@ async function main(): Promise<void> {
   // ---- history events and bytes per case, per path --------------------------------------------
   const historyOf = async (workflowId: string) => {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    return { events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
+    return {
+      events: history.events?.length ?? 0,
+      bytes: temporal.api.history.v1.History.encode(history).finish().length,
+    };
   };
   const paidSample = (await cases.list({ status: 'paid', limit: 1 }))[0]!;
   const openOrder = cleanOrder('hist-open');
   await cases.start(POLICY, openOrder);
   await cases.read(openOrder.orderId);
-  const deniedOrder = cleanOrder('hist-denied', { purchasedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(), invoicedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
+  const deniedOrder = cleanOrder('hist-denied', {
+    purchasedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+    invoicedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+  });
   seedBilling(dataDir, [deniedOrder]);
   await cases.start(POLICY, deniedOrder);
   // A case whose window closed before it started may already be closed; the row reads its status.
@@ -173,9 +268,15 @@ async function main(): Promise<void> {
   results.history = {
     paid: paidHistory,
     open: await historyOf(workflowIdForOrder(openOrder.orderId)),
-    deniedWindowExpired: { ...(await historyOf(workflowIdForOrder(deniedOrder.orderId))), status: (await cases.read(deniedOrder.orderId)).status },
+    deniedWindowExpired: {
+      ...(await historyOf(workflowIdForOrder(deniedOrder.orderId))),
+      status: (await cases.read(deniedOrder.orderId)).status,
+    },
     baselinePaid: baselineHistory,
-    paidToBaseline: { events: round(paidHistory.events / baselineHistory.events), bytes: round(paidHistory.bytes / baselineHistory.bytes) },
+    paidToBaseline: {
+      events: round(paidHistory.events / baselineHistory.events),
+      bytes: round(paidHistory.bytes / baselineHistory.bytes),
+    },
   };
   log(`history done: ${JSON.stringify(results.history)}`);
 
@@ -198,7 +299,10 @@ async function main(): Promise<void> {
     await res.text();
     if (res.status !== 200) throw new Error(`API refund request answered ${res.status}`);
     requestLat.push(ms(t));
-    const bare = await client.workflow.start('bareCase', { taskQueue, workflowId: `bare-${o.orderId}` });
+    const bare = await client.workflow.start('bareCase', {
+      taskQueue: baselineQueue,
+      workflowId: `bare-${o.orderId}`,
+    });
     await bare.query('__stack_trace').catch(() => undefined);
     t = process.hrtime.bigint();
     await bare.executeUpdate('bareUpdate', { args: [{}] });
@@ -209,7 +313,10 @@ async function main(): Promise<void> {
     samples: requestLat.length,
     apiMs: { p50: round(pct(requestLat, 50)), p99: round(pct(requestLat, 99)) },
     bareUpdateMs: { p50: round(pct(bareLat, 50)), p99: round(pct(bareLat, 99)) },
-    ratio: { p50: round(pct(requestLat, 50) / pct(bareLat, 50)), p99: round(pct(requestLat, 99) / pct(bareLat, 99)) },
+    ratio: {
+      p50: round(pct(requestLat, 50) / pct(bareLat, 50)),
+      p99: round(pct(requestLat, 99) / pct(bareLat, 99)),
+    },
   };
   log(`refund-request latency done: ${JSON.stringify(results.refundRequestLatency)}`);
 
@@ -266,7 +373,10 @@ async function main(): Promise<void> {
     rawClientMs: { p50: round(pct(rawLat, 50)), p99: round(pct(rawLat, 99)) },
     rawClientStartAndQueryMs: { p50: round(pct(rawQueryLat, 50)), p99: round(pct(rawQueryLat, 99)) },
     ratio: { p50: round(pct(apiLat, 50) / pct(rawLat, 50)), p99: round(pct(apiLat, 99) / pct(rawLat, 99)) },
-    ratioToStartAndQuery: { p50: round(pct(apiLat, 50) / pct(rawQueryLat, 50)), p99: round(pct(apiLat, 99) / pct(rawQueryLat, 99)) },
+    ratioToStartAndQuery: {
+      p50: round(pct(apiLat, 50) / pct(rawQueryLat, 50)),
+      p99: round(pct(apiLat, 99) / pct(rawQueryLat, 99)),
+    },
     apiStartsPerSecond: { value: round(apiStartsPerSecond), starts: concurrentStarts, concurrency: 20 },
   };
   log(`start latency done: ${JSON.stringify(results.startLatency)}`);
@@ -324,10 +434,22 @@ async function main(): Promise<void> {
     openCases: opened.length,
     startsPerSecondWhileFilling: round(openStartsPerSecond),
     firstWorkflowTasksPerSecond: round(firstTasksPerSecond),
-    caseStateQueryMs: { p50: round(pct(queryLat, 50)), p99: round(pct(queryLat, 99)), samples: queryLat.length },
-    caseStateQueryCachedMs: { p50: round(pct(cachedQueryLat, 50)), p99: round(pct(cachedQueryLat, 99)), samples: cachedQueryLat.length },
+    caseStateQueryMs: {
+      p50: round(pct(queryLat, 50)),
+      p99: round(pct(queryLat, 99)),
+      samples: queryLat.length,
+    },
+    caseStateQueryCachedMs: {
+      p50: round(pct(cachedQueryLat, 50)),
+      p99: round(pct(cachedQueryLat, 99)),
+      samples: cachedQueryLat.length,
+    },
     list100Ms: { p50: round(pct(listLat, 50)), p99: round(pct(listLat, 99)), samples: listLat.length },
-    countByStatusMs: { p50: round(pct(countLat, 50)), p99: round(pct(countLat, 99)), samples: countLat.length },
+    countByStatusMs: {
+      p50: round(pct(countLat, 50)),
+      p99: round(pct(countLat, 99)),
+      samples: countLat.length,
+    },
   };
   log('open cases done');
 
@@ -335,39 +457,68 @@ async function main(): Promise<void> {
   await settler;
   await api.close();
   worker.shutdown();
-  await running;
+  baselineWorker.shutdown();
+  await Promise.all([running, baselineRunning]);
   await deps.close();
   await gateway.close();
   await teardownServers();
   rmSync(dataDir, { recursive: true, force: true });
 
-  // ---- worker memory per cached workflow: refund case vs baseline vs a sleeping workflow ---------
-  // Each in a process of its own (scripts/bench/memory.ts), so RSS holds nothing but that kind.
+  // ---- worker memory and CPU per cached workflow: refund case vs baseline vs a sleeping workflow ---
+  // Each in a process of its own (scripts/bench/memory.ts), from its own bundle, so RSS and CPU hold
+  // nothing but that kind. The refund case once more with the SDK's workflow-task defaults, to show
+  // what the configured pollers and slots (worker/config.ts) change.
+  const runs: Array<{ name: string; kind: string; workerOptions: string }> = [
+    { name: 'sleeper', kind: 'sleeper', workerOptions: 'configured' },
+    { name: 'sleeperInCaseBundle', kind: 'sleeperInCaseBundle', workerOptions: 'configured' },
+    { name: 'baseline', kind: 'baseline', workerOptions: 'configured' },
+    { name: 'refund', kind: 'refund', workerOptions: 'configured' },
+    { name: 'refundSdkDefaults', kind: 'refund', workerOptions: 'sdk-defaults' },
+  ];
   const memory: Record<string, number> = {};
+  const cpuPerTask: Record<string, number> = {};
   const firstTasks: Record<string, number> = {};
-  for (const kind of ['sleeper', 'baseline', 'refund']) {
+  for (const { name, kind, workerOptions } of runs) {
     const run = spawnSync('npx', ['tsx', path.join(__dirname, 'memory.ts')], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, BENCH_MEMORY_KIND: kind, BENCH_MEMORY_CASES: String(MEMORY_CASES) },
+      env: {
+        ...process.env,
+        BENCH_MEMORY_KIND: kind,
+        BENCH_MEMORY_CASES: String(MEMORY_CASES),
+        BENCH_WORKER_OPTIONS: workerOptions,
+      },
     });
     const line = run.stdout.trim().split('\n').pop() ?? '';
-    if (run.status !== 0 || !line.startsWith('{')) throw new Error(`memory run for ${kind} failed: ${run.stderr}`);
-    const figures = JSON.parse(line) as { perCachedKiB: number; firstTasksPerSecond: number };
-    memory[kind] = round(figures.perCachedKiB, 1);
-    firstTasks[kind] = round(figures.firstTasksPerSecond, 1);
-    log(`${kind}: ${memory[kind]} KiB per cached workflow, ${firstTasks[kind]} first tasks/s`);
+    if (run.status !== 0 || !line.startsWith('{'))
+      throw new Error(`memory run for ${name} failed: ${run.stderr}`);
+    const figures = JSON.parse(line) as {
+      perCachedKiB: number;
+      cpuMsPerFirstTask: number;
+      firstTasksPerSecond: number;
+    };
+    memory[name] = round(figures.perCachedKiB, 1);
+    cpuPerTask[name] = round(figures.cpuMsPerFirstTask);
+    firstTasks[name] = round(figures.firstTasksPerSecond, 1);
+    log(
+      `${name}: ${memory[name]} KiB per cached workflow, ${cpuPerTask[name]} ms CPU per first task, ${firstTasks[name]} first tasks/s`,
+    );
   }
   results.workerMemory = {
-    note: `RSS growth per cached workflow while ${MEMORY_CASES} more were started and kept cached, each kind in its own process`,
+    note: `RSS growth per cached workflow while a backlog of ${MEMORY_CASES} first tasks ran and stayed cached, each kind in its own process and bundle`,
     perCachedKiB: memory,
     ratioRefundToSleeper: round(memory.refund! / memory.sleeper!),
     ratioRefundToBaseline: round(memory.refund! / memory.baseline!),
+    ratioSleeperInCaseBundleToSleeper: round(memory.sleeperInCaseBundle! / memory.sleeper!),
   };
   results.firstWorkflowTasks = {
-    note: `${MEMORY_CASES} workflows started 50 at a time; first workflow tasks run per second by one worker`,
+    note: `a backlog of ${MEMORY_CASES} workflows started before the worker ran; the worker process's CPU per first task and first tasks per second`,
+    cpuMsPerFirstTask: cpuPerTask,
+    ratioCpuRefundToSleeper: round(cpuPerTask.refund! / cpuPerTask.sleeper!),
+    ratioCpuSleeperInCaseBundleToSleeper: round(cpuPerTask.sleeperInCaseBundle! / cpuPerTask.sleeper!),
     perSecond: firstTasks,
     ratioRefundToSleeper: round(firstTasks.refund! / firstTasks.sleeper!),
+    ratioConfiguredToSdkDefaults: round(firstTasks.refund! / firstTasks.refundSdkDefaults!),
   };
 
   // ---- the time-skipping lifecycle suite's wall time ---------------------------------------------
@@ -375,11 +526,28 @@ async function main(): Promise<void> {
     const t = process.hrtime.bigint();
     const run = spawnSync(
       'npx',
-      ['mocha', '--no-config', '--require', 'tsx/cjs', '--require', 'test/support/hooks.ts', '--extension', 'ts', '--timeout', '300000', '--exit', 'test/workflows/*.test.ts'],
+      [
+        'mocha',
+        '--no-config',
+        '--require',
+        'tsx/cjs',
+        '--require',
+        'test/support/hooks.ts',
+        '--extension',
+        'ts',
+        '--timeout',
+        '300000',
+        '--exit',
+        'test/workflows/*.test.ts',
+      ],
       { cwd: ROOT, encoding: 'utf8' },
     );
     const passing = /(\d+) passing/.exec(run.stdout)?.[1];
-    results.timeSkippingSuite = { wallSeconds: round(ms(t) / 1000, 1), exitCode: run.status, passing: Number(passing ?? 0) };
+    results.timeSkippingSuite = {
+      wallSeconds: round(ms(t) / 1000, 1),
+      exitCode: run.status,
+      passing: Number(passing ?? 0),
+    };
   }
 
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -24,7 +24,7 @@ describe('config: the worker takes its tuning from the environment', () => {
     return worker.options;
   };
 
-  it('REFUNDFLOW_MAX_CACHED_WORKFLOWS sizes the workflow cache; unset, the SDK sizes it', async () => {
+  it('REFUNDFLOW_MAX_CACHED_WORKFLOWS sizes the workflow cache; unset, it is sized from the machine (worker/tuning.ts)', async () => {
     const sized = await workerWith({ REFUNDFLOW_MAX_CACHED_WORKFLOWS: '37' });
     assert.equal(sized.maxCachedWorkflows, 37);
     const fallback = await workerWith({});

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { tmpdir } from 'node:os';
+import { Client } from '@temporalio/client';
+import type { RefundActivities } from '../../activities';
+import { buildDataConverter, bundleEncodesFailures } from '../../client/data-converter';
+import { RefundCases } from '../../client/refund-client';
+import { loadConfig } from '../../worker/config';
+import { createRefundWorker } from '../../worker/main';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { POLICY, cleanOrder, workerEnv } from '../reliability/support';
+import { devServerEnv, uniqueTaskQueue } from '../support/servers';
+
+const WORKFLOWS = path.resolve(__dirname, '..', '..', 'workflows');
+
+/** The inline source map webpack appends to the bundle. */
+function inlineSourceMap(code: string): { sources: string[]; mappings: string; sourcesContent?: unknown } {
+  const match =
+    /\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
+  assert.ok(match, 'the bundle ends with an inline source map');
+  return JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8'));
+}
+
+// The production bundle (npm run build): the failure converter inside, a source map with the
+// mappings and without the sources, and stack traces that still point at the workflow's own lines.
+describe('build: the production workflow bundle', function () {
+  this.timeout(300_000);
+  let code: string;
+  before(async () => {
+    code = await buildWorkflowBundle();
+  });
+
+  it('carries the failure converter and a source map without embedded sources', () => {
+    assert.ok(bundleEncodesFailures(code));
+    const map = inlineSourceMap(code);
+    assert.equal(map.sourcesContent, undefined, 'no module source is embedded');
+    assert.ok(map.mappings.length > 0);
+    assert.ok(
+      map.sources.some((s) => s.endsWith('workflows/refund-case.ts')),
+      'the map names the workflow sources',
+    );
+  });
+
+  it("a running case's stack trace names the line of workflows/*.ts it waits on", async () => {
+    const env = await devServerEnv();
+    const taskQueue = uniqueTaskQueue('bundle-stack');
+    const config = loadConfig(workerEnv(env.address, taskQueue, tmpdir()));
+    const { worker, close } = await createRefundWorker(config, {
+      connection: env.nativeConnection,
+      activities: {} as RefundActivities,
+      overrides: { workflowBundle: { code }, workflowsPath: undefined },
+    });
+    const client = new Client({
+      connection: env.client.connection,
+      namespace: 'default',
+      dataConverter: buildDataConverter(config.encryption),
+    });
+    const cases = new RefundCases(client, taskQueue);
+    const stack = await worker.runUntil(async () => {
+      const order = cleanOrder('bundle-stack');
+      const { workflowId } = await cases.start(POLICY, order);
+      return client.workflow.getHandle(workflowId).query<string>('__stack_trace');
+    });
+    await close();
+    const frames = [...stack.matchAll(/(\/[^\s():]+\/workflows\/[\w-]+\.ts):(\d+):\d+/g)];
+    assert.ok(frames.length > 0, `the stack names workflow files:\n${stack}`);
+    for (const [, file, line] of frames) {
+      assert.equal(path.dirname(file!), WORKFLOWS);
+      const source = readFileSync(file!, 'utf8').split('\n')[Number(line) - 1] ?? '';
+      assert.match(
+        source,
+        /\b(await|condition|sleep|Promise)\b/,
+        `${path.basename(file!)}:${line} is a line that waits: ${source.trim()}`,
+      );
+    }
+  });
+});
