@@ -296,10 +296,12 @@ function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
   switch (effect.kind) {
     case 'email':
       model.record('email_failed', `Customer email "${effect.email}" could not be sent: ${failure.message}`);
-      model.escalate(
-        `email-rejected-${effect.id}`,
-        `The customer could not be sent ${what(effect)} (${because}); contact them another way.`,
-      );
+      // Only an email the case waits on (the customer must act) needs support; the rest is on the timeline.
+      if (effect.email === 'information_requested')
+        model.escalate(
+          `email-rejected-${effect.id}`,
+          `The customer could not be sent ${what(effect)} (${because}); contact them another way.`,
+        );
       return;
     case 'support':
       model.record('email_failed', `Support notice "${effect.notice}" could not be sent: ${failure.message}`);
