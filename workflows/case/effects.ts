@@ -302,10 +302,12 @@ function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
     case 'email':
       // The failure's type only: a mail server's own words often carry the recipient's address.
       model.record('email_failed', `Customer email "${effect.email}" could not be sent (${failure.type})`);
-      model.escalate(
-        `email-rejected-${effect.id}`,
-        `The customer could not be sent ${what(effect)} (${failure.type}); contact them another way.`,
-      );
+      // Only an email the case waits on (the customer must act) needs support; the rest is on the timeline.
+      if (effect.email === 'information_requested')
+        model.escalate(
+          `email-rejected-${effect.id}`,
+          `The customer could not be sent ${what(effect)} (${failure.type}); contact them another way.`,
+        );
       return;
     case 'support':
       model.record('email_failed', `Support notice "${effect.notice}" could not be sent (${failure.type})`);
