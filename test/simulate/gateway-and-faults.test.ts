@@ -110,9 +110,11 @@ describe('case simulate: gateway modes and faults', function () {
     const b = r.billingDown!;
     assert.equal(b.status, 'paid');
     assert.equal(entry(b, 'refund_requested').at, '2025-03-04T10:10:00.000Z');
-    // The request-received email needs the customer's address from billing, the decision the snapshot.
-    assert.equal(entry(b, 'decision').at, '2025-03-04T11:00:00.000Z');
-    assert.equal(b.emails[0]!.at, '2025-03-04T11:00:00.000Z');
+    // The decision needs billing's snapshot: the case retries on its own durable backoff (1, 5 and
+    // 15 minutes, then an hour), so it decides at the first retry after billing is back at 11:00.
+    const decidedAt = Date.parse(entry(b, 'decision').at);
+    assert.ok(decidedAt >= Date.parse('2025-03-04T11:00:00.000Z'), entry(b, 'decision').at);
+    assert.ok(decidedAt <= Date.parse('2025-03-04T12:00:00.000Z'), entry(b, 'decision').at);
   });
 
   it("rejects with an operation: billing's UnknownOrder on the snapshot, and the case decides on its own facts", () => {
@@ -140,17 +142,28 @@ describe('case simulate: gateway modes and faults', function () {
   it('unavailable on createRefund: the refund is created when the gateway is back', () => {
     const d = r.paymentsDown!;
     assert.equal(d.status, 'paid');
-    assert.equal(entry(d, 'payout_sent').at, '2025-03-04T12:00:00.000Z');
-    assert.equal(entry(d, 'payout_settled').at, '2025-03-04T12:00:03.000Z');
+    // Sent at the first of the case's own retries after the gateway is back at 12:00 (the backoff
+    // grows to every 6 hours), settled three seconds later.
+    const sentAt = Date.parse(entry(d, 'payout_sent').at);
+    assert.ok(sentAt >= Date.parse('2025-03-04T12:00:00.000Z'), entry(d, 'payout_sent').at);
+    assert.ok(sentAt <= Date.parse('2025-03-04T18:00:00.000Z'), entry(d, 'payout_sent').at);
+    assert.equal(Date.parse(entry(d, 'payout_settled').at) - sentAt, 3_000);
   });
 
-  it('unavailable longer than the activity retries: createRefund gives up after its day, the payout fails to support', () => {
+  it('unavailable for three days: the case never gives up on money owed, tells support, and pays when the gateway is back', () => {
     const l = r.paymentsLongOutage!;
-    assert.equal(l.status, 'approved');
-    assert.equal(l.escalated, true);
-    // The payments activities' schedule-to-close is one day: the last attempt comes 5 s before it.
-    assert.equal(entry(l, 'payout_failed').at, '2025-03-05T09:59:55.000Z');
-    assert.match(entry(l, 'payout_failed').summary, /TransientError/);
-    assert.deepEqual(l.money, []);
+    assert.equal(l.status, 'paid');
+    assert.equal(l.escalated, true, 'support was told while the gateway was down');
+    const escalatedAt = Date.parse(entry(l, 'escalated').at);
+    assert.ok(escalatedAt < Date.parse('2025-03-07T10:00:00.000Z'), 'told before the gateway came back');
+    // Sent at the first of the case's 6-hourly retries after the outage ended, once.
+    const sentAt = Date.parse(entry(l, 'payout_sent').at);
+    assert.ok(
+      sentAt >= Date.parse('2025-03-07T10:00:00.000Z') && sentAt <= Date.parse('2025-03-07T16:00:00.000Z'),
+    );
+    assert.deepEqual(
+      l.money.map((m) => m.status),
+      ['succeeded'],
+    );
   });
 });

@@ -2,6 +2,7 @@
 // effect queue and its failure routes, the decision clock, the deadlines and what wakes the loop.
 import assert from 'node:assert/strict';
 import { getPreset, type Order } from '../../policies';
+import { pinHolidays } from '../../policies/holidays';
 import { fireDueDeadlines, nextWakeAt, standingDeadlines } from '../../workflows/case/deadlines';
 import { applyDecision, decideRequest } from '../../workflows/case/decisions';
 import {
@@ -22,7 +23,7 @@ const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 
 function model(policyId = 'usage-prorata', overrides: Partial<Order> = {}) {
   const clock = { ms: T0 };
-  const policy = getPreset(policyId)!;
+  const policy = pinHolidays(getPreset(policyId)!, new Date(T0).toISOString());
   const order = {
     orderId: 'o-1',
     customerId: 'c-1',
@@ -81,8 +82,9 @@ describe('case model (pure, no Temporal)', () => {
   });
 
   it('an expired case stays open for messages stamped inside the window, then closes', () => {
-    const { m, advance } = model();
-    advance(7 * DAY);
+    const { m, clock, advance } = model();
+    // The window ends with the 7th calendar day after the invoice date.
+    advance(Date.parse(m.state.deadlines.requestWindowEndsAt!) - clock.ms + 1);
     fireDueDeadlines(m);
     assert.equal(m.state.status, 'expired');
     assert.equal(m.state.closed, false);

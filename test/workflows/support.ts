@@ -7,7 +7,13 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AccountSnapshot, CreateRefund, GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
+import type {
+  AccountSnapshot,
+  CreateRefund,
+  GatewayRefund,
+  RefundActivities,
+  RefundResult,
+} from '../../activities/contract';
 import { RefundCases, type WriteOptions } from '../../client/refund-client';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 
@@ -41,10 +47,23 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
     (async (input: never) => {
       calls.push({ name, input });
       const fault = faults.get(name);
-      if (fault?.kind === 'outage') throw ApplicationFailure.create({ type: 'Outage', message: `${name}: peer unavailable (test outage)` });
-      if (fault?.kind === 'reject') throw ApplicationFailure.create({ type: fault.type, message: `${name}: rejected (test)`, nonRetryable: true });
+      if (fault?.kind === 'outage')
+        throw ApplicationFailure.create({
+          type: 'Outage',
+          message: `${name}: peer unavailable (test outage)`,
+        });
+      if (fault?.kind === 'reject')
+        throw ApplicationFailure.create({
+          type: fault.type,
+          message: `${name}: rejected (test)`,
+          nonRetryable: true,
+        });
       const result = await (fn as (i: never) => unknown)(input);
-      if (fault?.kind === 'lost_answer') throw ApplicationFailure.create({ type: 'Timeout', message: `${name}: answer lost after the peer acted (test)` });
+      if (fault?.kind === 'lost_answer')
+        throw ApplicationFailure.create({
+          type: 'Timeout',
+          message: `${name}: answer lost after the peer acted (test)`,
+        });
       return result;
     }) as RefundActivities[K];
 
@@ -60,14 +79,20 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
     notifySupport: track('notifySupport', async (n) => ({ messageId: n.idempotencyKey })),
     withdrawAccess: track('withdrawAccess', async () => undefined),
     issueCredit: track('issueCredit', async (c) => ({ creditId: `cr-${c.idempotencyKey}` })),
-    grantServiceExtension: track('grantServiceExtension', async (x) => ({ extensionId: `ext-${x.idempotencyKey}` })),
+    grantServiceExtension: track('grantServiceExtension', async (x) => ({
+      extensionId: `ext-${x.idempotencyKey}`,
+    })),
     cancelSubscriptionAtPeriodEnd: track('cancelSubscriptionAtPeriodEnd', async () => undefined),
     createRefund: track('createRefund', async (input) => {
       const existing = refunds.get(input.idempotencyKey);
       if (existing) return { refundId: existing.refundId, status: existing.status };
       if (gw.mode === 'unsupported') {
         const { ApplicationFailure } = await import('@temporalio/common');
-        throw ApplicationFailure.create({ type: 'UnsupportedPaymentMethod', message: `${input.paymentMethod} cannot be refunded`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'UnsupportedPaymentMethod',
+          message: `${input.paymentMethod} cannot be refunded`,
+          nonRetryable: true,
+        });
       }
       const refund = {
         refundId: `re_${refunds.size + 1}`,
@@ -76,17 +101,32 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
         input,
       } as RefundResult & { input: CreateRefund };
       refunds.set(input.idempotencyKey, refund);
-      return { refundId: refund.refundId, status: refund.status, ...(refund.failureReason ? { failureReason: refund.failureReason } : {}) };
+      return {
+        refundId: refund.refundId,
+        status: refund.status,
+        ...(refund.failureReason ? { failureReason: refund.failureReason } : {}),
+      };
     }),
     getRefundStatus: track('getRefundStatus', async ({ refundId }) => {
       const refund = [...refunds.values()].find((r) => r.refundId === refundId);
-      if (!refund) throw ApplicationFailure.create({ type: 'UnknownRefund', message: `no refund ${refundId}`, nonRetryable: true });
+      if (!refund)
+        throw ApplicationFailure.create({
+          type: 'UnknownRefund',
+          message: `no refund ${refundId}`,
+          nonRetryable: true,
+        });
       return { refundId, status: refund.status === 'pending' ? gw.statusOnCheck : refund.status };
     }),
     findRefunds: track('findRefunds', async ({ orderId }) =>
       [...refunds.entries()]
         .filter(([, r]) => r.input.orderId === orderId)
-        .map(([key, r]): GatewayRefund => ({ refundId: r.refundId, status: r.status, idempotencyKey: key, amountMinor: r.input.amountMinor, currency: r.input.currency })),
+        .map(([key, r]): GatewayRefund => ({
+          refundId: r.refundId,
+          status: r.status,
+          idempotencyKey: key,
+          amountMinor: r.input.amountMinor,
+          currency: r.input.currency,
+        })),
     ),
   };
   const named = (name: keyof RefundActivities) => calls.filter((c) => c.name === name);
@@ -100,7 +140,12 @@ export type Stubs = ReturnType<typeof stubActivities>;
 /** Runs `body` with a worker on a fresh task queue; the worker is shut down and awaited after. */
 export async function withCaseWorker<T>(
   stubs: Stubs,
-  body: (ctx: { env: TestWorkflowEnvironment; cases: RefundCases; taskQueue: string; now: () => Promise<Date> }) => Promise<T>,
+  body: (ctx: {
+    env: TestWorkflowEnvironment;
+    cases: RefundCases;
+    taskQueue: string;
+    now: () => Promise<Date>;
+  }) => Promise<T>,
 ): Promise<T> {
   const env = await timeSkippingEnv();
   const taskQueue = uniqueTaskQueue('case');
@@ -118,12 +163,21 @@ export async function withCaseWorker<T>(
     for (const id of cases.started) {
       // Idle twice in a row: no activity and no workflow task pending (which could schedule one).
       for (let i = 0, idle = 0; i < 400 && idle < 2; i++) {
-        const raw = await cases.handle(id).describe().then((d) => d.raw, () => undefined);
+        const raw = await cases
+          .handle(id)
+          .describe()
+          .then(
+            (d) => d.raw,
+            () => undefined,
+          );
         if (!raw || raw.workflowExecutionInfo?.status !== 1) break;
         idle = (raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask ? idle + 1 : 0;
         await new Promise((r) => setTimeout(r, 50));
       }
-      await cases.handle(id).terminate('test finished').catch(() => undefined);
+      await cases
+        .handle(id)
+        .terminate('test finished')
+        .catch(() => undefined);
     }
     // A timer may still have scheduled an activity just before the termination: let the worker take it.
     if (cases.started.size > 0) await new Promise((r) => setTimeout(r, 1_000));
@@ -140,7 +194,14 @@ export async function withCaseWorker<T>(
     );
   } finally {
     // A case left running with due timers and no worker would stop the shared server's clock from skipping.
-    await Promise.all([...cases.started].map((id) => cases.handle(id).terminate('test finished').catch(() => undefined)));
+    await Promise.all(
+      [...cases.started].map((id) =>
+        cases
+          .handle(id)
+          .terminate('test finished')
+          .catch(() => undefined),
+      ),
+    );
   }
 }
 
@@ -154,7 +215,9 @@ class TrackedCases extends RefundCases {
     super(env.client, taskQueue);
   }
   protected override async stamp(opts: WriteOptions = {}): Promise<WriteOptions> {
-    return opts.receivedAt ? opts : { ...opts, receivedAt: new Date(await this.env.currentTimeMs()).toISOString() };
+    return opts.receivedAt
+      ? opts
+      : { ...opts, receivedAt: new Date(await this.env.currentTimeMs()).toISOString() };
   }
   override async start(...args: Parameters<RefundCases['start']>): ReturnType<RefundCases['start']> {
     this.started.add(args[1].orderId);
@@ -172,7 +235,10 @@ export async function waitForCase(
   const deadline = Date.now() + timeoutMs;
   let last = await cases.read(orderId);
   while (!predicate(last)) {
-    if (Date.now() > deadline) throw new Error(`case ${orderId} never reached the expected state; last: ${last.status} ${JSON.stringify(last.timeline.at(-1))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `case ${orderId} never reached the expected state; last: ${last.status} ${JSON.stringify(last.timeline.at(-1))}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
     last = await cases.read(orderId);
   }
@@ -195,5 +261,16 @@ export async function recordHistory(cases: RefundCases, orderIdValue: string, na
   if (!process.env.REFUNDFLOW_RECORD_HISTORIES) return;
   const history = await cases.handle(orderIdValue).fetchHistory();
   const file = path.join(__dirname, '..', 'replay', 'histories', `${name}.json`);
-  await writeFile(file, JSON.stringify(temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String }), null, 1) + '\n');
+  await writeFile(
+    file,
+    JSON.stringify(
+      temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, {
+        longs: String,
+        enums: String,
+        bytes: String,
+      }),
+      null,
+      1,
+    ) + '\n',
+  );
 }

@@ -93,7 +93,9 @@ export function routeRetryableFailure(effect: Effect, nowMs: number, error: stri
   const escalate = !effect.escalated && failingFor >= ESCALATE_AFTER_MS[effect.kind];
   if (escalate) effect.escalated = true;
   if (giveUp !== undefined && failingFor >= giveUp) return { escalate };
-  const retryAt = new Date(nowMs + backoffMs(effect.failures)).toISOString();
+  // On the next whole minute: a retry's time does not carry how long the failed call took, so
+  // the same failures always retry at the same moments (and a simulation gives the same result).
+  const retryAt = new Date(Math.ceil((nowMs + backoffMs(effect.failures)) / MINUTE) * MINUTE).toISOString();
   effect.dueAt = retryAt;
   return { retryAt, escalate };
 }
