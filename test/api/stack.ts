@@ -27,6 +27,11 @@ export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
 // One keyring for every stack of a mocha run: they share a dev server, and listing cases decodes
 // the memos of other suites' cases too.
 const ENCRYPTION_KEYS = generateEncryptionKey('k1');
+/** The run's shared keyring as the codec takes it, for suites that build their own clients on the shared dev server. */
+export function sharedKeyring(): { activeKeyId: string; keys: Map<string, Uint8Array> } {
+  const [id, secret] = ENCRYPTION_KEYS.split(':') as [string, string];
+  return { activeKeyId: id, keys: new Map([[id, new Uint8Array(Buffer.from(secret, 'base64'))]]) };
+}
 
 export interface TestStack {
   url: string;

@@ -156,6 +156,12 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       customerEmail: `api-buyer-${suffix}@customer.example`,
     });
     assert.equal(start.status, 201, JSON.stringify(start.body));
+    // Usage known (none used), so usage-prorata refunds the unused share at once.
+    const usage = await api('PUT', `/v1/orders/${order.orderId}/usage`, 'checkout', {
+      used: 0,
+      reportedAt: new Date().toISOString(),
+    });
+    assert.equal(usage.status, 200, JSON.stringify(usage.body));
     const request = await api('POST', `/v1/cases/${order.orderId}/refund-requests`, 'checkout', {
       reason: 'changed_mind',
     });

@@ -48,7 +48,12 @@ const ours = Object.entries(services).filter(([, s]) => s.build !== undefined);
 
 /** The env files compose would read, taken from their committed *.env.example templates. */
 function envFiles(service: Service): string[] {
-  const entries = service.env_file === undefined ? [] : Array.isArray(service.env_file) ? service.env_file : [service.env_file];
+  const entries =
+    service.env_file === undefined
+      ? []
+      : Array.isArray(service.env_file)
+        ? service.env_file
+        : [service.env_file];
   return entries.map((e) => (typeof e === 'string' ? e : e.path));
 }
 
@@ -72,7 +77,10 @@ let certDir: string | undefined;
 function generatedCerts(): string {
   if (certDir) return certDir;
   const dir = mkdtempSync(path.join(tmpdir(), 'refundflow-certs-'));
-  execFileSync('sh', [path.join(ROOT, 'deploy/tls/generate-certs.sh')], { env: { ...process.env, CERT_DIR: dir }, stdio: 'pipe' });
+  execFileSync('sh', [path.join(ROOT, 'deploy/tls/generate-certs.sh')], {
+    env: { ...process.env, CERT_DIR: dir },
+    stdio: 'pipe',
+  });
   return (certDir = dir);
 }
 
@@ -90,14 +98,18 @@ function containerEnv(service: Service): Record<string, string> {
 function loadableEnv(service: Service): Record<string, string> {
   const env = containerEnv(service);
   for (const [key, value] of Object.entries(env))
-    if (value.startsWith(CERTS_MOUNT)) env[key] = path.join(generatedCerts(), value.slice(CERTS_MOUNT.length));
+    if (value.startsWith(CERTS_MOUNT))
+      env[key] = path.join(generatedCerts(), value.slice(CERTS_MOUNT.length));
   return env;
 }
 
-const asArray = (value: string[] | string | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/));
+const asArray = (value: string[] | string | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/);
 const healthText = (service: Service) => asArray(service.healthcheck?.test).join(' ');
 const containerPorts = (service: Service) =>
-  (service.ports ?? []).map((p) => (typeof p === 'object' ? p.target : Number(String(p).split(':').pop()?.split('/')[0])));
+  (service.ports ?? []).map((p) =>
+    typeof p === 'object' ? p.target : Number(String(p).split(':').pop()?.split('/')[0]),
+  );
 const publishedPort = (service: Service, target: number) => {
   for (const p of service.ports ?? []) {
     if (typeof p === 'object' && p.target === target) return Number(p.published);
@@ -147,7 +159,8 @@ describe('deploy: docker-compose.yml', () => {
     serviceRunning('dist/worker/main.js');
     serviceRunning('dist/client/api/main.js');
     for (const [name, service] of Object.entries(services)) {
-      if (service.image && service.build === undefined) assert.doesNotMatch(service.image, /:latest$|^[^:]+$/, `${name} pins a third-party image version`);
+      if (service.image && service.build === undefined)
+        assert.doesNotMatch(service.image, /:latest$|^[^:]+$/, `${name} pins a third-party image version`);
     }
   });
 
@@ -155,21 +168,29 @@ describe('deploy: docker-compose.yml', () => {
     const awaitedToFinish = new Set<string>();
     for (const service of Object.values(services)) {
       if (service.depends_on && !Array.isArray(service.depends_on)) {
-        for (const [name, dep] of Object.entries(service.depends_on)) if (dep.condition === 'service_completed_successfully') awaitedToFinish.add(name);
+        for (const [name, dep] of Object.entries(service.depends_on))
+          if (dep.condition === 'service_completed_successfully') awaitedToFinish.add(name);
       }
     }
     for (const [name, service] of Object.entries(services)) {
-      if (service.healthcheck?.disable) assert.ok(awaitedToFinish.has(name), `${name} has no health check and nothing waits for it to finish`);
+      if (service.healthcheck?.disable)
+        assert.ok(
+          awaitedToFinish.has(name),
+          `${name} has no health check and nothing waits for it to finish`,
+        );
       else assert.ok(healthText(service), `${name} has a health check`);
     }
   });
 
   it('every dependency is a service, and service_healthy waits only on services with a health check', () => {
     for (const [name, service] of Object.entries(services)) {
-      const deps = Array.isArray(service.depends_on) ? service.depends_on.map((d) => [d, {}] as const) : Object.entries(service.depends_on ?? {});
+      const deps = Array.isArray(service.depends_on)
+        ? service.depends_on.map((d) => [d, {}] as const)
+        : Object.entries(service.depends_on ?? {});
       for (const [dep, { condition }] of deps as Array<readonly [string, { condition?: string }]>) {
         assert.ok(services[dep], `${name} depends on ${dep}, which is not a service`);
-        if (condition === 'service_healthy') assert.ok(healthText(services[dep] as Service), `${name} waits for ${dep} to be healthy`);
+        if (condition === 'service_healthy')
+          assert.ok(healthText(services[dep] as Service), `${name} waits for ${dep} to be healthy`);
       }
     }
   });
@@ -181,7 +202,10 @@ describe('deploy: docker-compose.yml', () => {
     assert.equal(worker.ports, undefined);
     const config = loadConfig(loadableEnv(worker));
     assert.ok(worker.stop_grace_period, 'stop_grace_period is set');
-    assert.ok(seconds(worker.stop_grace_period) * 1000 > config.process.shutdownGraceMs, 'compose waits longer than the worker lets activities finish');
+    assert.ok(
+      seconds(worker.stop_grace_period) * 1000 > config.process.shutdownGraceMs,
+      'compose waits longer than the worker lets activities finish',
+    );
   });
 
   describe('each Refundflow container against worker/config.ts', () => {
@@ -189,11 +213,16 @@ describe('deploy: docker-compose.yml', () => {
       it(`${name}: env files exist as committed templates, use only known variables, and load`, () => {
         for (const file of envFiles(service)) {
           assert.ok(existsSync(path.join(ROOT, `${file}.example`)), `${file}.example is committed`);
-          assert.match(file, /^deploy\/env\/[a-z-]+\.env$/, `${file} is under deploy/env (its real copy is git-ignored)`);
+          assert.match(
+            file,
+            /^deploy\/env\/[a-z-]+\.env$/,
+            `${file} is under deploy/env (its real copy is git-ignored)`,
+          );
         }
         const env = containerEnv(service);
         const known = new Set<string>(CONFIG_VARIABLES);
-        for (const key of Object.keys(env)) assert.ok(known.has(key), `${name} sets ${key}, which worker/config.ts does not read`);
+        for (const key of Object.keys(env))
+          assert.ok(known.has(key), `${name} sets ${key}, which worker/config.ts does not read`);
         assert.doesNotThrow(() => loadConfig(loadableEnv(service)));
       });
 
@@ -203,7 +232,10 @@ describe('deploy: docker-compose.yml', () => {
         const entry = command[1] ?? '';
         assert.match(entry, /^dist\/.+\.js$/);
         const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
-        assert.ok(existsSync(path.join(ROOT, source)), `${entry} is compiled from ${source}, which must exist`);
+        assert.ok(
+          existsSync(path.join(ROOT, source)),
+          `${entry} is compiled from ${source}, which must exist`,
+        );
       });
     }
   });
@@ -220,7 +252,10 @@ describe('deploy: docker-compose.yml', () => {
     const [, worker] = serviceRunning('dist/worker/main.js');
     const { metricsPort } = loadConfig(loadableEnv(worker)).process;
     assert.ok(metricsPort > 0, 'the metrics endpoint is on in the deployment');
-    assert.ok(exposed(worker).includes(metricsPort), 'the metrics port is exposed to the network for scraping');
+    assert.ok(
+      exposed(worker).includes(metricsPort),
+      'the metrics port is exposed to the network for scraping',
+    );
     assert.match(healthText(worker), new RegExp(`127\\.0\\.0\\.1:${metricsPort}/metrics`));
   });
 
@@ -238,18 +273,24 @@ describe('deploy: docker-compose.yml', () => {
     const apiPort = loadConfig(loadableEnv(api)).api.port;
     assert.equal(uiEnv.TEMPORAL_CODEC_ENDPOINT, `http://localhost:${publishedPort(api, apiPort)}/codec`);
     const uiOrigin = `http://localhost:${publishedPort(ui, 8080)}`;
-    assert.ok(loadConfig(loadableEnv(api)).api.codecCorsOrigins.includes(uiOrigin), `${uiOrigin} is in REFUNDFLOW_CODEC_CORS_ORIGINS`);
+    assert.ok(
+      loadConfig(loadableEnv(api)).api.codecCorsOrigins.includes(uiOrigin),
+      `${uiOrigin} is in REFUNDFLOW_CODEC_CORS_ORIGINS`,
+    );
   });
 
   it('the namespace job creates the namespace the worker, the API and the UI use', () => {
     const namespace = containerEnv(serviceNamed('temporal-namespace')).TEMPORAL_NAMESPACE;
-    for (const [name, service] of ours) assert.equal(loadConfig(loadableEnv(service)).temporal.namespace, namespace, name);
+    for (const [name, service] of ours)
+      assert.equal(loadConfig(loadableEnv(service)).temporal.namespace, namespace, name);
     assert.equal(containerEnv(serviceNamed('temporal-ui')).TEMPORAL_DEFAULT_NAMESPACE, namespace);
   });
 
   it('the namespace job registers exactly the search attributes the workflow upserts', () => {
     const script = read('deploy/temporal/setup-namespace.sh');
-    const registered = [...script.matchAll(/^\s+(Refund\w+):(\w+)/gm)].map((m) => `${m[1]}:${(m[2] as string).toLowerCase()}`).sort();
+    const registered = [...script.matchAll(/^\s+(Refund\w+):(\w+)/gm)]
+      .map((m) => `${m[1]}:${(m[2] as string).toLowerCase()}`)
+      .sort();
     const upserted = refundSearchAttributes.map((k) => `${k.name}:${String(k.type).toLowerCase()}`).sort();
     assert.deepEqual(registered, upserted);
   });
@@ -259,8 +300,16 @@ describe('deploy: docker-compose.yml', () => {
       const service = serviceNamed(name);
       const script = asArray(service.command).find((part) => part.startsWith('/setup/'));
       assert.ok(script, `${name} runs a /setup script`);
-      assert.ok(existsSync(path.join(ROOT, 'deploy/temporal', path.basename(script))), `${script} exists in deploy/temporal`);
-      assert.ok((service.volumes ?? []).some((v) => typeof v === 'string' && v.startsWith('./deploy/temporal:/setup')), `${name} mounts deploy/temporal`);
+      assert.ok(
+        existsSync(path.join(ROOT, 'deploy/temporal', path.basename(script))),
+        `${script} exists in deploy/temporal`,
+      );
+      assert.ok(
+        (service.volumes ?? []).some(
+          (v) => typeof v === 'string' && v.startsWith('./deploy/temporal:/setup'),
+        ),
+        `${name} mounts deploy/temporal`,
+      );
     }
   });
 
@@ -272,7 +321,9 @@ describe('deploy: docker-compose.yml', () => {
     assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/);
     assert.match(pkg.scripts.build ?? '', /scripts\/build-workflow-bundle\.ts/);
     assert.match(read('scripts/build-workflow-bundle.ts'), /'dist', 'workflow-bundle\.js'/);
-    const tsconfig = JSON.parse(read('tsconfig.json')) as { compilerOptions: { outDir: string; rootDir: string } };
+    const tsconfig = JSON.parse(read('tsconfig.json')) as {
+      compilerOptions: { outDir: string; rootDir: string };
+    };
     assert.equal(tsconfig.compilerOptions.outDir, 'dist', 'dist/<path>.js mirrors <path>.ts');
     assert.equal(tsconfig.compilerOptions.rootDir, '.');
     assert.match(dockerfile, /^COPY --from=build \/app\/dist \.\/dist$/m);
@@ -281,19 +332,50 @@ describe('deploy: docker-compose.yml', () => {
   });
 
   describe('locked down (issue 16)', () => {
-    const mounts = (service: Service) => (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    const mounts = (service: Service) =>
+      (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
     /** Every container that talks to Temporal's frontend, and the variables naming its client certificate. */
     const clients = (): [string, Service, string[]][] => [
-      ...ours.map(([name, s]): [string, Service, string[]] => [name, s, ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH']]),
-      ['temporal-ui', serviceNamed('temporal-ui'), ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA']],
-      ['temporal-namespace', serviceNamed('temporal-namespace'), ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH']],
+      ...ours.map(([name, s]): [string, Service, string[]] => [
+        name,
+        s,
+        ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH'],
+      ]),
+      [
+        'temporal-ui',
+        serviceNamed('temporal-ui'),
+        ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'],
+      ],
+      [
+        'temporal-namespace',
+        serviceNamed('temporal-namespace'),
+        ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'],
+      ],
     ];
 
-    it('the frontend requires a client certificate signed by the deployment CA (mTLS), internode too', () => {
+    it('the frontend requires a client certificate signed by the deployment CA (mTLS), in the configuration make cluster runs', () => {
       const server = containerEnv(serviceNamed('temporal'));
-      assert.equal(server.TEMPORAL_TLS_REQUIRE_CLIENT_AUTH, 'true');
-      for (const key of ['TEMPORAL_TLS_FRONTEND_CERT', 'TEMPORAL_TLS_FRONTEND_KEY', 'TEMPORAL_TLS_CLIENT1_CA_CERT', 'TEMPORAL_TLS_SERVER_CERT', 'TEMPORAL_TLS_SERVER_KEY', 'TEMPORAL_TLS_SERVER_CA_CERT'])
-        assert.ok(existsSync(path.join(generatedCerts(), (server[key] ?? '').replace(CERTS_MOUNT, ''))), `${key} names a file the cert job writes`);
+      // deploy/temporal/config.yaml (shared with make cluster) turns on frontend TLS with these and requires client certificates.
+      const config = readFileSync(
+        path.join(__dirname, '..', '..', 'deploy', 'temporal', 'config.yaml'),
+        'utf8',
+      );
+      assert.match(
+        config,
+        /if env "TEMPORAL_TLS_FRONTEND_CERT"[\s\S]*requireClientAuth: true[\s\S]*TEMPORAL_TLS_CLIENT_CA_CERT/,
+      );
+      assert.equal(server.TEMPORAL_SERVER_CONFIG_FILE_PATH, '/etc/temporal/refundflow/config.yaml');
+      for (const key of [
+        'TEMPORAL_TLS_FRONTEND_CERT',
+        'TEMPORAL_TLS_FRONTEND_KEY',
+        'TEMPORAL_TLS_CLIENT_CA_CERT',
+        'TEMPORAL_TLS_SYSTEM_WORKER_CERT',
+        'TEMPORAL_TLS_SYSTEM_WORKER_KEY',
+      ])
+        assert.ok(
+          existsSync(path.join(generatedCerts(), (server[key] ?? '').replace(CERTS_MOUNT, ''))),
+          `${key} names a file the cert job writes`,
+        );
       assert.ok(mounts(serviceNamed('temporal')).includes('temporal-tls:/certs:ro'));
       const deps = serviceNamed('temporal').depends_on as Record<string, { condition?: string }>;
       assert.equal(deps['temporal-certs']?.condition, 'service_completed_successfully');
@@ -303,13 +385,23 @@ describe('deploy: docker-compose.yml', () => {
       const seen = new Set<string>();
       for (const [name, service, [cert, key, ca]] of clients()) {
         const env = containerEnv(service);
-        assert.ok(mounts(service).includes('temporal-tls:/certs:ro'), `${name} mounts the certificates read-only`);
+        assert.ok(
+          mounts(service).includes('temporal-tls:/certs:ro'),
+          `${name} mounts the certificates read-only`,
+        );
         for (const variable of [cert!, key!, ca!]) {
           assert.ok(env[variable]?.startsWith(CERTS_MOUNT), `${name} sets ${variable}`);
-          assert.ok(existsSync(path.join(generatedCerts(), env[variable]!.slice(CERTS_MOUNT.length))), `${name}: ${env[variable]} is written by the cert job`);
+          assert.ok(
+            existsSync(path.join(generatedCerts(), env[variable]!.slice(CERTS_MOUNT.length))),
+            `${name}: ${env[variable]} is written by the cert job`,
+          );
         }
         assert.equal(env.TEMPORAL_TLS_SERVER_NAME, 'temporal', `${name} verifies the server name`);
-        if (ours.some(([n]) => n === name)) assert.ok(loadConfig(loadableEnv(service)).temporal.tls?.clientCertPath, `${name}: worker/config.ts turns mTLS on`);
+        if (ours.some(([n]) => n === name))
+          assert.ok(
+            loadConfig(loadableEnv(service)).temporal.tls?.clientCertPath,
+            `${name}: worker/config.ts turns mTLS on`,
+          );
         seen.add(env[cert!]!);
       }
       assert.ok(seen.size >= 3, 'clients do not share one certificate');
@@ -318,16 +410,32 @@ describe('deploy: docker-compose.yml', () => {
     it("the generated certificates do mTLS: the server's certificate names temporal, a client's is accepted, none is refused", async () => {
       const dir = generatedCerts();
       const file = (name: string) => readFileSync(path.join(dir, name));
-      assert.equal(existsSync(path.join(dir, 'ca.key')), false, 'the CA key is gone: the volume cannot mint certificates');
+      assert.equal(
+        existsSync(path.join(dir, 'ca.key')),
+        false,
+        'the CA key is gone: the volume cannot mint certificates',
+      );
       const serverCert = new X509Certificate(file('server.pem'));
       assert.match(serverCert.subjectAltName ?? '', /DNS:temporal/);
       assert.ok(serverCert.verify(new X509Certificate(file('ca.pem')).publicKey), 'signed by the CA');
-      const server = tls.createServer({ cert: file('server.pem'), key: file('server.key'), ca: file('ca.pem'), requestCert: true, rejectUnauthorized: true }, (socket) => socket.end('ok'));
+      const server = tls.createServer(
+        {
+          cert: file('server.pem'),
+          key: file('server.key'),
+          ca: file('ca.pem'),
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
+        (socket) => socket.end('ok'),
+      );
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const port = (server.address() as { port: number }).port;
       const connect = (options: tls.ConnectionOptions) =>
         new Promise<string>((resolve, reject) => {
-          const socket = tls.connect({ host: '127.0.0.1', port, servername: 'temporal', ca: file('ca.pem'), ...options }, () => undefined);
+          const socket = tls.connect(
+            { host: '127.0.0.1', port, servername: 'temporal', ca: file('ca.pem'), ...options },
+            () => undefined,
+          );
           let data = '';
           socket.on('data', (d) => (data += d.toString()));
           socket.on('end', () => resolve(data));
@@ -346,10 +454,16 @@ describe('deploy: docker-compose.yml', () => {
       const env = containerEnv(ui);
       assert.equal(env.TEMPORAL_DISABLE_WRITE_ACTIONS, 'true');
       if (env.TEMPORAL_AUTH_ENABLED !== 'true')
-        for (const p of ui.ports ?? []) assert.match(String(p), /^127\.0\.0\.1:/, `the UI port ${String(p)} is bound to loopback`);
+        for (const p of ui.ports ?? [])
+          assert.match(String(p), /^127\.0\.0\.1:/, `the UI port ${String(p)} is bound to loopback`);
       const mailpit = serviceNamed('mailpit');
-      for (const p of mailpit.ports ?? []) assert.match(String(p), /^127\.0\.0\.1:/, `mailpit's port ${String(p)} is bound to loopback`);
-      assert.match(containerEnv(mailpit).MP_UI_AUTH ?? '', /^\S+:\S+/, 'mailpit asks for a user and password');
+      for (const p of mailpit.ports ?? [])
+        assert.match(String(p), /^127\.0\.0\.1:/, `mailpit's port ${String(p)} is bound to loopback`);
+      assert.match(
+        containerEnv(mailpit).MP_UI_AUTH ?? '',
+        /^\S+:\S+/,
+        'mailpit asks for a user and password',
+      );
     });
   });
 
@@ -357,7 +471,11 @@ describe('deploy: docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const volume of service.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
-        if (source && !source.startsWith('.') && !source.startsWith('/')) assert.ok(compose.volumes && source in compose.volumes, `${name} mounts undeclared volume ${source}`);
+        if (source && !source.startsWith('.') && !source.startsWith('/'))
+          assert.ok(
+            compose.volumes && source in compose.volumes,
+            `${name} mounts undeclared volume ${source}`,
+          );
       }
     }
   });

@@ -57,7 +57,11 @@ describe('reliability: the persisted dev server restarts mid-run', function () {
     });
     const config = loadConfig(vars);
     connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default', dataConverter: buildDataConverter(config.encryption) });
+    const client = new Client({
+      connection,
+      namespace: 'default',
+      dataConverter: buildDataConverter(config.encryption),
+    });
     const cases = new RefundCases(client, taskQueue);
     // Settles refunds at the gateway but sends no webhook: only the case's timer finds out.
     settler = new SandboxSettler(data.dir);
@@ -69,18 +73,43 @@ describe('reliability: the persisted dev server restarts mid-run', function () {
 
     await inPool(before, 10, async (o) => void (await cases.start(POLICY, o)));
     await inPool(before, 10, (o) => requestRefundSurely(cases, o.orderId, 60_000));
-    const pending = await statuses(cases, before);
-    assert.deepEqual(tally(pending.values()), { payout_pending: BEFORE }, 'every case waits on its settlement timer');
-    const firstTimerAt = Math.min(...(await Promise.all(before.map(async (o) => Date.parse((await cases.read(o.orderId)).timeline.at(-1)!.at)))));
+    // The payout is an effect the case runs after answering the request: wait until every one is out.
+    const pending = await eventually(
+      async () => {
+        const now = await statuses(cases, before);
+        return [...now.values()].every((s) => s === 'payout_pending') ? now : undefined;
+      },
+      'every payout to be sent',
+      60_000,
+    );
+    assert.deepEqual(
+      tally(pending.values()),
+      { payout_pending: BEFORE },
+      'every case waits on its settlement timer',
+    );
+    const firstTimerAt = Math.min(
+      ...(await Promise.all(
+        before.map(async (o) => Date.parse((await cases.read(o.orderId)).timeline.at(-1)!.at)),
+      )),
+    );
 
     await server.stop();
     const downAt = Date.now();
     await server.start();
     const outageMs = Date.now() - downAt;
-    assert.ok(Date.now() < firstTimerAt + 30_000, 'the server came back before the first settlement check was due');
+    assert.ok(
+      Date.now() < firstTimerAt + 30_000,
+      'the server came back before the first settlement check was due',
+    );
 
     // Every case is still there, and new cases run on the restarted server.
-    await eventually(async () => (await statuses(cases, before)).size === BEFORE && [...(await statuses(cases, before)).values()].every((s) => s !== 'unreadable'), 'every case to answer again', 60_000);
+    await eventually(
+      async () =>
+        (await statuses(cases, before)).size === BEFORE &&
+        [...(await statuses(cases, before)).values()].every((s) => s !== 'unreadable'),
+      'every case to answer again',
+      60_000,
+    );
     await inPool(later, 10, async (o) => void (await cases.start(POLICY, o)));
     await inPool(later, 10, (o) => requestRefundSurely(cases, o.orderId, 60_000));
 
@@ -91,7 +120,9 @@ describe('reliability: the persisted dev server restarts mid-run', function () {
       120_000,
       1_000,
     ).catch(async (err: unknown) => {
-      throw new Error(`${String(err)} (outage ${outageMs} ms): ${JSON.stringify(tally((await statuses(cases, all)).values()))}\n${worker?.output()}`);
+      throw new Error(
+        `${String(err)} (outage ${outageMs} ms): ${JSON.stringify(tally((await statuses(cases, all)).values()))}\n${worker?.output()}`,
+      );
     });
     for (const o of before) {
       const state = await cases.read(o.orderId);

@@ -4,7 +4,6 @@
 // answers a keyless 15 MB upload before reading it, an update with no worker behind it ends in a
 // 504, and the per-status counts are reused for a few seconds instead of recomputed per list.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +14,7 @@ import { RefundCases } from '../../client/refund-client';
 import { OrderSchema, getPreset } from '../../policies';
 import type { ApiKey, EncryptionConfig } from '../../worker/config';
 import { CASE_STATUSES } from '../../workflows/case-state';
-import { order } from '../api/stack';
+import { order, sharedKeyring } from '../api/stack';
 import { devServerEnv, uniqueTaskQueue } from '../support/servers';
 
 const KEYS: ApiKey[] = [
@@ -24,10 +23,8 @@ const KEYS: ApiKey[] = [
   { role: 'admin', key: 'ak_limits_admin_0003' },
 ];
 const bearer = (role: string) => `Bearer ${KEYS.find((k) => k.role === role)!.key}`;
-const keyring: EncryptionConfig = {
-  activeKeyId: 'k1',
-  keys: new Map([['k1', new Uint8Array(randomBytes(32))]]),
-};
+// The run's one keyring: this suite's cases share the dev server, and other suites list them.
+const keyring: EncryptionConfig = sharedKeyring();
 
 /** Sends raw bytes and resolves with what came back and how long until the server closed the socket. */
 function rawRequest(
