@@ -4,19 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowBundlerOptions } from '../../client/data-converter';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
-import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
-
-const V = temporal.api.enums.v1.IndexedValueType;
-const indexedValueType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
-  [SearchAttributeType.TEXT]: V.INDEXED_VALUE_TYPE_TEXT,
-  [SearchAttributeType.KEYWORD]: V.INDEXED_VALUE_TYPE_KEYWORD,
-  [SearchAttributeType.INT]: V.INDEXED_VALUE_TYPE_INT,
-  [SearchAttributeType.DOUBLE]: V.INDEXED_VALUE_TYPE_DOUBLE,
-  [SearchAttributeType.BOOL]: V.INDEXED_VALUE_TYPE_BOOL,
-  [SearchAttributeType.DATETIME]: V.INDEXED_VALUE_TYPE_DATETIME,
-  [SearchAttributeType.KEYWORD_LIST]: V.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
+import { startTestServer } from '../../client/simulate/server';
 
 // The servers come from scripts/setup-tools.sh (run by `make test`), never from the SDK's
 // downloader, which cannot reach its download host on our machines.
@@ -30,16 +18,8 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
 /** One Java time-skipping test server per mocha run; suites share it (mocha runs serially). */
 export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  timeSkipping ??= TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-  }).then(async (env) => {
-    // The Java server has no --search-attribute flag; register them the way a cluster operator would.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: Object.fromEntries(refundSearchAttributes.map((k) => [k.name, indexedValueType[k.type]])),
-    });
-    return env;
-  });
+  // The simulator's launcher: the same server, with the Refund* search attributes registered.
+  timeSkipping ??= startTestServer();
   return timeSkipping;
 }
 
