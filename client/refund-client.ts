@@ -11,6 +11,10 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+// Not re-exported by the package index; the client's own list uses it for the same rows.
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { optionalTsToDate, requiredTsToDate } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
 import type { Order, Policy } from '../policies';
 import { pinHolidays } from '../policies/holidays';
 import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
@@ -321,33 +325,29 @@ export class RefundCases {
     );
   }
 
-  /** Lists cases through Temporal visibility, newest first, from search attributes alone. */
+  /**
+   * Lists cases through Temporal visibility, newest first, from search attributes alone.
+   * It reads the raw visibility rows: the SDK's list decodes every row's memo, so one memo sealed
+   * with a key this client does not hold (a rotated-out key, another deployment's case) would fail
+   * the whole page. Search attributes are never encrypted; the memo is not needed for a summary.
+   */
   async list(filter: ListFilter = {}): Promise<CaseSummary[]> {
     const limit = filter.limit ?? 100;
     const summaries: CaseSummary[] = [];
-    for await (const execution of this.client.workflow.list({
-      query: listQuery(filter),
-      pageSize: Math.min(limit, 1000),
-    })) {
-      const attrs = execution.typedSearchAttributes;
-      const deadline = attrs.get(nextDeadlineKey);
-      const purchasedAt = attrs.get(purchasedAtKey);
-      summaries.push({
-        orderId: execution.workflowId.replace(/^refund-case-/, ''),
-        workflowId: execution.workflowId,
-        status: attrs.get(statusKey) as CaseStatus | undefined,
-        policyId: attrs.get(policyKey),
-        customerId: attrs.get(customerKey),
-        productId: attrs.get(productKey),
-        outcome: attrs.get(outcomeKey),
-        escalated: attrs.get(escalatedKey) ?? false,
-        ...(deadline ? { nextDeadline: deadline.toISOString() } : {}),
-        ...(purchasedAt ? { purchasedAt: purchasedAt.toISOString() } : {}),
-        startedAt: execution.startTime.toISOString(),
-        ...(execution.closeTime ? { closedAt: execution.closeTime.toISOString() } : {}),
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await this.client.workflowService.listWorkflowExecutions({
+        namespace: this.client.options.namespace,
+        query: listQuery(filter),
+        pageSize: Math.min(limit - summaries.length, 1000),
+        nextPageToken,
       });
-      if (summaries.length >= limit) break;
-    }
+      for (const raw of page.executions) {
+        summaries.push(summaryFromVisibility(raw));
+        if (summaries.length >= limit) return summaries;
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
     return summaries;
   }
 
@@ -471,3 +471,25 @@ export function listQuery(filter: ListFilter): string {
 }
 
 export type { CaseAnswer, CaseState, CaseStatus };
+
+function summaryFromVisibility(raw: temporal.api.workflow.v1.IWorkflowExecutionInfo): CaseSummary {
+  const attrs = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
+  const workflowId = raw.execution?.workflowId ?? '';
+  const deadline = attrs.get(nextDeadlineKey);
+  const purchasedAt = attrs.get(purchasedAtKey);
+  const closedAt = optionalTsToDate(raw.closeTime);
+  return {
+    orderId: workflowId.replace(/^refund-case-/, ''),
+    workflowId,
+    status: attrs.get(statusKey) as CaseStatus | undefined,
+    policyId: attrs.get(policyKey),
+    customerId: attrs.get(customerKey),
+    productId: attrs.get(productKey),
+    outcome: attrs.get(outcomeKey),
+    escalated: attrs.get(escalatedKey) ?? false,
+    ...(deadline ? { nextDeadline: deadline.toISOString() } : {}),
+    ...(purchasedAt ? { purchasedAt: purchasedAt.toISOString() } : {}),
+    startedAt: requiredTsToDate(raw.startTime, 'startTime').toISOString(),
+    ...(closedAt ? { closedAt: closedAt.toISOString() } : {}),
+  };
+}

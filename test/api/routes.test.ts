@@ -1,7 +1,14 @@
 // Every route, every role and every error class of the API, on a real dev server and worker.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { Client } from '@temporalio/client';
 import { apiLogger, buildApi } from '../../client/api/app';
+import { generateEncryptionKey } from '../../client/codec';
+import { buildDataConverter } from '../../client/data-converter';
+import { RefundCases } from '../../client/refund-client';
+import { getPreset, type Order } from '../../policies';
+import { loadConfig } from '../../worker/config';
+import { workflowIdForOrder } from '../../workflows/case-state';
 import { KEYS, call, eventually, order, startStack, type Role, type TestStack } from './stack';
 
 interface CaseBody {
@@ -443,6 +450,31 @@ describe('API: routes, roles and errors', function () {
         { as: 'support' },
       );
       assert.equal(notDue.body.cases.length, 0);
+    });
+
+    it('lists every case even when one case was sealed with a key this API does not hold', async () => {
+      // A case of another deployment (or sealed with a rotated-out key) must not hide all the others.
+      const customerId = `cus-foreign-${Date.now()}`;
+      const foreign = new Client({
+        connection: stack.cases.client.connection,
+        namespace: stack.config.temporal.namespace,
+        dataConverter: buildDataConverter(loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('other') }).encryption),
+      });
+      const foreignOrder = order({ customerId }) as unknown as Order;
+      // No worker polls this queue: the case stays as started, its memo sealed with the other key.
+      await new RefundCases(foreign, `${stack.config.temporal.taskQueue}-foreign`).start(getPreset('services-fix-first')!, foreignOrder);
+      const ours = await start('services-fix-first', order({ customerId }));
+      try {
+        const listed = await eventually(async () => {
+          const res = await call<{ cases: { orderId: string }[] }>(stack, 'GET', `/v1/cases?customerId=${customerId}`, { as: 'support' });
+          assert.equal(res.status, 200, JSON.stringify(res.body));
+          return res.body.cases.length === 2 && res.body.cases;
+        }, 'both cases in visibility');
+        assert.deepEqual(listed.map((c) => c.orderId).sort(), [foreignOrder.orderId, ours].sort());
+        await assert.rejects(stack.cases.handle(foreignOrder.orderId).describe(), /does not have/, 'its memo stays sealed to this API');
+      } finally {
+        await foreign.workflow.getHandle(workflowIdForOrder(foreignOrder.orderId)).terminate('test over');
+      }
     });
   });
 
