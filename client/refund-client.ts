@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import {
   Client,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -336,12 +337,19 @@ export class RefundCases {
     const summaries: CaseSummary[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.client.options.namespace,
-        query: listQuery(filter),
-        pageSize: Math.min(limit - summaries.length, 1000),
-        nextPageToken,
-      });
+      const page = await this.client.workflowService
+        .listWorkflowExecutions({
+          namespace: this.client.options.namespace,
+          query: listQuery(filter),
+          pageSize: Math.min(limit - summaries.length, 1000),
+          nextPageToken,
+        })
+        .catch((err: unknown) => {
+          // As the SDK's own list reports it (the API answers 503 for it).
+          throw new ServiceError('Failed to list cases', {
+            cause: err instanceof Error ? err : new Error(String(err)),
+          });
+        });
       for (const raw of page.executions) {
         summaries.push(summaryFromVisibility(raw));
         if (summaries.length >= limit) return summaries;
