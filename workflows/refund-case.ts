@@ -13,6 +13,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,6 +33,8 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
       'RefusedPayload',
     );
   const model = new CaseModel(input, workflowInfo().workflowId, () => Date.now());
+  // Asked once, at the start: a run that began before the patch keeps its old order throughout.
+  model.assessFirst = patched('assess-first-locally');
   const publish = publisher(model);
   registerHandlers(model, publish);
 

@@ -2,7 +2,7 @@
 // (effect-queue.ts): retry on a durable timer with backoff, then support in plain words. No
 // activity failure leaves this module; the result of a call is applied to the case as it is when
 // the call returns (a message may have moved it meanwhile).
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { formatMinor } from '../../policies';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
 import { NonRetryableErrors } from '../../activities/contract';
@@ -31,6 +31,14 @@ const billing = proxyActivities<RefundActivities>({
   startToCloseTimeout: '20 seconds',
   scheduleToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+});
+// Reading billing's facts for a waiting request: a local activity runs in the workflow task that
+// took the request, so the caller gets the decision without an activity task's round trips. Short
+// bounds: a slow billing answers the caller with the status and the queue retries as usual.
+const billingRead = proxyLocalActivities<RefundActivities>({
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 2, nonRetryableErrorTypes },
 });
 const payments = proxyActivities<RefundActivities>({
   startToCloseTimeout: '1 minute',
@@ -100,7 +108,7 @@ async function call(
         data: effect.data,
       });
     case 'assess':
-      return billing.getAccountSnapshot(ref);
+      return (model.assessFirst ? billingRead : billing).getAccountSnapshot(ref);
     case 'withdraw_access':
       return billing.withdrawAccess({ ...ref, idempotencyKey: model.key('withdraw-access') });
     case 'credit':

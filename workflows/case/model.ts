@@ -55,6 +55,12 @@ export class CaseModel {
   seenKeys: string[] = [];
   /** Gateway events that arrived before the payout's refund id was known (the last ten). */
   earlyEvents: RefundResult[] = [];
+  /**
+   * Billing's facts for a waiting refund request are read first, by a local activity, so the
+   * request answers in the task that took it (patch `assess-first-locally`; false for cases whose
+   * history predates it).
+   */
+  assessFirst = false;
   /** Bumped on every change; the main loop wakes on it. */
   version = 0;
   private effectSeq = 0;
@@ -190,7 +196,8 @@ export class CaseModel {
   /** The first effect due now, in queue order (so emails go out in the order they were queued). */
   nextDueEffect(): Effect | undefined {
     const now = this.clock();
-    return this.effects.find((e) => Date.parse(e.dueAt) <= now);
+    const due = (e: Effect) => Date.parse(e.dueAt) <= now;
+    return (this.assessFirst ? this.effects.find((e) => e.kind === 'assess' && due(e)) : undefined) ?? this.effects.find(due);
   }
 
   // ---- messages -----------------------------------------------------------------------
