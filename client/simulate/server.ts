@@ -68,14 +68,28 @@ const indexedValueType: Record<SearchAttributeType, temporal.api.enums.v1.Indexe
   [SearchAttributeType.KEYWORD_LIST]: V.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/**
+ * The SDK gives the JVM about 5 s to open its port; a busy 2-core machine sometimes needs more,
+ * so a start that timed out is tried again (each try on a fresh port; the SDK kills the last JVM).
+ */
+async function createTimeSkipping(launcher: string, attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: launcher } },
+      });
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test(String(err))) throw err;
+    }
+  }
+}
+
 /** Starts the test server with the case's search attributes registered (it has no flag for them). */
 export async function startTestServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TestWorkflowEnvironment> {
   assertTestServerBuilt(env);
-  const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testServerPaths(env).launcher } },
-  });
+  const testEnv = await createTimeSkipping(testServerPaths(env).launcher);
   await testEnv.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(
