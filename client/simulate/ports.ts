@@ -96,6 +96,9 @@ function unavailable(
   } catch {
     return new TransientError(message); // not inside an activity
   }
+  // A local activity retries in the worker within seconds of real time, then the case's own
+  // durable retries take over: nothing to steer.
+  if (info.isLocal) return new TransientError(message);
   const key = `${info.workflowExecution?.workflowId}/${info.activityId}`;
   if (info.attempt === 1) firstAttempts.set(key, atMs);
   const firstAt = firstAttempts.get(key);

@@ -197,9 +197,13 @@ export async function simulate(
     // and runs at the server's time.
     // A first attempt runs when it was scheduled; a retry's scheduled time lags one backoff on the
     // test server, so a retry asks the server.
+    // A local activity's times are the worker's wall clock, not the server's: it runs inside the
+    // workflow task that scheduled it, while the server's time stands still, so ask the server.
     const attemptTime = async (): Promise<number> => {
       const info = Context.current().info;
-      return info.attempt === 1 ? info.currentAttemptScheduledTimestampMs : env.currentTimeMs();
+      return info.attempt === 1 && !info.isLocal
+        ? info.currentAttemptScheduledTimestampMs
+        : env.currentTimeMs();
     };
     const attempts = new Map<string, number>();
     const atServerTime =
