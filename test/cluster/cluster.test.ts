@@ -6,7 +6,7 @@
 // dev server (Temporal 1.29), so the product is proven on two server versions.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
@@ -84,6 +84,33 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   }
 
   const provider = () => cluster.layout.provider;
+
+  /** Runs one of this folder's *-process.ts scripts with `env`; resolves with its stdout. */
+  const runProcess = (script: string, env: NodeJS.ProcessEnv) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--require', require.resolve('tsx/cjs'), path.join(__dirname, script)],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.once('exit', (code) =>
+        code === 0
+          ? resolve(out.trim())
+          : reject(new Error(`${script} exited ${String(code)}: ${out}${err}`)),
+      );
+    });
+
+  /** Every file under a folder, relative to it. */
+  const filesUnder = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      : [];
 
   /** Waits for every case to be paid; the failure message carries the tally and the workers' logs. */
   async function allPaid(
@@ -236,31 +263,17 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   it('one email per key from two worker processes with data folders of their own: the sent-log in PostgreSQL', async () => {
     // Each process builds the worker's adapters from the environment, as worker/main.ts does, and
     // sends the same 20 keys at the same moment to the cluster's SMTP server.
-    const send = (runKeys: string[], workerDir: string, shared: boolean) =>
-      new Promise<string>((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          ...cluster.env,
-          REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
-          NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
-          CLUSTER_SEND_KEYS: runKeys.join(','),
-        };
-        if (!shared) delete env.REFUNDFLOW_DATABASE_URL;
-        const child = spawn(
-          process.execPath,
-          ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'send-process.ts')],
-          {
-            env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        child.once('exit', (code) =>
-          code === 0 ? resolve(out.trim()) : reject(new Error(`send-process exited ${String(code)}: ${out}`)),
-        );
-      });
+    const send = (runKeys: string[], workerDir: string, shared: boolean) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...cluster.workerEnv,
+        REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
+        NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
+        CLUSTER_SEND_KEYS: runKeys.join(','),
+      };
+      if (!shared) delete env.REFUNDFLOW_DATABASE_URL;
+      return runProcess('send-process.ts', env);
+    };
     const delivered = (runKeys: string[]) => {
       const subjects = new Set(runKeys.map((k) => `Your refund ${k}`));
       return caughtMail(cluster.layout.mail).filter((m) => subjects.has(m.subject)).length;
@@ -281,6 +294,78 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     const localKeys = Array.from({ length: 20 }, (_, i) => `cl-mail-local-${suffix}-${i}`);
     await Promise.all([send(localKeys, 'mailer-c', false), send(localKeys, 'mailer-d', false)]);
     assert.equal(delivered(localKeys), 40, 'without the shared log, both processes send every key');
+  });
+
+  it('one refund per key from two worker processes with data folders of their own: the gateway served over HTTP', async () => {
+    // Each process builds the worker's adapters from the worker's environment, as worker/main.ts
+    // does, and creates refunds for the same 20 keys at the same moment.
+    const refund = async (runKeys: string[], workerDir: string, shared: boolean) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...cluster.workerEnv,
+        REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
+        CLUSTER_REFUND_KEYS: runKeys.join(','),
+      };
+      if (!shared) delete env.REFUNDFLOW_GATEWAY_URL;
+      return JSON.parse(await runProcess('refund-process.ts', env)) as Record<string, string>;
+    };
+    const atGateway = (runKeys: string[]) => {
+      const ids = new Set(runKeys);
+      return gatewayRefunds(provider()).filter((r) => ids.has(r.orderId));
+    };
+
+    const sharedKeys = Array.from({ length: 20 }, (_, i) => `cl-refund-shared-${suffix}-${i}`);
+    const [a, b] = await Promise.all([
+      refund(sharedKeys, 'payer-a', true),
+      refund(sharedKeys, 'payer-b', true),
+    ]);
+    assert.deepEqual(a, b, 'both processes were answered with the same refund for each key');
+    const made = atGateway(sharedKeys);
+    assert.equal(made.length, 20, 'one refund per key at the gateway');
+    assert.deepEqual(made.map((r) => r.refundId).sort(), Object.values(a!).sort());
+    for (const dir of ['payer-a', 'payer-b'])
+      assert.deepEqual(filesUnder(path.join(dataDir, dir)), [], `${dir} wrote no file of its own`);
+
+    // The control: a sandbox gateway file per data folder, each process refunding every key itself.
+    const localKeys = Array.from({ length: 20 }, (_, i) => `cl-refund-local-${suffix}-${i}`);
+    const [c, d] = await Promise.all([
+      refund(localKeys, 'payer-c', false),
+      refund(localKeys, 'payer-d', false),
+    ]);
+    assert.equal(
+      localKeys.filter((k) => c![k] !== d![k]).length,
+      20,
+      'without the shared gateway, each process made its own refund for every key',
+    );
+    assert.equal(atGateway(localKeys).length, 0);
+  });
+
+  it('the worker processes keep no store of their own: their folders hold no file, their environment names none', () => {
+    for (const worker of cluster.workers) {
+      const env = worker.spec.env ?? {};
+      assert.deepEqual(
+        Object.keys(env).filter((k) => k.endsWith('_FILE')),
+        [],
+        `${worker.name} is given no store file`,
+      );
+      assert.match(
+        env.REFUNDFLOW_GATEWAY_URL ?? '',
+        /^http:\/\//,
+        `${worker.name} reaches the gateway over HTTP`,
+      );
+      assert.match(env.BILLING_URL ?? '', /^http:\/\//, `${worker.name} reaches billing over HTTP`);
+      assert.match(
+        env.REFUNDFLOW_DATABASE_URL ?? '',
+        /^postgres:\/\//,
+        `${worker.name} keeps its sent-log in PostgreSQL`,
+      );
+      // After the 100 cases above (refunds, emails, billing reads), nothing landed in the folder.
+      assert.deepEqual(
+        filesUnder(cluster.layout.worker(cluster.workers.indexOf(worker) + 1)),
+        [],
+        `${worker.name} wrote no file`,
+      );
+    }
   });
 
   it('stop and restart the history service mid-run: nothing is lost, and SQL visibility lists and counts the cases', async () => {
