@@ -541,12 +541,7 @@ export class Cluster {
       key: readFileSync(path.join(l.tls, 'server.key')),
       cert: readFileSync(path.join(l.tls, 'server.pem')),
     });
-    this.gatewayService = await startSandboxGatewayService({ file: l.gateway, port: this.ports.gateway });
-    this.billingService = await startBillingService({
-      file: l.billing,
-      port: this.ports.billing,
-      apiKey: this.billingKey,
-    });
+    await this.startProviderServices();
     this.api.start();
     const apiUrl = this.apiUrl;
     await waitFor(
@@ -573,6 +568,25 @@ export class Cluster {
     step('API and stand-ins up');
     await Promise.all(this.workers.map((w) => this.startWorker(w)));
     step(`${this.workers.length} workers polling`);
+  }
+
+  /** The gateway and billing services the workers reach over HTTP (again, after an outage). */
+  async startProviderServices(): Promise<void> {
+    const l = this.layout;
+    this.gatewayService ??= await startSandboxGatewayService({ file: l.gateway, port: this.ports.gateway });
+    this.billingService ??= await startBillingService({
+      file: l.billing,
+      port: this.ports.billing,
+      apiKey: this.billingKey,
+    });
+  }
+
+  /** An outage of the payment gateway and billing: both stop answering (in-flight requests finish). */
+  async stopProviderServices(): Promise<void> {
+    const services = [this.gatewayService, this.billingService];
+    this.gatewayService = undefined;
+    this.billingService = undefined;
+    await Promise.all(services.map((s) => s?.close()));
   }
 
   get apiUrl(): string {
@@ -748,8 +762,7 @@ export class Cluster {
       await attempt('sandbox settler', async () => this.settler?.stop());
       await attempt('api', () => this.api.stop());
       await attempt('mail server', async () => this.mail?.close());
-      await attempt('gateway service', async () => this.gatewayService?.close());
-      await attempt('billing service', async () => this.billingService?.close());
+      await attempt('gateway and billing services', () => this.stopProviderServices());
       for (const service of ['frontend', 'worker', 'matching', 'history'] as const)
         await attempt(`temporal-${service}`, () => this.services[service].stop());
       await attempt('postgresql', () => this.postgres.stop());

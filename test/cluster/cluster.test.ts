@@ -5,7 +5,7 @@
 // and PostgreSQL are restarted, while cases are in flight. The rest of the suite runs on the CLI's
 // dev server (Temporal 1.29), so the product is proven on two server versions.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { buildDataConverter } from '../../client/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
 import { caughtMail } from '../../cluster/mail-catcher';
-import { GaveUp, waitFor } from '../../cluster/processes';
+import { GaveUp, ManagedChild, waitFor } from '../../cluster/processes';
 import type { Order } from '../../policies';
 import {
   POLICY,
@@ -402,6 +402,16 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     assert.ok(listed.cases.every((c) => c.status === 'paid'));
   });
 
+  it('the gateway and billing services go down mid-run and come back: payouts retry with their keys, one refund each', async () => {
+    const orders = await runWithFault('cl-outage', 30, 5, async () => {
+      await cluster.stopProviderServices();
+      await sleep(3_000);
+      await cluster.startProviderServices();
+    });
+    await allPaid(orders, 'cl-outage', 240_000);
+    assertOneRefundEach(orders);
+  });
+
   it('restart PostgreSQL mid-run: the cases resume and finish, one refund each', async () => {
     const orders = await runWithFault('cl-pg', 30, 5, async () => {
       await cluster.postgres.stop();
@@ -412,6 +422,121 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     assertOneRefundEach(orders);
     for (const child of [...Object.values(cluster.services), ...cluster.workers, cluster.api])
       assert.ok(child.running, `${child.name} survived the database restart`);
+  });
+
+  it('a worker in a network namespace of its own is cut off mid-run and the link restored: the partition heals, one refund each', async function () {
+    this.timeout(420_000);
+    // The test's own namespace, veth pair and /30 (10.231.N.0), removed at the end.
+    const tag = suffix.slice(-6);
+    const ns = `rf-part-${tag}`;
+    const hostIf = `rfh${tag}`;
+    const nsIf = `rfn${tag}`;
+    const taken = execFileSync('ip', ['-4', '-o', 'addr'], { encoding: 'utf8' });
+    const subnet = Array.from(
+      { length: 200 },
+      (_, i) => `10.231.${(Number.parseInt(tag, 36) + i) % 250}`,
+    ).find((n) => !taken.includes(`${n}.`))!;
+    const [hostIp, nsIp] = [`${subnet}.1`, `${subnet}.2`];
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    const inNs = (...args: string[]) => ['netns', 'exec', ns, ...args];
+    const relayPorts = [ports.frontend, ports.postgres, ports.gateway, ports.billing, ports.smtp].map(String);
+    const tsx = ['--require', require.resolve('tsx/cjs')];
+    const child = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+      new ManagedChild({
+        name,
+        command,
+        args,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+        cwd: path.resolve(__dirname, '..', '..'),
+        logFile: path.join(cluster.layout.logs, `${name}.log`),
+        pidFile: path.join(cluster.layout.run, `${name}.pid`),
+        stopTimeoutMs: 45_000,
+      });
+    const relay = path.join(__dirname, 'tcp-relay.ts');
+    const hostRelay = child('relay-host', process.execPath, [
+      ...tsx,
+      relay,
+      hostIp,
+      '127.0.0.1',
+      ...relayPorts,
+    ]);
+    const nsRelay = child(
+      'relay-ns',
+      'ip',
+      inNs(process.execPath, ...tsx, relay, '127.0.0.1', hostIp, ...relayPorts),
+    );
+    // `ip netns exec` execs the command, so the pid (and the SDK's pid@host identity) is the worker's.
+    const nsWorker = child('worker-netns', 'ip', inNs(process.execPath, ...tsx, 'worker/main.ts'), {
+      ...cluster.workerEnv,
+      REFUNDFLOW_DATA_DIR: path.join(dataDir, 'worker-netns'),
+      NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
+    });
+    const relayed = (c: ManagedChild) =>
+      waitFor(
+        `${c.name} to listen`,
+        () => {
+          if (!c.running) throw new GaveUp(`${c.name} exited:\n${c.tail()}`);
+          return c.tail().includes('relaying');
+        },
+        30_000,
+        100,
+      );
+    /** Whether a TCP connection from inside the namespace reaches the frontend through the link. */
+    const linkCarries = () => {
+      const probe = `require('net').connect(${ports.frontend}, '${hostIp}').on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 2000)`;
+      try {
+        execFileSync('ip', inNs(process.execPath, '-e', probe), { stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    const others = cluster.workers;
+    try {
+      ip('netns', 'add', ns);
+      ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
+      ip('link', 'set', nsIf, 'netns', ns);
+      ip('addr', 'add', `${hostIp}/30`, 'dev', hostIf);
+      ip('link', 'set', hostIf, 'up');
+      ip(...inNs('ip', 'addr', 'add', `${nsIp}/30`, 'dev', nsIf));
+      ip(...inNs('ip', 'link', 'set', nsIf, 'up'));
+      ip(...inNs('ip', 'link', 'set', 'lo', 'up'));
+      hostRelay.start();
+      await relayed(hostRelay);
+      nsRelay.start();
+      await relayed(nsRelay);
+      assert.ok(linkCarries(), 'the namespace reaches the cluster over the veth pair');
+
+      // The namespaced worker is the only one polling, so every case below depends on the link.
+      await Promise.all(others.map((w) => w.stop()));
+      await cluster.startWorker(nsWorker);
+      const orders = await runWithFault('cl-part', 20, 5, async () => {
+        ip('link', 'set', hostIf, 'down');
+        assert.equal(linkCarries(), false, 'the link is cut');
+        await sleep(10_000);
+        ip('link', 'set', hostIf, 'up');
+        await eventually(() => linkCarries(), 'the link to carry again', 30_000, 500);
+      });
+      await allPaid(orders, 'cl-part', 300_000, [nsWorker]);
+      assertOneRefundEach(orders);
+      assert.ok(nsWorker.running, 'the cut-off worker rode out the partition');
+    } finally {
+      await nsWorker.stop().catch(() => undefined);
+      await nsRelay.stop().catch(() => undefined);
+      await hostRelay.stop().catch(() => undefined);
+      // Deleting one end of the veth pair deletes both; either may not exist if setup failed early.
+      for (const args of [
+        ['link', 'del', hostIf],
+        ['netns', 'del', ns],
+      ])
+        try {
+          ip(...args);
+        } catch {
+          // already gone
+        }
+      for (const w of others) if (!w.running) await cluster.startWorker(w);
+    }
   });
 
   it('the frontend admits only clients with a certificate from the cluster CA', async () => {
