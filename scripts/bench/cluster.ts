@@ -143,7 +143,7 @@ async function main(): Promise<void> {
 
     // ---- throughput on the cluster: one worker process, then two --------------------------
     const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./baseline-workflows'),
+      workflowsPath: require.resolve('./cluster-workflows'),
       logger: quietBundler,
       ...workflowBundlerOptions,
     });
