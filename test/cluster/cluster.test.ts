@@ -511,13 +511,20 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       // The namespaced worker is the only one polling, so every case below depends on the link.
       await Promise.all(others.map((w) => w.stop()));
       await cluster.startWorker(nsWorker);
-      const orders = await runWithFault('cl-part', 20, 5, async () => {
+      // Cut as soon as the refund requests are on their way: the cases' work has to cross the partition.
+      let refundsAtCut = 0;
+      const orders = await runWithFault('cl-part', 20, 0, async () => {
         ip('link', 'set', hostIf, 'down');
+        refundsAtCut = gatewayRefunds(provider()).filter((r) => r.orderId.startsWith('cl-part-')).length;
         assert.equal(linkCarries(), false, 'the link is cut');
         await sleep(10_000);
         ip('link', 'set', hostIf, 'up');
         await eventually(() => linkCarries(), 'the link to carry again', 30_000, 500);
       });
+      assert.ok(
+        refundsAtCut < orders.length,
+        `payouts were still to be made at the cut (${refundsAtCut} made)`,
+      );
       await allPaid(orders, 'cl-part', 300_000, [nsWorker]);
       assertOneRefundEach(orders);
       assert.ok(nsWorker.running, 'the cut-off worker rode out the partition');
