@@ -1,6 +1,7 @@
-# The image for both Refundflow processes; docker-compose.yml picks one with its command:
-#   node dist/worker/main.js        the worker (prebuilt workflow bundle in dist/workflow-bundle.js)
-#   node dist/client/api/main.js    the HTTP API, support UI and codec server
+# The image for every Refundflow process; docker-compose.yml picks one with its command:
+#   node dist/worker/main.js                the worker (prebuilt workflow bundle in dist/workflow-bundle.js)
+#   node dist/client/api/main.js            the HTTP API, support UI and codec server
+#   node dist/activities/billing/main.js    the billing stand-in (the embedded store over billing/openapi.json)
 
 # ---- build: install everything, compile TypeScript, bundle the workflows ----------------------
 FROM node:20-bookworm-slim AS build

@@ -14,6 +14,7 @@ import { SqliteSentLog } from './email/sent-log';
 import { SmtpEmailAdapter, type SmtpConfig } from './email/smtp';
 import type { PaymentsPort } from './payments/port';
 import { SandboxGateway } from './payments/sandbox';
+import { HttpSandboxGateway } from './payments/sandbox-http';
 import { StripePaymentsAdapter } from './payments/stripe';
 
 /** A SQLite file; when left out, a fixed name under the config's `dataDir`. */
@@ -44,7 +45,14 @@ export const emailConfigSchema = z.discriminatedUnion('kind', [
 
 export const paymentsConfigSchema = z.discriminatedUnion('kind', [
   /** Embedded: the sandbox gateway file, shared with the stack's settler and the API. */
-  z.object({ kind: z.literal('sandbox'), file }),
+  z.object({
+    kind: z.literal('sandbox'),
+    file,
+    /** Or the sandbox gateway served over HTTP (payments/sandbox-service.ts): workers on several hosts. */
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    apiKey: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().default(10_000),
+  }),
   z.object({
     kind: z.literal('stripe'),
     apiKey: z.string().regex(/^(sk|rk)_(test|live)_/, 'a Stripe secret or restricted key (sk_… or rk_…)'),
@@ -91,7 +99,9 @@ export const activityConfigSchema = z
       if (!c.email.url && !c.email.host)
         ctx.addIssue({ code: 'custom', path: ['email', 'host'], message: 'url or host is required' });
     }
-    if (c.payments.kind === 'sandbox') needsFile(['payments', 'file'], c.payments.file);
+    if (c.payments.kind === 'sandbox' && !c.payments.url) needsFile(['payments', 'file'], c.payments.file);
+    if (c.payments.kind === 'sandbox' && c.payments.url && c.payments.file)
+      ctx.addIssue({ code: 'custom', path: ['payments', 'url'], message: 'a file or a url, not both' });
     if (c.billing.kind === 'embedded') needsFile(['billing', 'file'], c.billing.file);
   });
 export type ActivityConfig = z.input<typeof activityConfigSchema>;
@@ -166,7 +176,13 @@ export function buildPayments(config: ParsedConfig): PaymentsPort {
   const payments = config.payments;
   switch (payments.kind) {
     case 'sandbox':
-      return SandboxGateway.open(inData(config, payments.file, embeddedFiles.gateway));
+      return payments.url
+        ? new HttpSandboxGateway({
+            baseUrl: payments.url,
+            timeoutMs: payments.timeoutMs,
+            ...(payments.apiKey ? { apiKey: payments.apiKey } : {}),
+          })
+        : SandboxGateway.open(inData(config, payments.file, embeddedFiles.gateway));
     case 'stripe': {
       const base = payments.apiBase ? new URL(payments.apiBase) : undefined;
       return new StripePaymentsAdapter({

@@ -16,6 +16,8 @@ export {
 
 export type { BillingPort, CustomerContact } from './billing/port';
 export { HttpBillingAdapter, type HttpBillingConfig } from './billing/http';
+export { startBillingService } from './billing/service';
+export type { RunningService } from './http/service';
 export {
   EmbeddedBillingStore,
   billingOrderSchema,
@@ -44,6 +46,8 @@ export {
   type SandboxRefund,
   type SandboxWebhookEvent,
 } from './payments/sandbox';
+export { HttpSandboxGateway, type HttpSandboxGatewayConfig } from './payments/sandbox-http';
+export { startSandboxGatewayService } from './payments/sandbox-service';
 export {
   SandboxGatewaySettler,
   sandboxSettlerConfigSchema,

@@ -4,11 +4,12 @@
 //   (deploy/temporal/setup-postgres.sh) → the Temporal services history, matching, frontend and
 //   worker, each its own process from deploy/temporal/config.yaml, the frontend behind mTLS →
 //   namespace and search attributes (deploy/temporal/setup-namespace.sh) → the stand-ins for the
-//   outside world (a mail server, the sandbox payment gateway's settler, the billing store) →
-//   the API and N worker processes, each worker with a data folder of its own.
-// Workers share nothing but Temporal, PostgreSQL (the SMTP sent-log) and the stand-ins of the
-// systems a real deployment reaches over the network. Everything persists under the data folder,
-// so a restart finds every case where it was. stop() takes it down in the reverse order.
+//   outside world, each a network service as the real one is (a mail server; the sandbox payment
+//   gateway served over HTTP with its settler; the billing store served over billing/openapi.json)
+//   → the API and N worker processes, each worker with a data folder of its own.
+// Workers share nothing but Temporal, PostgreSQL (the SMTP sent-log) and those services, reached
+// over the network with the adapters a real deployment uses — no file. Everything persists under
+// the data folder, so a restart finds every case where it was. stop() takes it down in reverse.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -25,7 +26,13 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SandboxGatewaySettler, embeddedFiles } from '../activities';
+import {
+  SandboxGatewaySettler,
+  embeddedFiles,
+  startBillingService,
+  startSandboxGatewayService,
+  type RunningService,
+} from '../activities';
 import { loadConfig, type Config } from '../worker/config';
 import { clientConnectionOptions } from '../worker/connection';
 import { ensureSecrets } from '../worker/stack';
@@ -64,6 +71,8 @@ export interface ClusterPorts {
   workerMembership: number;
   api: number;
   smtp: number;
+  gateway: number;
+  billing: number;
 }
 
 /** Ports of a cluster beside others (tests, benchmarks): free ones, all below 32768. */
@@ -91,6 +100,8 @@ export const DEFAULT_PORTS: ClusterPorts = {
   workerMembership: 6939,
   api: 8080,
   smtp: 2525,
+  gateway: 12112,
+  billing: 8090,
 };
 
 export interface ClusterOptions {
@@ -125,7 +136,7 @@ export function clusterLayout(dataDir: string) {
     tls: path.join(dir, 'tls'),
     logs: path.join(dir, 'logs'),
     run: path.join(dir, 'run'),
-    /** The outside world's stand-ins: gateway, billing store, caught mail. The API's data folder. */
+    /** The outside world's stand-ins: gateway, billing store, caught mail (the API feeds billing here, as checkout would). */
     provider: path.join(dir, 'provider'),
     mail: path.join(dir, 'provider', 'mail.jsonl'),
     gateway: path.join(dir, 'provider', embeddedFiles.gateway),
@@ -133,6 +144,7 @@ export function clusterLayout(dataDir: string) {
     worker: (n: number) => path.join(dir, `worker-${n}`),
     pgPassword: path.join(dir, 'postgres.password'),
     appPassword: path.join(dir, 'refundflow-db.password'),
+    billingKey: path.join(dir, 'billing-service.key'),
     shards: path.join(dir, 'history-shards'),
   };
 }
@@ -271,11 +283,19 @@ export class Cluster {
   readonly services: Record<TemporalService, ManagedChild>;
   readonly api: ManagedChild;
   readonly workers: ManagedChild[];
-  /** The environment the API and workers run with (and a test's client config). */
+  /** The environment the API and workers share (and a test's client config). */
   readonly env: Record<string, string>;
+  /**
+   * A worker's environment on top of env: the gateway and billing over HTTP, as on a host of its
+   * own; with its own REFUNDFLOW_DATA_DIR it shares no file with any other process.
+   */
+  readonly workerEnv: Record<string, string>;
   readonly config: Config;
   private settler: SandboxGatewaySettler | undefined;
   private mail: { close: () => Promise<void> } | undefined;
+  private gatewayService: RunningService | undefined;
+  private billingService: RunningService | undefined;
+  private readonly billingKey: string;
   private readonly log: (message: string) => void;
   private readonly pgUser: { uid?: number; gid?: number };
   private readonly pgPassword: string;
@@ -292,6 +312,7 @@ export class Cluster {
     ensureCertificates(l.tls, path.join(l.logs, 'openssl.log'));
     this.pgPassword = secret(l.pgPassword);
     this.appPassword = secret(l.appPassword);
+    this.billingKey = secret(l.billingKey);
     this.pgUser = postgresUser();
 
     const p = this.ports;
@@ -351,9 +372,6 @@ export class Cluster {
       REFUNDFLOW_API_KEYS: secrets.env.REFUNDFLOW_API_KEYS!,
       REFUNDFLOW_WEBHOOK_SECRET: secrets.env.REFUNDFLOW_WEBHOOK_SECRET!,
       REFUNDFLOW_PAYMENTS: 'sandbox',
-      REFUNDFLOW_GATEWAY_FILE: l.gateway,
-      REFUNDFLOW_BILLING: 'embedded',
-      REFUNDFLOW_BILLING_FILE: l.billing,
       REFUNDFLOW_EMAIL: 'smtp',
       SMTP_URL: `smtp://127.0.0.1:${p.smtp}`,
       SMTP_FROM: 'Refunds <refunds@refundflow.local>',
@@ -364,9 +382,16 @@ export class Cluster {
       LOG_LEVEL: 'info',
       ...options.env,
     };
+    this.workerEnv = {
+      ...this.env,
+      REFUNDFLOW_GATEWAY_URL: `http://127.0.0.1:${p.gateway}`,
+      REFUNDFLOW_BILLING: 'http',
+      BILLING_URL: `http://127.0.0.1:${p.billing}`,
+      BILLING_API_KEY: this.billingKey,
+    };
     this.config = loadConfig({ ...this.env, REFUNDFLOW_DATA_DIR: l.provider });
 
-    const node = (name: string, entry: string, dataDir: string, extra: Record<string, string> = {}) =>
+    const node = (name: string, entry: string, dataDir: string, env: Record<string, string>) =>
       new ManagedChild({
         name,
         command: process.execPath,
@@ -374,11 +399,10 @@ export class Cluster {
         env: {
           ...marker,
           PATH: process.env.PATH ?? '/usr/bin:/bin',
-          ...this.env,
+          ...env,
           REFUNDFLOW_DATA_DIR: dataDir,
           // The mail server's certificate is the cluster CA's: STARTTLS is verified, not waved through.
           NODE_EXTRA_CA_CERTS: tls('ca.pem'),
-          ...extra,
         },
         cwd: ROOT,
         logFile: path.join(l.logs, `${name}.log`),
@@ -386,9 +410,15 @@ export class Cluster {
         // Longer than REFUNDFLOW_SHUTDOWN_GRACE_SECONDS (30 s by default).
         stopTimeoutMs: 45_000,
       });
-    this.api = node('api', 'client/api/main.ts', l.provider);
+    // The API plays checkout's part for the billing stand-in: it feeds orders and usage into the
+    // store the billing service serves (a real checkout feeds its own billing system).
+    this.api = node('api', 'client/api/main.ts', l.provider, {
+      ...this.env,
+      REFUNDFLOW_BILLING: 'embedded',
+      REFUNDFLOW_BILLING_FILE: l.billing,
+    });
     this.workers = Array.from({ length: options.workers ?? 2 }, (_, i) =>
-      node(`worker-${i + 1}`, 'worker/main.ts', l.worker(i + 1)),
+      node(`worker-${i + 1}`, 'worker/main.ts', l.worker(i + 1), this.workerEnv),
     );
   }
 
@@ -511,6 +541,7 @@ export class Cluster {
       key: readFileSync(path.join(l.tls, 'server.key')),
       cert: readFileSync(path.join(l.tls, 'server.pem')),
     });
+    await this.startProviderServices();
     this.api.start();
     const apiUrl = this.apiUrl;
     await waitFor(
@@ -537,6 +568,25 @@ export class Cluster {
     step('API and stand-ins up');
     await Promise.all(this.workers.map((w) => this.startWorker(w)));
     step(`${this.workers.length} workers polling`);
+  }
+
+  /** The gateway and billing services the workers reach over HTTP (again, after an outage). */
+  async startProviderServices(): Promise<void> {
+    const l = this.layout;
+    this.gatewayService ??= await startSandboxGatewayService({ file: l.gateway, port: this.ports.gateway });
+    this.billingService ??= await startBillingService({
+      file: l.billing,
+      port: this.ports.billing,
+      apiKey: this.billingKey,
+    });
+  }
+
+  /** An outage of the payment gateway and billing: both stop answering (in-flight requests finish). */
+  async stopProviderServices(): Promise<void> {
+    const services = [this.gatewayService, this.billingService];
+    this.gatewayService = undefined;
+    this.billingService = undefined;
+    await Promise.all(services.map((s) => s?.close()));
   }
 
   get apiUrl(): string {
@@ -712,6 +762,7 @@ export class Cluster {
       await attempt('sandbox settler', async () => this.settler?.stop());
       await attempt('api', () => this.api.stop());
       await attempt('mail server', async () => this.mail?.close());
+      await attempt('gateway and billing services', () => this.stopProviderServices());
       for (const service of ['frontend', 'worker', 'matching', 'history'] as const)
         await attempt(`temporal-${service}`, () => this.services[service].stop());
       await attempt('postgresql', () => this.postgres.stop());

@@ -47,6 +47,8 @@ async function main(): Promise<void> {
       `  PostgreSQL           127.0.0.1:${cluster.ports.postgres}`,
       `  Workers              ${cluster.workers.length} processes, data folders ${l.worker(1)} …`,
       `  Mail received        ${l.mail} (${caughtMail(l.mail).length} so far)`,
+      `  Sandbox gateway      ${cluster.workerEnv.REFUNDFLOW_GATEWAY_URL}  (HTTP; its ledger ${l.gateway})`,
+      `  Billing service      ${cluster.workerEnv.BILLING_URL}  (billing/openapi.json; bearer key in ${l.billingKey})`,
       `  Logs                 ${l.logs}`,
       '',
       '  API keys:',

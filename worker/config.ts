@@ -47,6 +47,7 @@ export const CONFIG_VARIABLES = [
   'REFUNDFLOW_SANDBOX_WEBHOOKS',
   'REFUNDFLOW_DATABASE_URL',
   'REFUNDFLOW_GATEWAY_FILE',
+  'REFUNDFLOW_GATEWAY_URL',
   'REFUNDFLOW_BILLING_FILE',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -331,14 +332,21 @@ const paymentsSchema = z.discriminatedUnion(
       .object({
         REFUNDFLOW_PAYMENTS: z.literal('sandbox').optional(),
         REFUNDFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-        // The sandbox gateway stands in for a payment provider every worker reaches: its file,
-        // when it is not the one under REFUNDFLOW_DATA_DIR (make cluster: the provider folder).
+        // The sandbox gateway stands in for a payment provider: its file, when it is not the one
+        // under REFUNDFLOW_DATA_DIR, or — for workers on several hosts — its URL, where one process
+        // serves it over HTTP (make cluster: activities/payments/sandbox-service.ts).
         REFUNDFLOW_GATEWAY_FILE: z.string().optional(),
+        REFUNDFLOW_GATEWAY_URL: httpUrl.optional(),
+      })
+      .refine((env) => !(env.REFUNDFLOW_GATEWAY_FILE && env.REFUNDFLOW_GATEWAY_URL), {
+        path: ['REFUNDFLOW_GATEWAY_URL'],
+        message: 'set REFUNDFLOW_GATEWAY_FILE or REFUNDFLOW_GATEWAY_URL, not both',
       })
       .transform((env) => ({
         kind: 'sandbox' as const,
         webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET,
         ...(env.REFUNDFLOW_GATEWAY_FILE ? { file: resolve(env.REFUNDFLOW_GATEWAY_FILE) } : {}),
+        ...(env.REFUNDFLOW_GATEWAY_URL ? { url: env.REFUNDFLOW_GATEWAY_URL } : {}),
       })),
     z
       .object({

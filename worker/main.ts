@@ -29,7 +29,11 @@ export function activityConfigFrom(config: Config): ActivityConfig {
     payments:
       payments.kind === 'stripe'
         ? { kind: 'stripe', apiKey: payments.apiKey, ...(payments.apiBase ? { apiBase: payments.apiBase } : {}) }
-        : { kind: 'sandbox', ...(payments.file ? { file: payments.file } : {}) },
+        : {
+            kind: 'sandbox',
+            ...(payments.file ? { file: payments.file } : {}),
+            ...(payments.url ? { url: payments.url } : {}),
+          },
     billing:
       billing.kind === 'http'
         ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) }

@@ -143,7 +143,7 @@ async function main(): Promise<void> {
 
     // ---- throughput on the cluster: one worker process, then two --------------------------
     const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./baseline-workflows'),
+      workflowsPath: require.resolve('./cluster-workflows'),
       logger: quietBundler,
       ...workflowBundlerOptions,
     });
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
         {
           env: {
             ...process.env,
-            ...cluster!.env,
+            ...cluster!.workerEnv,
             ...server,
             REFUNDFLOW_DATA_DIR: path.join(dataDir, `bench-worker-${onDev ? 'dev' : n}`),
             NODE_EXTRA_CA_CERTS: path.join(cluster!.layout.tls, 'ca.pem'),

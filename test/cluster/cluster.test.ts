@@ -5,8 +5,8 @@
 // and PostgreSQL are restarted, while cases are in flight. The rest of the suite runs on the CLI's
 // dev server (Temporal 1.29), so the product is proven on two server versions.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
@@ -14,7 +14,7 @@ import { buildDataConverter } from '../../client/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
 import { caughtMail } from '../../cluster/mail-catcher';
-import { GaveUp, waitFor } from '../../cluster/processes';
+import { GaveUp, ManagedChild, waitFor } from '../../cluster/processes';
 import type { Order } from '../../policies';
 import {
   POLICY,
@@ -84,6 +84,33 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   }
 
   const provider = () => cluster.layout.provider;
+
+  /** Runs one of this folder's *-process.ts scripts with `env`; resolves with its stdout. */
+  const runProcess = (script: string, env: NodeJS.ProcessEnv) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--require', require.resolve('tsx/cjs'), path.join(__dirname, script)],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.once('exit', (code) =>
+        code === 0
+          ? resolve(out.trim())
+          : reject(new Error(`${script} exited ${String(code)}: ${out}${err}`)),
+      );
+    });
+
+  /** Every file under a folder, relative to it. */
+  const filesUnder = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      : [];
 
   /** Waits for every case to be paid; the failure message carries the tally and the workers' logs. */
   async function allPaid(
@@ -236,31 +263,17 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
   it('one email per key from two worker processes with data folders of their own: the sent-log in PostgreSQL', async () => {
     // Each process builds the worker's adapters from the environment, as worker/main.ts does, and
     // sends the same 20 keys at the same moment to the cluster's SMTP server.
-    const send = (runKeys: string[], workerDir: string, shared: boolean) =>
-      new Promise<string>((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          ...cluster.env,
-          REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
-          NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
-          CLUSTER_SEND_KEYS: runKeys.join(','),
-        };
-        if (!shared) delete env.REFUNDFLOW_DATABASE_URL;
-        const child = spawn(
-          process.execPath,
-          ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'send-process.ts')],
-          {
-            env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        child.once('exit', (code) =>
-          code === 0 ? resolve(out.trim()) : reject(new Error(`send-process exited ${String(code)}: ${out}`)),
-        );
-      });
+    const send = (runKeys: string[], workerDir: string, shared: boolean) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...cluster.workerEnv,
+        REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
+        NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
+        CLUSTER_SEND_KEYS: runKeys.join(','),
+      };
+      if (!shared) delete env.REFUNDFLOW_DATABASE_URL;
+      return runProcess('send-process.ts', env);
+    };
     const delivered = (runKeys: string[]) => {
       const subjects = new Set(runKeys.map((k) => `Your refund ${k}`));
       return caughtMail(cluster.layout.mail).filter((m) => subjects.has(m.subject)).length;
@@ -281,6 +294,78 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     const localKeys = Array.from({ length: 20 }, (_, i) => `cl-mail-local-${suffix}-${i}`);
     await Promise.all([send(localKeys, 'mailer-c', false), send(localKeys, 'mailer-d', false)]);
     assert.equal(delivered(localKeys), 40, 'without the shared log, both processes send every key');
+  });
+
+  it('one refund per key from two worker processes with data folders of their own: the gateway served over HTTP', async () => {
+    // Each process builds the worker's adapters from the worker's environment, as worker/main.ts
+    // does, and creates refunds for the same 20 keys at the same moment.
+    const refund = async (runKeys: string[], workerDir: string, shared: boolean) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...cluster.workerEnv,
+        REFUNDFLOW_DATA_DIR: path.join(dataDir, workerDir),
+        CLUSTER_REFUND_KEYS: runKeys.join(','),
+      };
+      if (!shared) delete env.REFUNDFLOW_GATEWAY_URL;
+      return JSON.parse(await runProcess('refund-process.ts', env)) as Record<string, string>;
+    };
+    const atGateway = (runKeys: string[]) => {
+      const ids = new Set(runKeys);
+      return gatewayRefunds(provider()).filter((r) => ids.has(r.orderId));
+    };
+
+    const sharedKeys = Array.from({ length: 20 }, (_, i) => `cl-refund-shared-${suffix}-${i}`);
+    const [a, b] = await Promise.all([
+      refund(sharedKeys, 'payer-a', true),
+      refund(sharedKeys, 'payer-b', true),
+    ]);
+    assert.deepEqual(a, b, 'both processes were answered with the same refund for each key');
+    const made = atGateway(sharedKeys);
+    assert.equal(made.length, 20, 'one refund per key at the gateway');
+    assert.deepEqual(made.map((r) => r.refundId).sort(), Object.values(a!).sort());
+    for (const dir of ['payer-a', 'payer-b'])
+      assert.deepEqual(filesUnder(path.join(dataDir, dir)), [], `${dir} wrote no file of its own`);
+
+    // The control: a sandbox gateway file per data folder, each process refunding every key itself.
+    const localKeys = Array.from({ length: 20 }, (_, i) => `cl-refund-local-${suffix}-${i}`);
+    const [c, d] = await Promise.all([
+      refund(localKeys, 'payer-c', false),
+      refund(localKeys, 'payer-d', false),
+    ]);
+    assert.equal(
+      localKeys.filter((k) => c![k] !== d![k]).length,
+      20,
+      'without the shared gateway, each process made its own refund for every key',
+    );
+    assert.equal(atGateway(localKeys).length, 0);
+  });
+
+  it('the worker processes keep no store of their own: their folders hold no file, their environment names none', () => {
+    for (const worker of cluster.workers) {
+      const env = worker.spec.env ?? {};
+      assert.deepEqual(
+        Object.keys(env).filter((k) => k.endsWith('_FILE')),
+        [],
+        `${worker.name} is given no store file`,
+      );
+      assert.match(
+        env.REFUNDFLOW_GATEWAY_URL ?? '',
+        /^http:\/\//,
+        `${worker.name} reaches the gateway over HTTP`,
+      );
+      assert.match(env.BILLING_URL ?? '', /^http:\/\//, `${worker.name} reaches billing over HTTP`);
+      assert.match(
+        env.REFUNDFLOW_DATABASE_URL ?? '',
+        /^postgres:\/\//,
+        `${worker.name} keeps its sent-log in PostgreSQL`,
+      );
+      // After the 100 cases above (refunds, emails, billing reads), nothing landed in the folder.
+      assert.deepEqual(
+        filesUnder(cluster.layout.worker(cluster.workers.indexOf(worker) + 1)),
+        [],
+        `${worker.name} wrote no file`,
+      );
+    }
   });
 
   it('stop and restart the history service mid-run: nothing is lost, and SQL visibility lists and counts the cases', async () => {
@@ -317,6 +402,16 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     assert.ok(listed.cases.every((c) => c.status === 'paid'));
   });
 
+  it('the gateway and billing services go down mid-run and come back: payouts retry with their keys, one refund each', async () => {
+    const orders = await runWithFault('cl-outage', 30, 5, async () => {
+      await cluster.stopProviderServices();
+      await sleep(3_000);
+      await cluster.startProviderServices();
+    });
+    await allPaid(orders, 'cl-outage', 240_000);
+    assertOneRefundEach(orders);
+  });
+
   it('restart PostgreSQL mid-run: the cases resume and finish, one refund each', async () => {
     const orders = await runWithFault('cl-pg', 30, 5, async () => {
       await cluster.postgres.stop();
@@ -327,6 +422,128 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     assertOneRefundEach(orders);
     for (const child of [...Object.values(cluster.services), ...cluster.workers, cluster.api])
       assert.ok(child.running, `${child.name} survived the database restart`);
+  });
+
+  it('a worker in a network namespace of its own is cut off mid-run and the link restored: the partition heals, one refund each', async function () {
+    this.timeout(420_000);
+    // The test's own namespace, veth pair and /30 (10.231.N.0), removed at the end.
+    const tag = suffix.slice(-6);
+    const ns = `rf-part-${tag}`;
+    const hostIf = `rfh${tag}`;
+    const nsIf = `rfn${tag}`;
+    const taken = execFileSync('ip', ['-4', '-o', 'addr'], { encoding: 'utf8' });
+    const subnet = Array.from(
+      { length: 200 },
+      (_, i) => `10.231.${(Number.parseInt(tag, 36) + i) % 250}`,
+    ).find((n) => !taken.includes(`${n}.`))!;
+    const [hostIp, nsIp] = [`${subnet}.1`, `${subnet}.2`];
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    const inNs = (...args: string[]) => ['netns', 'exec', ns, ...args];
+    const relayPorts = [ports.frontend, ports.postgres, ports.gateway, ports.billing, ports.smtp].map(String);
+    const tsx = ['--require', require.resolve('tsx/cjs')];
+    const child = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+      new ManagedChild({
+        name,
+        command,
+        args,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+        cwd: path.resolve(__dirname, '..', '..'),
+        logFile: path.join(cluster.layout.logs, `${name}.log`),
+        pidFile: path.join(cluster.layout.run, `${name}.pid`),
+        stopTimeoutMs: 45_000,
+      });
+    const relay = path.join(__dirname, 'tcp-relay.ts');
+    const hostRelay = child('relay-host', process.execPath, [
+      ...tsx,
+      relay,
+      hostIp,
+      '127.0.0.1',
+      ...relayPorts,
+    ]);
+    const nsRelay = child(
+      'relay-ns',
+      'ip',
+      inNs(process.execPath, ...tsx, relay, '127.0.0.1', hostIp, ...relayPorts),
+    );
+    // `ip netns exec` execs the command, so the pid (and the SDK's pid@host identity) is the worker's.
+    const nsWorker = child('worker-netns', 'ip', inNs(process.execPath, ...tsx, 'worker/main.ts'), {
+      ...cluster.workerEnv,
+      REFUNDFLOW_DATA_DIR: path.join(dataDir, 'worker-netns'),
+      NODE_EXTRA_CA_CERTS: path.join(cluster.layout.tls, 'ca.pem'),
+    });
+    const relayed = (c: ManagedChild) =>
+      waitFor(
+        `${c.name} to listen`,
+        () => {
+          if (!c.running) throw new GaveUp(`${c.name} exited:\n${c.tail()}`);
+          return c.tail().includes('relaying');
+        },
+        30_000,
+        100,
+      );
+    /** Whether a TCP connection from inside the namespace reaches the frontend through the link. */
+    const linkCarries = () => {
+      const probe = `require('net').connect(${ports.frontend}, '${hostIp}').on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 2000)`;
+      try {
+        execFileSync('ip', inNs(process.execPath, '-e', probe), { stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    const others = cluster.workers;
+    try {
+      ip('netns', 'add', ns);
+      ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
+      ip('link', 'set', nsIf, 'netns', ns);
+      ip('addr', 'add', `${hostIp}/30`, 'dev', hostIf);
+      ip('link', 'set', hostIf, 'up');
+      ip(...inNs('ip', 'addr', 'add', `${nsIp}/30`, 'dev', nsIf));
+      ip(...inNs('ip', 'link', 'set', nsIf, 'up'));
+      ip(...inNs('ip', 'link', 'set', 'lo', 'up'));
+      hostRelay.start();
+      await relayed(hostRelay);
+      nsRelay.start();
+      await relayed(nsRelay);
+      assert.ok(linkCarries(), 'the namespace reaches the cluster over the veth pair');
+
+      // The namespaced worker is the only one polling, so every case below depends on the link.
+      await Promise.all(others.map((w) => w.stop()));
+      await cluster.startWorker(nsWorker);
+      // Cut as soon as the refund requests are on their way: the cases' work has to cross the partition.
+      let refundsAtCut = 0;
+      const orders = await runWithFault('cl-part', 20, 0, async () => {
+        ip('link', 'set', hostIf, 'down');
+        refundsAtCut = gatewayRefunds(provider()).filter((r) => r.orderId.startsWith('cl-part-')).length;
+        assert.equal(linkCarries(), false, 'the link is cut');
+        await sleep(10_000);
+        ip('link', 'set', hostIf, 'up');
+        await eventually(() => linkCarries(), 'the link to carry again', 30_000, 500);
+      });
+      assert.ok(
+        refundsAtCut < orders.length,
+        `payouts were still to be made at the cut (${refundsAtCut} made)`,
+      );
+      await allPaid(orders, 'cl-part', 300_000, [nsWorker]);
+      assertOneRefundEach(orders);
+      assert.ok(nsWorker.running, 'the cut-off worker rode out the partition');
+    } finally {
+      await nsWorker.stop().catch(() => undefined);
+      await nsRelay.stop().catch(() => undefined);
+      await hostRelay.stop().catch(() => undefined);
+      // Deleting one end of the veth pair deletes both; either may not exist if setup failed early.
+      for (const args of [
+        ['link', 'del', hostIf],
+        ['netns', 'del', ns],
+      ])
+        try {
+          ip(...args);
+        } catch {
+          // already gone
+        }
+      for (const w of others) if (!w.running) await cluster.startWorker(w);
+    }
   });
 
   it('the frontend admits only clients with a certificate from the cluster CA', async () => {

@@ -178,6 +178,20 @@ describe('config: loadConfig from the environment', () => {
     );
   });
 
+  it('workers on several hosts: the gateway by URL and billing over HTTP, never a gateway file and URL at once', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      REFUNDFLOW_GATEWAY_URL: 'http://gateway:12112',
+      REFUNDFLOW_BILLING: 'http',
+      BILLING_URL: 'http://billing:8090',
+      BILLING_API_KEY: 'billing-key-0123456789',
+    });
+    assert.deepEqual(config.payments.kind === 'sandbox' && [config.payments.url, config.payments.file], ['http://gateway:12112', undefined]);
+    assert.equal(config.billing.kind === 'http' && config.billing.url, 'http://billing:8090');
+    assertRejects({ ...MINIMAL, REFUNDFLOW_GATEWAY_URL: 'http://gateway:12112', REFUNDFLOW_GATEWAY_FILE: 'g.sqlite' }, 'REFUNDFLOW_GATEWAY_URL', /not both/);
+    assertRejects({ ...MINIMAL, REFUNDFLOW_GATEWAY_URL: 'gateway:12112' }, 'REFUNDFLOW_GATEWAY_URL', /http\(s\) URL/);
+  });
+
   it('keeps rotated-out keys for decryption and encrypts with the active one', () => {
     const config = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: `2025-01:${KEY_A}, 2026-01:${KEY_B}`, REFUNDFLOW_ENCRYPTION_KEY_ID: '2026-01' });
     assert.equal(config.encryption.activeKeyId, '2026-01');

@@ -13,6 +13,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import draft7 from 'ajv/dist/refs/json-schema-draft-07.json';
 import { parse } from 'yaml';
+import { billingServiceConfig, billingServiceEnvSchema } from '../../activities/billing/main';
 import { CONFIG_VARIABLES, loadConfig } from '../../worker/config';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
 
@@ -125,6 +126,17 @@ const seconds = (duration: string) => {
   return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
 };
 
+/** Our processes that stand in for an outside system and have a configuration of their own. */
+const standIns: Record<string, { variables: string[]; load: (env: NodeJS.ProcessEnv) => unknown }> = {
+  'dist/activities/billing/main.js': {
+    variables: Object.keys(billingServiceEnvSchema.shape),
+    load: billingServiceConfig,
+  },
+};
+const standInOf = (service: Service) => standIns[asArray(service.command)[1] ?? ''];
+/** Our services that are clients of Temporal (the worker and the API): worker/config.ts reads them. */
+const temporalClients = ours.filter(([, s]) => !standInOf(s));
+
 function serviceNamed(name: string): Service {
   const service = services[name];
   assert.ok(service, `docker-compose.yml has a ${name} service`);
@@ -220,10 +232,13 @@ describe('deploy: docker-compose.yml', () => {
           );
         }
         const env = containerEnv(service);
-        const known = new Set<string>(CONFIG_VARIABLES);
+        const standIn = standInOf(service);
+        const known = new Set<string>(standIn ? standIn.variables : CONFIG_VARIABLES);
         for (const key of Object.keys(env))
-          assert.ok(known.has(key), `${name} sets ${key}, which worker/config.ts does not read`);
-        assert.doesNotThrow(() => loadConfig(loadableEnv(service)));
+          assert.ok(known.has(key), `${name} sets ${key}, which its configuration does not read`);
+        assert.doesNotThrow(() =>
+          standIn ? standIn.load(loadableEnv(service)) : loadConfig(loadableEnv(service)),
+        );
       });
 
       it(`${name}: its command is built from a TypeScript entry point`, () => {
@@ -246,6 +261,51 @@ describe('deploy: docker-compose.yml', () => {
     const [host, port] = address.split(':');
     assert.equal(host, 'temporal');
     assert.ok(exposed(serviceNamed('temporal')).includes(Number(port)), `temporal exposes ${port}`);
+  });
+
+  it('runs the Temporal server version make cluster builds and test/cluster proves (scripts/setup-tools.sh)', () => {
+    const built = /^TEMPORAL_SERVER_VERSION="v([\d.]+)"/m.exec(read('scripts/setup-tools.sh'))?.[1];
+    assert.ok(built, 'setup-tools.sh names the server version');
+    for (const name of ['temporal', 'temporal-schema', 'temporal-namespace'])
+      assert.equal(serviceNamed(name).image?.split(':')[1], built, `${name} runs ${built}`);
+  });
+
+  it('the workers share no volume: billing is a service on the network, with the key the billing service expects', () => {
+    const [, worker] = serviceRunning('dist/worker/main.js');
+    assert.deepEqual(
+      (worker.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)),
+      ['temporal-tls:/certs:ro'],
+      'only the certificates, read-only',
+    );
+    const config = loadConfig(loadableEnv(worker));
+    assert.equal(config.billing.kind, 'http');
+    assert.equal(config.payments.kind, 'stripe', 'the gateway is a network service too');
+    assert.match(containerEnv(worker).REFUNDFLOW_DATABASE_URL ?? '', /^postgres:\/\/.*@postgresql:/);
+    const url = new URL(config.billing.kind === 'http' ? config.billing.url : '');
+    const [billingName, billing] = serviceRunning('dist/activities/billing/main.js');
+    assert.equal(url.hostname, billingName);
+    const served = billingServiceConfig(loadableEnv(billing));
+    assert.equal(Number(url.port), served.port);
+    assert.ok(exposed(billing).includes(served.port), 'the billing service exposes its port');
+    assert.equal(config.billing.kind === 'http' && config.billing.apiKey, served.apiKey);
+    assert.match(healthText(billing), new RegExp(`127\\.0\\.0\\.1:${served.port}/healthz`));
+    assert.equal(
+      (worker.depends_on as Record<string, { condition?: string }>)[billingName]?.condition,
+      'service_healthy',
+    );
+    // The API feeds checkout's orders into the store the billing service serves: one volume, one file.
+    const [, api] = serviceRunning('dist/client/api/main.js');
+    const apiConfig = loadConfig(loadableEnv(api));
+    assert.equal(apiConfig.billing.kind, 'embedded');
+    const volumeAt = (s: Service, dir: string) =>
+      (s.volumes ?? [])
+        .map(String)
+        .find((v) => v.split(':')[1] === dir)
+        ?.split(':')[0];
+    assert.equal(path.dirname(served.file), '/app/data');
+    assert.equal(apiConfig.process.dataDir, '/app/data');
+    assert.ok(volumeAt(billing, '/app/data'), 'the billing store is on a volume');
+    assert.equal(volumeAt(api, '/app/data'), volumeAt(billing, '/app/data'));
   });
 
   it('the worker health check reads the metrics port it opens', () => {
@@ -281,7 +341,7 @@ describe('deploy: docker-compose.yml', () => {
 
   it('the namespace job creates the namespace the worker, the API and the UI use', () => {
     const namespace = containerEnv(serviceNamed('temporal-namespace')).TEMPORAL_NAMESPACE;
-    for (const [name, service] of ours)
+    for (const [name, service] of temporalClients)
       assert.equal(loadConfig(loadableEnv(service)).temporal.namespace, namespace, name);
     assert.equal(containerEnv(serviceNamed('temporal-ui')).TEMPORAL_DEFAULT_NAMESPACE, namespace);
   });
@@ -336,7 +396,7 @@ describe('deploy: docker-compose.yml', () => {
       (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
     /** Every container that talks to Temporal's frontend, and the variables naming its client certificate. */
     const clients = (): [string, Service, string[]][] => [
-      ...ours.map(([name, s]): [string, Service, string[]] => [
+      ...temporalClients.map(([name, s]): [string, Service, string[]] => [
         name,
         s,
         ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CA_PATH'],
@@ -397,7 +457,7 @@ describe('deploy: docker-compose.yml', () => {
           );
         }
         assert.equal(env.TEMPORAL_TLS_SERVER_NAME, 'temporal', `${name} verifies the server name`);
-        if (ours.some(([n]) => n === name))
+        if (temporalClients.some(([n]) => n === name))
           assert.ok(
             loadConfig(loadableEnv(service)).temporal.tls?.clientCertPath,
             `${name}: worker/config.ts turns mTLS on`,
