@@ -20,7 +20,8 @@ export type DeadlineKind =
   | 'decision'
   | 'payout_limit'
   | 'expired_close'
-  | 'subscription_end';
+  | 'subscription_end'
+  | 'dispute_window';
 
 export interface Deadline {
   at: string;
@@ -73,6 +74,7 @@ export function standingDeadlines(model: CaseModel): Deadline[] {
   }
   if (state.subscription?.effectiveAt && !state.subscription.ended)
     out.push({ at: state.subscription.effectiveAt, kind: 'subscription_end' });
+  if (d.disputeWindowEndsAt) out.push({ at: d.disputeWindowEndsAt, kind: 'dispute_window' });
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
@@ -154,6 +156,10 @@ function fire(model: CaseModel, kind: DeadlineKind): void {
         'payout-limit',
         `payout limit passed (${state.deadlines.payoutDeadline}) without settlement`,
       );
+      return;
+    case 'dispute_window':
+      delete state.deadlines.disputeWindowEndsAt;
+      model.record('dispute_window_closed', 'The dispute period ended; the denial stands');
       return;
     case 'subscription_end':
       state.subscription!.ended = true;

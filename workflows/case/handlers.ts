@@ -6,7 +6,13 @@
 import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { checkReviewerDecision, payoutDeadline, remediationDeadline, type Decision } from '../../policies';
+import {
+  checkReviewerChoice,
+  payoutDeadline,
+  remediationDeadline,
+  type Decision,
+  type DecisionRoute,
+} from '../../policies';
 import {
   CancelSubscriptionSchema,
   ChargebackSchema,
@@ -23,8 +29,12 @@ import {
   caseStateQuery,
   chargebackSignal,
   decideUpdate,
+  disputeUpdate,
+  DisputeSchema,
   incidentConfirmedSignal,
   paymentUpdateSignal,
+  usageReportedSignal,
+  UsageReportedSchema,
   provideInformationUpdate,
   reportIssueUpdate,
   requestInformationUpdate,
@@ -245,14 +255,15 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       if (reroute && msg.outcome === 'denied')
         refuse('an approved refund whose payout failed needs another route, not a denial');
       checkAmount(msg);
-      // The policy's bounds on a discretionary decision (which outcomes, how much).
-      if (!reroute && state.decision?.outcome === 'needs_review') {
-        const problem = checkReviewerDecision(state.decision, {
-          outcome: msg.outcome,
-          amountMinor: msg.outcome === 'full_refund' ? model.cashPaidMinor : msg.amountMinor,
-        });
-        if (problem) refuse(problem);
-      }
+      // The policy's bounds, on every route and whatever decision the case holds (DESIGN: "A
+      // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
+      if (!state.request) refuse('no refund request on this case');
+      const problem = checkReviewerChoice(policy, model.evaluationInput(), decisionRoute(), {
+        outcome: msg.outcome,
+        ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
+        ...(msg.extensionDays !== undefined ? { extensionDays: msg.extensionDays } : {}),
+      });
+      if (problem) refuse(problem);
     },
     apply: (msg) => {
       const actor = msg.actor ?? { role: 'reviewer' };
@@ -310,6 +321,11 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       );
     },
   });
+  /** Where a person's decision comes from: a dispute of a denial, an escalated case, or the review. */
+  function decisionRoute(): DecisionRoute {
+    if (state.dispute) return 'dispute';
+    return state.escalated ? 'escalation' : 'review';
+  }
   function checkAmount(msg: DecideInput): void {
     const amount = msg.amountMinor;
     const cash = model.cashPaidMinor;
@@ -355,6 +371,31 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       );
       model.queue({ kind: 'cancel_subscription', periodEnd: effectiveAt });
       model.emailCustomer('subscription_cancelled', 'subscription-cancelled', { effectiveAt });
+    },
+  });
+
+  update(disputeUpdate, DisputeSchema, {
+    check: (_msg, receivedAt) => {
+      if (state.dispute) refuse('the denial was already disputed');
+      if (state.decision?.outcome !== 'denied')
+        refuse(`only a denial can be disputed (the case is ${state.status})`);
+      const until = state.deadlines.disputeWindowEndsAt;
+      if (!until || Date.parse(receivedAt) > Date.parse(until))
+        refuse(`the dispute period ended${until ? ` at ${until}` : ''}`);
+    },
+    apply: (msg, disputedAt) => {
+      state.dispute = { disputedAt, description: msg.description };
+      delete state.deadlines.disputeWindowEndsAt;
+      state.closed = false;
+      model.record(
+        'disputed',
+        `The customer disputed the denial: ${msg.description}`,
+        msg.actor ?? { role: 'customer' },
+      );
+      // A new question before a person: its own decision clock (the request's has run or never ran).
+      model.restartDecisionClock();
+      model.setStatus('under_review');
+      decideAgain(model, 'A dispute puts the denial before a person');
     },
   });
 
@@ -508,6 +549,27 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       }
     },
     { role: 'reviewer' },
+  );
+
+  signal(
+    usageReportedSignal,
+    UsageReportedSchema,
+    'usageReported',
+    () => undefined,
+    ({ used }) => {
+      // Before billing's first read there is nothing to update: that read finds the figure itself.
+      if (!model.snapshot) return;
+      model.snapshot = { ...model.snapshot, usage: { used } };
+      // DESIGN: "Money never moves on unknown facts" — and once the fact is known, the case decides.
+      if (state.status === 'under_review' && state.decision?.reasons.includes('USAGE_UNKNOWN')) {
+        model.record(
+          'usage_reported',
+          `Billing reports usage: ${used}${order.quota ? ` ${order.quota.unit}` : ''}`,
+        );
+        decideAgain(model, 'The usage figure the decision waited for arrived');
+      }
+    },
+    { role: 'checkout' },
   );
 
   function incidentCovers(incident: IncidentConfirmed): boolean {

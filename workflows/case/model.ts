@@ -293,6 +293,7 @@ export class CaseModel {
         abuseSuspected: snapshot?.abuseSuspected ?? false,
         refundsInLast90Days: snapshot?.refundsInLast90Days ?? 0,
         ...(state.technicalReview ? { technicalReview: state.technicalReview.outcome as never } : {}),
+        ...(state.dispute ? { disputedAt: state.dispute.disputedAt } : {}),
       },
     } as EvaluationInput;
   }
@@ -305,6 +306,13 @@ export class CaseModel {
     const waiting = this.state.informationRequest && !this.state.informationRequest.providedAt;
     this.decisionClock = { startedAt: at, pausedMs: 0, ...(waiting ? { pausedAt: at } : {}) };
     this.refreshDecisionDeadline();
+  }
+
+  /** Forgets the decision clock (a dispute is a new question); the next needs_review starts a new one. */
+  restartDecisionClock(): void {
+    this.decisionClock = undefined;
+    delete this.state.deadlines.decisionDeadline;
+    this.version++;
   }
 
   pauseDecisionClock(at: string = this.now()): void {
@@ -365,7 +373,9 @@ export class CaseModel {
     return (
       state.closed &&
       this.effects.length === 0 &&
-      !(state.subscription?.effectiveAt && !state.subscription.ended)
+      !(state.subscription?.effectiveAt && !state.subscription.ended) &&
+      // A denial stays disputable until its dispute period ends.
+      !state.deadlines.disputeWindowEndsAt
     );
   }
 }
