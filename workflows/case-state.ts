@@ -35,6 +35,8 @@ export interface CaseDeadlines {
   requestWindowEndsAt?: string;
   remediationDeadline?: string;
   decisionDeadline?: string;
+  /** The policy's usual answer time ("typically within"): the customer is told when it passes undecided. */
+  decisionTarget?: string;
   payoutDeadline?: string;
   subscriptionEndsAt?: string;
   /** Until when a confirmed incident can still reach this case. */

@@ -128,6 +128,9 @@ export const DeadlinesSchema = named(
     requestWindowEndsAt: InstantSchema.optional(),
     remediationDeadline: InstantSchema.optional(),
     decisionDeadline: InstantSchema.optional(),
+    decisionTarget: InstantSchema.optional().meta({
+      description: "The policy's usual answer time; when it passes undecided the customer is told",
+    }),
     payoutDeadline: InstantSchema.optional(),
     subscriptionEndsAt: InstantSchema.optional(),
     incidentCoverEndsAt: InstantSchema.optional().meta({

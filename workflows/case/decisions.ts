@@ -95,8 +95,17 @@ export function decideRequest(model: CaseModel): void {
   if (!state.request || state.decision || state.closed) return;
   if (!['open', 'remediation', 'expired', 'not_refundable', 'under_review'].includes(state.status)) return;
   const decision = evaluate(model.policy, model.evaluationInput());
-  if (decision.reasons.includes('REMEDIATION_PENDING') && !state.issue) startRemediationFromRequest(model);
+  const remediating = decision.reasons.includes('REMEDIATION_PENDING') && !state.issue;
+  if (remediating) startRemediationFromRequest(model);
   applyDecision(model, decision, SYSTEM);
+  // The clock runs without anyone's help, but a policy that verifies first needs its review meanwhile.
+  if (remediating && state.status === 'remediation' && decision.reasons.includes('NEEDS_TECHNICAL_REVIEW'))
+    model.tellSupport(
+      'needs_review',
+      `review-${state.timeline.length}`,
+      `Technical review needed while the remediation clock runs (until ${state.deadlines.remediationDeadline})`,
+      { reasons: decision.reasons },
+    );
 }
 
 /**

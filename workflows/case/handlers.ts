@@ -7,6 +7,7 @@ import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes 
 import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import {
+  cancellationEffectiveAt,
   checkReviewerChoice,
   payoutDeadline,
   remediationDeadline,
@@ -150,6 +151,9 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         { reason: msg.reason, receivedAt },
       );
       model.emailCustomer('request_received', 'request-received', { reason: msg.reason });
+      // A request to cancel the subscription cancels it too (billing must not renew what the customer ends).
+      if (msg.reason === 'cancel_subscription' && cancellable(receivedAt))
+        cancelSubscription(receivedAt, msg.actor ?? { role: 'customer' });
       const assess = model.queue({ kind: 'assess' });
       // Answer with the decision once billing's facts are read, or with the status after the first failed try.
       await condition(() => !model.effects.includes(assess) || assess.failures > 0);
@@ -258,6 +262,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       // The policy's bounds, on every route and whatever decision the case holds (DESIGN: "A
       // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
       if (!state.request) refuse('no refund request on this case');
+      if (reroute) return checkReroute(msg);
       const problem = checkReviewerChoice(policy, model.evaluationInput(), decisionRoute(), {
         outcome: msg.outcome,
         ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
@@ -321,6 +326,17 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       );
     },
   });
+  /**
+   * Another route for an approved remedy whose payout or billing change failed: the value decided
+   * stands (a refund or credit of at most the approved amount, or a service extension instead);
+   * the policy's bounds were checked when it was approved.
+   */
+  function checkReroute(msg: DecideInput): void {
+    const approved = state.decision!.amountMinor || (state.decision!.creditMinor ?? 0);
+    const amount = msg.outcome === 'full_refund' ? model.cashPaidMinor : (msg.amountMinor ?? 0);
+    if (msg.outcome !== 'service_extension' && amount > approved)
+      refuse(`amountMinor: at most ${approved}, the amount approved, on another route`);
+  }
   /** Where a person's decision comes from: a dispute of a denial, an escalated case, or the review. */
   function decisionRoute(): DecisionRoute {
     if (state.dispute) return 'dispute';
@@ -361,18 +377,37 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       if (model.subscriptionEnd && Date.parse(model.subscriptionEnd) <= Date.parse(receivedAt))
         refuse(`the billing period already ended at ${model.subscriptionEnd}`);
     },
-    apply: (msg, at) => {
-      const effectiveAt = model.subscriptionEnd!;
-      state.subscription = { cancelRequestedAt: at, effectiveAt };
-      model.record(
-        'subscription_cancel_requested',
-        `Subscription cancelled; access continues until ${effectiveAt}`,
-        msg.actor ?? { role: 'customer' },
-      );
-      model.queue({ kind: 'cancel_subscription', periodEnd: effectiveAt });
-      model.emailCustomer('subscription_cancelled', 'subscription-cancelled', { effectiveAt });
-    },
+    apply: (msg, at) => cancelSubscription(at, msg.actor ?? { role: 'customer' }),
   });
+
+  /** A subscription that can still be cancelled: not cancelled yet, its paid period still running. */
+  const cancellable = (at: string): boolean =>
+    order.billing.kind === 'subscription' &&
+    !state.subscription?.cancelRequestedAt &&
+    !!model.subscriptionEnd &&
+    Date.parse(model.subscriptionEnd) > Date.parse(at);
+
+  /**
+   * Cancels the subscription when the policy says (cancelAtPeriodEnd: at the period's end, access
+   * until then; otherwise at once, access ending now) and tells billing not to renew it.
+   */
+  function cancelSubscription(at: string, actor: Actor): void {
+    const effectiveAt = cancellationEffectiveAt(policy, order, at);
+    const now = Date.parse(effectiveAt) <= Date.parse(at);
+    state.subscription = { cancelRequestedAt: at, effectiveAt };
+    model.record(
+      'subscription_cancel_requested',
+      now
+        ? 'Subscription cancelled at once, as the policy says; access ends now'
+        : `Subscription cancelled; access continues until ${effectiveAt}`,
+      actor,
+    );
+    model.queue({ kind: 'cancel_subscription', periodEnd: effectiveAt });
+    model.emailCustomer('subscription_cancelled', 'subscription-cancelled', {
+      effectiveAt,
+      ...(now ? { immediately: true } : {}),
+    });
+  }
 
   update(disputeUpdate, DisputeSchema, {
     check: (_msg, receivedAt) => {
