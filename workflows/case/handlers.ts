@@ -549,7 +549,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
           `chargeback-${state.timeline.length}`,
           'A chargeback was opened on this order',
         );
-      if (active && state.status === 'under_review')
+      if (active && (state.status === 'under_review' || state.status === 'remediation'))
         decideAgain(model, 'An active chargeback blocks the refund');
     },
   );
