@@ -26,7 +26,8 @@ export type CustomerEmailKind =
   | 'decision'
   | 'payout_sent'
   | 'payout_settled'
-  | 'subscription_cancelled';
+  | 'subscription_cancelled'
+  | 'decision_delayed';
 
 export interface CustomerEmail extends CaseRef {
   kind: CustomerEmailKind;

@@ -33,6 +33,8 @@ import {
   requestRefundUpdate,
   submitTechnicalReviewUpdate,
   withdrawUpdate,
+  disputeUpdate,
+  usageReportedSignal,
   type Actor,
   type CancelSubscriptionInput,
   type Chargeback,
@@ -47,6 +49,8 @@ import {
   type SignalMeta,
   type SubmitTechnicalReviewInput,
   type WithdrawInput,
+  type DisputeInput,
+  type UsageReported,
 } from '../workflows/messages';
 import {
   customerKey,
@@ -309,6 +313,11 @@ export class RefundCases {
     return this.update(orderId, cancelSubscriptionUpdate, body, opts);
   }
 
+  /** The customer disputes a denial; a person decides within the policy (DISPUTE_REVIEW). */
+  dispute(orderId: string, body: DisputeInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, disputeUpdate, body, opts);
+  }
+
   // Signals: `opts.updateId` is the signal's dedupe key in the case (a repeat is dropped there).
   paymentUpdate(orderId: string, update: PaymentUpdate, opts?: WriteOptions): Promise<void> {
     return this.call(orderId, async (h) =>
@@ -318,6 +327,12 @@ export class RefundCases {
   chargeback(orderId: string, chargeback: Chargeback, opts?: WriteOptions): Promise<void> {
     return this.call(orderId, async (h) =>
       h.signal(chargebackSignal, chargeback, signalMeta(await this.stamp(opts))),
+    );
+  }
+  /** Billing has a new usage figure for the order: a case waiting on it decides again. */
+  usageReported(orderId: string, usage: UsageReported, opts?: WriteOptions): Promise<void> {
+    return this.call(orderId, async (h) =>
+      h.signal(usageReportedSignal, usage, signalMeta(await this.stamp(opts))),
     );
   }
   incidentConfirmed(orderId: string, incident: IncidentConfirmed, opts?: WriteOptions): Promise<void> {

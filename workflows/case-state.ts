@@ -35,10 +35,14 @@ export interface CaseDeadlines {
   requestWindowEndsAt?: string;
   remediationDeadline?: string;
   decisionDeadline?: string;
+  /** The policy's usual answer time ("typically within"): the customer is told when it passes undecided. */
+  decisionTarget?: string;
   payoutDeadline?: string;
   subscriptionEndsAt?: string;
   /** Until when a confirmed incident can still reach this case. */
   incidentCoverEndsAt?: string;
+  /** Until when a denial can be disputed (the policy's dispute period); gone once it ended or was used. */
+  disputeWindowEndsAt?: string;
 }
 
 export interface TimelineEntry {
@@ -80,7 +84,8 @@ export interface CaseState {
   escalated: boolean;
   escalations: { at: string; reason: string }[];
   request?: { reason: string; description?: string; requestedAt: string };
-  issue?: { description: string; reportedAt: string; remediatedAt?: string };
+  /** `fromRequest`: no issue was reported; the refund request naming a technical problem is the report. */
+  issue?: { description: string; reportedAt: string; remediatedAt?: string; fromRequest?: boolean };
   informationRequest?: { items: string[]; requestedAt: string; providedAt?: string; note?: string };
   technicalReview?: { outcome: string; notes?: string; at: string };
   decision?: Decision & { decidedAt: string; decidedBy: Actor; note?: string };
@@ -90,6 +95,8 @@ export interface CaseState {
   chargebackActive: boolean;
   incidents: { incidentId: string; confirmedAt: string; description: string }[];
   subscription?: { cancelRequestedAt?: string; effectiveAt?: string; ended?: boolean };
+  /** The customer disputed the denial (DESIGN: "Every denial can be disputed"); a person decides. */
+  dispute?: { disputedAt: string; description: string };
   timeline: TimelineEntry[];
   closed: boolean;
 }

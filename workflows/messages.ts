@@ -48,6 +48,11 @@ export const DecideSchema = z
   .strict();
 export const WithdrawSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
 export const CancelSubscriptionSchema = z.object({ note: z.string().max(4000).optional(), ...actor }).strict();
+export const DisputeSchema = z.object({ description: text(4000), ...actor }).strict();
+/** Billing has a usage figure for the order (PUT /v1/orders/:orderId/usage): a case waiting on it decides again. */
+export const UsageReportedSchema = z
+  .object({ used: z.number().nonnegative().finite(), reportedAt: z.iso.datetime({ offset: true }), ...actor })
+  .strict();
 
 export const PaymentUpdateSchema = z
   .object({
@@ -80,6 +85,8 @@ export type SubmitTechnicalReviewInput = z.infer<typeof SubmitTechnicalReviewSch
 export type DecideInput = z.infer<typeof DecideSchema>;
 export type WithdrawInput = z.infer<typeof WithdrawSchema>;
 export type CancelSubscriptionInput = z.infer<typeof CancelSubscriptionSchema>;
+export type DisputeInput = z.infer<typeof DisputeSchema>;
+export type UsageReported = z.infer<typeof UsageReportedSchema>;
 export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
 export type Chargeback = z.infer<typeof ChargebackSchema>;
 export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
@@ -106,9 +113,11 @@ export const submitTechnicalReviewUpdate = defineUpdate<CaseAnswer, [SubmitTechn
 export const decideUpdate = defineUpdate<CaseAnswer, [DecideInput, MessageMeta?]>('decide');
 export const withdrawUpdate = defineUpdate<CaseAnswer, [WithdrawInput, MessageMeta?]>('withdraw');
 export const cancelSubscriptionUpdate = defineUpdate<CaseAnswer, [CancelSubscriptionInput, MessageMeta?]>('cancelSubscription');
+export const disputeUpdate = defineUpdate<CaseAnswer, [DisputeInput, MessageMeta?]>('dispute');
 
 export const paymentUpdateSignal = defineSignal<[PaymentUpdate, SignalMeta?]>('paymentUpdate');
 export const chargebackSignal = defineSignal<[Chargeback, SignalMeta?]>('chargeback');
 export const incidentConfirmedSignal = defineSignal<[IncidentConfirmed, SignalMeta?]>('incidentConfirmed');
+export const usageReportedSignal = defineSignal<[UsageReported, SignalMeta?]>('usageReported');
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');

@@ -28,7 +28,11 @@ const schemas = {
   }),
   payout_sent: z.looseObject({ ...money, expectedBy: z.string().optional() }),
   payout_settled: z.looseObject(money),
-  subscription_cancelled: z.looseObject({ effectiveAt: z.string().optional() }),
+  decision_delayed: z.looseObject({ decisionDeadline: z.string().optional() }),
+  subscription_cancelled: z.looseObject({
+    effectiveAt: z.string().optional(),
+    immediately: z.boolean().optional(),
+  }),
 } satisfies Record<CustomerEmailKind, z.ZodType>;
 
 export type CustomerEmailData<K extends CustomerEmailKind> = z.infer<(typeof schemas)[K]>;
@@ -162,13 +166,24 @@ const templates: { [K in CustomerEmailKind]: Renderer<K> } = {
     subject: `Your refund for order ${orderId} has been paid`,
     blocks: [`The refund of ${amount(data)} for order ${orderId} has been paid out by our payment provider.`],
   }),
+  decision_delayed: (orderId, data) => ({
+    subject: `Your refund request for order ${orderId} is taking longer`,
+    blocks: [
+      `Your refund request for order ${orderId} needs more time than we usually take: a member of our team is still on it.`,
+      data.decisionDeadline
+        ? `You will have our answer by ${formatTime(data.decisionDeadline)}.`
+        : 'We will write to you again as soon as there is a decision.',
+    ],
+  }),
   subscription_cancelled: (orderId, data) => ({
     subject: `Your subscription for order ${orderId} is cancelled`,
     blocks: [
       `Your subscription for order ${orderId} is cancelled and will not renew.`,
-      data.effectiveAt
-        ? `You keep access until ${formatTime(data.effectiveAt)}, the end of the period you paid for.`
-        : 'You keep access until the end of the period you paid for.',
+      data.immediately
+        ? 'Your access ends now.'
+        : data.effectiveAt
+          ? `You keep access until ${formatTime(data.effectiveAt)}, the end of the period you paid for.`
+          : 'You keep access until the end of the period you paid for.',
     ],
   }),
 };

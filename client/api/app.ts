@@ -149,7 +149,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const routes = new RouteTable(app, resolveCaller, isMetricsKey);
   registerCaseRoutes(routes, deps.cases, deps.billing, keyIdSecret);
   registerIncidentRoutes(routes, deps.cases);
-  registerUsageRoutes(routes, deps.billing);
+  registerUsageRoutes(routes, deps.billing, deps.cases);
   registerPolicyRoutes(routes);
   registerSupportRoutes(routes, deps.outboxFile);
   registerWebhookRoute(

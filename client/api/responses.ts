@@ -128,10 +128,16 @@ export const DeadlinesSchema = named(
     requestWindowEndsAt: InstantSchema.optional(),
     remediationDeadline: InstantSchema.optional(),
     decisionDeadline: InstantSchema.optional(),
+    decisionTarget: InstantSchema.optional().meta({
+      description: "The policy's usual answer time; when it passes undecided the customer is told",
+    }),
     payoutDeadline: InstantSchema.optional(),
     subscriptionEndsAt: InstantSchema.optional(),
     incidentCoverEndsAt: InstantSchema.optional().meta({
       description: 'Until when a confirmed incident can still reach this case',
+    }),
+    disputeWindowEndsAt: InstantSchema.optional().meta({
+      description: 'Until when the denial can be disputed (POST /v1/cases/:orderId/disputes)',
     }),
   }),
   'Deadlines',
@@ -158,7 +164,15 @@ export const CaseStateSchema = z.object({
     .object({ reason: z.string(), description: z.string().optional(), requestedAt: InstantSchema })
     .optional(),
   issue: z
-    .object({ description: z.string(), reportedAt: InstantSchema, remediatedAt: InstantSchema.optional() })
+    .object({
+      description: z.string(),
+      reportedAt: InstantSchema,
+      remediatedAt: InstantSchema.optional(),
+      fromRequest: z
+        .boolean()
+        .optional()
+        .meta({ description: 'The refund request named a technical problem and is the issue report' }),
+    })
     .optional(),
   informationRequest: z
     .object({
@@ -188,6 +202,10 @@ export const CaseStateSchema = z.object({
       ended: z.boolean().optional(),
     })
     .optional(),
+  dispute: z
+    .object({ disputedAt: InstantSchema, description: z.string() })
+    .optional()
+    .meta({ description: 'The customer disputed the denial; a person decides within the policy' }),
   timeline: z.array(TimelineEntrySchema),
   closed: z.boolean(),
 });

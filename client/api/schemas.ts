@@ -14,6 +14,7 @@ import {
   SubmitTechnicalReviewSchema,
   WithdrawSchema,
   CancelSubscriptionSchema,
+  DisputeSchema,
 } from '../../workflows/messages';
 
 const noActor = { actor: true } as const;
@@ -25,6 +26,7 @@ export const WithdrawalBody = WithdrawSchema.omit(noActor);
 export const InformationRequestBody = RequestInformationSchema.omit(noActor);
 export const InformationBody = ProvideInformationSchema.omit(noActor);
 export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
+export const DisputeBody = DisputeSchema.omit(noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 

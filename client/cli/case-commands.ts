@@ -1,4 +1,4 @@
-// `refundflow case start|request|report-issue|review|decide|withdraw|show|list` and `refundflow usage
+// `refundflow case start|request|report-issue|review|decide|withdraw|dispute|show|list` and `refundflow usage
 // report`: refund cases and usage reports through the HTTP API (never Temporal directly), so the
 // CLI has exactly the rights of its key.
 // Bad local input exits 2 naming the field; an API refusal exits 1 with the API's message.
@@ -13,6 +13,7 @@ import {
   TechnicalReviewBody,
   UsageBody,
   WithdrawalBody,
+  DisputeBody,
 } from '../api/schemas';
 import { EXIT_BAD_INPUT } from './policy-commands';
 import { registerSimulateCommand } from './simulate-command';
@@ -323,6 +324,16 @@ export function registerCaseCommands(program: Command): void {
     .action(
       run(async (conn, orderId: string, o: { note?: string }) =>
         api(conn, 'POST', write(orderId, 'withdrawal'), check(WithdrawalBody, o)),
+      ),
+    );
+
+  group
+    .command('dispute <orderId>')
+    .description('the customer disputes a denial (within the dispute period); a person decides')
+    .requiredOption('--description <text>', 'why the customer disputes the denial')
+    .action(
+      run(async (conn, orderId: string, o: { description: string }) =>
+        api(conn, 'POST', write(orderId, 'disputes'), check(DisputeBody, o)),
       ),
     );
 

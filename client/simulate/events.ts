@@ -17,6 +17,7 @@ import type { CaseAnswer } from '../../workflows/case-state';
 import {
   cancelSubscriptionUpdate,
   decideUpdate,
+  disputeUpdate,
   provideInformationUpdate,
   reportIssueUpdate,
   requestInformationUpdate,
@@ -37,10 +38,8 @@ const UPDATES = {
   'information-request': requestInformationUpdate,
   information: provideInformationUpdate,
   'cancel-subscription': cancelSubscriptionUpdate,
+  dispute: disputeUpdate,
 } as const;
-
-export const DISPUTE_NOT_SUPPORTED =
-  'the refund case has no dispute message yet (POST /v1/cases/:orderId/disputes is not built); nothing was sent';
 
 export type Delivery =
   { accepted: true; pending?: WorkflowUpdateHandle<CaseAnswer> } | { accepted: false; error: string };
@@ -74,6 +73,21 @@ export async function sendEvent(
           used: event.body.used as number,
           reportedAt: (event.body.reportedAt as string | undefined) ?? atIso,
         });
+        {
+          // …and, as the route does, the case is told the figure on file.
+          const onFile = target.billing.getOrder(orderId)?.usage;
+          if (onFile)
+            await cases
+              .usageReported(
+                orderId,
+                { used: onFile.used, reportedAt: onFile.reportedAt },
+                { receivedAt: atIso },
+              )
+              .catch((err: unknown) => {
+                // A closed case has nothing to decide; billing has the figure either way.
+                if (!(err instanceof CaseNotFoundError || /already completed/i.test(String(err)))) throw err;
+              });
+        }
         return { accepted: true };
       case 'chargeback':
         await cases.chargeback(orderId, event.body as Chargeback, { receivedAt: atIso });
@@ -81,8 +95,6 @@ export async function sendEvent(
       case 'incident':
         await cases.incidentConfirmed(orderId, event.body as IncidentConfirmed, { receivedAt: atIso });
         return { accepted: true };
-      case 'dispute':
-        return { accepted: false, error: DISPUTE_NOT_SUPPORTED };
       default: {
         const handle = await cases
           .handle(orderId)

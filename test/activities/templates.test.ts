@@ -20,6 +20,7 @@ describe('activities: email templates', () => {
       payout_sent: { amountMinor: 1999, currency: 'USD' },
       payout_settled: { amountMinor: 1999, currency: 'USD' },
       subscription_cancelled: { effectiveAt: '2026-12-31T00:00:00Z' },
+      decision_delayed: { decisionDeadline: '2026-12-10T23:59:59.999Z' },
     };
     const subjects = new Set<string>();
     for (const [kind, d] of Object.entries(data) as [CustomerEmailKind, Record<string, unknown>][]) {
@@ -30,7 +31,35 @@ describe('activities: email templates', () => {
       assert.match(out.text, /help@shop\.example/, `${kind} tells the customer where to write`);
       subjects.add(out.subject);
     }
-    assert.equal(subjects.size, 6, 'each message has its own subject');
+    assert.equal(subjects.size, 7, 'each message has its own subject');
+  });
+
+  it('a cancellation the policy makes at once says access ends now, not at the period end', () => {
+    const now = renderCustomerEmail(
+      {
+        kind: 'subscription_cancelled',
+        orderId: 'ord-1',
+        data: { effectiveAt: '2026-12-01T10:00:00Z', immediately: true },
+      },
+      ctx,
+    );
+    assert.match(now.text, /access ends now/);
+    assert.doesNotMatch(now.text, /end of the period you paid for/);
+    const later = renderCustomerEmail(
+      { kind: 'subscription_cancelled', orderId: 'ord-1', data: { effectiveAt: '2026-12-31T00:00:00Z' } },
+      ctx,
+    );
+    assert.match(later.text, /end of the period you paid for/);
+  });
+
+  it('the day-3 notice tells the customer the request takes longer and by when the answer comes', () => {
+    const out = renderCustomerEmail(
+      { kind: 'decision_delayed', orderId: 'ord-1', data: { decisionDeadline: '2026-12-10T23:59:59.999Z' } },
+      ctx,
+    );
+    assert.match(out.subject, /taking longer/);
+    assert.match(out.text, /still on it/);
+    assert.match(out.text, /2026/);
   });
 
   it('a decision states the amount in the currency and the reasons in the plain words given', () => {

@@ -114,6 +114,18 @@ describe('CLI: refundflow case', function () {
     const late = await cli(['case', 'withdraw', id], KEYS.checkout);
     assert.equal(late.code, 1);
     assert.match(late.stderr, /^409: .*closed/);
+    // The denial can be disputed once: a person looks at it again.
+    const noReason = await cli(['case', 'dispute', id], KEYS.checkout);
+    assert.notEqual(noReason.code, 0, 'the description is required');
+    const disputed = await cli(
+      ['case', 'dispute', id, '--description', 'I was charged twice'],
+      KEYS.checkout,
+    );
+    assert.equal(disputed.code, 0, disputed.stderr);
+    assert.match(disputed.stdout, /status\s+under_review/);
+    const again = await cli(['case', 'dispute', id, '--description', 'again'], KEYS.checkout);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^409: .*already disputed/);
   });
 
   it('reports usage with `refundflow usage report`, which the case then decides on', async () => {

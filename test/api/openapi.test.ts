@@ -48,6 +48,7 @@ const MESSAGES: Record<string, unknown> = {
   'information-requests': { items: ['logs'] },
   information: { items: ['logs'] },
   'subscription-cancellation': {},
+  disputes: { description: 'the denial is wrong' },
 };
 
 const startBody = (policyId: string, o: Record<string, unknown> = order()) => ({ policyId, order: o });

@@ -71,6 +71,12 @@ const MATRIX: {
   },
   {
     method: 'POST',
+    path: `/v1/cases/${MISSING}/disputes`,
+    body: { description: 'the denial is wrong' },
+    allowed: ['checkout', 'support', 'admin'],
+  },
+  {
+    method: 'POST',
     path: `/v1/cases/${MISSING}/information-requests`,
     body: { items: ['logs'] },
     allowed: ['reviewer', 'admin'],

@@ -77,6 +77,26 @@ describe('API: PUT /v1/orders/:orderId/usage', function () {
     assert.equal(requested.body.decision?.amountMinor, 0);
   });
 
+  it('usage reported after a USAGE_UNKNOWN decision: the case decides again and pays the unused share', async () => {
+    const orderId = await start();
+    const requested = await call<Decided>(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'changed_mind' },
+    });
+    assert.deepEqual(requested.body.decision?.reasons, ['USAGE_UNKNOWN']);
+    const reported = await usage(orderId, { used: 3000, reportedAt: new Date().toISOString() });
+    assert.equal(reported.status, 200, JSON.stringify(reported.body));
+    // The signal is applied by the worker after the answer: poll the case.
+    let read: Decided = requested.body;
+    for (let i = 0; i < 100 && read.decision?.outcome === 'needs_review'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      read = (await call<Decided>(stack, 'GET', `/v1/cases/${orderId}`, { as: 'support' })).body;
+    }
+    assert.equal(read.decision?.outcome, 'partial_refund');
+    assert.equal(read.decision?.amountMinor, 700);
+    assert.ok(read.decision?.reasons.includes('PRORATA_REMAINING_QUOTA'));
+  });
+
   it('400 naming the field for bad input, 404 for an order billing does not know, 403 for other roles', async () => {
     const orderId = await start();
     const bad = await call<{ issues: { path: string }[] }>(stack, 'PUT', `/v1/orders/${orderId}/usage`, {

@@ -126,7 +126,7 @@ describe('case simulate: scripted events', function () {
     assert.equal(r!.events[3]!.error, 'the case is closed');
   });
 
-  it('a cancellation is taken; a dispute is reported refused, since the case has no dispute message yet', () => {
+  it('a cancellation is taken; a dispute of a case that was never denied is refused, naming why', () => {
     const [, , , r] = results;
     assert.equal(r!.events[0]!.accepted, true);
     assert.match(
@@ -135,7 +135,7 @@ describe('case simulate: scripted events', function () {
     );
     assert.equal(entry(r!, 'subscription_ended').at, '2025-04-03T10:00:00.000Z');
     assert.equal(r!.events[1]!.accepted, false);
-    assert.match(r!.events[1]!.error!, /no dispute message/);
+    assert.match(r!.events[1]!.error!, /only a denial can be disputed/);
   });
 
   it('every update answers with its outcome and the history is counted', () => {

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ScenarioResult } from '../../client/simulate';
-import { parseScenarios } from '../../client/simulate';
 import { assertIncludes, run } from './support';
 
 const DIR = path.resolve(__dirname, '..', '..', 'examples', 'scenarios');
@@ -48,19 +47,5 @@ describe('case simulate: the example scenarios', function () {
   it('the same input gives the same result: a second run of the batch is identical', async () => {
     const again = await run(names.map((name) => read(`${name}.json`)));
     assert.deepEqual(again, results);
-  });
-
-  it('the pending scenarios (promises the case does not keep yet) are valid scenarios with expected results', () => {
-    const pending = path.join(DIR, 'pending');
-    const files = readdirSync(pending).filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json'));
-    assert.ok(files.length > 0);
-    for (const file of files) {
-      assert.equal(parseScenarios(read(path.join('pending', file))).scenarios.length, 1, file);
-      assert.equal(
-        typeof read(path.join('pending', file.replace(/\.json$/, '.expected.json'))),
-        'object',
-        file,
-      );
-    }
   });
 });

@@ -45,6 +45,13 @@ function model(policyId = 'usage-prorata', overrides: Partial<Order> = {}) {
   return { m, clock, advance: (ms: number) => (clock.ms += ms) };
 }
 
+const quiet = {
+  chargebackActive: false,
+  refundsInLast90Days: 0,
+  termsViolation: false,
+  abuseSuspected: false,
+};
+
 const request = (m: CaseModel, at = m.now()) => {
   m.state.request = { reason: 'changed_mind', requestedAt: at };
 };
@@ -103,7 +110,8 @@ describe('case model (pure, no Temporal)', () => {
       termsViolation: false,
       abuseSuspected: false,
     };
-    m.state.request!.reason = 'provider_fault';
+    // A billing error goes to a person at once (a technical claim would start the remediation clock first).
+    m.state.request!.reason = 'billing_error';
     decideRequest(m);
     assert.equal(m.state.status, 'under_review');
     const first = m.state.deadlines.decisionDeadline!;
@@ -130,7 +138,8 @@ describe('case model (pure, no Temporal)', () => {
   it('the decision deadline fires once; escalated, the case still has a next deadline when the policy has one', () => {
     const { m, clock } = model('cloud-provider-fault');
     request(m);
-    m.state.request!.reason = 'provider_fault';
+    // A billing error goes to a person at once (a technical claim would start the remediation clock first).
+    m.state.request!.reason = 'billing_error';
     m.state.deadlines.payoutDeadline = new Date(T0 + 30 * DAY).toISOString();
     m.snapshot = {
       chargebackActive: false,
@@ -145,6 +154,102 @@ describe('case model (pure, no Temporal)', () => {
     assert.equal(fireDueDeadlines(m), 0, 'fires once');
     assert.equal(m.businessDeadline(), m.state.deadlines.payoutDeadline);
     assert.ok(m.effects.some((e) => e.kind === 'support' && e.notice === 'escalation'));
+  });
+
+  it('a request naming a technical problem is the issue report: remediation, its deadline shown, decided again when it runs out', () => {
+    const { m, clock } = model('proxy-strict', { quota: { unit: 'gb', included: 10 } });
+    request(m);
+    m.state.request!.reason = 'service_unusable';
+    m.snapshot = { usage: { used: 0.2 }, ...quiet };
+    decideRequest(m);
+    assert.equal(m.state.status, 'remediation');
+    assert.equal(m.state.issue?.fromRequest, true);
+    assert.equal(m.state.issue?.reportedAt, m.state.request!.requestedAt);
+    const deadline = m.state.deadlines.remediationDeadline!;
+    assert.equal(deadline, '2026-03-17T23:59:59.999Z', 'the end of the 15th day after the request');
+    assert.equal(m.businessDeadline(), deadline);
+    assert.deepEqual(
+      standingDeadlines(m).map((d) => d.kind),
+      ['remediation'],
+      'no decision clock runs while the provider may fix it',
+    );
+    assert.ok(!m.effects.some((e) => e.kind === 'support'), 'nobody has to decide yet');
+    clock.ms = Date.parse(deadline) + 1;
+    fireDueDeadlines(m);
+    assert.equal(m.state.decision?.outcome, 'full_refund');
+    assert.ok(m.state.decision?.reasons.includes('UNREMEDIATED_WITHIN_DEADLINE'));
+    assert.equal(m.state.status, 'approved');
+  });
+
+  it('a policy that verifies first waits out the remediation clock too, and support is told to review meanwhile', () => {
+    const { m } = model('cloud-provider-fault');
+    request(m);
+    m.state.request!.reason = 'provider_fault';
+    m.snapshot = { ...quiet };
+    decideRequest(m);
+    assert.equal(m.state.status, 'remediation');
+    assert.ok(m.state.deadlines.remediationDeadline);
+    assert.ok(
+      m.effects.some(
+        (e) => e.kind === 'support' && e.notice === 'needs_review' && /Technical review/.test(e.reason),
+      ),
+    );
+  });
+
+  it('the day-3 target: the customer is told once when it passes undecided; a pause moves it', () => {
+    const { m, clock, advance } = model('proxy-strict', { quota: { unit: 'gb', included: 10 } });
+    request(m);
+    m.state.request!.reason = 'billing_error';
+    m.snapshot = { usage: { used: 0.2 }, ...quiet };
+    decideRequest(m);
+    assert.equal(m.state.status, 'under_review');
+    // Monday 2 March 2026, 10:00: business day 3 ends on Thursday 5 March.
+    const target = m.state.deadlines.decisionTarget!;
+    assert.equal(target, '2026-03-05T23:59:59.999Z');
+    advance(DAY);
+    m.state.informationRequest = { items: ['logs'], requestedAt: m.now() };
+    m.pauseDecisionClock();
+    assert.equal(m.state.deadlines.decisionTarget, undefined, 'a paused clock has no target');
+    advance(DAY);
+    m.state.informationRequest.providedAt = m.now();
+    m.resumeDecisionClock();
+    const moved = m.state.deadlines.decisionTarget!;
+    assert.equal(Date.parse(moved), Date.parse(target) + DAY, 'moved by the pause');
+    clock.ms = Date.parse(moved);
+    assert.equal(fireDueDeadlines(m), 1);
+    const notices = () => m.effects.filter((e) => e.kind === 'email' && e.email === 'decision_delayed');
+    assert.equal(notices().length, 1);
+    advance(DAY);
+    assert.equal(fireDueDeadlines(m), 0, 'told once');
+    assert.equal(notices().length, 1);
+    assert.equal(m.state.escalated, false, 'the target is not the deadline');
+  });
+
+  it('a policy without a target (usage-prorata) sends no day-3 notice', () => {
+    const { m } = model('usage-prorata');
+    request(m);
+    m.snapshot = { ...quiet };
+    decideRequest(m);
+    assert.equal(m.state.decision?.reasons.includes('USAGE_UNKNOWN'), true);
+    assert.equal(m.state.deadlines.decisionTarget, undefined);
+    assert.ok(!standingDeadlines(m).some((d) => d.kind === 'decision_target'));
+  });
+
+  it('a denial stays disputable for the policy period: the run does not finish before it ends', () => {
+    const { m, clock } = model('all-sales-final');
+    request(m);
+    m.snapshot = { ...quiet };
+    decideRequest(m);
+    assert.equal(m.state.decision?.outcome, 'denied');
+    assert.equal(m.state.closed, true);
+    const until = m.state.deadlines.disputeWindowEndsAt!;
+    assert.equal(until, '2026-04-01T23:59:59.999Z', 'the end of the 30th day after the denial');
+    m.effects = [];
+    assert.equal(m.finished(), false);
+    clock.ms = Date.parse(until);
+    fireDueDeadlines(m);
+    assert.equal(m.state.deadlines.disputeWindowEndsAt, undefined);
+    assert.equal(m.finished(), true);
   });
 
   it('a retryable failure is retried on the backoff, escalated once past its bound, money never given up', () => {

@@ -161,8 +161,9 @@ const scenarios: Scenario[] = [
       await waitForCase(
         ctx.cases,
         ctx.id,
+        // The request is the issue report: the case waits out the remediation clock, support reviews meanwhile.
         (s) =>
-          s.status === 'under_review' && s.timeline.filter((e) => e.type === 'support_notified').length > 0,
+          s.status === 'remediation' && s.timeline.filter((e) => e.type === 'support_notified').length > 0,
       );
     },
     drive: async (ctx) => void (await ctx.cases.requestInformation(ctx.id, { items: ['logs'] })),

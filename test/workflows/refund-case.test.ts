@@ -304,10 +304,21 @@ describe('refund case workflow (time skipping)', function () {
     await withCaseWorker(stubs, async ({ env, cases, now }) => {
       const id = orderId('decision-deadline');
       await cases.start(preset('cloud-provider-fault'), makeOrder(id, await now()));
+      // The request is the issue report: the 7 days to solve it run first, then a person verifies.
       const answer = await cases.requestRefund(id, { reason: 'provider_fault' });
-      assert.equal(answer.status, 'under_review');
+      assert.equal(answer.status, 'remediation');
+      assert.ok(answer.decision?.reasons.includes('REMEDIATION_PENDING'));
       assert.ok(answer.decision?.reasons.includes('NEEDS_TECHNICAL_REVIEW'));
-      const review = await cases.read(id);
+      const remediating = await cases.read(id);
+      assert.equal(
+        remediating.deadlines.decisionDeadline,
+        undefined,
+        'no decision clock while it may be fixed',
+      );
+      const remediationDeadline = remediating.deadlines.remediationDeadline!;
+      await env.sleep(Date.parse(remediationDeadline) - (await now()).getTime() + 60_000);
+      const review = await waitForCase(cases, id, (s) => s.status === 'under_review');
+      assert.ok(review.decision?.reasons.includes('NEEDS_TECHNICAL_REVIEW'));
       const deadline = review.deadlines.decisionDeadline!;
       assert.ok(deadline);
       await env.sleep(Date.parse(deadline) - (await now()).getTime() + 60_000);

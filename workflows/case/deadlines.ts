@@ -18,9 +18,11 @@ export type DeadlineKind =
   | 'final_sale_end'
   | 'remediation'
   | 'decision'
+  | 'decision_target'
   | 'payout_limit'
   | 'expired_close'
-  | 'subscription_end';
+  | 'subscription_end'
+  | 'dispute_window';
 
 export interface Deadline {
   at: string;
@@ -52,6 +54,8 @@ export function standingDeadlines(model: CaseModel): Deadline[] {
         const clock = model.decisionClock;
         if (clock && !clock.fired && !clock.pausedAt && d.decisionDeadline)
           out.push({ at: d.decisionDeadline, kind: 'decision' });
+        if (clock && !clock.fired && !clock.pausedAt && !clock.targetPassed && d.decisionTarget)
+          out.push({ at: d.decisionTarget, kind: 'decision_target' });
         break;
       }
       case 'approved':
@@ -73,6 +77,7 @@ export function standingDeadlines(model: CaseModel): Deadline[] {
   }
   if (state.subscription?.effectiveAt && !state.subscription.ended)
     out.push({ at: state.subscription.effectiveAt, kind: 'subscription_end' });
+  if (d.disputeWindowEndsAt) out.push({ at: d.disputeWindowEndsAt, kind: 'dispute_window' });
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
@@ -148,6 +153,15 @@ function fire(model: CaseModel, kind: DeadlineKind): void {
         );
       return;
     }
+    case 'decision_target':
+      // proxy-strict: "We typically respond within 3–7 business days … (complex cases are updated
+      // along the way)": day 3 passed without a decision, so the customer hears from us.
+      model.decisionClock!.targetPassed = true;
+      model.record('decision_target_passed', 'The usual answer time passed undecided; the customer is told');
+      model.emailCustomer('decision_delayed', 'decision-delayed', {
+        decisionDeadline: state.deadlines.decisionDeadline,
+      });
+      return;
     case 'payout_limit':
       model.payoutLimitFired = true;
       model.escalate(
@@ -155,11 +169,17 @@ function fire(model: CaseModel, kind: DeadlineKind): void {
         `payout limit passed (${state.deadlines.payoutDeadline}) without settlement`,
       );
       return;
+    case 'dispute_window':
+      delete state.deadlines.disputeWindowEndsAt;
+      model.record('dispute_window_closed', 'The dispute period ended; the denial stands');
+      return;
     case 'subscription_end':
       state.subscription!.ended = true;
       model.record(
         'subscription_ended',
-        'The cancelled subscription ended at the close of its billing period; access ends now',
+        state.subscription!.effectiveAt === model.subscriptionEnd
+          ? 'The cancelled subscription ended at the close of its billing period; access ends now'
+          : 'The cancelled subscription ended (cancelled at once, as the policy says); access ends now',
       );
       return;
   }

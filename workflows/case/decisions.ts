@@ -1,6 +1,12 @@
 // Taking and applying decisions: pure state changes that queue what the decision owes (emails,
 // billing changes, the payout). Nothing here waits for the outside world.
-import { evaluate, payoutDeadline, type Decision } from '../../policies';
+import {
+  disputeWindowEndsAt,
+  evaluate,
+  payoutDeadline,
+  remediationDeadline,
+  type Decision,
+} from '../../policies';
 import type { Actor } from '../messages';
 import { SYSTEM, type CaseModel } from './model';
 import { startPayout } from './payout';
@@ -42,6 +48,9 @@ export function applyDecision(model: CaseModel, decision: Decision, decidedBy: A
     case 'denied':
       if (state.status !== 'not_refundable') model.setStatus('denied');
       state.closed = true;
+      // Every denial can be disputed once, for the policy's dispute period; the run stays for it.
+      if (!state.dispute)
+        state.deadlines.disputeWindowEndsAt = disputeWindowEndsAt(model.policy, model.now());
       model.emailCustomer('decision', `decision-${state.timeline.length}`, emailData);
       return;
     case 'credit':
@@ -85,7 +94,44 @@ export function decideRequest(model: CaseModel): void {
   const { state } = model;
   if (!state.request || state.decision || state.closed) return;
   if (!['open', 'remediation', 'expired', 'not_refundable', 'under_review'].includes(state.status)) return;
-  applyDecision(model, evaluate(model.policy, model.evaluationInput()), SYSTEM);
+  const decision = evaluate(model.policy, model.evaluationInput());
+  const remediating = decision.reasons.includes('REMEDIATION_PENDING') && !state.issue;
+  if (remediating) startRemediationFromRequest(model);
+  applyDecision(model, decision, SYSTEM);
+  // The clock runs without anyone's help, but a policy that verifies first needs its review meanwhile.
+  if (remediating && state.status === 'remediation' && decision.reasons.includes('NEEDS_TECHNICAL_REVIEW'))
+    model.tellSupport(
+      'needs_review',
+      `review-${state.timeline.length}`,
+      `Technical review needed while the remediation clock runs (until ${state.deadlines.remediationDeadline})`,
+      { reasons: decision.reasons },
+    );
+}
+
+/**
+ * DESIGN: "A request that names a technical problem is the issue report when none was reported:
+ * the remediation clock starts at the request, the case waits in `remediation`, and when the
+ * clock runs out unremediated the case decides again by itself." The policy (evaluate) already
+ * reads the request as the report; here the case keeps that clock (the remediation deadline fires).
+ */
+function startRemediationFromRequest(model: CaseModel): void {
+  const { state, policy } = model;
+  const request = state.request!;
+  const deadline = remediationDeadline(policy, request.requestedAt);
+  if (!deadline) return;
+  state.issue = {
+    description: request.description ?? `Refund request: ${request.reason.replace(/_/g, ' ')}`,
+    reportedAt: request.requestedAt,
+    fromRequest: true,
+  };
+  state.deadlines.remediationDeadline = deadline;
+  model.record(
+    'issue_reported',
+    `The refund request names a technical problem: it is the issue report; the remediation clock runs until ${deadline}`,
+    SYSTEM,
+    { remediationDeadline: deadline },
+  );
+  model.setStatus('remediation');
 }
 
 /** Re-evaluates after a fact changed, while the case waits for a decision. */

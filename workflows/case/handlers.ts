@@ -6,7 +6,14 @@
 import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { checkReviewerDecision, payoutDeadline, remediationDeadline, type Decision } from '../../policies';
+import {
+  cancellationEffectiveAt,
+  checkReviewerChoice,
+  payoutDeadline,
+  remediationDeadline,
+  type Decision,
+  type DecisionRoute,
+} from '../../policies';
 import {
   CancelSubscriptionSchema,
   ChargebackSchema,
@@ -23,8 +30,12 @@ import {
   caseStateQuery,
   chargebackSignal,
   decideUpdate,
+  disputeUpdate,
+  DisputeSchema,
   incidentConfirmedSignal,
   paymentUpdateSignal,
+  usageReportedSignal,
+  UsageReportedSchema,
   provideInformationUpdate,
   reportIssueUpdate,
   requestInformationUpdate,
@@ -140,6 +151,9 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         { reason: msg.reason, receivedAt },
       );
       model.emailCustomer('request_received', 'request-received', { reason: msg.reason });
+      // A request to cancel the subscription cancels it too (billing must not renew what the customer ends).
+      if (msg.reason === 'cancel_subscription' && cancellable(receivedAt))
+        cancelSubscription(receivedAt, msg.actor ?? { role: 'customer' });
       const assess = model.queue({ kind: 'assess' });
       // Answer with the decision once billing's facts are read, or with the status after the first failed try.
       await condition(() => !model.effects.includes(assess) || assess.failures > 0);
@@ -245,14 +259,16 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       if (reroute && msg.outcome === 'denied')
         refuse('an approved refund whose payout failed needs another route, not a denial');
       checkAmount(msg);
-      // The policy's bounds on a discretionary decision (which outcomes, how much).
-      if (!reroute && state.decision?.outcome === 'needs_review') {
-        const problem = checkReviewerDecision(state.decision, {
-          outcome: msg.outcome,
-          amountMinor: msg.outcome === 'full_refund' ? model.cashPaidMinor : msg.amountMinor,
-        });
-        if (problem) refuse(problem);
-      }
+      // The policy's bounds, on every route and whatever decision the case holds (DESIGN: "A
+      // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
+      if (!state.request) refuse('no refund request on this case');
+      if (reroute) return checkReroute(msg);
+      const problem = checkReviewerChoice(policy, model.evaluationInput(), decisionRoute(), {
+        outcome: msg.outcome,
+        ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
+        ...(msg.extensionDays !== undefined ? { extensionDays: msg.extensionDays } : {}),
+      });
+      if (problem) refuse(problem);
     },
     apply: (msg) => {
       const actor = msg.actor ?? { role: 'reviewer' };
@@ -310,6 +326,22 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       );
     },
   });
+  /**
+   * Another route for an approved remedy whose payout or billing change failed: the value decided
+   * stands (a refund or credit of at most the approved amount, or a service extension instead);
+   * the policy's bounds were checked when it was approved.
+   */
+  function checkReroute(msg: DecideInput): void {
+    const approved = state.decision!.amountMinor || (state.decision!.creditMinor ?? 0);
+    const amount = msg.outcome === 'full_refund' ? model.cashPaidMinor : (msg.amountMinor ?? 0);
+    if (msg.outcome !== 'service_extension' && amount > approved)
+      refuse(`amountMinor: at most ${approved}, the amount approved, on another route`);
+  }
+  /** Where a person's decision comes from: a dispute of a denial, an escalated case, or the review. */
+  function decisionRoute(): DecisionRoute {
+    if (state.dispute) return 'dispute';
+    return state.escalated ? 'escalation' : 'review';
+  }
   function checkAmount(msg: DecideInput): void {
     const amount = msg.amountMinor;
     const cash = model.cashPaidMinor;
@@ -345,16 +377,60 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       if (model.subscriptionEnd && Date.parse(model.subscriptionEnd) <= Date.parse(receivedAt))
         refuse(`the billing period already ended at ${model.subscriptionEnd}`);
     },
-    apply: (msg, at) => {
-      const effectiveAt = model.subscriptionEnd!;
-      state.subscription = { cancelRequestedAt: at, effectiveAt };
+    apply: (msg, at) => cancelSubscription(at, msg.actor ?? { role: 'customer' }),
+  });
+
+  /** A subscription that can still be cancelled: not cancelled yet, its paid period still running. */
+  const cancellable = (at: string): boolean =>
+    order.billing.kind === 'subscription' &&
+    !state.subscription?.cancelRequestedAt &&
+    !!model.subscriptionEnd &&
+    Date.parse(model.subscriptionEnd) > Date.parse(at);
+
+  /**
+   * Cancels the subscription when the policy says (cancelAtPeriodEnd: at the period's end, access
+   * until then; otherwise at once, access ending now) and tells billing not to renew it.
+   */
+  function cancelSubscription(at: string, actor: Actor): void {
+    const effectiveAt = cancellationEffectiveAt(policy, order, at);
+    const now = Date.parse(effectiveAt) <= Date.parse(at);
+    state.subscription = { cancelRequestedAt: at, effectiveAt };
+    model.record(
+      'subscription_cancel_requested',
+      now
+        ? 'Subscription cancelled at once, as the policy says; access ends now'
+        : `Subscription cancelled; access continues until ${effectiveAt}`,
+      actor,
+    );
+    model.queue({ kind: 'cancel_subscription', periodEnd: effectiveAt });
+    model.emailCustomer('subscription_cancelled', 'subscription-cancelled', {
+      effectiveAt,
+      ...(now ? { immediately: true } : {}),
+    });
+  }
+
+  update(disputeUpdate, DisputeSchema, {
+    check: (_msg, receivedAt) => {
+      if (state.dispute) refuse('the denial was already disputed');
+      if (state.decision?.outcome !== 'denied')
+        refuse(`only a denial can be disputed (the case is ${state.status})`);
+      const until = state.deadlines.disputeWindowEndsAt;
+      if (!until || Date.parse(receivedAt) > Date.parse(until))
+        refuse(`the dispute period ended${until ? ` at ${until}` : ''}`);
+    },
+    apply: (msg, disputedAt) => {
+      state.dispute = { disputedAt, description: msg.description };
+      delete state.deadlines.disputeWindowEndsAt;
+      state.closed = false;
       model.record(
-        'subscription_cancel_requested',
-        `Subscription cancelled; access continues until ${effectiveAt}`,
+        'disputed',
+        `The customer disputed the denial: ${msg.description}`,
         msg.actor ?? { role: 'customer' },
       );
-      model.queue({ kind: 'cancel_subscription', periodEnd: effectiveAt });
-      model.emailCustomer('subscription_cancelled', 'subscription-cancelled', { effectiveAt });
+      // A new question before a person: its own decision clock (the request's has run or never ran).
+      model.restartDecisionClock();
+      model.setStatus('under_review');
+      decideAgain(model, 'A dispute puts the denial before a person');
     },
   });
 
@@ -473,7 +549,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
           `chargeback-${state.timeline.length}`,
           'A chargeback was opened on this order',
         );
-      if (active && state.status === 'under_review')
+      if (active && (state.status === 'under_review' || state.status === 'remediation'))
         decideAgain(model, 'An active chargeback blocks the refund');
     },
   );
@@ -508,6 +584,27 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       }
     },
     { role: 'reviewer' },
+  );
+
+  signal(
+    usageReportedSignal,
+    UsageReportedSchema,
+    'usageReported',
+    () => undefined,
+    ({ used }) => {
+      // Before billing's first read there is nothing to update: that read finds the figure itself.
+      if (!model.snapshot) return;
+      model.snapshot = { ...model.snapshot, usage: { used } };
+      // DESIGN: "Money never moves on unknown facts" — and once the fact is known, the case decides.
+      if (state.status === 'under_review' && state.decision?.reasons.includes('USAGE_UNKNOWN')) {
+        model.record(
+          'usage_reported',
+          `Billing reports usage: ${used}${order.quota ? ` ${order.quota.unit}` : ''}`,
+        );
+        decideAgain(model, 'The usage figure the decision waited for arrived');
+      }
+    },
+    { role: 'checkout' },
   );
 
   function incidentCovers(incident: IncidentConfirmed): boolean {

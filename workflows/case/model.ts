@@ -2,7 +2,7 @@
 // methods. Pure — no Temporal import — so it is unit-tested with a hand-set clock. The workflow
 // gives it the workflow clock; handlers, deadlines and effect results all change the case only
 // through it, in one synchronous step each, so no change is ever half-done.
-import { decisionDeadline, requestWindowEndsAt, type EvaluationInput } from '../../policies';
+import { decisionDeadline, decisionTarget, requestWindowEndsAt, type EvaluationInput } from '../../policies';
 import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import type { CaseAnswer, CaseOutcome, CaseState, CaseStatus, StartCaseInput } from '../case-state';
 import type { Actor } from '../messages';
@@ -47,7 +47,9 @@ export class CaseModel {
   effects: Effect[] = [];
   snapshot: AccountSnapshot | undefined;
   /** The decision clock: started once, paused while information is awaited. */
-  decisionClock: { startedAt: string; pausedAt?: string; pausedMs: number; fired?: boolean } | undefined;
+  decisionClock:
+    | { startedAt: string; pausedAt?: string; pausedMs: number; fired?: boolean; targetPassed?: boolean }
+    | undefined;
   payoutLimitFired = false;
   /** A credit or extension billing refused: support may choose another route. */
   remedyFailed = false;
@@ -300,6 +302,7 @@ export class CaseModel {
         abuseSuspected: snapshot?.abuseSuspected ?? false,
         refundsInLast90Days: snapshot?.refundsInLast90Days ?? 0,
         ...(state.technicalReview ? { technicalReview: state.technicalReview.outcome as never } : {}),
+        ...(state.dispute ? { disputedAt: state.dispute.disputedAt } : {}),
       },
     } as EvaluationInput;
   }
@@ -312,6 +315,14 @@ export class CaseModel {
     const waiting = this.state.informationRequest && !this.state.informationRequest.providedAt;
     this.decisionClock = { startedAt: at, pausedMs: 0, ...(waiting ? { pausedAt: at } : {}) };
     this.refreshDecisionDeadline();
+  }
+
+  /** Forgets the decision clock (a dispute is a new question); the next needs_review starts a new one. */
+  restartDecisionClock(): void {
+    this.decisionClock = undefined;
+    delete this.state.deadlines.decisionDeadline;
+    delete this.state.deadlines.decisionTarget;
+    this.version++;
   }
 
   pauseDecisionClock(at: string = this.now()): void {
@@ -333,12 +344,15 @@ export class CaseModel {
 
   private refreshDecisionDeadline(): void {
     const clock = this.decisionClock;
-    if (!clock || clock.pausedAt) delete this.state.deadlines.decisionDeadline;
-    else
-      this.state.deadlines.decisionDeadline = plusMs(
-        decisionDeadline(this.policy, clock.startedAt),
-        clock.pausedMs,
-      );
+    const d = this.state.deadlines;
+    if (!clock || clock.pausedAt) {
+      delete d.decisionDeadline;
+      delete d.decisionTarget;
+    } else {
+      d.decisionDeadline = plusMs(decisionDeadline(this.policy, clock.startedAt), clock.pausedMs);
+      const target = decisionTarget(this.policy, clock.startedAt);
+      if (target) d.decisionTarget = plusMs(target, clock.pausedMs);
+    }
     this.version++;
   }
 
@@ -372,7 +386,9 @@ export class CaseModel {
     return (
       state.closed &&
       this.effects.length === 0 &&
-      !(state.subscription?.effectiveAt && !state.subscription.ended)
+      !(state.subscription?.effectiveAt && !state.subscription.ended) &&
+      // A denial stays disputable until its dispute period ends.
+      !state.deadlines.disputeWindowEndsAt
     );
   }
 }

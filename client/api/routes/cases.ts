@@ -19,6 +19,7 @@ import {
   StartCaseRequest,
   TechnicalReviewBody,
   WithdrawalBody,
+  DisputeBody,
   CancellationBody,
 } from '../schemas';
 
@@ -158,7 +159,8 @@ export function registerCaseRoutes(
       | typeof WithdrawalBody
       | typeof InformationRequestBody
       | typeof InformationBody
-      | typeof CancellationBody,
+      | typeof CancellationBody
+      | typeof DisputeBody,
   >(
     url: string,
     access: readonly ('checkout' | 'support' | 'reviewer')[],
@@ -219,6 +221,13 @@ export function registerCaseRoutes(
   );
   write('withdrawal', CUSTOMER_SIDE, 'The customer withdraws the request', WithdrawalBody, (id, m, o) =>
     cases.withdraw(id, m, o),
+  );
+  write(
+    'disputes',
+    CUSTOMER_SIDE,
+    'The customer disputes a denial within the dispute period; a person decides within the policy',
+    DisputeBody,
+    (id, m, o) => cases.dispute(id, m, o),
   );
   write(
     'information-requests',
