@@ -53,7 +53,9 @@ describe('case simulate: the 400-year frame', function () {
   });
 
   it("a business-day deadline across Christmas and New Year skips the policy's holidays as in 2025", async () => {
-    // Requested Tuesday 23 December 2025: business days 24, 26, 29, 30, 31 December (25 December a holiday).
+    // Requested Tuesday 23 December 2025 naming a provider fault: the request is the issue report, and
+    // the decision clock starts when remediation runs out (31 December, 00:00): business days
+    // 2, 5, 6, 7, 8 January (1 January a holiday).
     const [result] = await run([
       {
         policyId: 'cloud-provider-fault',
@@ -69,10 +71,10 @@ describe('case simulate: the 400-year frame', function () {
     ]);
     const expected = decisionDeadline(
       pinHolidays(getPreset('cloud-provider-fault')!, '2025-12-23T10:00:00Z'),
-      '2025-12-23T10:00:00Z',
+      '2025-12-31T00:00:00.000Z',
     );
     assert.equal(result!.deadlines.decisionDeadline, new Date(expected).toISOString());
     // The end of the fifth business day (calendar days end at local midnight).
-    assert.equal(result!.deadlines.decisionDeadline, '2025-12-31T23:59:59.999Z');
+    assert.equal(result!.deadlines.decisionDeadline, '2026-01-08T23:59:59.999Z');
   });
 });
