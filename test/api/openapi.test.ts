@@ -303,6 +303,11 @@ describe('API: the OpenAPI document describes every answer', function () {
         as: 'admin',
         body: { outcome: 'denied', note: 'charged correctly' },
       });
+      // Every denial may be disputed once.
+      await hit(stack, 'POST', `/v1/cases/${decided}/disputes`, 200, {
+        as: 'checkout',
+        body: { description: 'I was charged twice' },
+      });
 
       // A withdrawn case refuses every message (409).
       const withdrawn = await start('proxy-strict');
