@@ -1,5 +1,6 @@
 // Plain types of the refund case, importable by the workflow, the client and the UI.
 import type { Decision, Order, Policy } from '../policies';
+import type { CarriedCase } from './case/carry';
 import type { Actor } from './messages';
 
 export const CASE_STATUSES = [
@@ -29,6 +30,8 @@ export interface StartCaseInput {
   /** Digest of { policy id and version, order } computed by the client: a start with another body conflicts. */
   fingerprint: string;
   startedBy?: Actor;
+  /** Set by continue-as-new: the case as the previous run left it (workflows/case/carry.ts). */
+  carried?: CarriedCase;
 }
 
 export interface CaseDeadlines {
@@ -39,6 +42,8 @@ export interface CaseDeadlines {
   subscriptionEndsAt?: string;
   /** Until when a confirmed incident can still reach this case. */
   incidentCoverEndsAt?: string;
+  /** A paid case takes gateway events and chargebacks on its own timeline until then (settle period). */
+  settlePeriodEndsAt?: string;
 }
 
 export interface TimelineEntry {

@@ -133,6 +133,10 @@ export const DeadlinesSchema = named(
     incidentCoverEndsAt: InstantSchema.optional().meta({
       description: 'Until when a confirmed incident can still reach this case',
     }),
+    settlePeriodEndsAt: InstantSchema.optional().meta({
+      description:
+        "A paid case takes the gateway's events and chargebacks on its own timeline until then; later ones go to the late-event record",
+    }),
   }),
   'Deadlines',
   "The case's clocks as absolute ISO 8601 times; each appears once it applies",

@@ -55,18 +55,25 @@ const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
   return result.data as z.infer<S>;
 };
 
-/** The search attributes support lists by, upserted only when one changed (fewer history events). */
-export function publisher(model: CaseModel): () => void {
-  let last = '';
-  return () => {
+/**
+ * The search attributes support lists by, upserted only when one changed (fewer history events).
+ * `primed`: a run continued from another starts from the values that run published (continue-as-new
+ * carries the search attributes), so it upserts nothing until one changes.
+ */
+export function publisher(model: CaseModel, primed = false): () => void {
+  const current = () => {
     const { state } = model;
     state.nextDeadline = model.businessDeadline();
-    const values = [
+    return [
       state.status,
       state.escalated,
       state.nextDeadline ?? null,
       state.decision?.outcome ?? null,
     ] as const;
+  };
+  let last = primed ? JSON.stringify(current()) : '';
+  return () => {
+    const values = current();
     const key = JSON.stringify(values);
     if (key === last) return;
     last = key;
@@ -359,7 +366,6 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   // Signals never fail the workflow task: a malformed one is refused on the timeline, repeats are recognised.
-  let refusedSignals = 0;
   function signal<I>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     def: SignalDefinition<any[]>,
@@ -377,7 +383,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         // so a flood cannot grow the case without bound.
         if (isRefusedPayload(raw)) {
           log.warn('unsealed signal refused', { signal: name });
-          if (++refusedSignals <= MAX_REFUSED_RECORDED) {
+          if (++model.refusedSignals <= MAX_REFUSED_RECORDED) {
             model.record(
               'message_refused',
               `A ${name} signal was refused: it was not sealed with the encryption key`,

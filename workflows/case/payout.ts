@@ -196,11 +196,26 @@ export function payoutFailed(model: CaseModel, reasonCode: string, message: stri
   );
 }
 
+/**
+ * A refund still pending this long after it was sent is checked once a day: the webhook still
+ * settles it at once, and a check costs about a dozen history events, so a payout that never
+ * settles costs a few thousand events a year (continue-as-new keeps each run bounded).
+ */
+export const SETTLEMENT_CHECK_SLOW_AFTER_MS = 7 * 24 * 60 * 60_000;
+export const SETTLEMENT_CHECK_SLOW_MS = 24 * 60 * 60_000;
+
 /** After a settlement check that found the refund still pending: the next one, sooner first. */
 export function nextSettlementCheck(model: CaseModel): void {
   model.settlementChecks++;
+  const sentAt = model.state.payout?.createdAt;
+  const slow =
+    model.longLived &&
+    sentAt !== undefined &&
+    model.nowMs() - Date.parse(sentAt) >= SETTLEMENT_CHECK_SLOW_AFTER_MS;
   model.queue(
     { kind: 'settlement_check' },
-    SETTLEMENT_CHECKS_MS[model.settlementChecks] ?? SETTLEMENT_CHECK_STEADY_MS,
+    slow
+      ? SETTLEMENT_CHECK_SLOW_MS
+      : (SETTLEMENT_CHECKS_MS[model.settlementChecks] ?? SETTLEMENT_CHECK_STEADY_MS),
   );
 }

@@ -1,0 +1,115 @@
+// Cases that live for months, on the time-skipping server: a payout the gateway never settles is
+// watched for 400 days in runs of bounded history (continue-as-new), and the case that comes out
+// of every hand-over is the same case — state, deadlines, timeline, pending effects, seen events.
+import assert from 'node:assert/strict';
+import type { Client } from '@temporalio/client';
+import { getPreset, type Order } from '../../policies';
+import { DAY, orderId, stubActivities, waitForCase, withCaseWorker } from './support';
+
+const usageProrata = () => getPreset('usage-prorata')!;
+
+function order(id: string, at: Date): Order {
+  const iso = at.toISOString();
+  return {
+    orderId: id,
+    customerId: `cust-${id}`,
+    channel: 'official',
+    paymentMethod: 'card',
+    amountMinor: 1000,
+    currency: 'USD',
+    promoCreditMinor: 0,
+    purchasedAt: iso,
+    invoicedAt: iso,
+    serviceDate: iso,
+    firstPurchaseOfPlan: true,
+    productId: 'api-pro',
+    billing: { kind: 'one_time' },
+    quota: { unit: 'requests', included: 10_000 },
+  } as Order;
+}
+
+/** Every run of a workflow id, first to last, with its event count (walking continuedExecutionRunId back). */
+async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; events: number }[]> {
+  const runs: { runId: string; events: number }[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift({ runId, events: history.events?.length ?? 0 });
+    runId =
+      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+describe('cases that live for months (time skipping)', function () {
+  this.timeout(900_000);
+
+  it('a payout that never settles for 400 days: every run under 3,000 events, the case intact across runs', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'pending', statusOnCheck: 'pending' });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('stuck-400');
+      const start = await now();
+      await cases.start(usageProrata(), order(id, start));
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const pending = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      const firstRun = (await cases.handle(id).describe()).runId;
+
+      // A repeated gateway event before the hand-overs must still be recognised after them.
+      await cases.paymentUpdate(id, {
+        eventId: 'evt_pending_1',
+        refundId: pending.payout!.refundId!,
+        status: 'pending',
+      });
+      await env.sleep(400 * DAY);
+      const after = await waitForCase(cases, id, (s) => s.escalated);
+
+      const runs = await runsOf(cases.client, cases.handle(id).workflowId);
+      const counts = runs.map((r) => r.events);
+      // The figure for the closing note.
+      console.log(`      400-day stuck payout: ${runs.length} runs, events per run ${counts.join(', ')}`);
+      assert.ok(runs.length > 1, `the case continued as new (runs: ${counts.join(', ')})`);
+      assert.equal(runs[0]!.runId, firstRun);
+      for (const events of counts) assert.ok(events < 3_000, `a run of ${events} events`);
+
+      // The same case: status, deadlines, decision, payout and the timeline as it stood, extended.
+      assert.equal(after.status, 'payout_pending');
+      assert.deepEqual(after.deadlines, pending.deadlines);
+      assert.deepEqual(after.decision, pending.decision);
+      assert.equal(after.payout?.refundId, pending.payout?.refundId);
+      assert.deepEqual(after.timeline.slice(0, pending.timeline.length), pending.timeline);
+      assert.ok(after.escalations.some((e) => e.reason.startsWith('payout limit')));
+      // Polling went on in every run (the pending settlement check was carried), slower after a week.
+      const checks = stubs.named('getRefundStatus').length;
+      assert.ok(checks > 400 && checks < 600, `${checks} settlement checks in 400 days`);
+      assert.equal(stubs.named('createRefund').length, 1, 'never a second refund');
+      // The payout-limit escalation and the customer's email went out once, not once per run.
+      const escalations = stubs
+        .named('notifySupport')
+        .filter((c) => (c.input as { kind: string }).kind === 'escalation');
+      assert.equal(escalations.length, 1);
+
+      // Memo and search attributes follow the runs: a repeated start still finds this case.
+      const again = await cases.start(usageProrata(), order(id, start));
+      assert.equal(again.created, false);
+      const attrs = (await cases.handle(id).describe()).typedSearchAttributes;
+      const get = (name: string) => attrs.getAll().find((p) => p.key.name === name)?.value;
+      assert.equal(get('RefundStatus'), 'payout_pending');
+      assert.equal(get('RefundEscalated'), true);
+      assert.equal(get('RefundPolicyId'), 'usage-prorata');
+
+      // The event seen in the first run is still a repeat; the settlement then closes the case.
+      await cases.paymentUpdate(id, {
+        eventId: 'evt_pending_1',
+        refundId: pending.payout!.refundId!,
+        status: 'succeeded',
+      });
+      await cases.paymentUpdate(id, {
+        eventId: 'evt_settled',
+        refundId: pending.payout!.refundId!,
+        status: 'succeeded',
+      });
+      const paid = await waitForCase(cases, id, (s) => s.status === 'paid');
+      assert.equal(paid.timeline.filter((e) => e.type === 'payout_settled').length, 1);
+    });
+  });
+});
