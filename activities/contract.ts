@@ -26,6 +26,7 @@ export type CustomerEmailKind =
   | 'decision'
   | 'payout_sent'
   | 'payout_settled'
+  | 'payout_delayed'
   | 'subscription_cancelled';
 
 export interface CustomerEmail extends CaseRef {

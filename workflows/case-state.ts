@@ -66,6 +66,10 @@ export interface PayoutState {
   settledAt?: string;
   /** The last call's outcome is unknown (a timeout, an outage): the key is kept and the gateway is asked first. */
   outcomeUnknown?: boolean;
+  /** A payout support made outside the gateway and recorded on the case (the payout route). */
+  outside?: { reference: string; method: string; recordedBy: Actor };
+  /** Support chose another route while this refund was still pending at the gateway: a late success is a double payment. */
+  abandoned?: boolean;
 }
 
 export interface CaseState {

@@ -28,6 +28,7 @@ const schemas = {
   }),
   payout_sent: z.looseObject({ ...money, expectedBy: z.string().optional() }),
   payout_settled: z.looseObject(money),
+  payout_delayed: z.looseObject({ ...money, payoutDeadline: z.string().optional() }),
   subscription_cancelled: z.looseObject({ effectiveAt: z.string().optional() }),
 } satisfies Record<CustomerEmailKind, z.ZodType>;
 
@@ -161,6 +162,13 @@ const templates: { [K in CustomerEmailKind]: Renderer<K> } = {
   payout_settled: (orderId, data) => ({
     subject: `Your refund for order ${orderId} has been paid`,
     blocks: [`The refund of ${amount(data)} for order ${orderId} has been paid out by our payment provider.`],
+  }),
+  payout_delayed: (orderId, data) => ({
+    subject: `Your refund for order ${orderId} is delayed`,
+    blocks: [
+      `The refund of ${amount(data)} for order ${orderId} has not reached you${data.payoutDeadline ? ` by ${formatTime(data.payoutDeadline)}, as we promised` : ' as planned'}.`,
+      'Our team has been told and will pay it another way if the payment provider cannot. You do not need to do anything; we will write again when it is paid.',
+    ],
   }),
   subscription_cancelled: (orderId, data) => ({
     subject: `Your subscription for order ${orderId} is cancelled`,

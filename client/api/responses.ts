@@ -119,6 +119,16 @@ export const PayoutSchema = named(
       description:
         "The last call's outcome is unknown; the attempt keeps its key and the gateway is asked first",
     }),
+    outside: z
+      .object({ reference: z.string(), method: z.string(), recordedBy: ActorReply })
+      .optional()
+      .meta({
+        description: 'A payout made outside the gateway, recorded by support (POST …/outside-payouts)',
+      }),
+    abandoned: z.boolean().optional().meta({
+      description:
+        'Support chose another route while this refund was pending at the gateway; a later success is flagged as a double payment',
+    }),
   }),
   'Payout',
 );
@@ -371,7 +381,14 @@ export const OpenApiReply = named(
 
 export const WebhookAckReply = named(
   z.discriminatedUnion('delivered', [
-    z.object({ received: z.literal(true), delivered: z.literal(true) }),
+    z.object({
+      received: z.literal(true),
+      delivered: z.literal(true),
+      lateRecord: z.literal(true).optional().meta({
+        description:
+          "The order's case had ended (after its settle period): the event went to the order's late-event record and support was told",
+      }),
+    }),
     z.object({
       received: z.literal(true),
       delivered: z.literal(false),

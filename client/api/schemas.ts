@@ -14,6 +14,10 @@ import {
   SubmitTechnicalReviewSchema,
   WithdrawSchema,
   CancelSubscriptionSchema,
+  ChargebackSchema,
+  CreditInsteadSchema,
+  OutsidePayoutSchema,
+  PayoutRetrySchema,
 } from '../../workflows/messages';
 
 const noActor = { actor: true } as const;
@@ -25,6 +29,12 @@ export const WithdrawalBody = WithdrawSchema.omit(noActor);
 export const InformationRequestBody = RequestInformationSchema.omit(noActor);
 export const InformationBody = ProvideInformationSchema.omit(noActor);
 export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
+// The payout route: one body per choice (the update's `action` is the route's).
+const noActorNoAction = { actor: true, action: true } as const;
+export const PayoutRetryBody = PayoutRetrySchema.omit(noActorNoAction);
+export const OutsidePayoutBody = OutsidePayoutSchema.omit(noActorNoAction);
+export const CreditInsteadBody = CreditInsteadSchema.omit(noActorNoAction);
+export const ChargebackBody = ChargebackSchema.omit(noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 

@@ -112,4 +112,134 @@ describe('cases that live for months (time skipping)', function () {
       assert.equal(paid.timeline.filter((e) => e.type === 'payout_settled').length, 1);
     });
   });
+
+  it('the payout limit passes: the customer is told, support resolves it with a payout made outside the gateway, escalated clears', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'pending', statusOnCheck: 'pending' });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('limit-route');
+      await cases.start(usageProrata(), order(id, await now()));
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const pending = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      // Before the limit the route is closed: the refund may still settle.
+      await assert.rejects(
+        cases.recordOutsidePayout(id, { reference: 'BT-1', amountMinor: 1000, method: 'bank_transfer' }),
+        /payout route opens when the payout limit passes/,
+      );
+      await env.sleep(Date.parse(pending.deadlines.payoutDeadline!) - (await now()).getTime() + 60_000);
+      const late = await waitForCase(cases, id, (s) => s.escalated);
+      assert.equal(late.status, 'payout_pending');
+      assert.match(
+        late.escalations.at(-1)!.reason,
+        /retry to the original method, record a payout made outside the gateway, or grant credit/,
+      );
+      await waitForCase(cases, id, () =>
+        stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'payout_delayed'),
+      );
+      // A retry while the refund is pending at the gateway would pay twice.
+      await assert.rejects(cases.retryPayout(id, { note: 'try again' }), /still pending at the gateway/);
+      await assert.rejects(
+        cases.recordOutsidePayout(id, { reference: 'BT-1', amountMinor: 1001, method: 'bank_transfer' }),
+        /amountMinor: must be at most the cash paid \(1000\)/,
+      );
+      const answer = await cases.recordOutsidePayout(
+        id,
+        { reference: 'BT-2026-0001', amountMinor: 1000, method: 'bank_transfer', note: 'paid by wire' },
+        { updateId: 'outside-1' },
+      );
+      assert.equal(answer.status, 'paid');
+      const paid = await cases.read(id);
+      assert.equal(paid.escalated, false, 'escalated clears when someone acts');
+      assert.ok(paid.timeline.some((e) => e.type === 'escalation_cleared'));
+      assert.deepEqual(paid.payout?.outside, {
+        reference: 'BT-2026-0001',
+        method: 'bank_transfer',
+        recordedBy: { role: 'support' },
+      });
+      assert.equal(paid.earlierPayouts?.[0]?.abandoned, true);
+      assert.ok(paid.deadlines.settlePeriodEndsAt, 'a paid case listens for its settle period');
+      // The abandoned refund settles after all: a double payment, flagged to support.
+      await cases.paymentUpdate(id, {
+        eventId: 'evt_late_success',
+        refundId: pending.payout!.refundId!,
+        status: 'succeeded',
+      });
+      const flagged = await waitForCase(cases, id, (s) => s.escalated);
+      assert.match(flagged.escalations.at(-1)!.reason, /paid twice/);
+      assert.equal(flagged.status, 'paid');
+      assert.equal(stubs.named('createRefund').length, 1);
+    });
+  });
+
+  it('a paid case listens for its settle period: a refund reported failed after it settled reopens the route; a retry pays once', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }, { mode: 'pending', statusOnCheck: 'pending' });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('reversed');
+      await cases.start(usageProrata(), order(id, await now()));
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const pending = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      const refundId = pending.payout!.refundId!;
+      await cases.paymentUpdate(id, { eventId: 'evt_ok', refundId, status: 'succeeded' });
+      const paid = await waitForCase(cases, id, (s) => s.status === 'paid');
+      assert.equal(paid.closed, true);
+      assert.equal((await cases.handle(id).describe()).status.name, 'RUNNING', 'still listening');
+      await env.sleep(10 * DAY);
+      await cases.paymentUpdate(id, {
+        eventId: 'evt_reversed',
+        refundId,
+        status: 'failed',
+        failureReason: 'expired_or_canceled_card',
+      });
+      const reopened = await waitForCase(cases, id, (s) => s.status === 'approved');
+      assert.equal(reopened.closed, false);
+      assert.equal(reopened.escalated, true);
+      assert.equal(reopened.payout?.status, 'failed');
+      assert.ok(reopened.timeline.some((e) => e.type === 'payout_reversed'));
+      await waitForCase(cases, id, () =>
+        stubs.named('sendCustomerEmail').some((c) => (c.input as { kind: string }).kind === 'payout_delayed'),
+      );
+      // The gateway lists the first refund as failed too (the stub keeps what the test says).
+      for (const refund of stubs.refunds.values()) refund.status = 'failed';
+      const retried = await cases.retryPayout(id, { note: 'card replaced, try again' });
+      assert.equal(retried.status, 'approved');
+      const second = await waitForCase(
+        cases,
+        id,
+        (s) => s.status === 'payout_pending' && s.payout?.attempt === 2,
+      );
+      assert.equal(second.escalated, false);
+      assert.equal(stubs.named('createRefund').length, 2, 'a second attempt only after the first failed');
+      assert.equal(stubs.named('findRefunds').length, 1, 'the gateway was asked first');
+      await cases.paymentUpdate(id, {
+        eventId: 'evt_ok_2',
+        refundId: second.payout!.refundId!,
+        status: 'succeeded',
+      });
+      await waitForCase(cases, id, (s) => s.status === 'paid');
+      // The settle period runs out: the run ends; later events go to the late-event record (the API's job).
+      assert.equal((await cases.handle(id).result()).status, 'paid');
+    });
+  });
+
+  it('credit instead of a failed refund: the case is credited through billing', async () => {
+    const stubs = stubActivities(
+      { usage: { used: 0 } },
+      { mode: 'failed', failureReason: 'insufficient_funds' },
+    );
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('credit-instead');
+      await cases.start(usageProrata(), order(id, await now()));
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      const failed = await waitForCase(cases, id, (s) => s.payout?.status === 'failed' && s.escalated);
+      assert.equal(failed.status, 'approved');
+      const answer = await cases.grantCreditInstead(id, { note: 'customer prefers credit' });
+      assert.equal(answer.decision?.outcome, 'credit');
+      const credited = await waitForCase(cases, id, (s) => s.status === 'credited');
+      assert.equal(credited.escalated, false);
+      assert.deepEqual(
+        stubs.named('issueCredit').map((c) => (c.input as { amountMinor: number }).amountMinor),
+        [1000],
+      );
+      await assert.rejects(cases.retryPayout(id, { note: 'too late' }), /closed/);
+    });
+  });
 });

@@ -40,9 +40,11 @@ import {
 } from '../messages';
 import type { CaseAnswer } from '../case-state';
 import { escalatedKey, nextDeadlineKey, outcomeKey, statusKey } from '../search-attributes';
+import { chargebackAfterClose, paymentEventAfterResolution } from './after-close';
 import { applyDecision, decideAgain } from './decisions';
 import { plusDays, refuse, Refusal, type CaseModel } from './model';
 import { settle, startPayout } from './payout';
+import { registerPayoutRoute } from './payout-route';
 
 /** Unsealed signals recorded on a case's timeline; later ones are only logged. */
 const MAX_REFUSED_RECORDED = 20;
@@ -445,20 +447,17 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
             .forEach((e) => (e.dueAt = model.now()));
         return;
       }
+      if (paymentEventAfterResolution(model, settlementOf(u), actor)) return;
       settleSignal(u, actor);
     },
   );
+  const settlementOf = (u: z.infer<typeof PaymentUpdateSchema>) => ({
+    refundId: u.refundId,
+    status: u.status,
+    ...(u.failureReason ? { failureReason: u.failureReason } : {}),
+  });
   const settleSignal = (u: z.infer<typeof PaymentUpdateSchema>, actor: Actor): void =>
-    settle(
-      model,
-      {
-        refundId: u.refundId,
-        status: u.status,
-        ...(u.failureReason ? { failureReason: u.failureReason } : {}),
-      },
-      'webhook',
-      actor,
-    );
+    settle(model, settlementOf(u), 'webhook', actor);
 
   signal(
     chargebackSignal,
@@ -481,6 +480,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         );
       if (active && state.status === 'under_review')
         decideAgain(model, 'An active chargeback blocks the refund');
+      chargebackAfterClose(model, active, reference);
     },
   );
 
@@ -515,6 +515,8 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
     { role: 'reviewer' },
   );
+
+  registerPayoutRoute(model, update);
 
   function incidentCovers(incident: IncidentConfirmed): boolean {
     if (incident.productId && order.productId && incident.productId !== order.productId) return false;

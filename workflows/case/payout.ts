@@ -6,7 +6,9 @@ import { formatMinor } from '../../policies';
 import type { GatewayRefund, RefundResult } from '../../activities/contract';
 import type { PayoutState } from '../case-state';
 import type { Actor } from '../messages';
+import { startListening } from './after-close';
 import type { CaseModel } from './model';
+import { payoutDelayedData } from './payout-route';
 
 /** When the case checks the gateway itself if no webhook arrived: soon, then rarely. */
 export const SETTLEMENT_CHECKS_MS = [30_000, 5 * 60_000, 60 * 60_000];
@@ -165,6 +167,7 @@ function paid(model: CaseModel, payout: PayoutState): void {
     amountMinor: payout.amountMinor,
     currency: payout.currency,
   });
+  startListening(model);
 }
 
 /** The payout failed for good: support chooses another route (decide), the case waits for them. */
@@ -194,6 +197,9 @@ export function payoutFailed(model: CaseModel, reasonCode: string, message: stri
       amountMinor: payout.amountMinor,
     },
   );
+  // The customer hears that the money is late, and support's choices are the payout route's.
+  if (model.longLived)
+    model.emailCustomer('payout_delayed', `payout-failed-${payout.attempt}`, payoutDelayedData(model));
 }
 
 /**
