@@ -15,7 +15,7 @@ import { attempts, payoutFailed } from './payout';
 export const SETTLE_PERIOD_DEFAULT_DAYS = 30;
 
 export function settlePeriodDays(model: CaseModel): number {
-  return (model.policy.payout as { settleDays?: number }).settleDays ?? SETTLE_PERIOD_DEFAULT_DAYS;
+  return model.policy.payout.settleDays ?? SETTLE_PERIOD_DEFAULT_DAYS;
 }
 
 /** The case is paid: it listens until the settle period ends (only under the long-lived rules). */
