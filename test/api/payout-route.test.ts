@@ -52,7 +52,7 @@ describe('API: the payout route and events after close', function () {
       (
         await call(stack, 'POST', '/v1/cases', {
           as: 'checkout',
-          body: { policyId: 'usage-prorata', order: o },
+          body: { policyId: 'usage-prorata', order: o, customerEmail: 'payer@example.com' },
         })
       ).status,
       201,
