@@ -31,7 +31,7 @@ describe('activities: email templates', () => {
       assert.match(out.text, /help@shop\.example/, `${kind} tells the customer where to write`);
       subjects.add(out.subject);
     }
-    assert.equal(subjects.size, 6, 'each message has its own subject');
+    assert.equal(subjects.size, 7, 'each message has its own subject');
   });
 
   it('a decision states the amount in the currency and the reasons in the plain words given', () => {

@@ -4,7 +4,9 @@
 // a paid case, and events for a case that has ended going to the order's late-event record.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import Stripe from 'stripe';
 import { SandboxGateway, SIGNATURE_HEADER, embeddedFiles, signWebhook } from '../../activities';
+import { apiLogger, buildApi } from '../../client/api/app';
 import { WEBHOOK_SECRET, call, eventually, order, startStack, type TestStack } from './stack';
 
 interface CaseBody {
@@ -247,7 +249,7 @@ describe('API: the payout route and events after close', function () {
       body: { active: true, reference: 'cb-771', note: 'card network notice' },
       headers: { 'Idempotency-Key': `cb-${orderId}` },
     });
-    assert.equal(late.status, 202, JSON.stringify(late.body));
+    assert.equal(late.status, 200, JSON.stringify(late.body));
     // A gateway event for the ended case too, delivered twice.
     const refundEvent = JSON.stringify({
       id: `evt_late_${orderId}`,
@@ -296,5 +298,63 @@ describe('API: the payout route and events after close', function () {
       headers: { [SIGNATURE_HEADER]: signWebhook(WEBHOOK_SECRET, stray) },
     });
     assert.equal(strayAnswer.body.delivered, false);
+  });
+
+  it("in Stripe mode, a charge.dispute event reaches the case as a chargeback (orderId from the dispute's metadata)", async () => {
+    const secret = 'whsec_stripe_disputes_0123456789';
+    const app = await buildApi({
+      cases: stack.cases,
+      apiKeys: stack.config.api.keys,
+      webhookSecret: secret,
+      webhookGateway: 'stripe',
+      logger: apiLogger('silent'),
+      uiRoot: false,
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const o = order();
+      const orderId = String(o.orderId);
+      await call(stack, 'POST', '/v1/cases', {
+        as: 'checkout',
+        body: { policyId: 'usage-prorata', order: o },
+      });
+      const dispute = (type: string, status: string, metadata: Record<string, string>) =>
+        JSON.stringify({
+          id: `evt_${type}_${orderId}`,
+          object: 'event',
+          type,
+          created: Math.floor(Date.now() / 1000),
+          data: {
+            object: { id: `dp_${orderId}`, object: 'dispute', status, reason: 'fraudulent', metadata },
+          },
+        });
+      const post = async (payload: string) =>
+        (await (
+          await fetch(`${url}/v1/webhooks/payments`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }),
+            },
+            body: payload,
+          })
+        ).json()) as { delivered: boolean; reason?: string };
+      assert.deepEqual(await post(dispute('charge.dispute.created', 'needs_response', { orderId })), {
+        received: true,
+        delivered: true,
+      });
+      await eventually(async () => (await read(orderId)).chargebackActive, 'the dispute opened on the case');
+      const orphan = await post(dispute('charge.dispute.updated', 'under_review', {}));
+      assert.equal(orphan.delivered, false);
+      assert.match(orphan.reason!, /no orderId metadata/);
+      await post(dispute('charge.dispute.closed', 'won', { orderId }));
+      const closed = await eventually(async () => {
+        const c = await read(orderId);
+        return !c.chargebackActive && c;
+      }, 'the dispute closed on the case');
+      assert.ok(closed.timeline.some((e) => e.type === 'chargeback_withdrawn' && e.actor.role === 'gateway'));
+    } finally {
+      await app.close();
+    }
   });
 });

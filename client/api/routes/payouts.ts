@@ -79,19 +79,17 @@ export function registerPayoutRoutes(routes: RouteTable, cases: RefundCases): vo
         "A chargeback opened or closed at the card network. The case records it (a denial follows while it is active; a paid case escalates); a case that has ended records it in the order's late-event record and support is told",
       body: ChargebackBody,
       reply: RoleCaseReply,
-      successStatus: 202,
       responses: { 404: 'no case for this order', 503: unavailable },
       idempotencyKey: true,
     },
-    async ({ params, body, caller, receivedAt, idempotencyKey, reply }) => {
+    async ({ params, body, caller, receivedAt, idempotencyKey }) => {
       const orderId = params.orderId as string;
-      // A signal: the case applies it just after this answer, so the answer is 202 with the case as it is now.
+      // A signal: the case applies it just after this answer, which shows the case as it is now.
       await cases.chargeback(
         orderId,
         { ...body, actor: actorOf(caller as Caller) },
         { receivedAt, ...(idempotencyKey ? { updateId: idempotencyKey } : {}) },
       );
-      void reply.code(202);
       return caseViewFor(await cases.read(orderId), (caller as Caller).role);
     },
   );
