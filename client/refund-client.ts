@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import {
   Client,
+  ServiceError,
+  isGrpcServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -439,12 +441,18 @@ export class RefundCases {
     const summaries: CaseSummary[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.client.options.namespace,
-        query: listQuery(filter),
-        pageSize: Math.min(limit - summaries.length, 1000),
-        nextPageToken,
-      });
+      const page = await this.client.workflowService
+        .listWorkflowExecutions({
+          namespace: this.client.options.namespace,
+          query: listQuery(filter),
+          pageSize: Math.min(limit - summaries.length, 1000),
+          nextPageToken,
+        })
+        .catch((err: unknown) => {
+          // The raw service call throws gRPC errors as they come; callers (the API's 503) expect the SDK's.
+          if (isGrpcServiceError(err)) throw new ServiceError('listing cases failed', { cause: err });
+          throw err;
+        });
       for (const raw of page.executions) {
         summaries.push(summaryFromVisibility(raw));
         if (summaries.length >= limit) return summaries;
