@@ -119,12 +119,9 @@ export const PayoutSchema = named(
       description:
         "The last call's outcome is unknown; the attempt keeps its key and the gateway is asked first",
     }),
-    outside: z
-      .object({ reference: z.string(), method: z.string(), recordedBy: ActorReply })
-      .optional()
-      .meta({
-        description: 'A payout made outside the gateway, recorded by support (POST …/outside-payouts)',
-      }),
+    outside: z.object({ reference: z.string(), method: z.string(), recordedBy: ActorReply }).optional().meta({
+      description: 'A payout made outside the gateway, recorded by support (POST …/outside-payouts)',
+    }),
     abandoned: z.boolean().optional().meta({
       description:
         'Support chose another route while this refund was pending at the gateway; a later success is flagged as a double payment',
@@ -212,6 +209,26 @@ export const CaseReply = named(
     outcome: OutcomeSchema.nullable().meta({
       description: 'decision.outcome lifted to the top; null before there is one',
     }),
+    lateEvents: z
+      .object({
+        total: z.number().int().nonnegative(),
+        events: z.array(
+          z.object({
+            key: z.string(),
+            kind: z.enum(['payment_update', 'chargeback']),
+            receivedAt: InstantSchema,
+            summary: z.string(),
+            actor: ActorReply.optional(),
+            caseStatus: z.string().optional(),
+            notifiedAt: InstantSchema.optional(),
+          }),
+        ),
+      })
+      .optional()
+      .meta({
+        description:
+          'Gateway events and chargebacks that arrived after the case ended (GET only): recorded, support told',
+      }),
   }),
   'Case',
   'The case state: status, deadlines, the decision with its reasons, amounts and the timeline',

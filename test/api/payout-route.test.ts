@@ -281,6 +281,20 @@ describe('API: the payout route and events after close', function () {
         ['payment_update', 'denied'],
       ],
     );
+    // Support reads them on the case.
+    const view = (
+      await call<{ lateEvents?: { total: number; events: { kind: string }[] } }>(
+        stack,
+        'GET',
+        `/v1/cases/${orderId}`,
+        { as: 'support' },
+      )
+    ).body;
+    assert.equal(view.lateEvents?.total, 2);
+    assert.equal(
+      (await call<{ lateEvents?: unknown }>(stack, 'GET', `/v1/cases/${orderId}`, { as: 'checkout' })).status,
+      403,
+    );
     const notices = (await outbox(orderId)).filter((m) => m.kind.startsWith('support:'));
     assert.ok(
       notices.some((m) => /After the case ended \(denied\)/.test(m.subject)),
