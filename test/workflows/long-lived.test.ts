@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { getPreset, type Order } from '../../policies';
-import { DAY, orderId, stubActivities, waitForCase, withCaseWorker } from './support';
+import { DAY, orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } from './support';
 
 const usageProrata = () => getPreset('usage-prorata')!;
 
@@ -110,6 +110,8 @@ describe('cases that live for months (time skipping)', function () {
       });
       const paid = await waitForCase(cases, id, (s) => s.status === 'paid');
       assert.equal(paid.timeline.filter((e) => e.type === 'payout_settled').length, 1);
+      // The last run: one that started from a carried case.
+      await recordHistory(cases, id, 'continued-as-new-then-paid');
     });
   });
 
@@ -165,6 +167,7 @@ describe('cases that live for months (time skipping)', function () {
       });
       const flagged = await waitForCase(cases, id, (s) => s.escalated);
       assert.match(flagged.escalations.at(-1)!.reason, /paid twice/);
+      await recordHistory(cases, id, 'payout-limit-paid-outside');
       assert.equal(flagged.status, 'paid');
       assert.equal(stubs.named('createRefund').length, 1);
     });
@@ -207,6 +210,10 @@ describe('cases that live for months (time skipping)', function () {
         (s) => s.status === 'payout_pending' && s.payout?.attempt === 2,
       );
       assert.equal(second.escalated, false);
+      assert.ok(
+        Date.parse(second.deadlines.payoutDeadline!) > Date.parse(reopened.deadlines.payoutDeadline!),
+        'the retry has a payout limit of its own',
+      );
       assert.equal(stubs.named('createRefund').length, 2, 'a second attempt only after the first failed');
       assert.equal(stubs.named('findRefunds').length, 1, 'the gateway was asked first');
       await cases.paymentUpdate(id, {
@@ -217,6 +224,7 @@ describe('cases that live for months (time skipping)', function () {
       await waitForCase(cases, id, (s) => s.status === 'paid');
       // The settle period runs out: the run ends; later events go to the late-event record (the API's job).
       assert.equal((await cases.handle(id).result()).status, 'paid');
+      await recordHistory(cases, id, 'paid-reversed-retried');
     });
   });
 

@@ -8,7 +8,7 @@
 // Acting clears `escalated`. Pure state changes; the effects are queued like every other.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { formatMinor } from '../../policies';
+import { formatMinor, payoutDeadline } from '../../policies';
 import type { CaseAnswer } from '../case-state';
 import {
   ResolvePayoutSchema,
@@ -91,6 +91,12 @@ export function registerPayoutRoute(model: CaseModel, update: RegisterUpdate): v
             },
           );
           model.setStatus('approved');
+          // The new attempt gets the policy's payout limit afresh, so a retry that stalls escalates again.
+          state.deadlines.payoutDeadline = payoutDeadline(model.policy, {
+            requestedAt: model.now(),
+            approvedAt: model.now(),
+          });
+          model.payoutLimitFired = false;
           startPayout(model, amountMinor);
           return;
         }
