@@ -26,8 +26,9 @@ export type CustomerEmailKind =
   | 'decision'
   | 'payout_sent'
   | 'payout_settled'
-  | 'subscription_cancelled'
-  | 'decision_delayed';
+  | 'decision_delayed'
+  | 'payout_delayed'
+  | 'subscription_cancelled';
 
 export interface CustomerEmail extends CaseRef {
   kind: CustomerEmailKind;

@@ -59,7 +59,13 @@ export {
   SIGNATURE_HEADER,
   DEFAULT_TOLERANCE_SECONDS,
 } from './payments/webhook-signature';
-export { refundWebhookEventSchema, type RefundWebhookEvent } from './payments/webhook-event';
+export {
+  disputeWebhookEventSchema,
+  gatewayWebhookEventSchema,
+  refundWebhookEventSchema,
+  type DisputeWebhookEvent,
+  type RefundWebhookEvent,
+} from './payments/webhook-event';
 export {
   describeFailureReason,
   refundFailureReasons,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import {
   Client,
   ServiceError,
+  isGrpcServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -31,6 +32,7 @@ import {
   reportIssueUpdate,
   requestInformationUpdate,
   requestRefundUpdate,
+  resolvePayoutUpdate,
   submitTechnicalReviewUpdate,
   withdrawUpdate,
   disputeUpdate,
@@ -46,6 +48,7 @@ import {
   type ReportIssueInput,
   type RequestInformationInput,
   type RequestRefundInput,
+  type ResolvePayoutInput,
   type SignalMeta,
   type SubmitTechnicalReviewInput,
   type WithdrawInput,
@@ -63,6 +66,17 @@ import {
   statusKey,
 } from '../workflows/search-attributes';
 import type { refundCase } from '../workflows/refund-case';
+import {
+  lateEventSignal,
+  lateEventsQuery,
+  lateEventsWorkflowId,
+  type LateEvent,
+  type LateEventsState,
+} from '../workflows/late-events';
+import type { lateCaseEvents } from '../workflows/late-events';
+
+/** Where a signal went: the running case, or the order's late-event record (its case had ended). */
+export type SignalDelivery = 'case' | 'late_record';
 
 export const DEFAULT_TASK_QUEUE = 'refund-cases';
 
@@ -317,16 +331,64 @@ export class RefundCases {
   dispute(orderId: string, body: DisputeInput, opts?: WriteOptions): Promise<CaseAnswer> {
     return this.update(orderId, disputeUpdate, body, opts);
   }
+  /**
+   * The payout route, once the payout limit passed or the gateway reported the refund failed:
+   * retry to the original method, record a payout made outside the gateway, or grant credit instead.
+   */
+  resolvePayout(orderId: string, body: ResolvePayoutInput, opts?: WriteOptions): Promise<CaseAnswer> {
+    return this.update(orderId, resolvePayoutUpdate, body, opts);
+  }
+  retryPayout(
+    orderId: string,
+    body: Omit<Extract<ResolvePayoutInput, { action: 'retry' }>, 'action'>,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.resolvePayout(orderId, { ...body, action: 'retry' }, opts);
+  }
+  recordOutsidePayout(
+    orderId: string,
+    body: Omit<Extract<ResolvePayoutInput, { action: 'record_outside' }>, 'action'>,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.resolvePayout(orderId, { ...body, action: 'record_outside' }, opts);
+  }
+  grantCreditInstead(
+    orderId: string,
+    body: Omit<Extract<ResolvePayoutInput, { action: 'credit' }>, 'action'>,
+    opts?: WriteOptions,
+  ): Promise<CaseAnswer> {
+    return this.resolvePayout(orderId, { ...body, action: 'credit' }, opts);
+  }
 
   // Signals: `opts.updateId` is the signal's dedupe key in the case (a repeat is dropped there).
-  paymentUpdate(orderId: string, update: PaymentUpdate, opts?: WriteOptions): Promise<void> {
-    return this.call(orderId, async (h) =>
-      h.signal(paymentUpdateSignal, update, signalMeta(await this.stamp(opts))),
+  // A gateway event or chargeback for a case whose run has ended goes to the order's late-event
+  // record instead (workflows/late-events.ts): recorded and support told, never dropped.
+  async paymentUpdate(orderId: string, update: PaymentUpdate, opts?: WriteOptions): Promise<SignalDelivery> {
+    const meta = signalMeta(await this.stamp(opts));
+    return this.signalOrRecordLate(
+      orderId,
+      (h) => h.signal(paymentUpdateSignal, update, meta),
+      () => ({
+        key: `payment:${update.eventId}`,
+        kind: 'payment_update',
+        receivedAt: meta.receivedAt ?? new Date().toISOString(),
+        summary: `the gateway reports refund ${update.refundId} ${update.status}${update.failureReason ? ` (${update.failureReason})` : ''} (event ${update.eventId})`,
+        ...(update.actor ? { actor: update.actor } : {}),
+      }),
     );
   }
-  chargeback(orderId: string, chargeback: Chargeback, opts?: WriteOptions): Promise<void> {
-    return this.call(orderId, async (h) =>
-      h.signal(chargebackSignal, chargeback, signalMeta(await this.stamp(opts))),
+  async chargeback(orderId: string, chargeback: Chargeback, opts?: WriteOptions): Promise<SignalDelivery> {
+    const meta = signalMeta(await this.stamp(opts));
+    return this.signalOrRecordLate(
+      orderId,
+      (h) => h.signal(chargebackSignal, chargeback, meta),
+      () => ({
+        key: `chargeback:${meta.dedupeKey ?? `${chargeback.reference ?? ''}:${chargeback.active}:${meta.receivedAt}`}`,
+        kind: 'chargeback',
+        receivedAt: meta.receivedAt ?? new Date().toISOString(),
+        summary: `a chargeback was ${chargeback.active ? 'opened' : 'closed'}${chargeback.reference ? ` (${chargeback.reference})` : ''}${chargeback.note ? `: ${chargeback.note}` : ''}`,
+        ...(chargeback.actor ? { actor: chargeback.actor } : {}),
+      }),
     );
   }
   /** Billing has a new usage figure for the order: a case waiting on it decides again. */
@@ -334,6 +396,47 @@ export class RefundCases {
     return this.call(orderId, async (h) =>
       h.signal(usageReportedSignal, usage, signalMeta(await this.stamp(opts))),
     );
+  }
+
+  /** The order's late-event record (events after its case ended), if it has one. */
+  async lateEvents(orderId: string): Promise<LateEventsState | undefined> {
+    try {
+      return await this.client.workflow.getHandle(lateEventsWorkflowId(orderId)).query(lateEventsQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  private async signalOrRecordLate(
+    orderId: string,
+    send: (h: WorkflowHandle<typeof refundCase>) => Promise<void>,
+    late: () => LateEvent,
+  ): Promise<SignalDelivery> {
+    try {
+      await send(this.handle(orderId));
+      return 'case';
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    // Not found: no case at all, or one whose run has ended (a case that describes).
+    const description = await this.handle(orderId)
+      .describe()
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      });
+    if (!description) throw new CaseNotFoundError(orderId);
+    const attrs = description.typedSearchAttributes;
+    const status = attrs.get(statusKey);
+    await this.client.workflow.signalWithStart<typeof lateCaseEvents, [LateEvent]>('lateCaseEvents', {
+      workflowId: lateEventsWorkflowId(orderId),
+      taskQueue: this.taskQueue,
+      args: [{ orderId, customerId: attrs.get(customerKey) ?? '' }],
+      signal: lateEventSignal,
+      signalArgs: [{ ...late(), ...(status ? { caseStatus: status } : {}) }],
+    });
+    return 'late_record';
   }
   incidentConfirmed(orderId: string, incident: IncidentConfirmed, opts?: WriteOptions): Promise<void> {
     return this.call(orderId, async (h) =>
@@ -360,10 +463,9 @@ export class RefundCases {
           nextPageToken,
         })
         .catch((err: unknown) => {
-          // As the SDK's own list reports it (the API answers 503 for it).
-          throw new ServiceError('Failed to list cases', {
-            cause: err instanceof Error ? err : new Error(String(err)),
-          });
+          // The raw service call throws gRPC errors as they come; callers (the API's 503) expect the SDK's.
+          if (isGrpcServiceError(err)) throw new ServiceError('listing cases failed', { cause: err });
+          throw err;
         });
       for (const raw of page.executions) {
         summaries.push(summaryFromVisibility(raw));

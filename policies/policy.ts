@@ -192,6 +192,11 @@ export const PolicySchema = z.object({
     limitDays: DaysSchema,
     anchor: z.enum(['request', 'approval']),
     onLimit: z.literal('escalate'),
+    /**
+     * Days a paid case keeps taking the gateway's events and chargebacks on its own timeline
+     * (default 30, workflows/case/after-close.ts); later ones go to the order's late-event record.
+     */
+    settleDays: DaysSchema.max(366).optional(),
   }),
   access: z.object({ withdrawOnApproval: z.boolean() }),
   /** Materials support needs before the decision clock starts. */

@@ -1,5 +1,6 @@
 // Plain types of the refund case, importable by the workflow, the client and the UI.
 import type { Decision, Order, Policy } from '../policies';
+import type { CarriedCase } from './case/carry';
 import type { Actor } from './messages';
 
 export const CASE_STATUSES = [
@@ -29,6 +30,8 @@ export interface StartCaseInput {
   /** Digest of { policy id and version, order } computed by the client: a start with another body conflicts. */
   fingerprint: string;
   startedBy?: Actor;
+  /** Set by continue-as-new: the case as the previous run left it (workflows/case/carry.ts). */
+  carried?: CarriedCase;
 }
 
 export interface CaseDeadlines {
@@ -43,6 +46,8 @@ export interface CaseDeadlines {
   incidentCoverEndsAt?: string;
   /** Until when a denial can be disputed (the policy's dispute period); gone once it ended or was used. */
   disputeWindowEndsAt?: string;
+  /** A paid case takes gateway events and chargebacks on its own timeline until then (settle period). */
+  settlePeriodEndsAt?: string;
 }
 
 export interface TimelineEntry {
@@ -65,6 +70,10 @@ export interface PayoutState {
   settledAt?: string;
   /** The last call's outcome is unknown (a timeout, an outage): the key is kept and the gateway is asked first. */
   outcomeUnknown?: boolean;
+  /** A payout support made outside the gateway and recorded on the case (the payout route). */
+  outside?: { reference: string; method: string; recordedBy: Actor };
+  /** Support chose another route while this refund was still pending at the gateway: a late success is a double payment. */
+  abandoned?: boolean;
 }
 
 export interface CaseState {

@@ -1,2 +1,3 @@
 // Workflow entry point for the worker bundle.
 export { refundCase } from './refund-case';
+export { lateCaseEvents } from './late-events';

@@ -77,6 +77,32 @@ export const IncidentConfirmedSchema = z
   })
   .strict();
 
+// The payout route (workflows/case/payout-route.ts): support's choices once the payout limit
+// passed or the gateway reported the refund failed. One update, one schema per choice.
+export const PayoutRetrySchema = z.object({ action: z.literal('retry'), note: text(4000), ...actor }).strict();
+export const OUTSIDE_PAYOUT_METHODS = ['bank_transfer', 'card', 'paypal', 'check', 'cash', 'other'] as const;
+export const OutsidePayoutSchema = z
+  .object({
+    action: z.literal('record_outside'),
+    /** The payment's reference in the system that made it (bank transfer id, PayPal transaction id). */
+    reference: text(200),
+    amountMinor: z.number().int().positive(),
+    method: z.enum(OUTSIDE_PAYOUT_METHODS),
+    note: z.string().max(4000).optional(),
+    ...actor,
+  })
+  .strict();
+export const CreditInsteadSchema = z
+  .object({
+    action: z.literal('credit'),
+    /** Default: the approved refund's amount. */
+    amountMinor: z.number().int().positive().optional(),
+    note: text(4000),
+    ...actor,
+  })
+  .strict();
+export const ResolvePayoutSchema = z.discriminatedUnion('action', [PayoutRetrySchema, OutsidePayoutSchema, CreditInsteadSchema]);
+
 export type RequestRefundInput = z.infer<typeof RequestRefundSchema>;
 export type ReportIssueInput = z.infer<typeof ReportIssueSchema>;
 export type RequestInformationInput = z.infer<typeof RequestInformationSchema>;
@@ -90,6 +116,7 @@ export type UsageReported = z.infer<typeof UsageReportedSchema>;
 export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
 export type Chargeback = z.infer<typeof ChargebackSchema>;
 export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
+export type ResolvePayoutInput = z.infer<typeof ResolvePayoutSchema>;
 
 /**
  * What the edge adds to every update: when it received the message (windows are judged then) and
@@ -114,6 +141,8 @@ export const decideUpdate = defineUpdate<CaseAnswer, [DecideInput, MessageMeta?]
 export const withdrawUpdate = defineUpdate<CaseAnswer, [WithdrawInput, MessageMeta?]>('withdraw');
 export const cancelSubscriptionUpdate = defineUpdate<CaseAnswer, [CancelSubscriptionInput, MessageMeta?]>('cancelSubscription');
 export const disputeUpdate = defineUpdate<CaseAnswer, [DisputeInput, MessageMeta?]>('dispute');
+
+export const resolvePayoutUpdate = defineUpdate<CaseAnswer, [ResolvePayoutInput, MessageMeta?]>('resolvePayout');
 
 export const paymentUpdateSignal = defineSignal<[PaymentUpdate, SignalMeta?]>('paymentUpdate');
 export const chargebackSignal = defineSignal<[Chargeback, SignalMeta?]>('chargeback');

@@ -13,17 +13,20 @@ import {
   allHandlersFinished,
   condition,
   log,
+  makeContinueAsNewFunc,
   patched,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseOutcome, StartCaseInput } from './case-state';
+import { carry, HISTORY_EVENT_BUDGET, restore } from './case/carry';
 import { fireDueDeadlines, nextWakeAt } from './case/deadlines';
 import { runEffect } from './case/effects';
 import { publisher, registerHandlers } from './case/handlers';
 import { CaseModel } from './case/model';
 import { isRefusedPayload } from './messages';
-import { customerKey, policyKey, productKey, purchasedAtKey } from './search-attributes';
+import { customerKey, policyKey, productKey, purchasedAtKey, statusKey } from './search-attributes';
 
 export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // A start forged without the encryption key fails at once rather than failing its tasks for ever.
@@ -33,29 +36,49 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
       'RefusedPayload',
     );
   const model = new CaseModel(input, workflowInfo().workflowId, () => Date.now());
-  // Asked once, at the start: a run that began before the patch keeps its old order throughout.
+  // Asked once per run, at its start: a run that began before the patch keeps its old order throughout.
   model.assessFirst = patched('assess-first-locally');
-  const publish = publisher(model);
+  // Continue-as-new, the payout route and the settle period after `paid` came with this patch;
+  // a run continued from another always has them.
+  if (input.carried) {
+    restore(model, input.carried);
+    // Servers that drop the memo on continue-as-new (the time-skipping test server does) get it
+    // back: a repeated start compares its fingerprint.
+    const memo = input.carried.memo;
+    if (memo && workflowInfo().memo?.fingerprint !== memo.fingerprint) upsertMemo(memo);
+  } else model.longLived = patched(LONG_LIVED_CASES);
+  // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
+  const attributesCarried =
+    !!input.carried && workflowInfo().typedSearchAttributes.get(statusKey) !== undefined;
+  const publish = publisher(model, attributesCarried);
   registerHandlers(model, publish);
 
-  const { order, policy } = input;
-  upsertSearchAttributes([
-    { key: policyKey, value: policy.id },
-    { key: customerKey, value: order.customerId },
-    { key: purchasedAtKey, value: new Date(order.purchasedAt) },
-    ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
-  ] as SearchAttributeUpdatePair[]);
-  model.record(
-    'case_opened',
-    `Case opened under ${policy.id} v${policy.version}`,
-    input.startedBy ?? { role: 'checkout' },
-    {
-      requestWindowEndsAt: model.windowEnd,
-    },
-  );
+  if (!attributesCarried) {
+    const { order, policy } = input;
+    upsertSearchAttributes([
+      { key: policyKey, value: policy.id },
+      { key: customerKey, value: order.customerId },
+      { key: purchasedAtKey, value: new Date(order.purchasedAt) },
+      ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
+    ] as SearchAttributeUpdatePair[]);
+  }
+  if (!input.carried) {
+    const { policy } = input;
+    model.record(
+      'case_opened',
+      `Case opened under ${policy.id} v${policy.version}`,
+      input.startedBy ?? { role: 'checkout' },
+      {
+        requestWindowEndsAt: model.windowEnd,
+      },
+    );
+  }
   publish();
 
+  // Hand over to a fresh run once the history is long, between effects and with no handler running.
+  const handOverNow = () => model.longLived && historyFull() && allHandlersFinished();
   while (!model.finished()) {
+    if (handOverNow()) return continueAsNewCase(input, model);
     const due = model.nextDueEffect();
     if (due) {
       await runEffect(model, due);
@@ -65,11 +88,11 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     const seen = model.version;
     const wakeAt = nextWakeAt(model);
     if (wakeAt === undefined) {
-      await condition(() => model.version !== seen);
+      await condition(() => model.version !== seen || handOverNow());
       continue;
     }
     const waitMs = Date.parse(wakeAt) - Date.now();
-    if (waitMs > 0 && (await condition(() => model.version !== seen, waitMs))) continue;
+    if (waitMs > 0 && (await condition(() => model.version !== seen || handOverNow(), waitMs))) continue;
     const fired = fireDueDeadlines(model);
     publish();
     if (fired === 0 && !model.nextDueEffect()) {
@@ -81,4 +104,37 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // Let in-flight updates answer their callers before the run closes.
   await condition(allHandlersFinished);
   return model.outcome();
+}
+
+/** The patch that brought continue-as-new, the payout route and the settle period (README, "Changing the workflow safely"). */
+export const LONG_LIVED_CASES = 'long-lived-cases';
+
+/** The server suggests a new run, or this run reached the case's own event budget. */
+function historyFull(): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= HISTORY_EVENT_BUDGET;
+}
+
+/**
+ * Continues the case in a fresh run: the same order, policy and fingerprint, and the case as this
+ * run leaves it. Memo (the start's fingerprint) and search attributes are passed on explicitly, so
+ * a repeated start still recognises the case and support's lists do not change.
+ */
+async function continueAsNewCase(input: StartCaseInput, model: CaseModel): Promise<never> {
+  await condition(allHandlersFinished);
+  const info = workflowInfo();
+  log.info('continuing as new', { historyLength: info.historyLength, run: model.runs });
+  // The fingerprint is the case's own; the rest of the memo (the customer email's digest) as the start set it.
+  const memo = { ...(input.carried?.memo ?? info.memo ?? {}), fingerprint: input.fingerprint };
+  const next = makeContinueAsNewFunc<typeof refundCase>({
+    memo,
+    typedSearchAttributes: info.typedSearchAttributes,
+  });
+  return next({
+    policy: input.policy,
+    order: input.order,
+    fingerprint: input.fingerprint,
+    ...(input.startedBy ? { startedBy: input.startedBy } : {}),
+    carried: { ...carry(model), memo },
+  });
 }

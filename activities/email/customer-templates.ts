@@ -29,6 +29,7 @@ const schemas = {
   payout_sent: z.looseObject({ ...money, expectedBy: z.string().optional() }),
   payout_settled: z.looseObject(money),
   decision_delayed: z.looseObject({ decisionDeadline: z.string().optional() }),
+  payout_delayed: z.looseObject({ ...money, payoutDeadline: z.string().optional() }),
   subscription_cancelled: z.looseObject({
     effectiveAt: z.string().optional(),
     immediately: z.boolean().optional(),
@@ -173,6 +174,13 @@ const templates: { [K in CustomerEmailKind]: Renderer<K> } = {
       data.decisionDeadline
         ? `You will have our answer by ${formatTime(data.decisionDeadline)}.`
         : 'We will write to you again as soon as there is a decision.',
+    ],
+  }),
+  payout_delayed: (orderId, data) => ({
+    subject: `Your refund for order ${orderId} is delayed`,
+    blocks: [
+      `The refund of ${amount(data)} for order ${orderId} has not reached you${data.payoutDeadline ? ` by ${formatTime(data.payoutDeadline)}, as we promised` : ' as planned'}.`,
+      'Our team has been told and will pay it another way if the payment provider cannot. You do not need to do anything; we will write again when it is paid.',
     ],
   }),
   subscription_cancelled: (orderId, data) => ({

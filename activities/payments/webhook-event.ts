@@ -18,3 +18,28 @@ export const refundWebhookEventSchema = z.object({
 });
 
 export type RefundWebhookEvent = z.infer<typeof refundWebhookEventSchema>;
+
+/**
+ * A card dispute (chargeback) the gateway reports for an order's payment: `dispute.created` opens
+ * it, `dispute.closed` ends it (won or lost). The case takes it as a chargeback signal.
+ */
+export const disputeWebhookEventSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(['dispute.created', 'dispute.closed']),
+  created: z.number().int(),
+  data: z.object({
+    disputeId: z.string().min(1).max(200),
+    orderId: z.string().min(1),
+    status: z.enum(['needs_response', 'under_review', 'won', 'lost', 'warning_closed']).optional(),
+    reason: z.string().max(200).optional(),
+    amountMinor: z.number().int().optional(),
+    currency: z.string().length(3).optional(),
+  }),
+});
+export type DisputeWebhookEvent = z.infer<typeof disputeWebhookEventSchema>;
+
+/** Every event the gateway signs and posts to the webhook. */
+export const gatewayWebhookEventSchema = z.discriminatedUnion('type', [
+  refundWebhookEventSchema,
+  disputeWebhookEventSchema,
+]);

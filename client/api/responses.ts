@@ -119,6 +119,13 @@ export const PayoutSchema = named(
       description:
         "The last call's outcome is unknown; the attempt keeps its key and the gateway is asked first",
     }),
+    outside: z.object({ reference: z.string(), method: z.string(), recordedBy: ActorReply }).optional().meta({
+      description: 'A payout made outside the gateway, recorded by support (POST …/outside-payouts)',
+    }),
+    abandoned: z.boolean().optional().meta({
+      description:
+        'Support chose another route while this refund was pending at the gateway; a later success is flagged as a double payment',
+    }),
   }),
   'Payout',
 );
@@ -138,6 +145,10 @@ export const DeadlinesSchema = named(
     }),
     disputeWindowEndsAt: InstantSchema.optional().meta({
       description: 'Until when the denial can be disputed (POST /v1/cases/:orderId/disputes)',
+    }),
+    settlePeriodEndsAt: InstantSchema.optional().meta({
+      description:
+        "A paid case takes the gateway's events and chargebacks on its own timeline until then; later ones go to the late-event record",
     }),
   }),
   'Deadlines',
@@ -216,6 +227,26 @@ export const CaseReply = named(
     outcome: OutcomeSchema.nullable().meta({
       description: 'decision.outcome lifted to the top; null before there is one',
     }),
+    lateEvents: z
+      .object({
+        total: z.number().int().nonnegative(),
+        events: z.array(
+          z.object({
+            key: z.string(),
+            kind: z.enum(['payment_update', 'chargeback']),
+            receivedAt: InstantSchema,
+            summary: z.string(),
+            actor: ActorReply.optional(),
+            caseStatus: z.string().optional(),
+            notifiedAt: InstantSchema.optional(),
+          }),
+        ),
+      })
+      .optional()
+      .meta({
+        description:
+          'Gateway events and chargebacks that arrived after the case ended (GET only): recorded, support told',
+      }),
   }),
   'Case',
   'The case state: status, deadlines, the decision with its reasons, amounts and the timeline',
@@ -385,7 +416,14 @@ export const OpenApiReply = named(
 
 export const WebhookAckReply = named(
   z.discriminatedUnion('delivered', [
-    z.object({ received: z.literal(true), delivered: z.literal(true) }),
+    z.object({
+      received: z.literal(true),
+      delivered: z.literal(true),
+      lateRecord: z.literal(true).optional().meta({
+        description:
+          "The order's case had ended (after its settle period): the event went to the order's late-event record and support was told",
+      }),
+    }),
     z.object({
       received: z.literal(true),
       delivered: z.literal(false),

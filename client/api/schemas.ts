@@ -15,6 +15,10 @@ import {
   WithdrawSchema,
   CancelSubscriptionSchema,
   DisputeSchema,
+  ChargebackSchema,
+  CreditInsteadSchema,
+  OutsidePayoutSchema,
+  PayoutRetrySchema,
 } from '../../workflows/messages';
 
 const noActor = { actor: true } as const;
@@ -27,6 +31,12 @@ export const InformationRequestBody = RequestInformationSchema.omit(noActor);
 export const InformationBody = ProvideInformationSchema.omit(noActor);
 export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
 export const DisputeBody = DisputeSchema.omit(noActor);
+// The payout route: one body per choice (the update's `action` is the route's).
+const noActorNoAction = { actor: true, action: true } as const;
+export const PayoutRetryBody = PayoutRetrySchema.omit(noActorNoAction);
+export const OutsidePayoutBody = OutsidePayoutSchema.omit(noActorNoAction);
+export const CreditInsteadBody = CreditInsteadSchema.omit(noActorNoAction);
+export const ChargebackBody = ChargebackSchema.omit(noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 

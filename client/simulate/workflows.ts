@@ -5,7 +5,7 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { SettlementActivities } from './settlement';
 
-export { refundCase } from '../../workflows';
+export { lateCaseEvents, refundCase } from '../../workflows';
 
 const { settleSimulatedRefund } = proxyActivities<SettlementActivities>({
   startToCloseTimeout: '30 seconds',

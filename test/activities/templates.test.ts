@@ -19,6 +19,7 @@ describe('activities: email templates', () => {
       },
       payout_sent: { amountMinor: 1999, currency: 'USD' },
       payout_settled: { amountMinor: 1999, currency: 'USD' },
+      payout_delayed: { amountMinor: 1999, currency: 'USD', payoutDeadline: '2026-12-14T23:59:59.999Z' },
       subscription_cancelled: { effectiveAt: '2026-12-31T00:00:00Z' },
       decision_delayed: { decisionDeadline: '2026-12-10T23:59:59.999Z' },
     };

@@ -26,6 +26,7 @@ interface CaseBody {
   status: string;
   outcome: string | null;
   closed: boolean;
+  escalated?: boolean;
   decision?: { outcome: string; review?: unknown };
   incidents: unknown[];
   payout?: { refundId?: string };
@@ -49,7 +50,12 @@ const MESSAGES: Record<string, unknown> = {
   information: { items: ['logs'] },
   'subscription-cancellation': {},
   disputes: { description: 'the denial is wrong' },
+  'payout-retries': { note: 'try again' },
+  'outside-payouts': { reference: 'BT-1', amountMinor: 1, method: 'bank_transfer' },
+  'payout-credits': { note: 'credit instead' },
 };
+/** Case messages that are signals: applied after the answer, so a case never refuses them with 409. */
+const SIGNALS: Record<string, unknown> = { chargebacks: { active: true, reference: 'cb-1' } };
 
 const startBody = (policyId: string, o: Record<string, unknown> = order()) => ({ policyId, order: o });
 const evaluation = (reason: string, o: Record<string, unknown> = order()) => ({
@@ -274,6 +280,39 @@ describe('API: the OpenAPI document describes every answer', function () {
         as: 'support',
       });
       assert.ok(outbox.body.messages.length > 0, 'emails were written');
+
+      // The payout route: refunds the gateway fails (amounts ending in 4002), each resolved one way;
+      // a chargeback on the paid case.
+      for (const [route, body] of [
+        ['payout-retries', MESSAGES['payout-retries']],
+        ['outside-payouts', { reference: 'BT-2', amountMinor: 14002, method: 'bank_transfer' }],
+        ['payout-credits', MESSAGES['payout-credits']],
+      ] as const) {
+        const failing = order({ amountMinor: 14002 });
+        await hit(stack, 'POST', '/v1/cases', 201, {
+          as: 'checkout',
+          body: { ...startBody('usage-prorata', failing), customerEmail: 'buyer@example.com' },
+        });
+        const failingId = String(failing.orderId);
+        await hit(stack, 'PUT', `/v1/orders/${failingId}/usage`, 200, {
+          as: 'checkout',
+          body: { used: 0, reportedAt },
+        });
+        await hit(stack, 'POST', `/v1/cases/${failingId}/refund-requests`, 200, {
+          as: 'checkout',
+          body: { reason: 'changed_mind' },
+        });
+        await eventually(
+          async () =>
+            (await read(failingId)).body.status === 'approved' && (await read(failingId)).body.escalated,
+          'the gateway to fail the refund',
+        );
+        await hit(stack, 'POST', `/v1/cases/${failingId}/${route}`, 200, { as: 'support', body });
+      }
+      await hit(stack, 'POST', `/v1/cases/${paid}/chargebacks`, 200, {
+        as: 'support',
+        body: SIGNALS.chargebacks,
+      });
 
       // An issue, a request waiting for review, an information round trip, and a technical review.
       const reviewed = await start('cloud-provider-fault');
@@ -516,7 +555,7 @@ describe('API: the OpenAPI document describes every answer', function () {
         as: 'support',
       });
       assert.equal(unknown.body.orderId, MISSING);
-      for (const [message, body] of Object.entries(MESSAGES))
+      for (const [message, body] of Object.entries({ ...MESSAGES, ...SIGNALS }))
         await hit(stack, 'POST', `/v1/cases/${MISSING}/${message}`, 404, { as: 'admin', body });
     });
 
@@ -535,7 +574,7 @@ describe('API: the OpenAPI document describes every answer', function () {
         for (const [lower, op] of Object.entries(operations)) {
           if (!op.responses['503']) continue;
           const message = /\/v1\/cases\/\{orderId\}\/([\w-]+)$/.exec(template)?.[1];
-          const body = message ? MESSAGES[message] : validBodies[template];
+          const body = message ? (MESSAGES[message] ?? SIGNALS[message]) : validBodies[template];
           const path = template.replace('{orderId}', 'any-order');
           const answer = await hit<{ error: string }>(down, lower.toUpperCase(), path, 503, {
             as: 'admin',

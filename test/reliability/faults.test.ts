@@ -154,8 +154,20 @@ describe('reliability: gateway and SMTP faults on 30% of calls', function () {
       throw new Error(`${String(err)}: ${JSON.stringify(tally((await statuses(cases, orders)).values()))} faults ${JSON.stringify(counts)}`);
     });
 
-    // `paid` is set before the last email (payout settled) goes out; the run ends after it.
-    await Promise.all(orders.map((o) => cases.handle(o.orderId).result()));
+    // `paid` is set before the last email (payout settled) goes out (the run then listens for the settle period).
+    await eventually(
+      async () => {
+        for (const o of orders) {
+          const state = await cases.read(o.orderId);
+          if (!state.timeline.some((e) => e.type === 'customer_emailed' && e.data?.kind === 'payout_settled'))
+            return false;
+        }
+        return true;
+      },
+      'every settled email',
+      150_000,
+      1_000,
+    );
 
     // The faults really happened, on both peers.
     assert.ok((counts['createRefund:5xx'] ?? 0) + (counts['createRefund:timeout'] ?? 0) > 0, JSON.stringify(counts));

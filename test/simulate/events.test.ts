@@ -111,7 +111,8 @@ describe('case simulate: scripted events', function () {
       at: '2025-03-08T10:00:00.000Z',
       type: 'withdrawal',
       accepted: false,
-      error: 'the case is closed',
+      // The paid case still runs (it listens for its settle period), so the case itself refuses.
+      error: 'the case is closed (paid); cannot withdraw',
     });
   });
 

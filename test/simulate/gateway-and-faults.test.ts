@@ -68,7 +68,10 @@ describe('case simulate: gateway modes and faults', function () {
         settledAt: '2025-03-04T10:01:30.000Z',
       },
     ]);
-    assert.equal(r.succeeded!.endedAt, '2025-03-04T10:01:30.000Z');
+    // The run ends when the settle period (30 days for this preset) after the payment is over.
+    const ended = Date.parse(r.succeeded!.endedAt) - Date.parse('2025-03-04T10:01:30.000Z');
+    assert.ok(ended >= 30 * 86_400_000 && ended < 30 * 86_400_000 + 60_000, r.succeeded!.endedAt);
+    assert.equal(r.succeeded!.workflow, 'completed');
   });
 
   it('failed: the payout fails with the gateway reason, the case escalates to support and pays nothing', () => {

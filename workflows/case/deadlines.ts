@@ -2,6 +2,7 @@
 // loop sleeps until the next wake and then calls fireDueDeadlines, which recomputes from the
 // state as it is *now* — a deadline a message moved or paused while the loop slept does not fire.
 import { evaluate } from '../../policies';
+import { settlePeriodOver } from './after-close';
 import { applyDecision, decideAgain } from './decisions';
 import {
   FINAL_SALE_ANSWER_DAYS,
@@ -12,6 +13,7 @@ import {
   plusMs,
   type CaseModel,
 } from './model';
+import { payoutLimitPassed } from './payout-route';
 
 export type DeadlineKind =
   | 'request_window'
@@ -22,7 +24,8 @@ export type DeadlineKind =
   | 'payout_limit'
   | 'expired_close'
   | 'subscription_end'
-  | 'dispute_window';
+  | 'dispute_window'
+  | 'settle_period_end';
 
 export interface Deadline {
   at: string;
@@ -78,6 +81,7 @@ export function standingDeadlines(model: CaseModel): Deadline[] {
   if (state.subscription?.effectiveAt && !state.subscription.ended)
     out.push({ at: state.subscription.effectiveAt, kind: 'subscription_end' });
   if (d.disputeWindowEndsAt) out.push({ at: d.disputeWindowEndsAt, kind: 'dispute_window' });
+  if (model.listeningUntil) out.push({ at: model.listeningUntil, kind: 'settle_period_end' });
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
@@ -163,6 +167,7 @@ function fire(model: CaseModel, kind: DeadlineKind): void {
       });
       return;
     case 'payout_limit':
+      if (model.longLived) return payoutLimitPassed(model);
       model.payoutLimitFired = true;
       model.escalate(
         'payout-limit',
@@ -172,6 +177,9 @@ function fire(model: CaseModel, kind: DeadlineKind): void {
     case 'dispute_window':
       delete state.deadlines.disputeWindowEndsAt;
       model.record('dispute_window_closed', 'The dispute period ended; the denial stands');
+      return;
+    case 'settle_period_end':
+      settlePeriodOver(model);
       return;
     case 'subscription_end':
       state.subscription!.ended = true;

@@ -51,9 +51,11 @@ import {
 } from '../messages';
 import type { CaseAnswer } from '../case-state';
 import { escalatedKey, nextDeadlineKey, outcomeKey, statusKey } from '../search-attributes';
+import { chargebackAfterClose, paymentEventAfterResolution } from './after-close';
 import { applyDecision, decideAgain } from './decisions';
 import { plusDays, refuse, Refusal, type CaseModel } from './model';
 import { settle, startPayout } from './payout';
+import { registerPayoutRoute } from './payout-route';
 
 /** Unsealed signals recorded on a case's timeline; later ones are only logged. */
 const MAX_REFUSED_RECORDED = 20;
@@ -66,18 +68,25 @@ const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
   return result.data as z.infer<S>;
 };
 
-/** The search attributes support lists by, upserted only when one changed (fewer history events). */
-export function publisher(model: CaseModel): () => void {
-  let last = '';
-  return () => {
+/**
+ * The search attributes support lists by, upserted only when one changed (fewer history events).
+ * `primed`: a run continued from another starts from the values that run published (continue-as-new
+ * carries the search attributes), so it upserts nothing until one changes.
+ */
+export function publisher(model: CaseModel, primed = false): () => void {
+  const current = () => {
     const { state } = model;
     state.nextDeadline = model.businessDeadline();
-    const values = [
+    return [
       state.status,
       state.escalated,
       state.nextDeadline ?? null,
       state.decision?.outcome ?? null,
     ] as const;
+  };
+  let last = primed ? JSON.stringify(current()) : '';
+  return () => {
+    const values = current();
     const key = JSON.stringify(values);
     if (key === last) return;
     last = key;
@@ -435,7 +444,6 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   // Signals never fail the workflow task: a malformed one is refused on the timeline, repeats are recognised.
-  let refusedSignals = 0;
   function signal<I>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     def: SignalDefinition<any[]>,
@@ -453,7 +461,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         // so a flood cannot grow the case without bound.
         if (isRefusedPayload(raw)) {
           log.warn('unsealed signal refused', { signal: name });
-          if (++refusedSignals <= MAX_REFUSED_RECORDED) {
+          if (++model.refusedSignals <= MAX_REFUSED_RECORDED) {
             model.record(
               'message_refused',
               `A ${name} signal was refused: it was not sealed with the encryption key`,
@@ -515,20 +523,17 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
             .forEach((e) => (e.dueAt = model.now()));
         return;
       }
+      if (paymentEventAfterResolution(model, settlementOf(u), actor)) return;
       settleSignal(u, actor);
     },
   );
+  const settlementOf = (u: z.infer<typeof PaymentUpdateSchema>) => ({
+    refundId: u.refundId,
+    status: u.status,
+    ...(u.failureReason ? { failureReason: u.failureReason } : {}),
+  });
   const settleSignal = (u: z.infer<typeof PaymentUpdateSchema>, actor: Actor): void =>
-    settle(
-      model,
-      {
-        refundId: u.refundId,
-        status: u.status,
-        ...(u.failureReason ? { failureReason: u.failureReason } : {}),
-      },
-      'webhook',
-      actor,
-    );
+    settle(model, settlementOf(u), 'webhook', actor);
 
   signal(
     chargebackSignal,
@@ -551,6 +556,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         );
       if (active && (state.status === 'under_review' || state.status === 'remediation'))
         decideAgain(model, 'An active chargeback blocks the refund');
+      chargebackAfterClose(model, active, reference);
     },
   );
 
@@ -606,6 +612,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
     { role: 'checkout' },
   );
+  registerPayoutRoute(model, update);
 
   function incidentCovers(incident: IncidentConfirmed): boolean {
     if (incident.productId && order.productId && incident.productId !== order.productId) return false;

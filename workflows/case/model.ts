@@ -65,7 +65,19 @@ export class CaseModel {
   assessFirst = false;
   /** Bumped on every change; the main loop wakes on it. */
   version = 0;
-  private effectSeq = 0;
+  /** The last effect id number handed out (ids stay unique across continue-as-new). */
+  effectSeq = 0;
+  /**
+   * This case follows the long-lived rules (behind the `long-lived-cases` patch): continue-as-new,
+   * the payout route, the settle period after `paid`. Histories recorded before it replay without.
+   */
+  longLived = false;
+  /** Which run of the case this is (continue-as-new starts the next). */
+  runs = 1;
+  /** Unsealed signals recorded on the timeline so far (bounded, across runs). */
+  refusedSignals = 0;
+  /** A paid case keeps taking gateway events and chargebacks until this time (after-close.ts). */
+  listeningUntil: string | undefined;
 
   constructor(
     input: StartCaseInput,
@@ -388,7 +400,8 @@ export class CaseModel {
       this.effects.length === 0 &&
       !(state.subscription?.effectiveAt && !state.subscription.ended) &&
       // A denial stays disputable until its dispute period ends.
-      !state.deadlines.disputeWindowEndsAt
+      !state.deadlines.disputeWindowEndsAt &&
+      this.listeningUntil === undefined
     );
   }
 }

@@ -6,7 +6,9 @@ import { formatMinor } from '../../policies';
 import type { GatewayRefund, RefundResult } from '../../activities/contract';
 import type { PayoutState } from '../case-state';
 import type { Actor } from '../messages';
+import { startListening } from './after-close';
 import type { CaseModel } from './model';
+import { payoutDelayedData } from './payout-route';
 
 /** When the case checks the gateway itself if no webhook arrived: soon, then rarely. */
 export const SETTLEMENT_CHECKS_MS = [30_000, 5 * 60_000, 60 * 60_000];
@@ -165,6 +167,7 @@ function paid(model: CaseModel, payout: PayoutState): void {
     amountMinor: payout.amountMinor,
     currency: payout.currency,
   });
+  startListening(model);
 }
 
 /** The payout failed for good: support chooses another route (decide), the case waits for them. */
@@ -194,13 +197,31 @@ export function payoutFailed(model: CaseModel, reasonCode: string, message: stri
       amountMinor: payout.amountMinor,
     },
   );
+  // The customer hears that the money is late, and support's choices are the payout route's.
+  if (model.longLived)
+    model.emailCustomer('payout_delayed', `payout-failed-${payout.attempt}`, payoutDelayedData(model));
 }
+
+/**
+ * A refund still pending this long after it was sent is checked once a day: the webhook still
+ * settles it at once, and a check costs about a dozen history events, so a payout that never
+ * settles costs a few thousand events a year (continue-as-new keeps each run bounded).
+ */
+export const SETTLEMENT_CHECK_SLOW_AFTER_MS = 7 * 24 * 60 * 60_000;
+export const SETTLEMENT_CHECK_SLOW_MS = 24 * 60 * 60_000;
 
 /** After a settlement check that found the refund still pending: the next one, sooner first. */
 export function nextSettlementCheck(model: CaseModel): void {
   model.settlementChecks++;
+  const sentAt = model.state.payout?.createdAt;
+  const slow =
+    model.longLived &&
+    sentAt !== undefined &&
+    model.nowMs() - Date.parse(sentAt) >= SETTLEMENT_CHECK_SLOW_AFTER_MS;
   model.queue(
     { kind: 'settlement_check' },
-    SETTLEMENT_CHECKS_MS[model.settlementChecks] ?? SETTLEMENT_CHECK_STEADY_MS,
+    slow
+      ? SETTLEMENT_CHECK_SLOW_MS
+      : (SETTLEMENT_CHECKS_MS[model.settlementChecks] ?? SETTLEMENT_CHECK_STEADY_MS),
   );
 }

@@ -146,8 +146,16 @@ export function registerCaseRoutes(
       reply: RoleCaseReply,
       responses: readErrors,
     },
-    async ({ params, caller }) =>
-      caseViewFor(await cases.read(params.orderId as string), (caller as Caller).role),
+    async ({ params, caller }) => {
+      const orderId = params.orderId as string;
+      const role = (caller as Caller).role;
+      const state = await cases.read(orderId);
+      const view = caseViewFor(state, role);
+      // Staff also see what arrived after the case ended (the order's late-event record).
+      if (!state.closed || role === 'checkout') return view;
+      const late = await cases.lateEvents(orderId);
+      return late ? { ...view, lateEvents: { total: late.total, events: late.events } } : view;
+    },
   );
 
   const write = <
