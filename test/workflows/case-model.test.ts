@@ -7,11 +7,13 @@ import { fireDueDeadlines, nextWakeAt, standingDeadlines } from '../../workflows
 import { applyDecision, decideRequest } from '../../workflows/case/decisions';
 import {
   ESCALATE_AFTER_MS,
+  GIVE_UP_AFTER_MS,
   RETRY_BACKOFF_MS,
   routeRetryableFailure,
 } from '../../workflows/case/effect-queue';
 import {
   CaseModel,
+  plusDays,
   RECEIVED_AT_MAX_AGE_MS,
   RECEIVED_AT_MAX_SKEW_MS,
   Refusal,
@@ -338,5 +340,62 @@ describe('case model (pure, no Temporal)', () => {
     settle(m, { refundId: 're_other', status: 'succeeded' }, 'webhook');
     assert.equal(m.state.status, 'payout_pending');
     assert.equal(m.state.timeline.at(-1)?.type, 'payment_update_ignored');
+  });
+
+  it('plusDays steps calendar days in the policy zone: across a DST change a day is 23 or 25 hours', () => {
+    const berlin = { timeZone: 'Europe/Berlin' };
+    // Berlin springs forward on 29 March 2026 (02:00 → 03:00): noon on the 28th plus one day is noon on the 29th.
+    assert.equal(plusDays('2026-03-28T11:00:00.000Z', 1, berlin), '2026-03-29T10:00:00.000Z');
+    // …and falls back on 25 October 2026: 30 days from 10 October, 10:00 local, is 9 November, 10:00 local.
+    assert.equal(plusDays('2026-10-10T08:00:00.000Z', 30, berlin), '2026-11-09T09:00:00.000Z');
+    const newYork = { timeZone: 'America/New_York' };
+    assert.equal(plusDays('2026-03-07T17:00:00.000Z', 7, newYork), '2026-03-14T16:00:00.000Z');
+    // In UTC it is 24 hours a day.
+    assert.equal(plusDays('2026-03-28T11:00:00.000Z', 1, { timeZone: 'UTC' }), '2026-03-29T11:00:00.000Z');
+  });
+
+  it("the incident cover runs 30 calendar days in the policy's zone, not 30 × 24 hours", () => {
+    const { m } = model('proxy-strict');
+    const zoned = new CaseModel(
+      {
+        policy: { ...m.policy, timeZone: 'Europe/Berlin' },
+        order: { ...m.order, purchasedAt: '2026-03-10T09:00:00.000Z' },
+        fingerprint: 'f',
+      },
+      'refund-case-o-2',
+      () => T0,
+    );
+    // 10 March 10:00 CET + 30 days = 9 April 10:00 CEST = 08:00 UTC (a fixed 24 h would say 09:00 UTC).
+    assert.ok(zoned.state.deadlines.incidentCoverEndsAt, 'proxy-strict covers incidents');
+    assert.ok(
+      Date.parse(zoned.state.deadlines.incidentCoverEndsAt!) >= Date.parse('2026-04-09T08:00:00.000Z'),
+    );
+    assert.equal(
+      plusDays('2026-03-10T09:00:00.000Z', 30, { timeZone: 'Europe/Berlin' }),
+      '2026-04-09T08:00:00.000Z',
+    );
+  });
+
+  it('a notice to support (an escalation) is never given up: it retries until delivered', () => {
+    const { m, advance } = model();
+    assert.equal(GIVE_UP_AFTER_MS.support, undefined);
+    const notice = m.queue({
+      kind: 'support',
+      notice: 'escalation',
+      tag: 't',
+      reason: 'SLA passed',
+      data: {},
+    });
+    let route = routeRetryableFailure(notice, m.nowMs(), 'smtp down');
+    for (let day = 0; day < 60; day++) {
+      advance(DAY);
+      route = routeRetryableFailure(notice, m.nowMs(), 'smtp down');
+      assert.ok(route.retryAt, `still retried after ${day + 1} days`);
+    }
+    assert.equal(
+      Date.parse(route.retryAt!) - m.nowMs(),
+      RETRY_BACKOFF_MS.at(-1),
+      'every 6 hours, not faster',
+    );
   });
 });

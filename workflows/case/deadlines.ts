@@ -46,7 +46,10 @@ export function standingDeadlines(model: CaseModel): Deadline[] {
       case 'not_refundable':
         if (!state.decision && !state.request)
           out.push({
-            at: laterOf(model.windowClosesAt(), plusDays(model.order.purchasedAt, FINAL_SALE_ANSWER_DAYS))!,
+            at: laterOf(
+              model.windowClosesAt(),
+              plusDays(model.order.purchasedAt, FINAL_SALE_ANSWER_DAYS, model.policy),
+            )!,
             kind: 'final_sale_end',
           });
         break;

@@ -58,11 +58,12 @@ export const ESCALATE_AFTER_MS: Record<EffectKind, number> = {
 /**
  * After how long of failures an effect is given up (it was escalated long before). Money owed
  * and the settlement of money sent are never given up: they retry every 6 hours until support
- * re-routes them or the gateway answers.
+ * re-routes them or the gateway answers. Nor are notices to support: each is an alarm (an SLA
+ * passed, a payout stuck, a review waiting) that no one else raises, so it retries until delivered.
  */
 export const GIVE_UP_AFTER_MS: Record<EffectKind, number | undefined> = {
   email: 7 * DAY,
-  support: 7 * DAY,
+  support: undefined,
   assess: undefined,
   withdraw_access: 7 * DAY,
   credit: undefined,

@@ -382,6 +382,8 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   update(cancelSubscriptionUpdate, CancelSubscriptionSchema, {
     check: (_msg, receivedAt) => {
       if (order.billing.kind !== 'subscription') refuse('billing: this order is not a subscription');
+      // A closed case owes nothing more in billing; its subscription is billing's own business now.
+      if (state.closed) refuse(`the case is closed (${state.status}); cancel the subscription in billing`);
       if (state.subscription?.cancelRequestedAt) refuse('the subscription is already cancelled');
       if (model.subscriptionEnd && Date.parse(model.subscriptionEnd) <= Date.parse(receivedAt))
         refuse(`the billing period already ended at ${model.subscriptionEnd}`);
@@ -581,7 +583,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       );
       if (state.status === 'expired' && !state.request) {
         // A confirmed incident reopens the window: the pro-rata clause applies beyond the 7 days.
-        state.deadlines.requestWindowEndsAt = plusDays(confirmedAt, policy.window.days);
+        state.deadlines.requestWindowEndsAt = plusDays(confirmedAt, policy.window.days, policy);
         state.closed = false;
         model.setStatus('open');
       } else if ((state.status === 'under_review' || state.status === 'remediation') && state.request) {

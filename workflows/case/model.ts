@@ -2,7 +2,13 @@
 // methods. Pure — no Temporal import — so it is unit-tested with a hand-set clock. The workflow
 // gives it the workflow clock; handlers, deadlines and effect results all change the case only
 // through it, in one synchronous step each, so no change is ever half-done.
-import { decisionDeadline, decisionTarget, requestWindowEndsAt, type EvaluationInput } from '../../policies';
+import {
+  addCalendarDays,
+  decisionDeadline,
+  decisionTarget,
+  requestWindowEndsAt,
+  type EvaluationInput,
+} from '../../policies';
 import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import type { CaseAnswer, CaseOutcome, CaseState, CaseStatus, StartCaseInput } from '../case-state';
 import type { Actor } from '../messages';
@@ -108,7 +114,7 @@ export class CaseModel {
           ? {
               incidentCoverEndsAt: laterOf(
                 this.windowEnd,
-                this.subscriptionEnd ?? plusDays(order.purchasedAt, DEFAULT_INCIDENT_COVER_DAYS),
+                this.subscriptionEnd ?? plusDays(order.purchasedAt, DEFAULT_INCIDENT_COVER_DAYS, policy),
               ),
             }
           : {}),
@@ -416,6 +422,10 @@ export function plusMs(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString();
 }
 
-export function plusDays(iso: string, days: number): string {
-  return plusMs(iso, days * DAY_MS);
+/**
+ * The same local wall-clock time `days` calendar days later in the policy's time zone: across a
+ * DST change a day is 23 or 25 hours, never a fixed 24 (luxon, as the policy clocks).
+ */
+export function plusDays(iso: string, days: number, calendar: { timeZone: string }): string {
+  return addCalendarDays(iso, days, calendar);
 }
