@@ -380,6 +380,8 @@ export class Cluster {
       REFUNDFLOW_METRICS_PORT: '0',
       PORT: String(p.api),
       LOG_LEVEL: 'info',
+      // Worker Versioning: both workers run one build (a hash of the workflow code) of this deployment.
+      REFUNDFLOW_DEPLOYMENT_NAME: 'refundflow',
       ...options.env,
     };
     this.workerEnv = {

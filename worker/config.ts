@@ -49,6 +49,10 @@ export const CONFIG_VARIABLES = [
   'REFUNDFLOW_GATEWAY_FILE',
   'REFUNDFLOW_GATEWAY_URL',
   'REFUNDFLOW_BILLING_FILE',
+  'REFUNDFLOW_DEPLOYMENT_NAME',
+  'REFUNDFLOW_BUILD_ID',
+  'REFUNDFLOW_VERSIONING_BEHAVIOR',
+  'REFUNDFLOW_SET_CURRENT_VERSION',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 type Env = Partial<Record<ConfigVariable, string>>;
@@ -410,6 +414,40 @@ const processSchema = z
     logLevel: env.LOG_LEVEL,
   }));
 
+// ---- worker versioning (Temporal Worker Deployments) -------------------------------------------
+
+export const VERSIONING_BEHAVIORS = ['AUTO_UPGRADE', 'PINNED'] as const;
+
+// A deployment name turns versioning on: each release polls as deploymentName.buildId, and a case
+// moves to the current version at its next workflow task (AUTO_UPGRADE), so a case waiting weeks
+// runs the newest code, which replays it (README "Changing the workflow safely"). Without one the
+// worker is unversioned (tests, the simulator). The build id defaults to a hash of the workflow
+// bundle: the same code is the same version, changed code a new one.
+const versioningSchema = z
+  .object({
+    REFUNDFLOW_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be letters, digits, - or _ (no dots)').optional(),
+    REFUNDFLOW_BUILD_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be letters, digits, ., - or _').optional(),
+    REFUNDFLOW_VERSIONING_BEHAVIOR: z.enum(VERSIONING_BEHAVIORS, { error: `must be ${VERSIONING_BEHAVIORS.join(' or ')}` }).default('AUTO_UPGRADE'),
+    // On: the worker makes its version the deployment's current one once it polls (one-step
+    // deploys). Off: a person or the pipeline does it (temporal worker deployment set-current-version).
+    REFUNDFLOW_SET_CURRENT_VERSION: booleanFlag.default(true),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.REFUNDFLOW_DEPLOYMENT_NAME && env.REFUNDFLOW_BUILD_ID)
+      ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_DEPLOYMENT_NAME'], message: 'is required with REFUNDFLOW_BUILD_ID (versioning is on only with a deployment name)' });
+  })
+  .transform((env) =>
+    env.REFUNDFLOW_DEPLOYMENT_NAME
+      ? {
+          enabled: true as const,
+          deploymentName: env.REFUNDFLOW_DEPLOYMENT_NAME,
+          buildId: env.REFUNDFLOW_BUILD_ID,
+          defaultBehavior: env.REFUNDFLOW_VERSIONING_BEHAVIOR,
+          setCurrentVersion: env.REFUNDFLOW_SET_CURRENT_VERSION,
+        }
+      : { enabled: false as const },
+  );
+
 // ---- embedded stack (worker/stack.ts) ---------------------------------------------------------
 
 // The stack runs the Temporal dev server itself: its frontend listens on TEMPORAL_ADDRESS's port,
@@ -430,6 +468,7 @@ const sections = {
   payments: paymentsSchema,
   billing: billingSchema,
   process: processSchema,
+  versioning: versioningSchema,
   embedded: embeddedSchema,
 } as const;
 
@@ -440,6 +479,7 @@ export type EmailConfig = Config['email'];
 export type PaymentsConfig = Config['payments'];
 export type BillingConfig = Config['billing'];
 export type ProcessConfig = Config['process'];
+export type VersioningConfig = Config['versioning'];
 
 /**
  * Reads and validates the configuration. Throws a ConfigError listing every bad variable at

@@ -3,14 +3,16 @@
 //   npm run worker                  (from source)
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type pino from 'pino';
 import { buildActivityDeps, createActivities, type ActivityConfig, type RefundActivities } from '../activities';
-import { buildDataConverter, bundleEncodesFailures } from '../client/data-converter';
+import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../client/data-converter';
 import { loadConfig, type Config } from './config';
 import { workerConnectionOptions } from './connection';
 import { installTelemetry } from './telemetry';
 import { thisMachine, workflowTaskOptions } from './tuning';
+import { deploymentOptions, setCurrentVersion } from './versioning';
 
 /** The prebuilt bundle `npm run build` writes; a worker from source bundles at start instead. */
 const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
@@ -43,6 +45,13 @@ export function activityConfigFrom(config: Config): ActivityConfig {
 
 export interface RefundWorker {
   worker: Worker;
+  /** The Worker Deployment version it polls as; undefined when versioning is off. */
+  version?: WorkerDeploymentVersion;
+  /**
+   * Makes this version the deployment's current one once the worker polls (REFUNDFLOW_SET_CURRENT_VERSION);
+   * call it after run() started. Resolves at once when versioning is off or the pipeline promotes.
+   */
+  promote(signal?: AbortSignal): Promise<void>;
   /** Closes the adapters (SQLite files, SMTP pool) once the worker has stopped. */
   close(): Promise<void>;
 }
@@ -58,9 +67,23 @@ export async function createRefundWorker(
   const prebuilt = fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js');
   if (prebuilt && !bundleEncodesFailures(fs.readFileSync(PREBUILT_BUNDLE, 'utf8')))
     throw new Error(`${PREBUILT_BUNDLE} was built without the failure converter: rebuild it with npm run build`);
-  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
+  let workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
     ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
     : { workflowsPath: require.resolve('../workflows') };
+  const versioning = config.versioning;
+  if (versioning.enabled && !versioning.buildId && !prebuilt) {
+    // The default build id hashes the workflow code, so bundle here (Worker.create would anyway).
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      ...workflowBundlerOptions,
+      logger: quietBundler,
+    });
+    workflowSource = { workflowBundle: { code } };
+  }
+  const bundled = workflowSource.workflowBundle;
+  const deployment = deploymentOptions(versioning, () =>
+    bundled && 'code' in bundled ? bundled.code : fs.readFileSync(PREBUILT_BUNDLE, 'utf8'),
+  );
   const worker = await Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,
@@ -72,20 +95,44 @@ export async function createRefundWorker(
     shutdownGraceTime: config.process.shutdownGraceMs,
     // Pollers, workflow-task slots and cache size for this machine (worker/tuning.ts).
     ...workflowTaskOptions(thisMachine(), config.process.maxCachedWorkflows),
+    ...(deployment ? { workerDeploymentOptions: deployment.options } : {}),
     ...options.overrides,
   });
-  return { worker, close: async () => deps?.close() };
+  return {
+    worker,
+    ...(deployment ? { version: deployment.version } : {}),
+    promote: async (signal) => {
+      if (!deployment || !versioning.enabled || !versioning.setCurrentVersion) return;
+      await setCurrentVersion(options.connection, config.temporal.namespace, deployment.version, signal ? { signal } : {});
+    },
+    close: async () => deps?.close(),
+  };
 }
+
+const quietBundler = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = installTelemetry(config.process);
   const connection = await NativeConnection.connect(workerConnectionOptions(config.temporal));
-  const { worker, close } = await createRefundWorker(config, { connection, logger });
-  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  const { worker, version, promote, close } = await createRefundWorker(config, { connection, logger });
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, version }, 'worker started');
   try {
     // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.
-    await worker.run();
+    const running = worker.run();
+    const stopped = new AbortController();
+    promote(stopped.signal).then(
+      () => version && logger.info({ version }, 'worker version is current'),
+      (err: unknown) => stopped.signal.aborted || logger.error({ err, version }, 'could not make the worker version current'),
+    );
+    await running.finally(() => stopped.abort());
   } finally {
     await close();
     await connection.close();

@@ -287,6 +287,10 @@ async function main(): Promise<void> {
   const uiPort = secrets.env.TEMPORAL_UI_PORT?.trim() || '8233';
   // The Web UI's origin may call the codec server (with a staff key).
   secrets.env.REFUNDFLOW_CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
+  // A versioned worker (Worker Deployments): a restart on changed code is a new build that takes
+  // over the cases in flight (AUTO_UPGRADE). REFUNDFLOW_DEPLOYMENT_NAME= (empty) turns it off.
+  if (secrets.env.REFUNDFLOW_DEPLOYMENT_NAME === undefined)
+    secrets.env.REFUNDFLOW_DEPLOYMENT_NAME = 'refundflow';
   const config = loadConfig(secrets.env);
 
   // A dev server left by a stack that was killed hard, then the ports; before the Runtime opens
@@ -356,11 +360,19 @@ async function main(): Promise<void> {
     const nativeConnection = await NativeConnection.connect(workerConnectionOptions(config.temporal));
     cleanup.push({ name: 'worker connection', run: () => nativeConnection.close() });
 
-    const { worker, close: closeAdapters } = await createRefundWorker(config, {
+    const {
+      worker,
+      version,
+      promote,
+      close: closeAdapters,
+    } = await createRefundWorker(config, {
       connection: nativeConnection,
       logger,
     });
     const running = worker.run();
+    // New cases reach a versioned worker only once its version is current.
+    await Promise.race([promote(), running]);
+    if (version) logger.info({ version }, 'worker version is current');
     cleanup.push({
       name: 'worker',
       run: async () => {

@@ -198,6 +198,30 @@ describe('config: loadConfig from the environment', () => {
     assert.deepEqual([...config.encryption.keys.keys()], ['2025-01', '2026-01']);
   });
 
+  it('worker versioning: on with a deployment name, AUTO_UPGRADE by default; bad values named', () => {
+    assert.deepEqual(loadConfig(MINIMAL).versioning, { enabled: false });
+    assert.deepEqual(loadConfig({ ...MINIMAL, REFUNDFLOW_DEPLOYMENT_NAME: 'refundflow' }).versioning, {
+      enabled: true,
+      deploymentName: 'refundflow',
+      buildId: undefined,
+      defaultBehavior: 'AUTO_UPGRADE',
+      setCurrentVersion: true,
+    });
+    const pinned = loadConfig({
+      ...MINIMAL,
+      REFUNDFLOW_DEPLOYMENT_NAME: 'refundflow',
+      REFUNDFLOW_BUILD_ID: '2026-11-30.1',
+      REFUNDFLOW_VERSIONING_BEHAVIOR: 'PINNED',
+      REFUNDFLOW_SET_CURRENT_VERSION: 'false',
+    }).versioning;
+    assert.ok(pinned.enabled);
+    assert.deepEqual([pinned.buildId, pinned.defaultBehavior, pinned.setCurrentVersion], ['2026-11-30.1', 'PINNED', false]);
+    assertRejects({ ...MINIMAL, REFUNDFLOW_BUILD_ID: 'b1' }, 'REFUNDFLOW_DEPLOYMENT_NAME', /required with REFUNDFLOW_BUILD_ID/);
+    // A dot would make deploymentName.buildId ambiguous.
+    assertRejects({ ...MINIMAL, REFUNDFLOW_DEPLOYMENT_NAME: 'refund.flow' }, 'REFUNDFLOW_DEPLOYMENT_NAME', /no dots/);
+    assertRejects({ ...MINIMAL, REFUNDFLOW_DEPLOYMENT_NAME: 'rf', REFUNDFLOW_VERSIONING_BEHAVIOR: 'SOMETIMES' }, 'REFUNDFLOW_VERSIONING_BEHAVIOR', /AUTO_UPGRADE or PINNED/);
+  });
+
   it('docs/CONFIGURATION.md documents exactly the variables the code reads', () => {
     const doc = readFileSync(path.resolve(__dirname, '../../docs/CONFIGURATION.md'), 'utf8');
     const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
