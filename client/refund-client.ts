@@ -22,6 +22,11 @@ import { pinHolidays } from '../policies/holidays';
 import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
 import { CASE_STATUSES, workflowIdForOrder } from '../workflows/case-state';
 import {
+  incidentProgressQuery,
+  type incidentFanOut,
+  type IncidentFanOutProgress,
+} from '../workflows/incident-fan-out';
+import {
   cancelSubscriptionUpdate,
   caseStateQuery,
   chargebackSignal,
@@ -445,6 +450,35 @@ export class RefundCases {
   }
 
   /**
+   * Starts the fan-out that signals an incident to these cases (workflows/incident-fan-out.ts); one
+   * per incident: a repeat joins the fan-out already running or done.
+   */
+  async startIncidentFanOut(
+    incident: IncidentConfirmed,
+    orderIds: string[],
+    receivedAt: string,
+  ): Promise<void> {
+    await this.client.workflow.start<typeof incidentFanOut>('incidentFanOut', {
+      taskQueue: this.taskQueue,
+      workflowId: incidentWorkflowId(incident.incidentId),
+      args: [{ incident, receivedAt, orderIds }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  }
+
+  /** How far an incident's fan-out got; undefined when no fan-out ran for it. */
+  async incidentProgress(incidentId: string): Promise<IncidentFanOutProgress | undefined> {
+    try {
+      return await this.client.workflow
+        .getHandle(incidentWorkflowId(incidentId))
+        .query(incidentProgressQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /**
    * Lists cases through Temporal visibility, newest first, from search attributes alone.
    * It reads the raw visibility rows: the SDK's list decodes every row's memo, so one memo sealed
    * with a key this client does not hold (a rotated-out key, another deployment's case) would fail
@@ -573,6 +607,8 @@ export class RefundCases {
     return answer;
   }
 }
+
+export const incidentWorkflowId = (incidentId: string): string => `incident-${incidentId}`;
 
 function signalMeta(opts: WriteOptions | undefined): SignalMeta {
   return {

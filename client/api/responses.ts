@@ -355,10 +355,19 @@ export const CaseListReply = named(
   'CaseList',
 );
 
+const IncidentProgress = z.object({
+  incidentId: z.string(),
+  total: z.number().int().nonnegative().meta({ description: 'Cases the fan-out signals' }),
+  signalled: z.number().int().nonnegative().meta({ description: 'Cases signalled so far' }),
+  skipped: z.array(z.string()).meta({ description: 'orderIds whose case had ended before its signal' }),
+  done: z.boolean(),
+});
+
+export const IncidentProgressReply = named(IncidentProgress, 'IncidentProgress');
+
 export const IncidentReply = named(
-  z.object({
-    incidentId: z.string(),
-    signalled: z.array(z.string()).meta({ description: 'The orderIds of every open case signalled' }),
+  IncidentProgress.extend({
+    cases: z.array(z.string()).meta({ description: 'The orderIds of every open case the fan-out signals' }),
   }),
   'IncidentConfirmation',
 );

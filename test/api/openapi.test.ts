@@ -471,11 +471,22 @@ describe('API: the OpenAPI document describes every answer', function () {
         to: new Date().toISOString(),
         description: 'Datacenter power loss',
       };
-      const confirmed = await hit<{ signalled: string[] }>(stack, 'POST', '/v1/incidents', 200, {
+      const confirmed = await hit<{ cases: string[]; total: number }>(stack, 'POST', '/v1/incidents', 202, {
         as: 'reviewer',
         body: incident,
       });
-      assert.deepEqual(confirmed.body.signalled, [covered]);
+      assert.deepEqual(confirmed.body.cases, [covered]);
+      assert.equal(confirmed.body.total, 1);
+      await eventually(
+        async () =>
+          (
+            await hit<{ done: boolean }>(stack, 'GET', `/v1/incidents/${incident.incidentId}`, 200, {
+              as: 'reviewer',
+            })
+          ).body.done,
+        'the fan-out done',
+      );
+      await hit(stack, 'GET', `/v1/incidents/inc-never-${Date.now()}`, 404, { as: 'reviewer' });
       await eventually(
         async () => (await read(covered)).body.incidents.length === 1,
         'the incident on the case',

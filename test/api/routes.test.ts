@@ -88,6 +88,7 @@ const MATRIX: {
     allowed: ['checkout', 'support', 'admin'],
   },
   { method: 'POST', path: '/v1/incidents', body: {}, allowed: ['reviewer', 'admin'] },
+  { method: 'GET', path: '/v1/incidents/inc-missing', allowed: ['support', 'reviewer', 'admin'] },
   {
     method: 'PUT',
     path: `/v1/orders/${MISSING}/usage`,

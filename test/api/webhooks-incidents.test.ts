@@ -149,12 +149,36 @@ describe('API: payment webhooks and incidents', function () {
       to: new Date().toISOString(),
       description: 'Datacenter power loss',
     };
-    const res = await call<{ incidentId: string; signalled: string[] }>(stack, 'POST', '/v1/incidents', {
+    const res = await call<{ incidentId: string; cases: string[]; total: number }>(
+      stack,
+      'POST',
+      '/v1/incidents',
+      {
+        as: 'reviewer',
+        body: incident,
+      },
+    );
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    assert.deepEqual(res.body.cases.sort(), inside.map((o) => String(o.orderId)).sort());
+    assert.equal(res.body.total, 2);
+    // The fan-out is a workflow: the API reports its progress until it is done.
+    const done = await eventually(async () => {
+      const r = await call<{ signalled: number; skipped: string[]; done: boolean }>(
+        stack,
+        'GET',
+        `/v1/incidents/${incident.incidentId}`,
+        { as: 'support' },
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.done && r.body;
+    }, 'the fan-out done');
+    assert.deepEqual([done.signalled, done.skipped], [2, []]);
+    // The same incident again joins the fan-out that ran: nothing is signalled twice.
+    const again = await call<{ signalled: number; done: boolean }>(stack, 'POST', '/v1/incidents', {
       as: 'reviewer',
       body: incident,
     });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.signalled.sort(), inside.map((o) => String(o.orderId)).sort());
+    assert.deepEqual([again.status, again.body.signalled, again.body.done], [202, 2, true]);
     for (const o of inside) {
       const read = await eventually(async () => {
         const r = await call<CaseBody>(stack, 'GET', `/v1/cases/${o.orderId}`, { as: 'support' });

@@ -1,0 +1,86 @@
+// Incident fan-out: signals every case an incident may cover, as a workflow rather than inside one
+// HTTP request (10,000 cases one by one would outlive any request). The API lists the candidate
+// cases and starts one fan-out per incident (workflow id incident-<incidentId>, so a repeat joins
+// it); the fan-out signals them in batches, reports its progress by query, and continues as new
+// every few hundred cases so its history stays bounded. Each case dedupes the incident by its id
+// and decides for itself whether the incident covers it.
+import {
+  continueAsNew,
+  defineQuery,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { workflowIdForOrder } from './case-state';
+import { incidentConfirmedSignal, type IncidentConfirmed } from './messages';
+
+export interface IncidentFanOutInput {
+  incident: IncidentConfirmed;
+  /** When the API received the confirmation (for the record). */
+  receivedAt: string;
+  /** The orderIds still to signal. */
+  orderIds: string[];
+  /** Counts carried across continue-as-new. */
+  total?: number;
+  signalled?: number;
+  /** Cases that ended before their signal reached them. */
+  skipped?: string[];
+}
+
+export interface IncidentFanOutProgress {
+  incidentId: string;
+  total: number;
+  signalled: number;
+  skipped: string[];
+  done: boolean;
+}
+
+export const incidentProgressQuery = defineQuery<IncidentFanOutProgress>('incidentProgress');
+
+/** Signals sent at once: enough to go fast, few enough not to flood the frontend. */
+export const FAN_OUT_BATCH = 50;
+/** Signals per run before continuing as new (about three history events each). */
+export const FAN_OUT_PER_RUN = 500;
+
+export async function incidentFanOut(input: IncidentFanOutInput): Promise<IncidentFanOutProgress> {
+  const progress: IncidentFanOutProgress = {
+    incidentId: input.incident.incidentId,
+    total: input.total ?? input.orderIds.length,
+    signalled: input.signalled ?? 0,
+    skipped: input.skipped ?? [],
+    done: false,
+  };
+  setHandler(incidentProgressQuery, () => progress);
+  // No receivedAt stamp: a fan-out delayed by an outage must not reach cases with a stale one
+  // (they refuse stamps over an hour old); each case dedupes the incident by its id.
+  let sentThisRun = 0;
+  let rest = input.orderIds;
+  while (rest.length > 0) {
+    if (sentThisRun >= FAN_OUT_PER_RUN || workflowInfo().continueAsNewSuggested)
+      return continueAsNew<typeof incidentFanOut>({ ...input, orderIds: rest, ...counts(progress) });
+    const batch = rest.slice(0, FAN_OUT_BATCH);
+    rest = rest.slice(batch.length);
+    await Promise.all(
+      batch.map(async (orderId) => {
+        try {
+          await getExternalWorkflowHandle(workflowIdForOrder(orderId)).signal(
+            incidentConfirmedSignal,
+            input.incident,
+          );
+        } catch {
+          // The case ended (or was never started) since it was listed: nothing left to cover.
+          progress.skipped.push(orderId);
+          return;
+        }
+        progress.signalled++;
+      }),
+    );
+    sentThisRun += batch.length;
+  }
+  progress.done = true;
+  return progress;
+}
+
+function counts(p: IncidentFanOutProgress): Pick<IncidentFanOutInput, 'total' | 'signalled' | 'skipped'> {
+  return { total: p.total, signalled: p.signalled, skipped: p.skipped };
+}
