@@ -458,12 +458,18 @@ export class RefundCases {
     orderIds: string[],
     receivedAt: string,
   ): Promise<void> {
-    await this.client.workflow.start<typeof incidentFanOut>('incidentFanOut', {
-      taskQueue: this.taskQueue,
-      workflowId: incidentWorkflowId(incident.incidentId),
-      args: [{ incident, receivedAt, orderIds }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    try {
+      await this.client.workflow.start<typeof incidentFanOut>('incidentFanOut', {
+        taskQueue: this.taskQueue,
+        workflowId: incidentWorkflowId(incident.incidentId),
+        args: [{ incident, receivedAt, orderIds }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A fan-out that finished is the incident's answer too: never a second one.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   /** How far an incident's fan-out got; undefined when no fan-out ran for it. */

@@ -465,20 +465,34 @@ describe('API: routes, roles and errors', function () {
       const foreign = new Client({
         connection: stack.cases.client.connection,
         namespace: stack.config.temporal.namespace,
-        dataConverter: buildDataConverter(loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('other') }).encryption),
+        dataConverter: buildDataConverter(
+          loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('other') }).encryption,
+        ),
       });
       const foreignOrder = order({ customerId }) as unknown as Order;
       // No worker polls this queue: the case stays as started, its memo sealed with the other key.
-      await new RefundCases(foreign, `${stack.config.temporal.taskQueue}-foreign`).start(getPreset('services-fix-first')!, foreignOrder);
+      await new RefundCases(foreign, `${stack.config.temporal.taskQueue}-foreign`).start(
+        getPreset('services-fix-first')!,
+        foreignOrder,
+      );
       const ours = await start('services-fix-first', order({ customerId }));
       try {
         const listed = await eventually(async () => {
-          const res = await call<{ cases: { orderId: string }[] }>(stack, 'GET', `/v1/cases?customerId=${customerId}`, { as: 'support' });
+          const res = await call<{ cases: { orderId: string }[] }>(
+            stack,
+            'GET',
+            `/v1/cases?customerId=${customerId}`,
+            { as: 'support' },
+          );
           assert.equal(res.status, 200, JSON.stringify(res.body));
           return res.body.cases.length === 2 && res.body.cases;
         }, 'both cases in visibility');
         assert.deepEqual(listed.map((c) => c.orderId).sort(), [foreignOrder.orderId, ours].sort());
-        await assert.rejects(stack.cases.handle(foreignOrder.orderId).describe(), /does not have/, 'its memo stays sealed to this API');
+        await assert.rejects(
+          stack.cases.handle(foreignOrder.orderId).describe(),
+          /does not have/,
+          'its memo stays sealed to this API',
+        );
       } finally {
         await foreign.workflow.getHandle(workflowIdForOrder(foreignOrder.orderId)).terminate('test over');
       }
@@ -572,7 +586,10 @@ describe('API: routes, roles and errors', function () {
       assert.equal(doc.status, 200);
       assert.equal(doc.body.openapi, '3.1.0');
       for (const route of MATRIX.filter((r) => r.path.startsWith('/v1'))) {
-        const path = route.path.replace(MISSING, '{orderId}').replace('proxy-strict', '{id}');
+        const path = route.path
+          .replace(MISSING, '{orderId}')
+          .replace('proxy-strict', '{id}')
+          .replace('inc-missing', '{incidentId}');
         assert.ok(
           doc.body.paths[path]?.[route.method.toLowerCase()],
           `${route.method} ${path} is documented`,
