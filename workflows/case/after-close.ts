@@ -21,7 +21,7 @@ export function settlePeriodDays(model: CaseModel): number {
 /** The case is paid: it listens until the settle period ends (only under the long-lived rules). */
 export function startListening(model: CaseModel): void {
   if (!model.longLived) return;
-  const until = plusDays(model.now(), settlePeriodDays(model));
+  const until = plusDays(model.now(), settlePeriodDays(model), model.policy);
   model.listeningUntil = until;
   model.state.deadlines.settlePeriodEndsAt = until;
   model.version++;
