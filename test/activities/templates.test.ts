@@ -32,7 +32,7 @@ describe('activities: email templates', () => {
       assert.match(out.text, /help@shop\.example/, `${kind} tells the customer where to write`);
       subjects.add(out.subject);
     }
-    assert.equal(subjects.size, 7, 'each message has its own subject');
+    assert.equal(subjects.size, Object.keys(data).length, 'each message has its own subject');
   });
 
   it('a cancellation the policy makes at once says access ends now, not at the period end', () => {

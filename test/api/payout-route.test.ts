@@ -215,15 +215,20 @@ describe('API: the payout route and events after close', function () {
   });
 
   it('chargebacks through the API; after the case has ended they go to the late-event record and support is told', async () => {
-    // A denied case ends at once (no settle period: no money moved).
-    const o = order({ paymentMethod: 'crypto' });
+    // A withdrawn case ends at once (no money moved, no denial to dispute).
+    const o = order();
     const orderId = String(o.orderId);
     await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'proxy-strict', order: o } });
-    const denied = await call<CaseBody>(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
+    const pending = await call<CaseBody>(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
       as: 'checkout',
-      body: { reason: 'changed_mind' },
+      body: { reason: 'billing_error' },
     });
-    assert.equal(denied.body.status, 'denied');
+    assert.equal(pending.body.status, 'under_review', JSON.stringify(pending.body));
+    const withdrawn = await call<CaseBody>(stack, 'POST', `/v1/cases/${orderId}/withdrawal`, {
+      as: 'checkout',
+      body: { note: 'sorted out' },
+    });
+    assert.equal(withdrawn.body.status, 'withdrawn');
     assert.equal(
       (
         await call(stack, 'POST', `/v1/cases/${orderId}/chargebacks`, {
@@ -241,7 +246,7 @@ describe('API: the payout route and events after close', function () {
     assert.ok(bad.body.issues?.some((i) => i.path === 'active'));
     await eventually(
       async () => (await stack.cases.handle(orderId).describe()).status.name === 'COMPLETED',
-      'the denied case to end',
+      'the withdrawn case to end',
     );
 
     const late = await call<CaseBody>(stack, 'POST', `/v1/cases/${orderId}/chargebacks`, {
@@ -277,8 +282,8 @@ describe('API: the payout route and events after close', function () {
     assert.deepEqual(
       record.events.map((e) => [e.kind, e.caseStatus]),
       [
-        ['chargeback', 'denied'],
-        ['payment_update', 'denied'],
+        ['chargeback', 'withdrawn'],
+        ['payment_update', 'withdrawn'],
       ],
     );
     // Support reads them on the case.
@@ -297,7 +302,7 @@ describe('API: the payout route and events after close', function () {
     );
     const notices = (await outbox(orderId)).filter((m) => m.kind.startsWith('support:'));
     assert.ok(
-      notices.some((m) => /After the case ended \(denied\)/.test(m.subject)),
+      notices.some((m) => /After the case ended \(withdrawn\)/.test(m.subject)),
       JSON.stringify(notices),
     );
     // An event for an order that never had a case is still acknowledged, undelivered.
