@@ -76,7 +76,8 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
         actor: { role: 'reviewer' },
       } as never);
       assert.equal(answer.status, 'denied');
-      assert.equal((await cases.handle(order.orderId).result()).status, 'denied');
+      // A denial stays open for its dispute window: read the case rather than wait for its end.
+      assert.equal((await cases.read(order.orderId)).status, 'denied');
       assert.equal((await versionOf(order.orderId)).buildId, 'build-b', 'the case moved to the new build');
       const fresh = cleanOrder('versioned-new');
       await cases.start(POLICY, fresh);
@@ -88,6 +89,7 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
         'a new case starts on the current build',
       );
       await cases.handle(fresh.orderId).terminate('test finished');
+      await cases.handle(order.orderId).terminate('test finished');
     } finally {
       b.worker.shutdown();
       await b.running;
