@@ -347,20 +347,29 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     assert.equal(early.status, 409, JSON.stringify(early.body));
     // A confirmed incident gives the ground at once: the case decides again and pays.
     const from = new Date(Date.now() - 3_600_000).toISOString();
+    // The API lists the cases an incident covers once, when it is confirmed (a repeat joins that
+    // fan-out): wait until visibility shows the case.
     await until(
       async () => {
-        const confirmed = await api<{ signalled: string[] }>('POST', '/v1/incidents', 'reviewer', {
-          incidentId: `inc-stack-${proxyOrder.orderId}`,
-          productId: proxyOrder.productId,
-          from,
-          to: new Date().toISOString(),
-          description: decisionNote,
-        });
-        return confirmed.status === 200 && confirmed.body.signalled.includes(proxyOrder.orderId);
+        const listed = await api<{ cases?: { orderId: string }[] }>(
+          'GET',
+          `/v1/cases?customerId=${encodeURIComponent(String(proxyOrder.customerId))}`,
+          'support',
+        );
+        return listed.body.cases?.some((c) => c.orderId === proxyOrder.orderId) ?? false;
       },
-      'the incident to reach the case',
+      'the case in visibility',
       20_000,
     );
+    const confirmed = await api<{ cases: string[] }>('POST', '/v1/incidents', 'reviewer', {
+      incidentId: `inc-stack-${proxyOrder.orderId}`,
+      productId: proxyOrder.productId,
+      from,
+      to: new Date().toISOString(),
+      description: decisionNote,
+    });
+    assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
+    assert.ok(confirmed.body.cases.includes(String(proxyOrder.orderId)));
     const paid = await until(
       async () => {
         const read = await readCase();

@@ -260,15 +260,15 @@ describe('embedded stack: a forged plain signal moves no money', function () {
 
   it('the same incident confirmed through the API is a sealed signal carrying the reviewer and key id, and reaches the case', async () => {
     const now = Date.now();
-    const confirmed = await api<{ signalled: string[] }>('POST', '/v1/incidents', 'reviewer', {
+    const confirmed = await api<{ cases: string[] }>('POST', '/v1/incidents', 'reviewer', {
       incidentId: `inc-real-${suffix}`,
       productId: 'proxy-dc-1',
       from: new Date(now - 2 * 86_400_000).toISOString(),
       to: new Date(now).toISOString(),
       description: 'exit nodes down in eu-west',
     });
-    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
-    assert.ok(confirmed.body.signalled.includes(orderId));
+    assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
+    assert.ok(confirmed.body.cases.includes(orderId));
     const c = await until(
       async () => {
         const r = await read();
