@@ -63,6 +63,18 @@ export function uniqueTaskQueue(label: string): string {
   return `${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * A fresh time-skipping server for the next test file: the server does not skip time while any
+ * workflow task or activity is outstanding anywhere on it, so a workflow one file leaves behind
+ * (a case listening for its settle period, a late-event record, a local activity cut off by a
+ * worker's shutdown) must not hold the clock of the files after it.
+ */
+export async function resetTimeSkippingEnv(): Promise<void> {
+  const env = timeSkipping;
+  timeSkipping = undefined;
+  if (env) await (await env).teardown();
+}
+
 export async function teardownServers(): Promise<void> {
   const envs = [timeSkipping, devServer].filter((e): e is Promise<TestWorkflowEnvironment> => !!e);
   timeSkipping = devServer = undefined;
