@@ -184,7 +184,7 @@ function billingCorrection(c: Context): Allowed {
 }
 
 const BILLING_NOTE =
-  'Record the amount charged in error (facts.billingErrorMinor); a correction may pay back at most that amount.';
+  'Record the amount charged in error (billingErrorMinor: in facts, or on the decision); a correction may pay back at most that amount.';
 
 /** The most each outcome may give, when several sources allow the same outcome. */
 function mergeAllowed(...lists: Allowed[]): Allowed {

@@ -42,6 +42,8 @@ export const DecideSchema = z
     outcome: DecisionOutcomeSchema,
     amountMinor: z.number().int().nonnegative().optional(),
     extensionDays: z.number().int().positive().max(366).optional(),
+    /** The amount support found charged in error: a billing-error correction pays back at most this. */
+    billingErrorMinor: z.number().int().positive().optional(),
     note: text(4000),
     ...actor,
   })

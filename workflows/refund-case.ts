@@ -46,7 +46,10 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     // back: a repeated start compares its fingerprint.
     const memo = input.carried.memo;
     if (memo && workflowInfo().memo?.fingerprint !== memo.fingerprint) upsertMemo(memo);
-  } else model.longLived = patched(LONG_LIVED_CASES);
+  } else {
+    model.longLived = patched(LONG_LIVED_CASES);
+    if (patched('term-cover')) model.coverTheTerm();
+  }
   // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
   const attributesCarried =
     !!input.carried && workflowInfo().typedSearchAttributes.get(statusKey) !== undefined;

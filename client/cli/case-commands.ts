@@ -291,12 +291,22 @@ export function registerCaseCommands(program: Command): void {
     .requiredOption('--note <text>', 'why, for the customer and the timeline')
     .option('--amount <minor>', 'amount in minor units')
     .option('--extension-days <days>')
+    .option(
+      '--billing-error <minor>',
+      'a billing error: the amount charged in error, which bounds the correction',
+    )
     .action(
       run(
         async (
           conn,
           orderId: string,
-          o: { outcome: string; note: string; amount?: string; extensionDays?: string },
+          o: {
+            outcome: string;
+            note: string;
+            amount?: string;
+            extensionDays?: string;
+            billingError?: string;
+          },
         ) => {
           const number = (field: string, value: string | undefined) => {
             if (value === undefined) return undefined;
@@ -306,11 +316,13 @@ export function registerCaseCommands(program: Command): void {
           };
           const amountMinor = number('amountMinor', o.amount);
           const extensionDays = number('extensionDays', o.extensionDays);
+          const billingErrorMinor = number('billingErrorMinor', o.billingError);
           const body = check(DecisionBody, {
             outcome: o.outcome,
             note: o.note,
             ...(amountMinor !== undefined ? { amountMinor } : {}),
             ...(extensionDays !== undefined ? { extensionDays } : {}),
+            ...(billingErrorMinor !== undefined ? { billingErrorMinor } : {}),
           });
           return api(conn, 'POST', write(orderId, 'decisions'), body);
         },

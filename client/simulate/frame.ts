@@ -59,6 +59,7 @@ export class Frame {
       purchasedAt: shift(order.purchasedAt)!,
       ...(order.invoicedAt ? { invoicedAt: shift(order.invoicedAt) } : {}),
       ...(order.serviceDate ? { serviceDate: shift(order.serviceDate) } : {}),
+      ...(order.firstPurchaseAt ? { firstPurchaseAt: shift(order.firstPurchaseAt) } : {}),
       billing:
         order.billing.kind === 'subscription'
           ? {

@@ -272,7 +272,11 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
       // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
       if (!state.request) refuse('no refund request on this case');
       if (reroute) return checkReroute(msg);
-      const problem = checkReviewerChoice(policy, model.evaluationInput(), decisionRoute(), {
+      const input = model.evaluationInput();
+      // A billing error is corrected up to the amount support found charged in error, never more.
+      if (msg.billingErrorMinor !== undefined)
+        input.facts = { ...input.facts, billingErrorMinor: msg.billingErrorMinor };
+      const problem = checkReviewerChoice(policy, input, decisionRoute(), {
         outcome: msg.outcome,
         ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
         ...(msg.extensionDays !== undefined ? { extensionDays: msg.extensionDays } : {}),

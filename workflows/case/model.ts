@@ -291,6 +291,19 @@ export class CaseModel {
     );
   }
 
+  /**
+   * A one-time order bought for a term (a quota in days: a server year, a 30-day proxy plan) is
+   * covered for that term: an incident or a verified provider fault on day 200 of a server year
+   * still reaches the case, which pro-rates it by the term's unused share (patch `term-cover`).
+   */
+  coverTheTerm(): void {
+    const { order, policy, state } = this;
+    const cover = state.deadlines.incidentCoverEndsAt;
+    if (!cover || order.billing.kind !== 'one_time' || order.quota?.unit !== 'days') return;
+    const termEnd = plusDays(order.purchasedAt, Math.ceil(order.quota.included), policy);
+    state.deadlines.incidentCoverEndsAt = laterOf(cover, termEnd);
+  }
+
   /** An issue reported inside the window carries the request until its remediation clock runs out. */
   windowClosesAt(): string {
     return (
