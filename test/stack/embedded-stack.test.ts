@@ -449,13 +449,14 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     // Stop well inside the first check's 30 seconds; the sandbox settles meanwhile (3 s).
     const stoppedAt = Date.now();
     await stopStack(stack!);
+    const downAt = Date.now();
+    assert.ok(downAt - sentAt < 30_000, `down ${downAt - sentAt} ms after the payout, before the check was due`);
     await startStack(noWebhooks);
     const restartedAt = Date.now();
-    assert.ok(
-      restartedAt - sentAt < 30_000,
-      `restarted ${restartedAt - sentAt} ms after the payout, before the check was due`,
-    );
-    assert.equal((await read()).status, 'payout_pending', 'no webhook came, so the case still waits');
+    // On a loaded machine the restart can take longer than the check's 30 s: the timer then comes
+    // due while the stack is down and fires as soon as the worker is back, which proves the same.
+    if (restartedAt - sentAt < 30_000)
+      assert.equal((await read()).status, 'payout_pending', 'no webhook came, so the case still waits');
 
     const paid = await until(
       async () => {
@@ -474,9 +475,9 @@ describe('embedded stack (npm start): start, stop, restart', function () {
       checkedAt - sentAt >= 30_000,
       `the check ran ${checkedAt - sentAt} ms after the payout (due at 30 s)`,
     );
-    assert.ok(checkedAt > restartedAt && stoppedAt > sentAt, 'set before the stop, fired after the restart');
+    assert.ok(checkedAt > downAt && stoppedAt > sentAt, 'set before the stop, fired by the restarted stack');
     console.log(
-      `      stopped ${stoppedAt - sentAt} ms after the payout; the check fired at +${checkedAt - sentAt} ms`,
+      `      stopped ${stoppedAt - sentAt} ms after the payout, back at +${restartedAt - sentAt} ms; the check fired at +${checkedAt - sentAt} ms`,
     );
   });
 
