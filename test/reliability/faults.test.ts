@@ -115,7 +115,7 @@ async function flakySmtp(): Promise<{
 }
 
 describe('reliability: gateway and SMTP faults on 30% of calls', function () {
-  this.timeout(200_000);
+  this.timeout(660_000);
   const data = tempDataDir('faults');
   const cleanups: (() => Promise<unknown>)[] = [];
   after(async () => {
@@ -204,7 +204,10 @@ describe('reliability: gateway and SMTP faults on 30% of calls', function () {
         return true;
       },
       'every customer email',
-      150_000,
+      // An email refused in all three attempts (0.3³ ≈ 2.7 % at this fault rate) waits for the
+      // case's own retry, a minute later, then five (effect-queue's backoff): among 120 emails one
+      // needs that second round in about one run of eleven, so this waits past it.
+      420_000,
       1_000,
     );
 
