@@ -5,8 +5,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { formatMinor } from '../../policies';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
+import type { EvaluatedDecision } from '../../activities/decide';
 import { NonRetryableErrors } from '../../activities/contract';
-import { decideRequest, decisionEmail } from './decisions';
+import { applyEvaluated, decideRequest, decisionEmail } from './decisions';
+import { decider } from './decider';
 import { describeEffect, routeRetryableFailure, type Effect } from './effect-queue';
 import type { CaseModel } from './model';
 import {
@@ -150,6 +152,8 @@ async function call(
     }
     case 'settlement_check':
       return payments.getRefundStatus({ refundId: model.state.payout!.refundId! });
+    case 'decide':
+      return decider.evaluatePolicy({ policy: model.policy, input: model.evaluationInput(), at: model.now() });
   }
 }
 
@@ -209,6 +213,9 @@ function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
       if (state.status === 'payout_pending' && state.payout?.status === 'pending') nextSettlementCheck(model);
       return;
     }
+    case 'decide':
+      applyEvaluated(model, effect.mode, effect.decidedAt, value as EvaluatedDecision);
+      return;
   }
 }
 
@@ -369,6 +376,12 @@ function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
       return;
     case 'payout':
       payoutFailed(model, failure.type, failure.message);
+      return;
+    case 'decide':
+      model.escalate(
+        `decide-rejected-${effect.id}`,
+        `The policy could not be evaluated (${because}); decide the request by hand (POST …/decisions).`,
+      );
       return;
     case 'settlement_check':
       // The gateway does not know the refund id: the payout limit escalation would come late.

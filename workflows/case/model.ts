@@ -84,6 +84,11 @@ export class CaseModel {
   refusedSignals = 0;
   /** A paid case keeps taking gateway events and chargebacks until this time (after-close.ts). */
   listeningUntil: string | undefined;
+  /**
+   * Whether decisions are evaluated in a local activity (recorded in history) rather than inline.
+   * The workflow answers with patched('decisions-recorded'); the pure model (unit tests) evaluates inline.
+   */
+  recordDecisions: () => boolean = () => false;
 
   constructor(
     input: StartCaseInput,
@@ -202,6 +207,19 @@ export class CaseModel {
     data: Record<string, unknown> = {},
   ): void {
     this.queue({ kind: 'support', notice, tag, reason, data: { ...data, status: this.state.status } });
+  }
+
+  /** Queues a policy evaluation to run next (one waiting is enough: it reads the facts when it runs). */
+  queueDecision(mode: 'request' | 'again' | 'deadline'): void {
+    const waiting = this.effects.find((e) => e.kind === 'decide' && !e.inFlight);
+    if (waiting) {
+      // The decision deadline's own rule (auto-deny or auto-approve) outranks a plain re-evaluation.
+      if (mode === 'deadline' && waiting.kind === 'decide') waiting.mode = mode;
+      return;
+    }
+    const decidedAt = this.state.decision?.decidedAt;
+    const effect = this.queue({ kind: 'decide', mode, ...(decidedAt ? { decidedAt } : {}) });
+    this.effects = [effect, ...this.effects.filter((e) => e !== effect)];
   }
 
   remove(effect: Effect): void {
