@@ -81,12 +81,52 @@ export function applyDecision(
         terms?.payoutDeadline ??
         payoutDeadline(model.policy, { requestedAt: state.request?.requestedAt ?? approvedAt, approvedAt });
       model.emailCustomer('decision', `decision-${state.timeline.length}`, emailData);
-      // The payout follows the withdrawal (or its failure route), never the other way round.
-      if (model.policy.access.withdrawOnApproval) model.queue({ kind: 'withdraw_access' });
-      else startPayout(model, decision.amountMinor);
+      // Facts read weeks ago (a chargeback since, a suspension) are re-read before money moves.
+      if (model.recordDecisions() && billingFactsStale(model)) {
+        model.queue({ kind: 'recheck_billing' });
+        return;
+      }
+      proceedToPayout(model, decision.amountMinor);
       return;
     }
   }
+}
+
+/** How old billing's facts may be when a refund is approved; older ones are read again first. */
+export const BILLING_FACTS_FRESH_MS = 24 * 60 * 60_000;
+
+function billingFactsStale(model: CaseModel): boolean {
+  return !model.snapshotAt || model.nowMs() - Date.parse(model.snapshotAt) > BILLING_FACTS_FRESH_MS;
+}
+
+/** The payout follows the withdrawal (or its failure route), never the other way round. */
+export function proceedToPayout(model: CaseModel, amountMinor: number): void {
+  if (model.policy.access.withdrawOnApproval) model.queue({ kind: 'withdraw_access' });
+  else startPayout(model, amountMinor);
+}
+
+/**
+ * Billing's fresh facts before a payout: a chargeback, a terms violation or suspected abuse reported
+ * since the decision's facts were read holds the refund for a person (it would pay twice, or pay
+ * someone billing has suspended); otherwise the payout goes ahead.
+ */
+export function billingRechecked(model: CaseModel): void {
+  const { state } = model;
+  const decision = state.decision;
+  if (state.status !== 'approved' || state.payout || !decision) return;
+  const facts = model.snapshot;
+  const blockers = [
+    ...(facts?.chargebackActive || state.chargebackActive ? ['a chargeback is open'] : []),
+    ...(facts?.termsViolation ? ['a terms violation is recorded'] : []),
+    ...(facts?.abuseSuspected ? ['abuse is suspected'] : []),
+  ];
+  if (blockers.length === 0) return proceedToPayout(model, decision.amountMinor);
+  model.record('payout_held', `Payout held: billing now reports that ${blockers.join(' and ')}`);
+  model.setStatus('under_review');
+  model.escalate(
+    'payout-held',
+    `The approved refund was not paid: billing now reports that ${blockers.join(' and ')}. Decide again (POST …/decisions).`,
+  );
 }
 
 export function decisionEmail(decision: Decision): Record<string, unknown> {

@@ -21,7 +21,9 @@ export type EffectSpec =
    * `deadline` applies the policy's rule at the decision deadline (auto-deny or auto-approve).
    * `decidedAt` is the case's decision when it was queued: one taken meanwhile is not overridden.
    */
-  | { kind: 'decide'; mode: 'request' | 'again' | 'deadline'; decidedAt?: string };
+  | { kind: 'decide'; mode: 'request' | 'again' | 'deadline'; decidedAt?: string }
+  /** Read billing's facts again before paying a refund decided long after they were read. */
+  | { kind: 'recheck_billing' };
 
 export type EffectKind = EffectSpec['kind'];
 
@@ -61,6 +63,7 @@ export const ESCALATE_AFTER_MS: Record<EffectKind, number> = {
   payout: HOUR,
   settlement_check: DAY,
   decide: HOUR,
+  recheck_billing: HOUR,
 };
 
 /**
@@ -80,6 +83,7 @@ export const GIVE_UP_AFTER_MS: Record<EffectKind, number | undefined> = {
   payout: undefined,
   settlement_check: undefined,
   decide: undefined,
+  recheck_billing: undefined,
 };
 
 export function backoffMs(failures: number): number {
@@ -133,5 +137,7 @@ export function describeEffect(effect: EffectSpec): string {
       return "checking the refund's settlement at the gateway";
     case 'decide':
       return 'evaluating the policy for the decision';
+    case 'recheck_billing':
+      return "reading billing's facts again before the payout";
   }
 }

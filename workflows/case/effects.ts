@@ -7,7 +7,7 @@ import { formatMinor } from '../../policies';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
 import type { EvaluatedDecision } from '../../activities/decide';
 import { NonRetryableErrors } from '../../activities/contract';
-import { applyEvaluated, decideRequest, decisionEmail } from './decisions';
+import { applyEvaluated, billingRechecked, decideRequest, decisionEmail } from './decisions';
 import { decider } from './decider';
 import { describeEffect, routeRetryableFailure, type Effect } from './effect-queue';
 import type { CaseModel } from './model';
@@ -111,6 +111,8 @@ async function call(
       });
     case 'assess':
       return (model.assessFirst ? billingRead : billing).getAccountSnapshot(ref);
+    case 'recheck_billing':
+      return billing.getAccountSnapshot(ref);
     case 'withdraw_access':
       return billing.withdrawAccess({ ...ref, idempotencyKey: model.key('withdraw-access') });
     case 'credit':
@@ -170,7 +172,14 @@ function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
       return;
     case 'assess':
       model.snapshot = value as typeof model.snapshot;
+      model.snapshotAt = model.now();
       decideRequest(model);
+      return;
+    case 'recheck_billing':
+      model.snapshot = value as typeof model.snapshot;
+      model.snapshotAt = model.now();
+      model.record('billing_reread', "Billing's facts read again before the payout");
+      billingRechecked(model);
       return;
     case 'withdraw_access':
       model.record('access_withdrawn', 'Access to the service withdrawn, as the policy requires on approval');
@@ -376,6 +385,14 @@ function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
       return;
     case 'payout':
       payoutFailed(model, failure.type, failure.message);
+      return;
+    case 'recheck_billing':
+      // Billing refuses the read (it no longer knows the order): the decision's facts stand.
+      model.record(
+        'billing_unknown_order',
+        `Billing refused the read before the payout (${because}); paying on the facts the case has`,
+      );
+      billingRechecked(model);
       return;
     case 'decide':
       model.escalate(

@@ -52,6 +52,8 @@ export class CaseModel {
   /** The effect queue, oldest first. */
   effects: Effect[] = [];
   snapshot: AccountSnapshot | undefined;
+  /** When billing's facts were last read (the snapshot's age decides whether a payout re-reads them). */
+  snapshotAt: string | undefined;
   /** The decision clock: started once, paused while information is awaited. */
   decisionClock:
     | { startedAt: string; pausedAt?: string; pausedMs: number; fired?: boolean; targetPassed?: boolean }
