@@ -2,6 +2,7 @@
 // public surface (feed functions for the embedded stores, read functions for the UI).
 export * from './contract';
 export { createActivities, type ActivityDeps, type ActivityLogger } from './create-activities';
+export { createDecisionActivities, type DecisionActivities } from './decide';
 export { nonRetryableErrorTypes, permanentFailure, TransientError } from './errors';
 export {
   activityConfigSchema,

@@ -22,6 +22,8 @@ import { pinHolidays } from '../policies/holidays';
 import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
 import { CASE_STATUSES, workflowIdForOrder } from '../workflows/case-state';
 import {
+  incidentCasesSignal,
+  incidentListedQuery,
   incidentProgressQuery,
   type incidentFanOut,
   type IncidentFanOutProgress,
@@ -451,25 +453,52 @@ export class RefundCases {
 
   /**
    * Starts the fan-out that signals an incident to these cases (workflows/incident-fan-out.ts); one
-   * per incident: a repeat joins the fan-out already running or done.
+   * per incident. A repeat confirmation hands it only the cases it was not given before (a case
+   * visibility did not list the first time): signalled to the fan-out still running, or to a new
+   * run of the same workflow id that carries the first one's record and counts. Nothing is
+   * signalled twice by the fan-out, and each case dedupes the incident by its id anyway.
    */
   async startIncidentFanOut(
     incident: IncidentConfirmed,
     orderIds: string[],
     receivedAt: string,
   ): Promise<void> {
-    try {
-      await this.client.workflow.start<typeof incidentFanOut>('incidentFanOut', {
-        taskQueue: this.taskQueue,
-        workflowId: incidentWorkflowId(incident.incidentId),
-        args: [{ incident, receivedAt, orderIds }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        // A fan-out that finished is the incident's answer too: never a second one.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const workflowId = incidentWorkflowId(incident.incidentId);
+    const handle = this.client.workflow.getHandle<typeof incidentFanOut>(workflowId);
+    const listed = await handle.query(incidentListedQuery).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+    if (!listed) {
+      try {
+        await this.client.workflow.start<typeof incidentFanOut>('incidentFanOut', {
+          taskQueue: this.taskQueue,
+          workflowId,
+          args: [{ incident, receivedAt, orderIds }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          // A second run only through the repeat path below, which carries the first one's record.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // Another confirmation started it meanwhile: hand it these cases as a repeat would.
+        return this.startIncidentFanOut(incident, orderIds, receivedAt);
+      }
     }
+    const known = new Set(listed);
+    const missing = orderIds.filter((id) => !known.has(id));
+    if (missing.length === 0) return;
+    const { total, signalled, skipped } = await handle.query(incidentProgressQuery);
+    await this.client.workflow.signalWithStart<typeof incidentFanOut, [string[]]>('incidentFanOut', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      // Used only when the fan-out has finished: the new run carries what the last one did.
+      args: [{ incident, receivedAt, orderIds: [], listed, total, signalled, skipped }],
+      signal: incidentCasesSignal,
+      signalArgs: [missing],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
   }
 
   /** How far an incident's fan-out got; undefined when no fan-out ran for it. */

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type pino from 'pino';
-import { buildActivityDeps, createActivities, type ActivityConfig, type RefundActivities } from '../activities';
+import {
+  buildActivityDeps,
+  createActivities,
+  createDecisionActivities,
+  type ActivityConfig,
+  type RefundActivities,
+} from '../activities';
 import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../client/data-converter';
 import { loadConfig, type Config } from './config';
 import { workerConnectionOptions } from './connection';
@@ -89,7 +95,7 @@ export async function createRefundWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: buildDataConverter(config.encryption),
-    activities,
+    activities: { ...createDecisionActivities(), ...activities },
     ...workflowSource,
     // In-flight activities get this long to finish after SIGTERM before they are cancelled.
     shutdownGraceTime: config.process.shutdownGraceMs,

@@ -38,6 +38,9 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   const model = new CaseModel(input, workflowInfo().workflowId, () => Date.now());
   // Asked once per run, at its start: a run that began before the patch keeps its old order throughout.
   model.assessFirst = patched('assess-first-locally');
+  // Decisions as local activities, recorded in history (asked at each decision: a case whose history
+  // predates the patch keeps deciding inline on replay, and records from its next new decision on).
+  model.recordDecisions = () => patched(DECISIONS_RECORDED);
   // Continue-as-new, the payout route and the settle period after `paid` came with this patch;
   // a run continued from another always has them.
   if (input.carried) {
@@ -111,6 +114,9 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
 
 /** The patch that brought continue-as-new, the payout route and the settle period (README, "Changing the workflow safely"). */
 export const LONG_LIVED_CASES = 'long-lived-cases';
+
+/** The patch that evaluates decisions in a local activity, recorded in history (README, "Changing the workflow safely"). */
+export const DECISIONS_RECORDED = 'decisions-recorded';
 
 /** The server suggests a new run, or this run reached the case's own event budget. */
 function historyFull(): boolean {

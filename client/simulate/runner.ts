@@ -17,6 +17,7 @@ import {
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
+import { createDecisionActivities } from '../../activities/decide';
 import type { RefundActivities } from '../../activities/contract';
 import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { EmailOutbox } from '../../activities/email/outbox';
@@ -230,6 +231,7 @@ export async function simulate(
     });
     const activityNames = Object.keys(runs[0]!.activities) as (keyof RefundActivities)[];
     const activities = {
+      ...createDecisionActivities(),
       ...Object.fromEntries(activityNames.map((name) => [name, route(name)])),
       settleSimulatedRefund: atServerTime(settlement.settleSimulatedRefund),
     };

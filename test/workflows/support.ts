@@ -15,6 +15,7 @@ import type {
   RefundResult,
 } from '../../activities/contract';
 import { RefundCases, type WriteOptions } from '../../client/refund-client';
+import { createDecisionActivities } from '../../activities/decide';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 
 export interface Call {
@@ -153,7 +154,8 @@ export async function withCaseWorker<T>(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: stubs.activities,
+    // Policy evaluation is pure domain code, not the outside world: the real one.
+    activities: { ...createDecisionActivities(), ...stubs.activities },
   });
   const cases = new TrackedCases(env, taskQueue);
   // Effects run after an update answers: let the cases' activities in flight finish while the

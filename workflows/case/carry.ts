@@ -18,6 +18,8 @@ export interface CarriedCase {
   effects: Effect[];
   effectSeq: number;
   snapshot?: AccountSnapshot;
+  /** When billing's facts were read (a late approval re-reads older ones before paying). */
+  snapshotAt?: string;
   decisionClock?: CaseModel['decisionClock'];
   payoutLimitFired: boolean;
   remedyFailed: boolean;
@@ -40,6 +42,7 @@ export function carry(model: CaseModel): CarriedCase {
     effects: model.effects.map(({ inFlight: _inFlight, ...effect }) => effect),
     effectSeq: model.effectSeq,
     ...(model.snapshot ? { snapshot: model.snapshot } : {}),
+    ...(model.snapshotAt ? { snapshotAt: model.snapshotAt } : {}),
     ...(model.decisionClock ? { decisionClock: model.decisionClock } : {}),
     payoutLimitFired: model.payoutLimitFired,
     remedyFailed: model.remedyFailed,
@@ -61,6 +64,7 @@ export function restore(model: CaseModel, carried: CarriedCase): void {
   model.effects = carried.effects;
   model.effectSeq = carried.effectSeq;
   model.snapshot = carried.snapshot;
+  model.snapshotAt = carried.snapshotAt;
   model.decisionClock = carried.decisionClock;
   model.payoutLimitFired = carried.payoutLimitFired;
   model.remedyFailed = carried.remedyFailed;

@@ -1,13 +1,11 @@
 // The case's clocks. Pure: which deadline comes next, and what happens when it passes. The main
 // loop sleeps until the next wake and then calls fireDueDeadlines, which recomputes from the
 // state as it is *now* — a deadline a message moved or paused while the loop slept does not fire.
-import { evaluate } from '../../policies';
 import { settlePeriodOver } from './after-close';
-import { applyDecision, decideAgain } from './decisions';
+import { decideAgain, decideAtDeadline } from './decisions';
 import {
   FINAL_SALE_ANSWER_DAYS,
   RECEIVED_AT_MAX_AGE_MS,
-  SYSTEM,
   laterOf,
   plusDays,
   plusMs,
@@ -138,26 +136,7 @@ function fire(model: CaseModel, kind: DeadlineKind): void {
       model.escalate('decision-deadline', `decision deadline passed (${state.deadlines.decisionDeadline})`);
       const onDeadline = policy.decision.onDeadline;
       if (onDeadline === 'escalate') return;
-      const base = evaluate(policy, model.evaluationInput());
-      if (onDeadline === 'auto_deny')
-        applyDecision(
-          model,
-          {
-            ...base,
-            outcome: 'denied',
-            amountMinor: 0,
-            reasons: base.reasons.length ? base.reasons : ['DISCRETIONARY_REVIEW'],
-          },
-          SYSTEM,
-          'auto-denied at the decision deadline',
-        );
-      else
-        applyDecision(
-          model,
-          { ...base, outcome: 'full_refund', amountMinor: model.cashPaidMinor },
-          SYSTEM,
-          'auto-approved at the decision deadline',
-        );
+      decideAtDeadline(model);
       return;
     }
     case 'decision_target':

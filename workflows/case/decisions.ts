@@ -7,12 +7,23 @@ import {
   remediationDeadline,
   type Decision,
 } from '../../policies';
+import type { DecisionTerms, EvaluatedDecision } from '../../activities/decide';
 import type { Actor } from '../messages';
 import { SYSTEM, type CaseModel } from './model';
 import { startPayout } from './payout';
 
-/** Applies a decision: mechanical ones at once (their effects queued), needs_review waits for a person. */
-export function applyDecision(model: CaseModel, decision: Decision, decidedBy: Actor, note?: string): void {
+/**
+ * Applies a decision: mechanical ones at once (their effects queued), needs_review waits for a person.
+ * `terms`: the deadlines recorded with it (decider.ts); without them (histories from before the
+ * `decisions-recorded` patch) they are computed here.
+ */
+export function applyDecision(
+  model: CaseModel,
+  decision: Decision,
+  decidedBy: Actor,
+  note?: string,
+  terms?: DecisionTerms,
+): void {
   const { state } = model;
   state.decision = { ...decision, decidedAt: model.now(), decidedBy, ...(note ? { note } : {}) };
   model.record(
@@ -50,7 +61,8 @@ export function applyDecision(model: CaseModel, decision: Decision, decidedBy: A
       state.closed = true;
       // Every denial can be disputed once, for the policy's dispute period; the run stays for it.
       if (!state.dispute)
-        state.deadlines.disputeWindowEndsAt = disputeWindowEndsAt(model.policy, model.now());
+        state.deadlines.disputeWindowEndsAt =
+          terms?.disputeWindowEndsAt ?? disputeWindowEndsAt(model.policy, model.now());
       model.emailCustomer('decision', `decision-${state.timeline.length}`, emailData);
       return;
     case 'credit':
@@ -65,17 +77,56 @@ export function applyDecision(model: CaseModel, decision: Decision, decidedBy: A
     case 'partial_refund': {
       const approvedAt = model.now();
       model.setStatus('approved');
-      state.deadlines.payoutDeadline = payoutDeadline(model.policy, {
-        requestedAt: state.request?.requestedAt ?? approvedAt,
-        approvedAt,
-      });
+      state.deadlines.payoutDeadline =
+        terms?.payoutDeadline ??
+        payoutDeadline(model.policy, { requestedAt: state.request?.requestedAt ?? approvedAt, approvedAt });
       model.emailCustomer('decision', `decision-${state.timeline.length}`, emailData);
-      // The payout follows the withdrawal (or its failure route), never the other way round.
-      if (model.policy.access.withdrawOnApproval) model.queue({ kind: 'withdraw_access' });
-      else startPayout(model, decision.amountMinor);
+      // Facts read weeks ago (a chargeback since, a suspension) are re-read before money moves.
+      if (model.recordDecisions() && billingFactsStale(model)) {
+        model.queue({ kind: 'recheck_billing' });
+        return;
+      }
+      proceedToPayout(model, decision.amountMinor);
       return;
     }
   }
+}
+
+/** How old billing's facts may be when a refund is approved; older ones are read again first. */
+export const BILLING_FACTS_FRESH_MS = 24 * 60 * 60_000;
+
+function billingFactsStale(model: CaseModel): boolean {
+  return !model.snapshotAt || model.nowMs() - Date.parse(model.snapshotAt) > BILLING_FACTS_FRESH_MS;
+}
+
+/** The payout follows the withdrawal (or its failure route), never the other way round. */
+export function proceedToPayout(model: CaseModel, amountMinor: number): void {
+  if (model.policy.access.withdrawOnApproval) model.queue({ kind: 'withdraw_access' });
+  else startPayout(model, amountMinor);
+}
+
+/**
+ * Billing's fresh facts before a payout: a chargeback, a terms violation or suspected abuse reported
+ * since the decision's facts were read holds the refund for a person (it would pay twice, or pay
+ * someone billing has suspended); otherwise the payout goes ahead.
+ */
+export function billingRechecked(model: CaseModel): void {
+  const { state } = model;
+  const decision = state.decision;
+  if (state.status !== 'approved' || state.payout || !decision) return;
+  const facts = model.snapshot;
+  const blockers = [
+    ...(facts?.chargebackActive || state.chargebackActive ? ['a chargeback is open'] : []),
+    ...(facts?.termsViolation ? ['a terms violation is recorded'] : []),
+    ...(facts?.abuseSuspected ? ['abuse is suspected'] : []),
+  ];
+  if (blockers.length === 0) return proceedToPayout(model, decision.amountMinor);
+  model.record('payout_held', `Payout held: billing now reports that ${blockers.join(' and ')}`);
+  model.setStatus('under_review');
+  model.escalate(
+    'payout-held',
+    `The approved refund was not paid: billing now reports that ${blockers.join(' and ')}. Decide again (POST …/decisions).`,
+  );
 }
 
 export function decisionEmail(decision: Decision): Record<string, unknown> {
@@ -93,11 +144,17 @@ export function decisionEmail(decision: Decision): Record<string, unknown> {
 export function decideRequest(model: CaseModel): void {
   const { state } = model;
   if (!state.request || state.decision || state.closed) return;
-  if (!['open', 'remediation', 'expired', 'not_refundable', 'under_review'].includes(state.status)) return;
-  const decision = evaluate(model.policy, model.evaluationInput());
+  if (!DECIDABLE.includes(state.status)) return;
+  if (model.recordDecisions()) return model.queueDecision('request');
+  decideRequestWith(model, evaluate(model.policy, model.evaluationInput()));
+}
+
+/** Applies the first decision on a request: the policy's, evaluated inline or recorded with its terms. */
+function decideRequestWith(model: CaseModel, decision: Decision, terms?: DecisionTerms): void {
+  const { state } = model;
   const remediating = decision.reasons.includes('REMEDIATION_PENDING') && !state.issue;
-  if (remediating) startRemediationFromRequest(model);
-  applyDecision(model, decision, SYSTEM);
+  if (remediating) startRemediationFromRequest(model, terms);
+  applyDecision(model, decision, SYSTEM, undefined, terms);
   // The clock runs without anyone's help, but a policy that verifies first needs its review meanwhile.
   if (remediating && state.status === 'remediation' && decision.reasons.includes('NEEDS_TECHNICAL_REVIEW'))
     model.tellSupport(
@@ -114,10 +171,10 @@ export function decideRequest(model: CaseModel): void {
  * clock runs out unremediated the case decides again by itself." The policy (evaluate) already
  * reads the request as the report; here the case keeps that clock (the remediation deadline fires).
  */
-function startRemediationFromRequest(model: CaseModel): void {
+function startRemediationFromRequest(model: CaseModel, terms?: DecisionTerms): void {
   const { state, policy } = model;
   const request = state.request!;
-  const deadline = remediationDeadline(policy, request.requestedAt);
+  const deadline = terms ? terms.remediationDeadline : remediationDeadline(policy, request.requestedAt);
   if (!deadline) return;
   state.issue = {
     description: request.description ?? `Refund request: ${request.reason.replace(/_/g, ' ')}`,
@@ -134,6 +191,8 @@ function startRemediationFromRequest(model: CaseModel): void {
   model.setStatus('remediation');
 }
 
+const DECIDABLE: string[] = ['open', 'remediation', 'expired', 'not_refundable', 'under_review'];
+
 /** Re-evaluates after a fact changed, while the case waits for a decision. */
 export function decideAgain(model: CaseModel, reason: string): void {
   const { state } = model;
@@ -141,5 +200,63 @@ export function decideAgain(model: CaseModel, reason: string): void {
   // Still assessing: the assessment decides with the new fact.
   if (!state.decision && model.has('assess')) return;
   model.record('reevaluated', reason);
+  if (model.recordDecisions()) return model.queueDecision('again');
   applyDecision(model, evaluate(model.policy, model.evaluationInput()), SYSTEM);
+}
+
+/** The decision deadline passed and the policy decides by itself (auto_deny or auto_approve). */
+export function decideAtDeadline(model: CaseModel): void {
+  if (model.recordDecisions()) return model.queueDecision('deadline');
+  applyAtDeadline(model, evaluate(model.policy, model.evaluationInput()));
+}
+
+function applyAtDeadline(model: CaseModel, base: Decision, terms?: DecisionTerms): void {
+  if (model.policy.decision.onDeadline === 'auto_deny')
+    applyDecision(
+      model,
+      {
+        ...base,
+        outcome: 'denied',
+        amountMinor: 0,
+        reasons: base.reasons.length ? base.reasons : ['DISCRETIONARY_REVIEW'],
+      },
+      SYSTEM,
+      'auto-denied at the decision deadline',
+      terms,
+    );
+  else
+    applyDecision(
+      model,
+      { ...base, outcome: 'full_refund', amountMinor: model.cashPaidMinor },
+      SYSTEM,
+      'auto-approved at the decision deadline',
+      terms,
+    );
+}
+
+export type DecideMode = 'request' | 'again' | 'deadline';
+
+/**
+ * Applies a decision the decide effect evaluated (the local activity's recorded result, with the
+ * deadlines it sets), when the case still waits for it: no decision was taken meanwhile (a
+ * reviewer's, say), the case is not closed, and for a first decision the request is still open to one.
+ */
+export function applyEvaluated(
+  model: CaseModel,
+  mode: DecideMode,
+  decidedAt: string | undefined,
+  { decision, terms }: EvaluatedDecision,
+): void {
+  const { state } = model;
+  if (!state.request || state.decision?.decidedAt !== decidedAt) return;
+  switch (mode) {
+    case 'request':
+      if (state.decision || state.closed || !DECIDABLE.includes(state.status)) return;
+      return decideRequestWith(model, decision, terms);
+    case 'again':
+      return applyDecision(model, decision, SYSTEM, undefined, terms);
+    case 'deadline':
+      if (state.closed || state.status !== 'under_review') return;
+      return applyAtDeadline(model, decision, terms);
+  }
 }

@@ -14,7 +14,16 @@ export type EffectSpec =
   | { kind: 'cancel_subscription'; periodEnd: string }
   /** Send the current payout attempt (looking up the gateway's refunds first when needed). */
   | { kind: 'payout' }
-  | { kind: 'settlement_check' };
+  | { kind: 'settlement_check' }
+  /**
+   * Evaluate the policy (a local activity, so the result is recorded in history) and apply the
+   * decision: `request` decides a pending request, `again` re-evaluates after a fact changed,
+   * `deadline` applies the policy's rule at the decision deadline (auto-deny or auto-approve).
+   * `decidedAt` is the case's decision when it was queued: one taken meanwhile is not overridden.
+   */
+  | { kind: 'decide'; mode: 'request' | 'again' | 'deadline'; decidedAt?: string }
+  /** Read billing's facts again before paying a refund decided long after they were read. */
+  | { kind: 'recheck_billing' };
 
 export type EffectKind = EffectSpec['kind'];
 
@@ -53,6 +62,8 @@ export const ESCALATE_AFTER_MS: Record<EffectKind, number> = {
   cancel_subscription: HOUR,
   payout: HOUR,
   settlement_check: DAY,
+  decide: HOUR,
+  recheck_billing: HOUR,
 };
 
 /**
@@ -71,6 +82,8 @@ export const GIVE_UP_AFTER_MS: Record<EffectKind, number | undefined> = {
   cancel_subscription: 7 * DAY,
   payout: undefined,
   settlement_check: undefined,
+  decide: undefined,
+  recheck_billing: undefined,
 };
 
 export function backoffMs(failures: number): number {
@@ -122,5 +135,9 @@ export function describeEffect(effect: EffectSpec): string {
       return 'sending the refund to the gateway';
     case 'settlement_check':
       return "checking the refund's settlement at the gateway";
+    case 'decide':
+      return 'evaluating the policy for the decision';
+    case 'recheck_billing':
+      return "reading billing's facts again before the payout";
   }
 }

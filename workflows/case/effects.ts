@@ -5,8 +5,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { formatMinor } from '../../policies';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
+import type { EvaluatedDecision } from '../../activities/decide';
 import { NonRetryableErrors } from '../../activities/contract';
-import { decideRequest, decisionEmail } from './decisions';
+import { applyEvaluated, billingRechecked, decideRequest, decisionEmail } from './decisions';
+import { decider } from './decider';
 import { describeEffect, routeRetryableFailure, type Effect } from './effect-queue';
 import type { CaseModel } from './model';
 import {
@@ -109,6 +111,8 @@ async function call(
       });
     case 'assess':
       return (model.assessFirst ? billingRead : billing).getAccountSnapshot(ref);
+    case 'recheck_billing':
+      return billing.getAccountSnapshot(ref);
     case 'withdraw_access':
       return billing.withdrawAccess({ ...ref, idempotencyKey: model.key('withdraw-access') });
     case 'credit':
@@ -150,6 +154,8 @@ async function call(
     }
     case 'settlement_check':
       return payments.getRefundStatus({ refundId: model.state.payout!.refundId! });
+    case 'decide':
+      return decider.evaluatePolicy({ policy: model.policy, input: model.evaluationInput(), at: model.now() });
   }
 }
 
@@ -166,7 +172,14 @@ function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
       return;
     case 'assess':
       model.snapshot = value as typeof model.snapshot;
+      model.snapshotAt = model.now();
       decideRequest(model);
+      return;
+    case 'recheck_billing':
+      model.snapshot = value as typeof model.snapshot;
+      model.snapshotAt = model.now();
+      model.record('billing_reread', "Billing's facts read again before the payout");
+      billingRechecked(model);
       return;
     case 'withdraw_access':
       model.record('access_withdrawn', 'Access to the service withdrawn, as the policy requires on approval');
@@ -209,6 +222,9 @@ function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
       if (state.status === 'payout_pending' && state.payout?.status === 'pending') nextSettlementCheck(model);
       return;
     }
+    case 'decide':
+      applyEvaluated(model, effect.mode, effect.decidedAt, value as EvaluatedDecision);
+      return;
   }
 }
 
@@ -369,6 +385,20 @@ function rejected(model: CaseModel, effect: Effect, failure: Failure): void {
       return;
     case 'payout':
       payoutFailed(model, failure.type, failure.message);
+      return;
+    case 'recheck_billing':
+      // Billing refuses the read (it no longer knows the order): the decision's facts stand.
+      model.record(
+        'billing_unknown_order',
+        `Billing refused the read before the payout (${because}); paying on the facts the case has`,
+      );
+      billingRechecked(model);
+      return;
+    case 'decide':
+      model.escalate(
+        `decide-rejected-${effect.id}`,
+        `The policy could not be evaluated (${because}); decide the request by hand (POST …/decisions).`,
+      );
       return;
     case 'settlement_check':
       // The gateway does not know the refund id: the payout limit escalation would come late.

@@ -52,6 +52,8 @@ import {
 import type { CaseAnswer } from '../case-state';
 import { escalatedKey, nextDeadlineKey, outcomeKey, statusKey } from '../search-attributes';
 import { chargebackAfterClose, paymentEventAfterResolution } from './after-close';
+import type { DecisionTerms } from '../../activities/decide';
+import { decider } from './decider';
 import { applyDecision, decideAgain } from './decisions';
 import { plusDays, refuse, Refusal, type CaseModel } from './model';
 import { settle, startPayout } from './payout';
@@ -101,7 +103,8 @@ export function publisher(model: CaseModel, primed = false): () => void {
 }
 
 type Update<I> = {
-  check: (msg: I, receivedAt: string) => void;
+  /** `inHandler`: the handler's own run of the checks (the validator's is not replayed). */
+  check: (msg: I, receivedAt: string, inHandler: boolean) => void;
   apply: (msg: I, receivedAt: string, meta?: MessageMeta) => Promise<void> | void;
 };
 
@@ -111,26 +114,31 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   /** One update: the validator and the handler run the same checks; the handler applies and answers. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodType<I>, u: Update<I>): void {
-    const validate = (raw: unknown, meta?: MessageMeta): { msg: I; receivedAt: string } => {
+    const validate = (raw: unknown, meta?: MessageMeta, inHandler = false): { msg: I; receivedAt: string } => {
       const msg = parse(schema, raw);
       const receivedAt = model.receivedAt(meta?.receivedAt);
-      u.check(msg, receivedAt);
+      u.check(msg, receivedAt, inHandler);
       return { msg, receivedAt };
     };
+    const wrongState = (err: unknown): unknown =>
+      err instanceof Refusal
+        ? ApplicationFailure.create({ type: 'WrongState', message: err.message, nonRetryable: true })
+        : err;
     setHandler(
       def as never,
       (async (raw: unknown, meta?: MessageMeta): Promise<CaseAnswer> => {
         let checked: { msg: I; receivedAt: string };
         try {
-          checked = validate(raw, meta);
+          checked = validate(raw, meta, true);
         } catch (err) {
-          if (err instanceof Refusal)
-            throw ApplicationFailure.create({ type: 'WrongState', message: err.message, nonRetryable: true });
-          throw err;
+          throw wrongState(err);
         }
         const applied = u.apply(checked.msg, checked.receivedAt, meta);
         publish();
-        if (applied) await applied;
+        // An apply that reads something first (a decision's recorded terms) checks again after it.
+        if (applied) await applied.catch((err: unknown) => Promise.reject(wrongState(err)));
+        // A change that re-evaluates the policy answers with the decision it gives.
+        if (model.has('decide')) await condition(() => !model.has('decide'));
         publish();
         return model.answer(meta?.requestHash);
       }) as never,
@@ -165,7 +173,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         cancelSubscription(receivedAt, msg.actor ?? { role: 'customer' });
       const assess = model.queue({ kind: 'assess' });
       // Answer with the decision once billing's facts are read, or with the status after the first failed try.
-      await condition(() => !model.effects.includes(assess) || assess.failures > 0);
+      await condition(() => (!model.effects.includes(assess) && !model.has('decide')) || assess.failures > 0);
     },
   });
 
@@ -261,29 +269,44 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
 
   const rerouting = (): boolean =>
     state.status === 'approved' && (state.payout?.status === 'failed' || model.remedyFailed);
+  /** The decide update's checks: the case's state, then the policy's bounds on the reviewer's choice. */
+  function checkDecide(msg: DecideInput, inHandler: boolean): void {
+    const reroute = rerouting();
+    if (!reroute) model.whileIn(['under_review'], 'decide');
+    if (reroute && msg.outcome === 'denied')
+      refuse('an approved refund whose payout failed needs another route, not a denial');
+    checkAmount(msg);
+    // The policy's bounds, on every route and whatever decision the case holds (DESIGN: "A
+    // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
+    if (!state.request) refuse('no refund request on this case');
+    if (reroute) return checkReroute(msg);
+    // The validator checked the policy's bounds on this very state; the handler's replay must not
+    // judge an accepted decision again with whatever policies/ code runs then (a later change of
+    // the bounds would refuse, on replay, what was decided). Old histories check as they did.
+    if (inHandler && model.recordDecisions()) return;
+    const input = model.evaluationInput();
+    // A billing error is corrected up to the amount support found charged in error, never more.
+    if (msg.billingErrorMinor !== undefined)
+      input.facts = { ...input.facts, billingErrorMinor: msg.billingErrorMinor };
+    const problem = checkReviewerChoice(policy, input, decisionRoute(), {
+      outcome: msg.outcome,
+      ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
+      ...(msg.extensionDays !== undefined ? { extensionDays: msg.extensionDays } : {}),
+    });
+    if (problem) refuse(problem);
+  }
   update(decideUpdate, DecideSchema, {
-    check: (msg) => {
-      const reroute = rerouting();
-      if (!reroute) model.whileIn(['under_review'], 'decide');
-      if (reroute && msg.outcome === 'denied')
-        refuse('an approved refund whose payout failed needs another route, not a denial');
-      checkAmount(msg);
-      // The policy's bounds, on every route and whatever decision the case holds (DESIGN: "A
-      // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
-      if (!state.request) refuse('no refund request on this case');
-      if (reroute) return checkReroute(msg);
-      const input = model.evaluationInput();
-      // A billing error is corrected up to the amount support found charged in error, never more.
-      if (msg.billingErrorMinor !== undefined)
-        input.facts = { ...input.facts, billingErrorMinor: msg.billingErrorMinor };
-      const problem = checkReviewerChoice(policy, input, decisionRoute(), {
-        outcome: msg.outcome,
-        ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
-        ...(msg.extensionDays !== undefined ? { extensionDays: msg.extensionDays } : {}),
-      });
-      if (problem) refuse(problem);
-    },
-    apply: (msg) => {
+    check: (msg, _receivedAt, inHandler) => checkDecide(msg, inHandler),
+    apply: async (msg) => {
+      // The deadlines this decision sets (payout limit, dispute window) come from the policy's
+      // calendar: read by the recorded local activity, then checked again (a message may have
+      // moved the case meanwhile; nothing is changed before).
+      let terms: DecisionTerms | undefined;
+      if (!rerouting() && model.recordDecisions()) {
+        const at = model.now();
+        terms = await decider.decisionTerms({ policy, requestedAt: state.request!.requestedAt, at });
+        checkDecide(msg, true);
+      }
       const actor = msg.actor ?? { role: 'reviewer' };
       const amountMinor =
         msg.outcome === 'full_refund'
@@ -336,6 +359,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         },
         actor,
         msg.note,
+        terms,
       );
     },
   });

@@ -52,6 +52,8 @@ export class CaseModel {
   /** The effect queue, oldest first. */
   effects: Effect[] = [];
   snapshot: AccountSnapshot | undefined;
+  /** When billing's facts were last read (the snapshot's age decides whether a payout re-reads them). */
+  snapshotAt: string | undefined;
   /** The decision clock: started once, paused while information is awaited. */
   decisionClock:
     | { startedAt: string; pausedAt?: string; pausedMs: number; fired?: boolean; targetPassed?: boolean }
@@ -84,6 +86,11 @@ export class CaseModel {
   refusedSignals = 0;
   /** A paid case keeps taking gateway events and chargebacks until this time (after-close.ts). */
   listeningUntil: string | undefined;
+  /**
+   * Whether decisions are evaluated in a local activity (recorded in history) rather than inline.
+   * The workflow answers with patched('decisions-recorded'); the pure model (unit tests) evaluates inline.
+   */
+  recordDecisions: () => boolean = () => false;
 
   constructor(
     input: StartCaseInput,
@@ -202,6 +209,19 @@ export class CaseModel {
     data: Record<string, unknown> = {},
   ): void {
     this.queue({ kind: 'support', notice, tag, reason, data: { ...data, status: this.state.status } });
+  }
+
+  /** Queues a policy evaluation to run next (one waiting is enough: it reads the facts when it runs). */
+  queueDecision(mode: 'request' | 'again' | 'deadline'): void {
+    const waiting = this.effects.find((e) => e.kind === 'decide' && !e.inFlight);
+    if (waiting) {
+      // The decision deadline's own rule (auto-deny or auto-approve) outranks a plain re-evaluation.
+      if (mode === 'deadline' && waiting.kind === 'decide') waiting.mode = mode;
+      return;
+    }
+    const decidedAt = this.state.decision?.decidedAt;
+    const effect = this.queue({ kind: 'decide', mode, ...(decidedAt ? { decidedAt } : {}) });
+    this.effects = [effect, ...this.effects.filter((e) => e !== effect)];
   }
 
   remove(effect: Effect): void {
