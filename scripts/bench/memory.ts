@@ -28,8 +28,15 @@ import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig } from '../../worker/config';
 import { createRefundWorker } from '../../worker/main';
-import { ADMIN_KEY, POLICY, cleanOrder, inPool, workerEnv } from '../../test/reliability/support';
-import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';
+import {
+  POLICY,
+  cleanOrder,
+  devServerEnv,
+  inPool,
+  teardownDevServer,
+  uniqueTaskQueue,
+  workerEnv,
+} from './support';
 
 const KIND = process.env.BENCH_MEMORY_KIND ?? 'refund';
 const N = Number(process.env.BENCH_MEMORY_CASES ?? 1_000);
@@ -59,10 +66,7 @@ async function main(): Promise<void> {
   const env = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-memory-'));
   const taskQueue = uniqueTaskQueue('bench-memory');
-  const config = loadConfig({
-    ...workerEnv(env.address, taskQueue, dataDir),
-    REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}`,
-  });
+  const config = loadConfig(workerEnv(env.address, taskQueue, dataDir));
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
   const client = new Client({
     connection: env.client.connection,
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   await deps.close();
-  await teardownServers();
+  await teardownDevServer();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
