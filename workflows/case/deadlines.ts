@@ -1,7 +1,7 @@
 // The case's clocks. Pure: which deadline comes next, and what happens when it passes. The main
 // loop sleeps until the next wake and then calls fireDueDeadlines, which recomputes from the
 // state as it is *now* — a deadline a message moved or paused while the loop slept does not fire.
-import { evaluate } from '../../policies';
+import { evaluate } from '../../policies/evaluate';
 import { settlePeriodOver } from './after-close';
 import { applyDecision, decideAgain } from './decisions';
 import {

@@ -3,7 +3,7 @@
 // activity failure leaves this module; the result of a call is applied to the case as it is when
 // the call returns (a message may have moved it meanwhile).
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { formatMinor } from '../../policies';
+import { formatMinor } from '../../policies/money';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
 import { NonRetryableErrors } from '../../activities/contract';
 import { decideRequest, decisionEmail } from './decisions';

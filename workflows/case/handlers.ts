@@ -5,15 +5,9 @@
 // the decision, or with the status when billing is slow and the case decides later.
 import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
-import {
-  cancellationEffectiveAt,
-  checkReviewerChoice,
-  payoutDeadline,
-  remediationDeadline,
-  type Decision,
-  type DecisionRoute,
-} from '../../policies';
+import type { z } from 'zod/mini';
+import { cancellationEffectiveAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
+import { checkReviewerChoice, type Decision, type DecisionRoute } from '../../policies/evaluate';
 import {
   CancelSubscriptionSchema,
   ChargebackSchema,
@@ -60,7 +54,7 @@ import { registerPayoutRoute } from './payout-route';
 /** Unsealed signals recorded on a case's timeline; later ones are only logged. */
 const MAX_REFUSED_RECORDED = 20;
 
-const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
+const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> => {
   if (isRefusedPayload(value)) refuse('refused: the message was not sealed with the encryption key');
   const result = schema.safeParse(value);
   if (!result.success)
@@ -110,7 +104,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
 
   /** One update: the validator and the handler run the same checks; the handler applies and answers. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodType<I>, u: Update<I>): void {
+  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodMiniType<I>, u: Update<I>): void {
     const validate = (raw: unknown, meta?: MessageMeta): { msg: I; receivedAt: string } => {
       const msg = parse(schema, raw);
       const receivedAt = model.receivedAt(meta?.receivedAt);
@@ -449,7 +443,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   function signal<I>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     def: SignalDefinition<any[]>,
-    schema: z.ZodType<I>,
+    schema: z.ZodMiniType<I>,
     name: string,
     keyOf: (msg: I) => string | undefined,
     apply: (msg: I, actor: Actor) => void,
