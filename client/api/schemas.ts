@@ -43,14 +43,12 @@ export const ChargebackBody = zm.omit(ChargebackSchema, noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 
-export const IncidentBody = zm
-  .omit(IncidentConfirmedSchema, noActor)
-  .check(
-    zm.refine((i) => Date.parse(i.from) <= Date.parse(i.to), {
-      path: ['to'],
-      message: 'must not be before from',
-    }),
-  );
+export const IncidentBody = zm.omit(IncidentConfirmedSchema, noActor).check(
+  zm.refine((i) => Date.parse(i.from) <= Date.parse(i.to), {
+    path: ['to'],
+    message: 'must not be before from',
+  }),
+);
 
 export const StartCaseBody = z
   .object({
