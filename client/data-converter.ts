@@ -12,11 +12,29 @@ import { EncryptionCodec } from './codec';
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 /**
- * What `bundleWorkflowCode` must be given so that workflow code (a failed workflow, a failed
- * update) encodes failures as the worker does: `npm run build`'s prebuilt bundle and the tests'
- * bundles spread it in. A worker given `workflowsPath` bundles with it by itself.
+ * Modules every workflow shares instead of evaluating a copy of its own (the SDK's
+ * `preloadModules`, with its default reuseV8Context). The SDK evaluates a bundle's user modules
+ * again for each workflow, and zod — even zod/mini — costs every case ~0.75 MiB and ~6 ms of
+ * worker CPU that way (docs/BENCHMARKS.md, issue 15). Preloaded, they are evaluated once, before
+ * any workflow exists, so they may hold no per-workflow state and call no workflow API at load:
+ * the message schemas (immutable zod/mini objects) and the policies' pure functions (with luxon).
  */
-export const workflowBundlerOptions = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
+export const SHARED_WORKFLOW_MODULES: readonly string[] = [
+  require.resolve('../workflows/messages'),
+  require.resolve('../policies/evaluate'),
+  require.resolve('../policies/clocks'),
+];
+
+/**
+ * What `bundleWorkflowCode` must be given so that workflow code (a failed workflow, a failed
+ * update) encodes failures as the worker does and shares the modules above: `npm run build`'s
+ * prebuilt bundle and the tests' bundles spread it in. A worker given `workflowsPath` bundles
+ * with it by itself.
+ */
+export const workflowBundlerOptions: { failureConverterPath: string; preloadModules: string[] } = {
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+  preloadModules: [...SHARED_WORKFLOW_MODULES],
+};
 
 /**
  * True when a workflow bundle's code was built with `workflowBundlerOptions`. A bundle built

@@ -40,21 +40,21 @@ export async function startBenchStack(): Promise<BenchStack> {
   const config = loadConfig(workerEnv(env.address, taskQueue, dataDir));
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
   const activities = createActivities(deps) as RefundActivities;
-  const workerFor = async (queue: string, entry: string) =>
+  const workerFor = async (queue: string, entry: string, floor: boolean) =>
     (
       await createRefundWorker(config, {
         connection: env.nativeConnection,
         activities,
         overrides: {
           taskQueue: queue,
-          workflowBundle: await bundleEntry(require.resolve(entry)),
+          workflowBundle: await bundleEntry(require.resolve(entry), { floor }),
           workflowsPath: undefined,
           maxCachedWorkflows: 2_000,
         },
       })
     ).worker;
-  const worker = await workerFor(taskQueue, '../../workflows');
-  const baselineWorker = await workerFor(baselineQueue, './baseline-workflows');
+  const worker = await workerFor(taskQueue, '../../workflows', false);
+  const baselineWorker = await workerFor(baselineQueue, './baseline-workflows', true);
   const running = Promise.all([worker.run(), baselineWorker.run()]);
   const client = new Client({
     connection: env.client.connection,

@@ -42,9 +42,18 @@ export const quietBundler = {
   error: console.error,
 };
 
-/** An entry module bundled on its own with the options `npm run build` uses. */
-export const bundleEntry = (workflowsPath: string) =>
-  bundleWorkflowCode({ workflowsPath, logger: quietBundler, ...productionBundleOptions });
+/**
+ * An entry module bundled on its own with the options `npm run build` uses. A floor (sleeper,
+ * baseline, trivial, probes) leaves out the case's shared modules (`preloadModules`), which would
+ * put the case's module graph in the floor's bundle.
+ */
+export const bundleEntry = (workflowsPath: string, { floor = false }: { floor?: boolean } = {}) =>
+  bundleWorkflowCode({
+    workflowsPath,
+    logger: quietBundler,
+    ...productionBundleOptions,
+    ...(floor ? { preloadModules: [] } : {}),
+  });
 
 let devServer: Promise<TestWorkflowEnvironment> | undefined;
 /** One Temporal CLI dev server per bench process, in memory, with the Refund* search attributes. */
