@@ -11,9 +11,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod/mini';
 import { REQUEST_REASONS, TECHNICAL_REVIEW_OUTCOMES } from '../policies/codes';
 import type { CaseAnswer, CaseState } from './case-state';
-
-// zod/mini carries no error messages of its own until a locale is set (full zod sets English).
-z.config(z.locales.en());
+import './zod-setup';
 
 /** Who did something, for the timeline: a role and an optional identity (key name, email). */
 const str = (max: number) => z.string().check(z.maxLength(max));
