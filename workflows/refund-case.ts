@@ -50,17 +50,23 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
   const attributesCarried =
     !!input.carried && workflowInfo().typedSearchAttributes.get(statusKey) !== undefined;
-  const publish = publisher(model, attributesCarried);
+  // Search attributes are upserted per key, only when one changed, and never the ones the start
+  // (or the run before) already set.
+  const slim = patched(SLIM_SEARCH_ATTRIBUTES);
+  const publish = publisher(model, attributesCarried, slim);
   registerHandlers(model, publish);
 
   if (!attributesCarried) {
     const { order, policy } = input;
-    upsertSearchAttributes([
+    const on = workflowInfo().typedSearchAttributes;
+    const identity = [
       { key: policyKey, value: policy.id },
       { key: customerKey, value: order.customerId },
       { key: purchasedAtKey, value: new Date(order.purchasedAt) },
       ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
-    ] as SearchAttributeUpdatePair[]);
+    ] as SearchAttributeUpdatePair[];
+    const missing = slim ? identity.filter((pair) => on.get(pair.key) === undefined) : identity;
+    if (missing.length > 0) upsertSearchAttributes(missing);
   }
   if (!input.carried) {
     const { policy } = input;
@@ -105,6 +111,9 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   await condition(allHandlersFinished);
   return model.outcome();
 }
+
+/** The patch that upserts each search attribute only when it changed (workflows/case/handlers.ts slimPublisher). */
+export const SLIM_SEARCH_ATTRIBUTES = 'slim-search-attributes';
 
 /** The patch that brought continue-as-new, the payout route and the settle period (README, "Changing the workflow safely"). */
 export const LONG_LIVED_CASES = 'long-lived-cases';

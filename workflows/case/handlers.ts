@@ -3,7 +3,14 @@
 // effects the change owes and answers. No handler awaits an activity; the one wait is the
 // refund request's, for billing's facts (a condition on the queue, not a lock): it answers with
 // the decision, or with the status when billing is slow and the case decides later.
-import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod/mini';
 import { cancellationEffectiveAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
@@ -67,7 +74,8 @@ const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> =
  * `primed`: a run continued from another starts from the values that run published (continue-as-new
  * carries the search attributes), so it upserts nothing until one changes.
  */
-export function publisher(model: CaseModel, primed = false): () => void {
+export function publisher(model: CaseModel, primed = false, slim = false): () => void {
+  if (slim) return slimPublisher(model);
   const current = () => {
     const { state } = model;
     state.nextDeadline = model.businessDeadline();
@@ -91,6 +99,42 @@ export function publisher(model: CaseModel, primed = false): () => void {
       { key: outcomeKey, value: values[3] },
     ];
     upsertSearchAttributes(pairs);
+  };
+}
+
+/**
+ * Patch `slim-search-attributes` (README, "Changing the workflow safely"): each search attribute is
+ * upserted only when its own value changed, and the values already on the execution (set by the
+ * client's start, or carried by continue-as-new) count as published, so no upsert repeats them.
+ */
+function slimPublisher(model: CaseModel): () => void {
+  const keys = [statusKey, escalatedKey, nextDeadlineKey, outcomeKey] as const;
+  const on = workflowInfo().typedSearchAttributes;
+  const published = keys.map((key) => {
+    const value: unknown = on.get(key);
+    return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
+  });
+  return () => {
+    const { state } = model;
+    state.nextDeadline = model.businessDeadline();
+    const values = [
+      state.status,
+      state.escalated,
+      state.nextDeadline ?? null,
+      state.decision?.outcome ?? null,
+    ];
+    const pairs: SearchAttributeUpdatePair[] = [];
+    values.forEach((value, i) => {
+      const json = JSON.stringify(value);
+      if (json === published[i]) return;
+      published[i] = json;
+      const key = keys[i]!;
+      pairs.push({
+        key,
+        value: key === nextDeadlineKey && value ? new Date(value as string) : value,
+      } as SearchAttributeUpdatePair);
+    });
+    if (pairs.length > 0) upsertSearchAttributes(pairs);
   };
 }
 
