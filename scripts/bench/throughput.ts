@@ -1,11 +1,30 @@
 // End-to-end throughput, refund cases against the baseline, batches alternating on one server:
 // each case is start → requestRefund (the case decides full_refund mechanically, emails, withdraws
-// access, creates the gateway refund) → the settler signals the payment → paid → the result.
+// access, creates the gateway refund) → the settler signals the payment → paid. A paid case's run
+// stays open for its settle period (late gateway events), so "paid" is read from the execution's
+// RefundStatus (describe, no worker involved) and the baseline's end the same way, both polled
+// at the same interval.
+import type { WorkflowHandle } from '@temporalio/client';
+import { statusKey } from '../../workflows/search-attributes';
 import type { BaselineInput } from './baseline-workflows';
 import type { BenchStack } from './bench-stack';
 import { POLICY, cleanOrder, inPool, log, mean, ms, round, seedBilling } from './support';
 
 const IN_FLIGHT = 50;
+const POLL_MS = 100;
+
+async function until(
+  handle: WorkflowHandle,
+  done: (d: Awaited<ReturnType<WorkflowHandle['describe']>>) => boolean,
+) {
+  for (;;) {
+    const description = await handle.describe();
+    if (done(description)) return;
+    if (description.status.name !== 'RUNNING')
+      throw new Error(`${handle.workflowId} ended ${description.status.name}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
 
 export async function measureThroughput(
   stack: BenchStack,
@@ -22,7 +41,7 @@ export async function measureThroughput(
       if (kind === 'refund') {
         await cases.start(POLICY, o);
         await cases.requestRefund(o.orderId, { reason: 'changed_mind' });
-        await cases.handle(o.orderId).result();
+        await until(cases.handle(o.orderId), (d) => d.typedSearchAttributes.get(statusKey) === 'paid');
       } else {
         const input: BaselineInput = {
           orderId: o.orderId,
@@ -36,7 +55,7 @@ export async function measureThroughput(
           args: [input],
         });
         await handle.executeUpdate('baselineRequest', { args: [{}] });
-        await handle.result();
+        await until(handle, (d) => d.status.name === 'COMPLETED');
       }
     });
     return casesPerBatch / (ms(start) / 1000);
