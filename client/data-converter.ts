@@ -1,5 +1,6 @@
 // The one data converter of the project. The client, the worker and the codec server must all
 // build it from the same keyring, or one side writes payloads the other cannot read.
+import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { EncryptionConfig } from '../worker/config';
 import { EncryptionCodec } from './codec';
@@ -12,11 +13,35 @@ import { EncryptionCodec } from './codec';
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 /**
- * What `bundleWorkflowCode` must be given so that workflow code (a failed workflow, a failed
- * update) encodes failures as the worker does: `npm run build`'s prebuilt bundle and the tests'
- * bundles spread it in. A worker given `workflowsPath` bundles with it by itself.
+ * Modules every workflow shares instead of evaluating a copy of its own (the SDK's
+ * `preloadModules`, with its default reuseV8Context). The SDK evaluates a bundle's user modules
+ * again for each workflow, and zod — even zod/mini — costs every case ~0.75 MiB and ~6 ms of
+ * worker CPU that way (docs/BENCHMARKS.md, issue 15). Preloaded modules are evaluated once, before
+ * any workflow exists, and then deep-frozen: only libraries and pure functions belong here, never
+ * an object a workflow changes — zod's schema objects define properties lazily, so the message
+ * schemas themselves (workflows/messages.ts) stay per workflow; zod's modules behind them, its
+ * English messages (workflows/zod-setup.ts), and the policies' pure functions (with luxon) are shared.
  */
-export const workflowBundlerOptions = { failureConverterPath: FAILURE_CONVERTER_PATH } as const;
+const zodModule = (file: string): string => path.join(path.dirname(require.resolve('zod/package.json')), file);
+export const SHARED_WORKFLOW_MODULES: readonly string[] = [
+  require.resolve('../workflows/zod-setup'),
+  zodModule('v4/mini/schemas.js'),
+  zodModule('v4/mini/iso.js'),
+  zodModule('v4/core/api.js'),
+  require.resolve('../policies/evaluate'),
+  require.resolve('../policies/clocks'),
+];
+
+/**
+ * What `bundleWorkflowCode` must be given so that workflow code (a failed workflow, a failed
+ * update) encodes failures as the worker does and shares the modules above: `npm run build`'s
+ * prebuilt bundle and the tests' bundles spread it in. A worker given `workflowsPath` bundles
+ * with it by itself.
+ */
+export const workflowBundlerOptions: { failureConverterPath: string; preloadModules: string[] } = {
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+  preloadModules: [...SHARED_WORKFLOW_MODULES],
+};
 
 /**
  * True when a workflow bundle's code was built with `workflowBundlerOptions`. A bundle built

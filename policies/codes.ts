@@ -1,5 +1,27 @@
-// Outcomes and reason codes of the public contract (DESIGN.md "Policy evaluation"), with the
+// Value lists, outcomes and reason codes of the public contract (DESIGN.md "Policy evaluation"), with the
 // plain words support and customers read. The codes are fixed; their wording may improve.
+
+export const CHANNELS = ['official', 'reseller', 'marketplace'] as const;
+export const PAYMENT_METHODS = ['card', 'paypal', 'bank_transfer', 'crypto', 'account_credit'] as const;
+export const REQUEST_REASONS = [
+  'service_unusable',
+  'provider_fault',
+  'billing_error',
+  'dissatisfied',
+  'changed_mind',
+  'early_termination',
+  'user_error',
+  'target_site_blocking',
+  'third_party_tool',
+  'cancel_subscription',
+] as const;
+export const TECHNICAL_REVIEW_OUTCOMES = [
+  'provider_fault',
+  'user_caused',
+  'third_party',
+  'remediated',
+  'unresolved',
+] as const;
 
 export const OUTCOMES = [
   'full_refund',

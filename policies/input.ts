@@ -1,29 +1,12 @@
 // The evaluation input of the public contract (DESIGN.md "Policy evaluation"): the order as
 // checkout knows it, the refund request, usage and the facts support or systems established.
 import { z } from 'zod';
+import { CHANNELS, PAYMENT_METHODS, REQUEST_REASONS, TECHNICAL_REVIEW_OUTCOMES } from './codes';
 import { isKnownCurrency } from './money';
 
-export const CHANNELS = ['official', 'reseller', 'marketplace'] as const;
-export const PAYMENT_METHODS = ['card', 'paypal', 'bank_transfer', 'crypto', 'account_credit'] as const;
-export const REQUEST_REASONS = [
-  'service_unusable',
-  'provider_fault',
-  'billing_error',
-  'dissatisfied',
-  'changed_mind',
-  'early_termination',
-  'user_error',
-  'target_site_blocking',
-  'third_party_tool',
-  'cancel_subscription',
-] as const;
-export const TECHNICAL_REVIEW_OUTCOMES = [
-  'provider_fault',
-  'user_caused',
-  'third_party',
-  'remediated',
-  'unresolved',
-] as const;
+// The value lists live in ./codes (no zod), so the workflow's messages can build their own
+// enums from them without this module's schemas.
+export { CHANNELS, PAYMENT_METHODS, REQUEST_REASONS, TECHNICAL_REVIEW_OUTCOMES } from './codes';
 
 export const ChannelSchema = z.enum(CHANNELS);
 export const PaymentMethodSchema = z.enum(PAYMENT_METHODS);

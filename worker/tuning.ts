@@ -7,14 +7,16 @@
 //   flight to stay busy while the others are in round trips: with one worker against a backlog,
 //   4 slots ran 0.5–0.7× and 16 slots ~0.84× the first tasks a second of 40 (the SDK's default).
 //   So 40 per thread; scale out with replicas, not slots.
-// - Cache: the SDK sizes it from the V8 heap limit alone at ~1.7 MiB a workflow; a refund case
-//   costs ~2 MiB, and a container's memory limit can be far below the heap limit.
+// - Cache: the SDK sizes it from the V8 heap limit alone at ~1.7 MiB a workflow; a container's
+//   memory limit can be far below the heap limit. A cached refund case cost ~2 MiB while every
+//   workflow evaluated zod again (issue 15); with the lean bundle it costs ~0.3 MiB when it starts
+//   (docs/BENCHMARKS.md), so the cache is sized at 0.5 MiB a case, leaving room for a long timeline.
 import os from 'node:os';
 import v8 from 'node:v8';
 import type { WorkerOptions } from '@temporalio/worker';
 
 /** Worker memory per cached refund case (RSS growth, `npm run bench` workerMemory.perCachedKiB.refund). */
-export const CACHED_CASE_BYTES = 2 * 2 ** 20;
+export const CACHED_CASE_BYTES = 2 ** 19;
 /** Share of the worker's memory the workflow cache may take; the rest is Node, the SDK's core, activities. */
 const CACHE_SHARE_OF_MEMORY = 0.5;
 /** Share of the V8 heap limit the cache may take: cached workflows live on the workflow thread's heap. */

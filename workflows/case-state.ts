@@ -1,5 +1,7 @@
 // Plain types of the refund case, importable by the workflow, the client and the UI.
-import type { Decision, Order, Policy } from '../policies';
+import type { Decision } from '../policies/evaluate';
+import type { Order } from '../policies/input';
+import type { Policy } from '../policies/policy';
 import type { CarriedCase } from './case/carry';
 import type { Actor } from './messages';
 

@@ -10,11 +10,13 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   log,
   makeContinueAsNewFunc,
   patched,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -56,17 +58,23 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
   const attributesCarried =
     !!input.carried && workflowInfo().typedSearchAttributes.get(statusKey) !== undefined;
-  const publish = publisher(model, attributesCarried);
+  // Search attributes are upserted per key, only when one changed, and never the ones the start
+  // (or the run before) already set.
+  const slim = patched(SLIM_SEARCH_ATTRIBUTES);
+  const publish = publisher(model, attributesCarried, slim);
   registerHandlers(model, publish);
 
   if (!attributesCarried) {
     const { order, policy } = input;
-    upsertSearchAttributes([
+    const on = workflowInfo().typedSearchAttributes;
+    const identity = [
       { key: policyKey, value: policy.id },
       { key: customerKey, value: order.customerId },
       { key: purchasedAtKey, value: new Date(order.purchasedAt) },
       ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
-    ] as SearchAttributeUpdatePair[]);
+    ] as SearchAttributeUpdatePair[];
+    const missing = slim ? identity.filter((pair) => on.get(pair.key) === undefined) : identity;
+    if (missing.length > 0) upsertSearchAttributes(missing);
   }
   if (!input.carried) {
     const { policy } = input;
@@ -83,6 +91,14 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
 
   // Hand over to a fresh run once the history is long, between effects and with no handler running.
   const handOverNow = () => model.longLived && historyFull() && allHandlersFinished();
+  // One timer per wake time: a message that leaves the next deadline where it was keeps the timer
+  // (no cancel and re-arm in history); only a deadline that moves replaces it.
+  const steadyTimer = patched(STEADY_WAKE_TIMER);
+  let armed: WakeTimer | undefined;
+  const disarm = () => {
+    armed?.scope.cancel();
+    armed = undefined;
+  };
   while (!model.finished()) {
     if (handOverNow()) return continueAsNewCase(input, model);
     const due = model.nextDueEffect();
@@ -94,11 +110,22 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     const seen = model.version;
     const wakeAt = nextWakeAt(model);
     if (wakeAt === undefined) {
+      if (steadyTimer) disarm();
       await condition(() => model.version !== seen || handOverNow());
       continue;
     }
     const waitMs = Date.parse(wakeAt) - Date.now();
-    if (waitMs > 0 && (await condition(() => model.version !== seen || handOverNow(), waitMs))) continue;
+    if (steadyTimer) {
+      if (armed && armed.at !== wakeAt) disarm();
+      if (waitMs > 0) {
+        armed ??= armWakeTimer(wakeAt, waitMs);
+        const timer = armed;
+        await condition(() => model.version !== seen || handOverNow() || timer.fired);
+        if (!timer.fired) continue;
+        armed = undefined;
+      }
+    } else if (waitMs > 0 && (await condition(() => model.version !== seen || handOverNow(), waitMs)))
+      continue;
     const fired = fireDueDeadlines(model);
     publish();
     if (fired === 0 && !model.nextDueEffect()) {
@@ -111,6 +138,31 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   await condition(allHandlersFinished);
   return model.outcome();
 }
+
+/** The patch that keeps the main loop's timer while its wake time stands (issue 15: no timer churn). */
+export const STEADY_WAKE_TIMER = 'steady-wake-timer';
+
+interface WakeTimer {
+  at: string;
+  fired: boolean;
+  scope: CancellationScope;
+}
+
+/** A durable timer for `at` that a message does not cancel; only `scope.cancel()` does. */
+function armWakeTimer(at: string, waitMs: number): WakeTimer {
+  const scope = new CancellationScope();
+  const timer: WakeTimer = { at, fired: false, scope };
+  scope
+    .run(() => sleep(waitMs))
+    .then(
+      () => void (timer.fired = true),
+      () => undefined, // cancelled: the deadline moved
+    );
+  return timer;
+}
+
+/** The patch that upserts each search attribute only when it changed (workflows/case/handlers.ts slimPublisher). */
+export const SLIM_SEARCH_ATTRIBUTES = 'slim-search-attributes';
 
 /** The patch that brought continue-as-new, the payout route and the settle period (README, "Changing the workflow safely"). */
 export const LONG_LIVED_CASES = 'long-lived-cases';

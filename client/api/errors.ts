@@ -34,17 +34,17 @@ function pathOf(path: readonly PropertyKey[]): string {
 }
 
 /** zod issues as { path, message }, with `prefix` for the part of the request (body, query). */
-export function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): IssueBody[] {
+export function issuesOf(error: z.core.$ZodError, prefix: readonly PropertyKey[] = []): IssueBody[] {
   return error.issues.map((issue) => ({ path: pathOf([...prefix, ...issue.path]), message: issue.message }));
 }
 
 /** Parses `value` or throws a 400 naming each offending field. */
-export function parseOr400<S extends z.ZodType>(
+export function parseOr400<S extends z.core.$ZodType>(
   schema: S,
   value: unknown,
   what = 'invalid request body',
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new HttpError(400, what, issuesOf(result.error));
   return result.data;
 }

@@ -11,7 +11,7 @@ const ref = (id: string): string => `#/components/schemas/${id}`;
 const options = { unrepresentable: 'any', target: 'draft-2020-12' } as const;
 
 /** A zod schema as a Schema Object; the document's dialect is JSON Schema 2020-12 already. */
-function schemaObject(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+function schemaObject(schema: z.core.$ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { ...options, io });
   return rest;
 }
@@ -24,7 +24,7 @@ function responseComponents(): Record<string, unknown> {
   );
 }
 
-function replySchema(schema: z.ZodType): Record<string, unknown> {
+function replySchema(schema: z.core.$ZodType): Record<string, unknown> {
   const id = responseSchemas.get(schema)?.id;
   return id ? { $ref: ref(id) } : schemaObject(schema, 'output');
 }

@@ -22,9 +22,11 @@ import type { CaseView, CheckoutCaseView } from './case-view';
 
 /** Every named response schema, by the name it has under components.schemas in the OpenAPI document. */
 export const responseSchemas = z.registry<{ id: string }>();
-const named = <S extends z.ZodType>(schema: S, id: string, description?: string): S => {
-  // A description is zod metadata (a copy of the schema), so a shared schema such as ActorSchema is not changed.
-  const documented = description ? schema.meta({ description }) : schema;
+const named = <S extends z.core.$ZodType>(schema: S, id: string, description?: string): S => {
+  // A description is zod metadata on a copy of the schema (what full zod's .meta() does), so a
+  // shared schema such as ActorSchema (zod/mini, workflows/messages.ts) is not changed.
+  const documented = description ? z.core.clone(schema) : schema;
+  if (description) z.globalRegistry.add(documented, { description });
   responseSchemas.add(documented, { id });
   return documented;
 };
@@ -236,7 +238,7 @@ export const CaseReply = named(
             kind: z.enum(['payment_update', 'chargeback']),
             receivedAt: InstantSchema,
             summary: z.string(),
-            actor: ActorReply.optional(),
+            actor: z.optional(ActorReply),
             caseStatus: z.string().optional(),
             notifiedAt: InstantSchema.optional(),
           }),

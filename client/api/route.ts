@@ -22,12 +22,12 @@ export interface RouteSpec {
   access: Access;
   summary: string;
   tag: string;
-  body?: z.ZodType;
+  body?: z.core.$ZodType;
   /** The body as documented, when `body` preprocesses its input (OpenAPI cannot show a preprocess). */
-  documentedBody?: z.ZodType;
-  query?: z.ZodType;
+  documentedBody?: z.core.$ZodType;
+  query?: z.core.$ZodType;
   /** The success body (client/api/responses.ts); the handler must return it, and OpenAPI shows it. */
-  reply?: z.ZodType;
+  reply?: z.core.$ZodType;
   /** The success body's media type, when it is not JSON. */
   replyType?: string;
   /**
@@ -60,9 +60,9 @@ export interface RouteContext<B, Q> {
   idempotencyKey?: string;
 }
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Infer<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 /** What a handler returns: its documented reply, when the route documents one. */
-type Reply<S> = S extends z.ZodType ? z.output<S> : unknown;
+type Reply<S> = S extends z.core.$ZodType ? z.output<S> : unknown;
 
 export class RouteTable {
   readonly specs: RouteSpec[] = [];
@@ -144,8 +144,8 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
-function parse(schema: z.ZodType, value: unknown, what: string): unknown {
-  const result = schema.safeParse(value);
+function parse(schema: z.core.$ZodType, value: unknown, what: string): unknown {
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new HttpError(400, what, issuesOf(result.error));
   return result.data;
 }

@@ -1,6 +1,9 @@
 // The API's request schemas: the workflow's own message schemas without `actor` (the API sets
-// the actor from the caller's key), plus the bodies that exist only at the HTTP edge.
+// the actor from the caller's key), plus the bodies that exist only at the HTTP edge. The message
+// schemas are zod/mini (workflows/messages.ts), so the bodies derived from them are too; zod's own
+// functions (parse, toJSONSchema) read either kind.
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { IdSchema, OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
 import { usageReportSchema } from '../../activities/billing/port';
 import { CASE_STATUSES } from '../../workflows/case-state';
@@ -22,30 +25,29 @@ import {
 } from '../../workflows/messages';
 
 const noActor = { actor: true } as const;
-export const RefundRequestBody = RequestRefundSchema.omit(noActor);
-export const IssueBody = ReportIssueSchema.omit(noActor);
-export const TechnicalReviewBody = SubmitTechnicalReviewSchema.omit(noActor);
-export const DecisionBody = DecideSchema.omit(noActor);
-export const WithdrawalBody = WithdrawSchema.omit(noActor);
-export const InformationRequestBody = RequestInformationSchema.omit(noActor);
-export const InformationBody = ProvideInformationSchema.omit(noActor);
-export const CancellationBody = CancelSubscriptionSchema.omit(noActor);
-export const DisputeBody = DisputeSchema.omit(noActor);
+export const RefundRequestBody = zm.omit(RequestRefundSchema, noActor);
+export const IssueBody = zm.omit(ReportIssueSchema, noActor);
+export const TechnicalReviewBody = zm.omit(SubmitTechnicalReviewSchema, noActor);
+export const DecisionBody = zm.omit(DecideSchema, noActor);
+export const WithdrawalBody = zm.omit(WithdrawSchema, noActor);
+export const InformationRequestBody = zm.omit(RequestInformationSchema, noActor);
+export const InformationBody = zm.omit(ProvideInformationSchema, noActor);
+export const CancellationBody = zm.omit(CancelSubscriptionSchema, noActor);
+export const DisputeBody = zm.omit(DisputeSchema, noActor);
 // The payout route: one body per choice (the update's `action` is the route's).
 const noActorNoAction = { actor: true, action: true } as const;
-export const PayoutRetryBody = PayoutRetrySchema.omit(noActorNoAction);
-export const OutsidePayoutBody = OutsidePayoutSchema.omit(noActorNoAction);
-export const CreditInsteadBody = CreditInsteadSchema.omit(noActorNoAction);
-export const ChargebackBody = ChargebackSchema.omit(noActor);
+export const PayoutRetryBody = zm.omit(PayoutRetrySchema, noActorNoAction);
+export const OutsidePayoutBody = zm.omit(OutsidePayoutSchema, noActorNoAction);
+export const CreditInsteadBody = zm.omit(CreditInsteadSchema, noActorNoAction);
+export const ChargebackBody = zm.omit(ChargebackSchema, noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 
-export const IncidentBody = IncidentConfirmedSchema.omit(noActor).refine(
-  (i) => Date.parse(i.from) <= Date.parse(i.to),
-  {
+export const IncidentBody = zm.omit(IncidentConfirmedSchema, noActor).check(
+  zm.refine((i) => Date.parse(i.from) <= Date.parse(i.to), {
     path: ['to'],
     message: 'must not be before from',
-  },
+  }),
 );
 
 export const StartCaseBody = z

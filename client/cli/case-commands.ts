@@ -4,7 +4,7 @@
 // Bad local input exits 2 naming the field; an API refusal exits 1 with the API's message.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { formatZodIssues } from '../../policies';
 import {
   DecisionBody,
@@ -65,8 +65,8 @@ async function api(conn: Connection, method: string, path: string, body?: unknow
   return parsed;
 }
 
-function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+function check<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new BadInput(formatZodIssues(result.error, value).join('\n'));
   return result.data;
 }

@@ -17,8 +17,7 @@ import { RefundCases, caseFingerprint } from '../../client/refund-client';
 import { Cluster, NAMESPACE, freeClusterPorts } from '../../cluster/cluster';
 import { waitFor } from '../../cluster/processes';
 import { workflowIdForOrder } from '../../workflows/case-state';
-import { POLICY, cleanOrder, inPool, seedBilling } from '../../test/reliability/support';
-import { devServerEnv, teardownServers } from '../../test/support/servers';
+import { POLICY, cleanOrder, devServerEnv, inPool, seedBilling, teardownDevServer } from './support';
 import type { BaselineInput } from './baseline-workflows';
 
 const CASES = Number(process.env.BENCH_CLUSTER_CASES ?? 100);
@@ -287,7 +286,7 @@ async function main(): Promise<void> {
       await new Promise((r) => w.once('exit', r));
     }
     await cluster?.stop();
-    await teardownServers();
+    await teardownDevServer();
     rmSync(dataDir, { recursive: true, force: true });
   }
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

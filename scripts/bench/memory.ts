@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import {
   buildActivityDeps,
   createActivities,
@@ -24,14 +24,25 @@ import {
   type RefundActivities,
 } from '../../activities';
 import { buildDataConverter } from '../../client/data-converter';
-import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig } from '../../worker/config';
 import { createRefundWorker } from '../../worker/main';
-import { ADMIN_KEY, POLICY, cleanOrder, inPool, workerEnv } from '../../test/reliability/support';
-import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';
+import {
+  POLICY,
+  bundleEntry,
+  cleanOrder,
+  devServerEnv,
+  inPool,
+  teardownDevServer,
+  uniqueTaskQueue,
+  workerEnv,
+} from './support';
 
-const KIND = process.env.BENCH_MEMORY_KIND ?? 'refund';
+// BENCH_MEMORY_ENTRY=<module> measures a sleeper from another entry module (it must export
+// `sleeper`): scripts/bench/probes/ hold entries that add one module graph each to the sleeper, to
+// see what a module costs every workflow just by being evaluated.
+const PROBE_ENTRY = process.env.BENCH_MEMORY_ENTRY;
+const KIND = PROBE_ENTRY ? 'probe' : (process.env.BENCH_MEMORY_KIND ?? 'refund');
 const N = Number(process.env.BENCH_MEMORY_CASES ?? 1_000);
 const WORKER_OPTIONS = process.env.BENCH_WORKER_OPTIONS ?? 'configured';
 const WARM_UP = 100;
@@ -40,6 +51,7 @@ const ENTRIES: Record<string, string> = {
   baseline: require.resolve('./baseline-workflows'),
   refund: require.resolve('../../workflows'),
   sleeperInCaseBundle: require.resolve('./sleeper-in-case-bundle'),
+  ...(PROBE_ENTRY ? { probe: path.resolve(PROBE_ENTRY) } : {}),
 };
 /** The SDK's defaults for workflow tasks (1.24): 10 pollers, a fifth of them on the normal queue, 40 slots. */
 const SDK_DEFAULTS: Partial<WorkerOptions> = {
@@ -47,7 +59,6 @@ const SDK_DEFAULTS: Partial<WorkerOptions> = {
   nonStickyToStickyPollRatio: 0.2,
   maxConcurrentWorkflowTaskExecutions: 40,
 };
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
@@ -59,10 +70,7 @@ async function main(): Promise<void> {
   const env = await devServerEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-bench-memory-'));
   const taskQueue = uniqueTaskQueue('bench-memory');
-  const config = loadConfig({
-    ...workerEnv(env.address, taskQueue, dataDir),
-    REFUNDFLOW_API_KEYS: `admin:${ADMIN_KEY}`,
-  });
+  const config = loadConfig(workerEnv(env.address, taskQueue, dataDir));
   const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
   const client = new Client({
     connection: env.client.connection,
@@ -86,10 +94,9 @@ async function main(): Promise<void> {
   };
   await inPool(Array.from({ length: WARM_UP + N }), 50, startOne);
 
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: entry,
-    logger: silent,
-    ...productionBundleOptions,
+  // The refund case's bundles share the case's modules (preloadModules); the floors carry none of them.
+  const workflowBundle = await bundleEntry(entry, {
+    floor: KIND !== 'refund' && KIND !== 'sleeperInCaseBundle',
   });
   const { worker } = await createRefundWorker(config, {
     connection: env.nativeConnection,
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({
       kind: KIND,
+      ...(PROBE_ENTRY ? { entry: PROBE_ENTRY } : {}),
       workerOptions: WORKER_OPTIONS,
       cached: measured,
       rssBeforeMiB: before / 2 ** 20,
@@ -142,7 +150,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   await deps.close();
-  await teardownServers();
+  await teardownDevServer();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -18,7 +18,7 @@ const GiB = 2 ** 30;
 
 describe('worker tuning: workflow-task options for the machine', () => {
   it('sizes the cache from the memory or the heap limit, whichever allows fewer cases', () => {
-    // Half of a 1 GiB container at 2 MiB a case; the heap (4 GiB) would allow more.
+    // Half of a 1 GiB container at 0.5 MiB a case; the heap (4 GiB) would allow more.
     assert.equal(
       defaultMaxCachedWorkflows({ memoryBytes: GiB, heapLimitBytes: 4 * GiB }),
       (GiB * 0.5) / CACHED_CASE_BYTES,

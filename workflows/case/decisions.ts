@@ -1,12 +1,7 @@
 // Taking and applying decisions: pure state changes that queue what the decision owes (emails,
 // billing changes, the payout). Nothing here waits for the outside world.
-import {
-  disputeWindowEndsAt,
-  evaluate,
-  payoutDeadline,
-  remediationDeadline,
-  type Decision,
-} from '../../policies';
+import { disputeWindowEndsAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
+import { evaluate, type Decision } from '../../policies/evaluate';
 import type { DecisionTerms, EvaluatedDecision } from '../../activities/decide';
 import type { Actor } from '../messages';
 import { SYSTEM, type CaseModel } from './model';

@@ -3,7 +3,7 @@
 // activity failure leaves this module; the result of a call is applied to the case as it is when
 // the call returns (a message may have moved it meanwhile).
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { formatMinor } from '../../policies';
+import { formatMinor } from '../../policies/money';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
 import type { EvaluatedDecision } from '../../activities/decide';
 import { NonRetryableErrors } from '../../activities/contract';
@@ -23,16 +23,19 @@ import {
 
 const nonRetryableErrorTypes = Object.values(NonRetryableErrors);
 // Each call retries briefly inside Temporal (a blip); longer outages are the case's own retries,
-// on durable timers with the backoff kept in its state.
+// on durable timers with the backoff kept in its state. The retry policies list no
+// nonRetryableErrorTypes: every adapter raises those failures as non-retryable ApplicationFailures
+// itself (activities/errors.ts permanentFailure), and a list here would be copied into every
+// activity's scheduled event (issue 15). failureOf() below still classifies by type.
 const notify = proxyActivities<RefundActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 const billing = proxyActivities<RefundActivities>({
   startToCloseTimeout: '20 seconds',
   scheduleToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 // Reading billing's facts for a waiting request: a local activity runs in the workflow task that
 // took the request, so the caller gets the decision without an activity task's round trips. Short
@@ -40,13 +43,13 @@ const billing = proxyActivities<RefundActivities>({
 const billingRead = proxyLocalActivities<RefundActivities>({
   startToCloseTimeout: '5 seconds',
   scheduleToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 2, nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 2 },
 });
 const payments = proxyActivities<RefundActivities>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '20 seconds',
   scheduleToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 type Failure = { retryable: boolean; type: string; message: string };

@@ -3,17 +3,18 @@
 // effects the change owes and answers. No handler awaits an activity; the one wait is the
 // refund request's, for billing's facts (a condition on the queue, not a lock): it answers with
 // the decision, or with the status when billing is slow and the case decides later.
-import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
 import {
-  cancellationEffectiveAt,
-  checkReviewerChoice,
-  payoutDeadline,
-  remediationDeadline,
-  type Decision,
-  type DecisionRoute,
-} from '../../policies';
+  ApplicationFailure,
+  condition,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod/mini';
+import { cancellationEffectiveAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
+import { checkReviewerChoice, type Decision, type DecisionRoute } from '../../policies/evaluate';
 import {
   CancelSubscriptionSchema,
   ChargebackSchema,
@@ -62,7 +63,7 @@ import { registerPayoutRoute } from './payout-route';
 /** Unsealed signals recorded on a case's timeline; later ones are only logged. */
 const MAX_REFUSED_RECORDED = 20;
 
-const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
+const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> => {
   if (isRefusedPayload(value)) refuse('refused: the message was not sealed with the encryption key');
   const result = schema.safeParse(value);
   if (!result.success)
@@ -75,7 +76,8 @@ const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
  * `primed`: a run continued from another starts from the values that run published (continue-as-new
  * carries the search attributes), so it upserts nothing until one changes.
  */
-export function publisher(model: CaseModel, primed = false): () => void {
+export function publisher(model: CaseModel, primed = false, slim = false): () => void {
+  if (slim) return slimPublisher(model);
   const current = () => {
     const { state } = model;
     state.nextDeadline = model.businessDeadline();
@@ -102,6 +104,42 @@ export function publisher(model: CaseModel, primed = false): () => void {
   };
 }
 
+/**
+ * Patch `slim-search-attributes` (README, "Changing the workflow safely"): each search attribute is
+ * upserted only when its own value changed, and the values already on the execution (set by the
+ * client's start, or carried by continue-as-new) count as published, so no upsert repeats them.
+ */
+function slimPublisher(model: CaseModel): () => void {
+  const keys = [statusKey, escalatedKey, nextDeadlineKey, outcomeKey] as const;
+  const on = workflowInfo().typedSearchAttributes;
+  const published = keys.map((key) => {
+    const value: unknown = on.get(key);
+    return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
+  });
+  return () => {
+    const { state } = model;
+    state.nextDeadline = model.businessDeadline();
+    const values = [
+      state.status,
+      state.escalated,
+      state.nextDeadline ?? null,
+      state.decision?.outcome ?? null,
+    ];
+    const pairs: SearchAttributeUpdatePair[] = [];
+    values.forEach((value, i) => {
+      const json = JSON.stringify(value);
+      if (json === published[i]) return;
+      published[i] = json;
+      const key = keys[i]!;
+      pairs.push({
+        key,
+        value: key === nextDeadlineKey && value ? new Date(value as string) : value,
+      } as SearchAttributeUpdatePair);
+    });
+    if (pairs.length > 0) upsertSearchAttributes(pairs);
+  };
+}
+
 type Update<I> = {
   /** `inHandler`: the handler's own run of the checks (the validator's is not replayed). */
   check: (msg: I, receivedAt: string, inHandler: boolean) => void;
@@ -113,7 +151,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
 
   /** One update: the validator and the handler run the same checks; the handler applies and answers. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodType<I>, u: Update<I>): void {
+  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodMiniType<I>, u: Update<I>): void {
     const validate = (raw: unknown, meta?: MessageMeta, inHandler = false): { msg: I; receivedAt: string } => {
       const msg = parse(schema, raw);
       const receivedAt = model.receivedAt(meta?.receivedAt);
@@ -477,7 +515,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   function signal<I>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     def: SignalDefinition<any[]>,
-    schema: z.ZodType<I>,
+    schema: z.ZodMiniType<I>,
     name: string,
     keyOf: (msg: I) => string | undefined,
     apply: (msg: I, actor: Actor) => void,

@@ -2,13 +2,9 @@
 // methods. Pure — no Temporal import — so it is unit-tested with a hand-set clock. The workflow
 // gives it the workflow clock; handlers, deadlines and effect results all change the case only
 // through it, in one synchronous step each, so no change is ever half-done.
-import {
-  addCalendarDays,
-  decisionDeadline,
-  decisionTarget,
-  requestWindowEndsAt,
-  type EvaluationInput,
-} from '../../policies';
+import { addCalendarDays } from '../../policies/calendar';
+import { decisionDeadline, decisionTarget, requestWindowEndsAt } from '../../policies/clocks';
+import type { EvaluationInput } from '../../policies/input';
 import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import type { CaseAnswer, CaseOutcome, CaseState, CaseStatus, StartCaseInput } from '../case-state';
 import type { Actor } from '../messages';
@@ -237,7 +233,10 @@ export class CaseModel {
   nextDueEffect(): Effect | undefined {
     const now = this.clock();
     const due = (e: Effect) => Date.parse(e.dueAt) <= now;
-    return (this.assessFirst ? this.effects.find((e) => e.kind === 'assess' && due(e)) : undefined) ?? this.effects.find(due);
+    return (
+      (this.assessFirst ? this.effects.find((e) => e.kind === 'assess' && due(e)) : undefined) ??
+      this.effects.find(due)
+    );
   }
 
   // ---- messages -----------------------------------------------------------------------

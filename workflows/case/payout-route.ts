@@ -7,8 +7,9 @@
 //   credit         — account credit instead of money.
 // Acting clears `escalated`. Pure state changes; the effects are queued like every other.
 import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
-import { formatMinor, payoutDeadline } from '../../policies';
+import type { z } from 'zod/mini';
+import { payoutDeadline } from '../../policies/clocks';
+import { formatMinor } from '../../policies/money';
 import type { CaseAnswer } from '../case-state';
 import {
   ResolvePayoutSchema,
@@ -24,7 +25,7 @@ import { startPayout } from './payout';
 type RegisterUpdate = <I>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: UpdateDefinition<CaseAnswer, any[]>,
-  schema: z.ZodType<I>,
+  schema: z.ZodMiniType<I>,
   u: {
     check: (msg: I, receivedAt: string) => void;
     apply: (msg: I, receivedAt: string, meta?: MessageMeta) => Promise<void> | void;

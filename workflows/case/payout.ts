@@ -2,7 +2,7 @@
 // never pay twice. An attempt whose outcome is unknown keeps its idempotency key; before any new
 // attempt (or a retry of an unknown one) the case looks at the gateway's refunds for the order;
 // a late event for an earlier attempt is recognised and settles the case.
-import { formatMinor } from '../../policies';
+import { formatMinor } from '../../policies/money';
 import type { GatewayRefund, RefundResult } from '../../activities/contract';
 import type { PayoutState } from '../case-state';
 import type { Actor } from '../messages';

@@ -1,0 +1,3 @@
+// Probe: a sleeper with luxon evaluated.
+export { DateTime } from 'luxon';
+export { sleeper } from '../sleeper-workflow';

@@ -1,0 +1,3 @@
+// Probe: a sleeper with the case's message definitions evaluated (zod/mini schemas).
+export * as messages from '../../../workflows/messages';
+export { sleeper } from '../sleeper-workflow';
