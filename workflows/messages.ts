@@ -101,6 +101,10 @@ export const CreditInsteadSchema = z
     ...actor,
   })
   .strict();
+/** Support acknowledges late events (workflows/late-events.ts): the keys named, or every open one. */
+export const AcknowledgeLateEventsSchema = z
+  .object({ keys: z.array(z.string().min(1).max(200)).min(1).max(200).optional(), note: z.string().max(4000).optional(), ...actor })
+  .strict();
 export const ResolvePayoutSchema = z.discriminatedUnion('action', [PayoutRetrySchema, OutsidePayoutSchema, CreditInsteadSchema]);
 
 export type RequestRefundInput = z.infer<typeof RequestRefundSchema>;
@@ -117,6 +121,7 @@ export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
 export type Chargeback = z.infer<typeof ChargebackSchema>;
 export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
 export type ResolvePayoutInput = z.infer<typeof ResolvePayoutSchema>;
+export type AcknowledgeLateEventsInput = z.infer<typeof AcknowledgeLateEventsSchema>;
 
 /**
  * What the edge adds to every update: when it received the message (windows are judged then) and

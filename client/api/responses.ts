@@ -219,6 +219,13 @@ export const CaseStateSchema = z.object({
     .meta({ description: 'The customer disputed the denial; a person decides within the policy' }),
   timeline: z.array(TimelineEntrySchema),
   closed: z.boolean(),
+  payoutRoute: z
+    .object({ reason: z.string() })
+    .optional()
+    .meta({
+      description:
+        "Support's payout route is open (payout-retries, outside-payouts, payout-credits), and why: the payout limit passed, the gateway failed the refund, or billing refused the remedy",
+    }),
 });
 
 /** GET /v1/cases/:orderId and every case write (client/api/case-view.ts). */
@@ -239,6 +246,11 @@ export const CaseReply = named(
             actor: ActorReply.optional(),
             caseStatus: z.string().optional(),
             notifiedAt: InstantSchema.optional(),
+            acknowledgedAt: InstantSchema.optional().meta({
+              description: 'Support acknowledged it (POST …/late-events/acknowledgements)',
+            }),
+            acknowledgedBy: ActorReply.optional(),
+            acknowledgeNote: z.string().optional(),
           }),
         ),
       })

@@ -19,6 +19,7 @@ import {
   CreditInsteadSchema,
   OutsidePayoutSchema,
   PayoutRetrySchema,
+  AcknowledgeLateEventsSchema,
 } from '../../workflows/messages';
 
 const noActor = { actor: true } as const;
@@ -37,6 +38,7 @@ export const PayoutRetryBody = PayoutRetrySchema.omit(noActorNoAction);
 export const OutsidePayoutBody = OutsidePayoutSchema.omit(noActorNoAction);
 export const CreditInsteadBody = CreditInsteadSchema.omit(noActorNoAction);
 export const ChargebackBody = ChargebackSchema.omit(noActor);
+export const LateEventsAcknowledgementBody = AcknowledgeLateEventsSchema.omit(noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 
