@@ -1,0 +1,54 @@
+// @ts-check
+// The support UI's entry: sign-in and the hash routes (#/cases, #/cases/<orderId>, #/outbox).
+import { api, onSignedOut, session } from './api.js';
+import { h, show } from './dom.js';
+import { caseListPage } from './pages/case-list.js';
+import { casePage } from './pages/case.js';
+import { outboxPage } from './pages/outbox.js';
+import { signInPage } from './pages/sign-in.js';
+
+/** @typedef {import('../../types').Me} Me */
+
+/** @type {Me | undefined} */
+let me;
+
+async function route() {
+  if (!session.key())
+    return signInPage(undefined, (who) => {
+      me = who;
+      void route();
+    });
+  try {
+    me ??= /** @type {Me} */ (await api('GET', '/v1/me'));
+  } catch (err) {
+    session.clear();
+    return signInPage(err instanceof Error ? err.message : String(err), (who) => {
+      me = who;
+      void route();
+    });
+  }
+  /** @type {HTMLElement} */ (document.getElementById('nav')).hidden = false;
+  /** @type {HTMLElement} */ (document.getElementById('who')).textContent = `Signed in as ${me.role}`;
+  const [path = '', search] = (location.hash.slice(1) || '/cases').split('?');
+  const params = new URLSearchParams(search || '');
+  try {
+    if (path.startsWith('/cases/')) await casePage(decodeURIComponent(path.slice('/cases/'.length)), me);
+    else if (path === '/outbox') await outboxPage(params);
+    else await caseListPage(params);
+  } catch (err) {
+    show('Something went wrong', h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+  }
+}
+
+onSignedOut(() => {
+  me = undefined;
+  void route();
+});
+/** @type {HTMLElement} */ (document.getElementById('sign-out')).addEventListener('click', () => {
+  session.clear();
+  me = undefined;
+  location.hash = '';
+  void route();
+});
+window.addEventListener('hashchange', () => void route());
+void route();
