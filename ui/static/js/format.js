@@ -37,7 +37,9 @@ export function toMinor(text, currency) {
 
 /** @param {string | undefined} iso */
 export const when = (iso) =>
-  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' }) : '—';
+  iso
+    ? new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
+    : '—';
 
 /** A code in words: "payout_pending" → "payout pending". @param {string | undefined} code */
 export const words = (code) => String(code || '').replace(/_/g, ' ');
