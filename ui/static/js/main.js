@@ -40,7 +40,9 @@ async function route() {
   }
 }
 
+// A key that stopped working mid-session: back to sign-in (during sign-in the form says why).
 onSignedOut(() => {
+  if (!me) return;
   me = undefined;
   void route();
 });
