@@ -229,6 +229,7 @@ describe('support UI: payout route, disputes and late events in a real browser',
     await signIn(page, stack.url, 'reviewer');
     await open(orderId);
     const decide = form('Decide the dispute');
+    assert.equal(await form('Technical review').count(), 0, 'a dispute waits for a decision, not a technical review');
     const outcome = decide.getByLabel('Outcome');
     const options = await outcome.locator('option').allInnerTexts();
     assert.equal(await outcome.inputValue(), 'denied', 'the safe default upholds the denial');

@@ -30,8 +30,12 @@ export async function caseActions(c, me, reload) {
   const disputeUntil = c.deadlines.disputeWindowEndsAt;
   if (denied && disputeUntil && !c.dispute && Date.parse(disputeUntil) > Date.now() && (await may('disputes')))
     out.push(disputeForm(c, disputeUntil, reload));
-  if ((c.status === 'remediation' || c.status === 'under_review') && (await may('technical-reviews')))
-    out.push(await technicalReviewForm(c, reload));
+  // A technical review where the case waits for one (not on a dispute or a billing question).
+  const waitsFor = c.decision?.outcome === 'needs_review' ? c.decision.review?.kind : undefined;
+  const reviewable =
+    c.status === 'remediation' ||
+    (c.status === 'under_review' && (!waitsFor || waitsFor === 'technical_review' || waitsFor === 'remediation'));
+  if (reviewable && (await may('technical-reviews'))) out.push(await technicalReviewForm(c, reload));
   if (c.status === 'under_review' && (await may('decisions'))) out.push(await decisionForm(c, reload));
   return out;
 }
