@@ -281,15 +281,23 @@ describe('support UI: payout route, disputes and late events in a real browser',
 
     await signIn(page, stack.url, 'support');
     await open(orderId);
+    // Another event arrives while the page is open: the tab shows it when it comes back into view.
+    await call(stack, 'POST', `/v1/cases/${orderId}/chargebacks`, {
+      as: 'support',
+      body: { active: false, reference: 'cb-ui-1', note: 'withdrawn by the bank' },
+    });
+    await eventually(async () => (await read(orderId)).lateEvents?.total === 2, 'the second late event');
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await region('After the case ended (2)').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-late-events.png'), fullPage: true });
     const ack = form('Acknowledge late events');
     await ack.getByLabel('What was done (optional)').fill('Evidence sent to the card network');
-    await ack.getByRole('button', { name: 'Acknowledge 1 event' }).click();
-    await region('After the case ended (1)').filter({ hasText: 'Every event is acknowledged' }).waitFor();
-    assert.match(await region('After the case ended (1)').innerText(), /Acknowledged .* by support: Evidence sent to the card network/);
+    await ack.getByRole('button', { name: 'Acknowledge 2 events' }).click();
+    await region('After the case ended (2)').filter({ hasText: 'Every event is acknowledged' }).waitFor();
+    assert.match(await region('After the case ended (2)').innerText(), /Acknowledged .* by support: Evidence sent to the card network/);
     assert.equal(await form('Acknowledge late events').count(), 0);
     const after = await read(orderId);
-    assert.ok(after.lateEvents?.events[0]?.acknowledgedAt);
+    assert.ok(after.lateEvents?.events.every((e) => e.acknowledgedAt));
     assert.equal(after.lateEvents?.events[0]?.acknowledgeNote, 'Evidence sent to the card network');
     await eventually(
       async () =>

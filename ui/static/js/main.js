@@ -3,7 +3,7 @@
 import { api, onSignedOut, session } from './api.js';
 import { h, show } from './dom.js';
 import { caseListPage } from './pages/case-list.js';
-import { casePage } from './pages/case.js';
+import { casePage, leaveCasePage } from './pages/case.js';
 import { outboxPage } from './pages/outbox.js';
 import { signInPage } from './pages/sign-in.js';
 
@@ -13,15 +13,18 @@ import { signInPage } from './pages/sign-in.js';
 let me;
 
 async function route() {
-  if (!session.key())
+  if (!session.key()) {
+    leaveCasePage();
     return signInPage(undefined, (who) => {
       me = who;
       void route();
     });
+  }
   try {
     me ??= /** @type {Me} */ (await api('GET', '/v1/me'));
   } catch (err) {
     session.clear();
+    leaveCasePage();
     return signInPage(err instanceof Error ? err.message : String(err), (who) => {
       me = who;
       void route();
@@ -31,6 +34,7 @@ async function route() {
   /** @type {HTMLElement} */ (document.getElementById('who')).textContent = `Signed in as ${me.role}`;
   const [path = '', search] = (location.hash.slice(1) || '/cases').split('?');
   const params = new URLSearchParams(search || '');
+  leaveCasePage();
   try {
     if (path.startsWith('/cases/')) await casePage(decodeURIComponent(path.slice('/cases/'.length)), me);
     else if (path === '/outbox') await outboxPage(params);

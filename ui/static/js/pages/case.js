@@ -143,6 +143,24 @@ function timeline(c) {
   );
 }
 
+/** The case page on screen, refreshed when its tab comes back into view (another person may have acted). */
+/** @type {(() => Promise<void>) | undefined} */
+let shown;
+function refreshIfIdle() {
+  if (!shown || document.visibilityState !== 'visible') return;
+  // Never throw away what someone is typing.
+  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLTextAreaElement>} */ (document.querySelectorAll('main form input, main form textarea'));
+  if ([...fields].some((el) => el.value !== el.defaultValue)) return;
+  if (document.querySelector('dialog[open]')) return;
+  shown().catch(() => {});
+}
+window.addEventListener('focus', refreshIfIdle);
+document.addEventListener('visibilitychange', refreshIfIdle);
+/** Another page replaces the case page. */
+export function leaveCasePage() {
+  shown = undefined;
+}
+
 /** @param {string} orderId @param {Me} me */
 export async function casePage(orderId, me) {
   const reload = async () => {
@@ -162,5 +180,6 @@ export async function casePage(orderId, me) {
     );
     announce(`Case ${c.orderId} is ${words(c.status)}`);
   };
+  shown = reload;
   await reload();
 }
