@@ -437,7 +437,10 @@ export class RefundCases {
         throw new CaseTimeoutError(orderId, this.updateTimeoutMs);
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
-        throw new CaseRejectedError(cause instanceof Error ? cause.message : 'acknowledgement refused', orderId);
+        throw new CaseRejectedError(
+          cause instanceof Error ? cause.message : 'acknowledgement refused',
+          orderId,
+        );
       }
       const closed = err instanceof Error && /workflow execution already completed/i.test(err.message);
       if (closed || err instanceof WorkflowNotFoundError) {
@@ -487,7 +490,9 @@ export class RefundCases {
     await this.client.workflow.signalWithStart<typeof lateCaseEvents, [LateEvent]>('lateCaseEvents', {
       workflowId: lateEventsWorkflowId(orderId),
       taskQueue: this.taskQueue,
-      args: [{ orderId, customerId: attrs.get(customerKey) ?? '', ...(previous ? { carried: previous } : {}) }],
+      args: [
+        { orderId, customerId: attrs.get(customerKey) ?? '', ...(previous ? { carried: previous } : {}) },
+      ],
       signal: lateEventSignal,
       signalArgs: [{ ...late(), ...(status ? { caseStatus: status } : {}) }],
     });

@@ -90,14 +90,19 @@ export async function lateCaseEvents(input: LateEventsInput): Promise<LateEvents
     seenKeys: [],
   };
   const unnotified = () => state.events.filter((e) => !e.notifiedAt);
-  const settled = () => state.events.length > 0 && state.events.every((e) => e.notifiedAt && e.acknowledgedAt);
+  const settled = () =>
+    state.events.length > 0 && state.events.every((e) => e.notifiedAt && e.acknowledgedAt);
   setHandler(lateEventsQuery, () => state);
   const toAcknowledge = (msg: AcknowledgeLateEventsInput) => {
     const open = state.events.filter((e) => !e.acknowledgedAt);
     if (!msg.keys) return open;
     for (const key of msg.keys)
       if (!state.events.some((e) => e.key === key))
-        throw ApplicationFailure.create({ type: 'WrongState', message: `keys: no late event ${key} on this order`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'WrongState',
+          message: `keys: no late event ${key} on this order`,
+          nonRetryable: true,
+        });
     return open.filter((e) => msg.keys!.includes(e.key));
   };
   setHandler(
@@ -117,9 +122,17 @@ export async function lateCaseEvents(input: LateEventsInput): Promise<LateEvents
       validator: (raw) => {
         const parsed = AcknowledgeLateEventsSchema.safeParse(raw);
         if (!parsed.success)
-          throw ApplicationFailure.create({ type: 'InvalidArgument', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'InvalidArgument',
+            message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+            nonRetryable: true,
+          });
         if (toAcknowledge(parsed.data).length === 0)
-          throw ApplicationFailure.create({ type: 'WrongState', message: 'every late event named is already acknowledged', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'WrongState',
+            message: 'every late event named is already acknowledged',
+            nonRetryable: true,
+          });
       },
     },
   );

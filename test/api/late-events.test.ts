@@ -10,7 +10,15 @@ interface LateView {
   status: string;
   lateEvents?: {
     total: number;
-    events: { key: string; kind: string; summary: string; notifiedAt?: string; acknowledgedAt?: string; acknowledgedBy?: { role: string }; acknowledgeNote?: string }[];
+    events: {
+      key: string;
+      kind: string;
+      summary: string;
+      notifiedAt?: string;
+      acknowledgedAt?: string;
+      acknowledgedBy?: { role: string };
+      acknowledgeNote?: string;
+    }[];
   };
   error?: string;
   issues?: { path: string; message: string }[];
@@ -24,7 +32,12 @@ describe('API: acknowledging late events', function () {
   });
   after(async () => stack?.close());
 
-  const acknowledge = (orderId: string, body: unknown, as: 'support' | 'reviewer' | 'admin' = 'support', headers: Record<string, string> = {}) =>
+  const acknowledge = (
+    orderId: string,
+    body: unknown,
+    as: 'support' | 'reviewer' | 'admin' = 'support',
+    headers: Record<string, string> = {},
+  ) =>
     call<LateView>(stack, 'POST', `/v1/cases/${orderId}/late-events/acknowledgements`, { as, body, headers });
   const recordStatus = async (orderId: string) =>
     (await stack.cases.client.workflow.getHandle(lateEventsWorkflowId(orderId)).describe()).status.name;
@@ -34,8 +47,14 @@ describe('API: acknowledging late events', function () {
     const o = order();
     const orderId = String(o.orderId);
     await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'proxy-strict', order: o } });
-    await call(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, { as: 'checkout', body: { reason: 'billing_error' } });
-    const withdrawn = await call<LateView>(stack, 'POST', `/v1/cases/${orderId}/withdrawal`, { as: 'checkout', body: {} });
+    await call(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'billing_error' },
+    });
+    const withdrawn = await call<LateView>(stack, 'POST', `/v1/cases/${orderId}/withdrawal`, {
+      as: 'checkout',
+      body: {},
+    });
     assert.equal(withdrawn.body.status, 'withdrawn');
     await eventually(
       async () => (await stack.cases.handle(orderId).describe()).status.name === 'COMPLETED',
@@ -44,7 +63,10 @@ describe('API: acknowledging late events', function () {
     return orderId;
   }
   const chargeback = (orderId: string, reference: string) =>
-    call(stack, 'POST', `/v1/cases/${orderId}/chargebacks`, { as: 'support', body: { active: true, reference } });
+    call(stack, 'POST', `/v1/cases/${orderId}/chargebacks`, {
+      as: 'support',
+      body: { active: true, reference },
+    });
   const notified = (orderId: string, n: number) =>
     eventually(async () => {
       const r = await stack.cases.lateEvents(orderId);

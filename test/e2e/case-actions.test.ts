@@ -16,10 +16,18 @@ interface CaseBody {
   escalated: boolean;
   closed: boolean;
   payoutRoute?: { reason: string };
-  payout?: { attempt: number; status: string; amountMinor: number; outside?: { reference: string; method: string } };
+  payout?: {
+    attempt: number;
+    status: string;
+    amountMinor: number;
+    outside?: { reference: string; method: string };
+  };
   decision?: { outcome: string; amountMinor: number; reasons: string[]; creditMinor?: number };
   dispute?: { description: string };
-  lateEvents?: { total: number; events: { key: string; acknowledgedAt?: string; acknowledgeNote?: string }[] };
+  lateEvents?: {
+    total: number;
+    events: { key: string; acknowledgedAt?: string; acknowledgeNote?: string }[];
+  };
 }
 
 describe('support UI: payout route, disputes and late events in a real browser', function () {
@@ -46,11 +54,16 @@ describe('support UI: payout route, disputes and late events in a real browser',
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });
   afterEach(async function () {
-    const main = await page?.locator('main').innerText().catch(() => '');
+    const main = await page
+      ?.locator('main')
+      .innerText()
+      .catch(() => '');
     await page?.close();
     // A script error in the page fails the test that caused it, with what the page showed.
-    if (this.currentTest?.state === 'passed') assert.deepEqual(pageErrors, [], 'no script errors in the page');
-    else if (pageErrors.length || main) console.log('page errors:', pageErrors, '\npage:', main?.slice(0, 600));
+    if (this.currentTest?.state === 'passed')
+      assert.deepEqual(pageErrors, [], 'no script errors in the page');
+    else if (pageErrors.length || main)
+      console.log('page errors:', pageErrors, '\npage:', main?.slice(0, 600));
   });
 
   const read = async (orderId: string) =>
@@ -80,7 +93,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
       as: 'checkout',
       body: { used: 0, reportedAt: new Date().toISOString() },
     });
-    await call(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, { as: 'checkout', body: { reason: 'changed_mind' } });
+    await call(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'changed_mind' },
+    });
     await eventually(async () => {
       const c = await read(orderId);
       return c.payout?.status === 'failed' && c.escalated && c.payoutRoute && c;
@@ -125,7 +141,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
 
     // The confirmation names the amount; cancelling moves nothing.
     await outside.getByRole('button', { name: 'Record the payout' }).click();
-    assert.match(await dialog().innerText(), /Record \$19\.99 paid outside the gateway by bank transfer \(BT-2026-0042\)/);
+    assert.match(
+      await dialog().innerText(),
+      /Record \$19\.99 paid outside the gateway by bank transfer \(BT-2026-0042\)/,
+    );
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     assert.equal((await read(orderId)).status, 'approved');
     assert.equal((await read(orderId)).escalated, true);
@@ -133,7 +152,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
     await outside.getByRole('button', { name: 'Record the payout' }).click();
     await dialog().getByRole('button', { name: 'Record $19.99' }).click();
     await page.locator('#case-status').filter({ hasText: 'paid' }).waitFor();
-    assert.match(await page.locator('#case-payout').innerText(), /\$19\.99 succeeded outside the gateway by bank transfer, reference BT-2026-0042/);
+    assert.match(
+      await page.locator('#case-payout').innerText(),
+      /\$19\.99 succeeded outside the gateway by bank transfer, reference BT-2026-0042/,
+    );
     assert.equal(await region('Payout route').count(), 0, 'the route closes once taken');
     assert.equal(await region('Escalated').count(), 0, 'escalation cleared');
     const after = await read(orderId);
@@ -155,7 +177,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
     await retry.getByText('Say why the refund is retried').waitFor();
     await retry.getByLabel('Note for the case record').fill('The card was topped up');
     await retry.getByRole('button', { name: 'Retry the refund' }).click();
-    assert.match(await dialog().innerText(), /Send \$19\.99 to the customer's original payment method again\?/);
+    assert.match(
+      await dialog().innerText(),
+      /Send \$19\.99 to the customer's original payment method again\?/,
+    );
     await dialog().getByRole('button', { name: 'Send $19.99' }).click();
     await region('Payout route').waitFor({ state: 'detached' });
     const paid = await eventually(async () => {
@@ -197,7 +222,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
   it('disputes: support records the dispute of a denial; the reviewer sees it and may decide only within the policy', async () => {
     const o = order({ serviceDate: new Date(Date.now() - 86_400_000).toISOString() });
     const orderId = String(o.orderId);
-    await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'services-fix-first', order: o } });
+    await call(stack, 'POST', '/v1/cases', {
+      as: 'checkout',
+      body: { policyId: 'services-fix-first', order: o },
+    });
     const denied = await call<CaseBody>(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
       as: 'checkout',
       body: { reason: 'changed_mind' },
@@ -219,7 +247,11 @@ describe('support UI: payout route, disputes and late events in a real browser',
     await region('Dispute').filter({ hasText: 'The client cancelled the project' }).waitFor();
     assert.match(await page.locator('#case-status').innerText(), /under review/);
     assert.equal(await form("Record the customer's dispute").count(), 0, 'one dispute per denial');
-    assert.equal(await page.getByRole('button', { name: 'Record decision' }).count(), 0, 'support does not decide');
+    assert.equal(
+      await page.getByRole('button', { name: 'Record decision' }).count(),
+      0,
+      'support does not decide',
+    );
     const disputed = await read(orderId);
     assert.equal(disputed.status, 'under_review');
     assert.equal(disputed.dispute?.description, 'The client cancelled the project');
@@ -229,12 +261,19 @@ describe('support UI: payout route, disputes and late events in a real browser',
     await signIn(page, stack.url, 'reviewer');
     await open(orderId);
     const decide = form('Decide the dispute');
-    assert.equal(await form('Technical review').count(), 0, 'a dispute waits for a decision, not a technical review');
+    assert.equal(
+      await form('Technical review').count(),
+      0,
+      'a dispute waits for a decision, not a technical review',
+    );
     const outcome = decide.getByLabel('Outcome');
     const options = await outcome.locator('option').allInnerTexts();
     assert.equal(await outcome.inputValue(), 'denied', 'the safe default upholds the denial');
     assert.ok(options.includes('uphold the denial'), options.join());
-    assert.ok(!options.some((o) => /full refund/.test(o)), `no full refund on services-fix-first: ${options.join()}`);
+    assert.ok(
+      !options.some((o) => /full refund/.test(o)),
+      `no full refund on services-fix-first: ${options.join()}`,
+    );
     const creditOption = options.find((o) => o.startsWith('credit'));
     assert.ok(creditOption, options.join());
     await page.screenshot({ path: path.join(SHOTS, 'case-dispute.png'), fullPage: true });
@@ -259,7 +298,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
     const o = order();
     const orderId = String(o.orderId);
     await call(stack, 'POST', '/v1/cases', { as: 'checkout', body: { policyId: 'proxy-strict', order: o } });
-    await call(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, { as: 'checkout', body: { reason: 'billing_error' } });
+    await call(stack, 'POST', `/v1/cases/${orderId}/refund-requests`, {
+      as: 'checkout',
+      body: { reason: 'billing_error' },
+    });
     await call(stack, 'POST', `/v1/cases/${orderId}/withdrawal`, { as: 'checkout', body: {} });
     await eventually(
       async () => (await stack.cases.handle(orderId).describe()).status.name === 'COMPLETED',
@@ -269,7 +311,10 @@ describe('support UI: payout route, disputes and late events in a real browser',
       as: 'support',
       body: { active: true, reference: 'cb-ui-1', note: 'card network notice' },
     });
-    await eventually(async () => (await read(orderId)).lateEvents?.total === 1, 'the late event to be recorded');
+    await eventually(
+      async () => (await read(orderId)).lateEvents?.total === 1,
+      'the late event to be recorded',
+    );
 
     await signIn(page, stack.url, 'reviewer');
     await open(orderId);
@@ -294,15 +339,18 @@ describe('support UI: payout route, disputes and late events in a real browser',
     await ack.getByLabel('What was done (optional)').fill('Evidence sent to the card network');
     await ack.getByRole('button', { name: 'Acknowledge 2 events' }).click();
     await region('After the case ended (2)').filter({ hasText: 'Every event is acknowledged' }).waitFor();
-    assert.match(await region('After the case ended (2)').innerText(), /Acknowledged .* by support: Evidence sent to the card network/);
+    assert.match(
+      await region('After the case ended (2)').innerText(),
+      /Acknowledged .* by support: Evidence sent to the card network/,
+    );
     assert.equal(await form('Acknowledge late events').count(), 0);
     const after = await read(orderId);
     assert.ok(after.lateEvents?.events.every((e) => e.acknowledgedAt));
     assert.equal(after.lateEvents?.events[0]?.acknowledgeNote, 'Evidence sent to the card network');
     await eventually(
       async () =>
-        (await stack.cases.client.workflow.getHandle(lateEventsWorkflowId(orderId)).describe()).status.name ===
-        'COMPLETED',
+        (await stack.cases.client.workflow.getHandle(lateEventsWorkflowId(orderId)).describe()).status
+          .name === 'COMPLETED',
       'the late-event record to complete',
     );
   });

@@ -59,7 +59,11 @@ export async function api(method, path, body, options = {}) {
     signedOut();
   }
   if (!response.ok)
-    throw new ApiError(response.status, plainError(response.status, answer.error || response.statusText), answer.issues || []);
+    throw new ApiError(
+      response.status,
+      plainError(response.status, answer.error || response.statusText),
+      answer.issues || [],
+    );
   return answer;
 }
 
@@ -75,7 +79,8 @@ function plainError(status, message) {
 }
 
 /** @param {string} orderId @param {string} [rest] */
-export const casePath = (orderId, rest) => `/v1/cases/${encodeURIComponent(orderId)}${rest ? `/${rest}` : ''}`;
+export const casePath = (orderId, rest) =>
+  `/v1/cases/${encodeURIComponent(orderId)}${rest ? `/${rest}` : ''}`;
 
 /** A fresh key for one action the user takes (kept across retries of that action). */
 export const newIdempotencyKey = () => `ui-${crypto.randomUUID()}`;

@@ -149,7 +149,8 @@ export function handleSubmit(form, action) {
         // A refusal from the case names its field first ("amountMinor: at most …").
         const message = err instanceof Error ? err.message : String(err);
         const named = /^(\w+): (.*)$/.exec(message);
-        if (named && form.querySelector(`[name="${named[1]}"]`)) showError(form, named[1], named[2] ?? message);
+        if (named && form.querySelector(`[name="${named[1]}"]`))
+          showError(form, named[1], named[2] ?? message);
         else showError(form, undefined, message);
       }
       return;

@@ -40,7 +40,10 @@ async function route() {
     else if (path === '/outbox') await outboxPage(params);
     else await caseListPage(params);
   } catch (err) {
-    show('Something went wrong', h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+    show(
+      'Something went wrong',
+      h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)),
+    );
   }
 }
 

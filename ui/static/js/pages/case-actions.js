@@ -28,13 +28,20 @@ export async function caseActions(c, me, reload) {
   if (c.payoutRoute && (await may('payout-retries'))) out.push(await payoutRouteForms(c, reload));
   const denied = c.decision?.outcome === 'denied';
   const disputeUntil = c.deadlines.disputeWindowEndsAt;
-  if (denied && disputeUntil && !c.dispute && Date.parse(disputeUntil) > Date.now() && (await may('disputes')))
+  if (
+    denied &&
+    disputeUntil &&
+    !c.dispute &&
+    Date.parse(disputeUntil) > Date.now() &&
+    (await may('disputes'))
+  )
     out.push(disputeForm(c, disputeUntil, reload));
   // A technical review where the case waits for one (not on a dispute or a billing question).
   const waitsFor = c.decision?.outcome === 'needs_review' ? c.decision.review?.kind : undefined;
   const reviewable =
     c.status === 'remediation' ||
-    (c.status === 'under_review' && (!waitsFor || waitsFor === 'technical_review' || waitsFor === 'remediation'));
+    (c.status === 'under_review' &&
+      (!waitsFor || waitsFor === 'technical_review' || waitsFor === 'remediation'));
   if (reviewable && (await may('technical-reviews'))) out.push(await technicalReviewForm(c, reload));
   if (c.status === 'under_review' && (await may('decisions'))) out.push(await decisionForm(c, reload));
   return out;
@@ -56,7 +63,13 @@ const card = (id, title, ...content) =>
 /** A money field in major units. @param {string} id @param {string} label @param {string} currency @param {number} [value] */
 const amountField = (id, label, currency, value) => [
   h('label', { for: id }, `${label} (${currency})`),
-  h('input', { id, name: 'amountMinor', inputmode: 'decimal', autocomplete: 'off', value: value === undefined ? '' : majorText(value, currency) }),
+  h('input', {
+    id,
+    name: 'amountMinor',
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    value: value === undefined ? '' : majorText(value, currency),
+  }),
 ];
 
 /**
@@ -88,14 +101,24 @@ async function payoutRouteForms(c, reload) {
   const retry = card(
     'retry-title',
     'Retry the refund',
-    h('p', {}, `Send ${money(approved, currency)} again to the original payment method. The gateway is asked first, so nothing is paid twice.`),
+    h(
+      'p',
+      {},
+      `Send ${money(approved, currency)} again to the original payment method. The gateway is asked first, so nothing is paid twice.`,
+    ),
     h('label', { for: 'retry-note' }, 'Note for the case record'),
     h('textarea', { id: 'retry-note', name: 'note', rows: 2, cols: 50 }),
     h('button', { class: 'primary', type: 'submit' }, 'Retry the refund'),
   );
   handleSubmit(retry, {
-    read: (d) => (String(d.get('note') ?? '').trim() ? { body: { note: String(d.get('note')).trim() } } : { field: 'note', error: 'Say why the refund is retried' }),
-    confirm: () => ({ message: `Send ${money(approved, currency)} to the customer's original payment method again?`, label: `Send ${money(approved, currency)}` }),
+    read: (d) =>
+      String(d.get('note') ?? '').trim()
+        ? { body: { note: String(d.get('note')).trim() } }
+        : { field: 'note', error: 'Say why the refund is retried' },
+    confirm: () => ({
+      message: `Send ${money(approved, currency)} to the customer's original payment method again?`,
+      label: `Send ${money(approved, currency)}`,
+    }),
     send: (body) => post(c, 'payout-retries', body),
     done: reload,
   });
@@ -108,7 +131,12 @@ async function payoutRouteForms(c, reload) {
     amountField('outside-amount', 'Amount paid', currency, approved),
     h('p', { class: 'hint' }, `At most the cash paid, ${money(c.paidMinor, currency)}.`),
     h('label', { for: 'outside-method' }, 'Method'),
-    h('select', { id: 'outside-method', name: 'method' }, h('option', { value: '' }, 'Choose…'), methods.map((m) => h('option', { value: m }, words(m)))),
+    h(
+      'select',
+      { id: 'outside-method', name: 'method' },
+      h('option', { value: '' }, 'Choose…'),
+      methods.map((m) => h('option', { value: m }, words(m))),
+    ),
     h('label', { for: 'outside-note' }, 'Note for the case record (optional)'),
     h('textarea', { id: 'outside-note', name: 'note', rows: 2, cols: 50 }),
     h('button', { class: 'primary', type: 'submit' }, 'Record the payout'),
@@ -116,13 +144,24 @@ async function payoutRouteForms(c, reload) {
   handleSubmit(outside, {
     read: (d) => {
       const reference = String(d.get('reference') ?? '').trim();
-      if (!reference) return { field: 'reference', error: "Enter the payment's reference (bank transfer id, transaction id)" };
+      if (!reference)
+        return {
+          field: 'reference',
+          error: "Enter the payment's reference (bank transfer id, transaction id)",
+        };
       const amount = readAmount(d, currency, { required: true, max: c.paidMinor });
       if ('error' in amount) return amount;
       const method = String(d.get('method') ?? '');
       if (!method) return { field: 'method', error: 'Choose how it was paid' };
       const note = String(d.get('note') ?? '').trim();
-      return { body: { reference, amountMinor: /** @type {number} */ (amount.minor), method, ...(note ? { note } : {}) } };
+      return {
+        body: {
+          reference,
+          amountMinor: /** @type {number} */ (amount.minor),
+          method,
+          ...(note ? { note } : {}),
+        },
+      };
     },
     confirm: (b) => ({
       message: `Record ${money(b.amountMinor, currency)} paid outside the gateway by ${words(b.method)} (${b.reference})? The case becomes paid.`,
@@ -149,7 +188,10 @@ async function payoutRouteForms(c, reload) {
       if (!note) return { field: 'note', error: 'Say why credit is granted instead' };
       return { body: { amountMinor: /** @type {number} */ (amount.minor), note } };
     },
-    confirm: (b) => ({ message: `Grant ${money(b.amountMinor, currency)} of account credit instead of the refund?`, label: `Grant ${money(b.amountMinor, currency)}` }),
+    confirm: (b) => ({
+      message: `Grant ${money(b.amountMinor, currency)} of account credit instead of the refund?`,
+      label: `Grant ${money(b.amountMinor, currency)}`,
+    }),
     send: (body) => post(c, 'payout-credits', body),
     done: reload,
   });
@@ -158,9 +200,17 @@ async function payoutRouteForms(c, reload) {
     'section',
     { 'aria-labelledby': 'payout-route-title', class: 'actions' },
     h('h2', { id: 'payout-route-title' }, 'Payout route'),
-    h('p', {}, `The refund of ${money(approved, currency)} has not reached the customer: ${c.payoutRoute?.reason}. Choose one route; acting clears the escalation.`),
+    h(
+      'p',
+      {},
+      `The refund of ${money(approved, currency)} has not reached the customer: ${c.payoutRoute?.reason}. Choose one route; acting clears the escalation.`,
+    ),
     pending
-      ? h('p', { class: 'hint' }, `No retry: refund ${c.payout?.refundId ?? ''} is still pending at the gateway, and a retry could pay twice.`)
+      ? h(
+          'p',
+          { class: 'hint' },
+          `No retry: refund ${c.payout?.refundId ?? ''} is still pending at the gateway, and a retry could pay twice.`,
+        )
       : retry,
     outside,
     credit,
@@ -174,7 +224,11 @@ function disputeForm(c, until, reload) {
   const form = card(
     'dispute-form-title',
     "Record the customer's dispute",
-    h('p', {}, `The customer may dispute this denial until ${when(until)}. A reviewer then decides within the policy.`),
+    h(
+      'p',
+      {},
+      `The customer may dispute this denial until ${when(until)}. A reviewer then decides within the policy.`,
+    ),
     h('label', { for: 'dispute-description' }, 'What the customer says'),
     h('textarea', { id: 'dispute-description', name: 'description', rows: 3, cols: 50 }),
     h('button', { class: 'primary', type: 'submit' }, 'Record dispute'),
@@ -182,7 +236,9 @@ function disputeForm(c, until, reload) {
   handleSubmit(form, {
     read: (d) => {
       const description = String(d.get('description') ?? '').trim();
-      return description ? { body: { description } } : { field: 'description', error: 'Say what the customer disputes' };
+      return description
+        ? { body: { description } }
+        : { field: 'description', error: 'Say what the customer disputes' };
     },
     send: (body) => post(c, 'disputes', body),
     done: reload,
@@ -199,7 +255,12 @@ async function technicalReviewForm(c, reload) {
     'review-title',
     'Technical review',
     h('label', { for: 'review-outcome' }, 'Finding'),
-    h('select', { id: 'review-outcome', name: 'outcome' }, h('option', { value: '' }, 'Choose…'), outcomes.map((o) => h('option', { value: o }, words(o)))),
+    h(
+      'select',
+      { id: 'review-outcome', name: 'outcome' },
+      h('option', { value: '' }, 'Choose…'),
+      outcomes.map((o) => h('option', { value: o }, words(o))),
+    ),
     h('label', { for: 'review-notes' }, 'Notes'),
     h('textarea', { id: 'review-notes', name: 'notes', rows: 2, cols: 50 }),
     h('button', { class: 'primary', type: 'submit' }, 'Submit review'),
@@ -227,7 +288,10 @@ async function allowedOutcomes(c) {
   const bounds = c.decision?.outcome === 'needs_review' ? c.decision.review : undefined;
   if (bounds) return bounds.allowed;
   const outcomes = await bodyEnum(`${ROUTE}/decisions`, 'outcome');
-  return outcomes.map((outcome) => ({ outcome: /** @type {ReviewBounds['allowed'][number]['outcome']} */ (outcome), maxAmountMinor: c.paidMinor }));
+  return outcomes.map((outcome) => ({
+    outcome: /** @type {ReviewBounds['allowed'][number]['outcome']} */ (outcome),
+    maxAmountMinor: c.paidMinor,
+  }));
 }
 
 /** @param {CaseView} c @param {() => Promise<void>} reload */
@@ -236,10 +300,13 @@ async function decisionForm(c, reload) {
   const allowed = await allowedOutcomes(c);
   const disputed = !!c.dispute;
   // The safest choice first: upholding (denial), then the smallest amount.
-  const safest = [...allowed].sort((a, b) => (a.outcome === 'denied' ? -1 : b.outcome === 'denied' ? 1 : a.maxAmountMinor - b.maxAmountMinor))[0];
+  const safest = [...allowed].sort((a, b) =>
+    a.outcome === 'denied' ? -1 : b.outcome === 'denied' ? 1 : a.maxAmountMinor - b.maxAmountMinor,
+  )[0];
   const label = (/** @type {ReviewBounds['allowed'][number]} */ a) => {
     if (a.outcome === 'denied') return disputed ? 'uphold the denial' : 'deny';
-    if (a.outcome === 'service_extension') return `service extension${a.maxExtensionDays ? ` (at most ${a.maxExtensionDays} days)` : ''}`;
+    if (a.outcome === 'service_extension')
+      return `service extension${a.maxExtensionDays ? ` (at most ${a.maxExtensionDays} days)` : ''}`;
     if (a.outcome === 'full_refund') return `full refund (${money(c.paidMinor, currency)})`;
     return `${words(a.outcome)} (at most ${money(a.maxAmountMinor, currency)})`;
   };
@@ -247,9 +314,18 @@ async function decisionForm(c, reload) {
   const form = card(
     'decision-title',
     disputed ? 'Decide the dispute' : 'Decision',
-    h('p', { class: 'hint' }, `Allowed by the policy here: ${allowed.map(label).join('; ')}.`, bounds?.note ? ` ${bounds.note}` : ''),
+    h(
+      'p',
+      { class: 'hint' },
+      `Allowed by the policy here: ${allowed.map(label).join('; ')}.`,
+      bounds?.note ? ` ${bounds.note}` : '',
+    ),
     h('label', { for: 'decision-outcome' }, 'Outcome'),
-    h('select', { id: 'decision-outcome', name: 'outcome' }, allowed.map((a) => h('option', { value: a.outcome, selected: a === safest }, label(a)))),
+    h(
+      'select',
+      { id: 'decision-outcome', name: 'outcome' },
+      allowed.map((a) => h('option', { value: a.outcome, selected: a === safest }, label(a))),
+    ),
     amountField('decision-amount', 'Amount, for a partial refund or credit', currency),
     h('label', { for: 'decision-days' }, 'Extension days, for a service extension'),
     h('input', { id: 'decision-days', name: 'extensionDays', type: 'number', min: 1, step: 1 }),
@@ -266,8 +342,13 @@ async function decisionForm(c, reload) {
       const amount = readAmount(d, currency, { required: needsAmount, max: bound.maxAmountMinor });
       if ('error' in amount) return amount;
       const days = Number(d.get('extensionDays') || 0);
-      if (outcome === 'service_extension' && !(days > 0)) return { field: 'extensionDays', error: 'Enter the days to add' };
-      if (outcome === 'service_extension' && bound.maxExtensionDays !== undefined && days > bound.maxExtensionDays)
+      if (outcome === 'service_extension' && !(days > 0))
+        return { field: 'extensionDays', error: 'Enter the days to add' };
+      if (
+        outcome === 'service_extension' &&
+        bound.maxExtensionDays !== undefined &&
+        days > bound.maxExtensionDays
+      )
         return { field: 'extensionDays', error: `At most ${bound.maxExtensionDays} days` };
       const note = String(d.get('note') ?? '').trim();
       if (!note) return { field: 'note', error: 'Write a note for the case record' };
@@ -281,9 +362,21 @@ async function decisionForm(c, reload) {
       };
     },
     confirm: (b) => {
-      if (b.outcome === 'full_refund') return { message: `Refund ${money(c.paidMinor, currency)} to the customer?`, label: `Refund ${money(c.paidMinor, currency)}` };
-      if (b.outcome === 'partial_refund' && b.amountMinor) return { message: `Refund ${money(b.amountMinor, currency)} to the customer?`, label: `Refund ${money(b.amountMinor, currency)}` };
-      if (b.outcome === 'credit' && b.amountMinor) return { message: `Grant ${money(b.amountMinor, currency)} of account credit?`, label: `Grant ${money(b.amountMinor, currency)}` };
+      if (b.outcome === 'full_refund')
+        return {
+          message: `Refund ${money(c.paidMinor, currency)} to the customer?`,
+          label: `Refund ${money(c.paidMinor, currency)}`,
+        };
+      if (b.outcome === 'partial_refund' && b.amountMinor)
+        return {
+          message: `Refund ${money(b.amountMinor, currency)} to the customer?`,
+          label: `Refund ${money(b.amountMinor, currency)}`,
+        };
+      if (b.outcome === 'credit' && b.amountMinor)
+        return {
+          message: `Grant ${money(b.amountMinor, currency)} of account credit?`,
+          label: `Grant ${money(b.amountMinor, currency)}`,
+        };
       return undefined;
     },
     send: (body) => post(c, 'decisions', body),
@@ -300,10 +393,18 @@ function lateEventsForm(c, reload) {
   const form = card(
     'late-ack-title',
     'Acknowledge late events',
-    h('p', {}, 'Nothing acts on these events by itself. Handle them by hand (a refund reversed at the gateway, a chargeback), then acknowledge them here.'),
+    h(
+      'p',
+      {},
+      'Nothing acts on these events by itself. Handle them by hand (a refund reversed at the gateway, a chargeback), then acknowledge them here.',
+    ),
     h('label', { for: 'late-note' }, 'What was done (optional)'),
     h('textarea', { id: 'late-note', name: 'note', rows: 2, cols: 50 }),
-    h('button', { class: 'primary', type: 'submit' }, `Acknowledge ${open.length} event${open.length === 1 ? '' : 's'}`),
+    h(
+      'button',
+      { class: 'primary', type: 'submit' },
+      `Acknowledge ${open.length} event${open.length === 1 ? '' : 's'}`,
+    ),
   );
   handleSubmit(form, {
     read: (d) => {

@@ -17,11 +17,62 @@ export async function caseListPage(params) {
   const filters = h(
     'form',
     { class: 'card filters', role: 'search', 'aria-label': 'Filter cases' },
-    h('div', {}, h('label', { for: 'f-status' }, 'Status'), h('select', { id: 'f-status', name: 'status' }, h('option', { value: '' }, 'any'), statuses.map((s) => h('option', { value: s, selected: params.get('status') === s }, words(s))))),
-    h('div', {}, h('label', { for: 'f-policy' }, 'Policy'), h('select', { id: 'f-policy', name: 'policy' }, h('option', { value: '' }, 'any'), policies.map((p) => h('option', { value: p.id, selected: params.get('policy') === p.id }, p.id)))),
-    h('div', {}, h('label', { for: 'f-customer' }, 'Customer'), h('input', { id: 'f-customer', name: 'customerId', value: params.get('customerId') || '' })),
-    h('div', {}, h('label', { for: 'f-due' }, 'Due within'), h('select', { id: 'f-due', name: 'due' }, ['', '1', '3', '7'].map((d) => h('option', { value: d, selected: (params.get('due') || '') === d }, d ? `${d} day${d === '1' ? '' : 's'}` : 'any time')))),
-    h('div', { class: 'check' }, h('input', { id: 'f-escalated', name: 'escalated', type: 'checkbox', value: 'true', checked: params.get('escalated') === 'true' }), h('label', { for: 'f-escalated' }, 'Escalated only')),
+    h(
+      'div',
+      {},
+      h('label', { for: 'f-status' }, 'Status'),
+      h(
+        'select',
+        { id: 'f-status', name: 'status' },
+        h('option', { value: '' }, 'any'),
+        statuses.map((s) => h('option', { value: s, selected: params.get('status') === s }, words(s))),
+      ),
+    ),
+    h(
+      'div',
+      {},
+      h('label', { for: 'f-policy' }, 'Policy'),
+      h(
+        'select',
+        { id: 'f-policy', name: 'policy' },
+        h('option', { value: '' }, 'any'),
+        policies.map((p) => h('option', { value: p.id, selected: params.get('policy') === p.id }, p.id)),
+      ),
+    ),
+    h(
+      'div',
+      {},
+      h('label', { for: 'f-customer' }, 'Customer'),
+      h('input', { id: 'f-customer', name: 'customerId', value: params.get('customerId') || '' }),
+    ),
+    h(
+      'div',
+      {},
+      h('label', { for: 'f-due' }, 'Due within'),
+      h(
+        'select',
+        { id: 'f-due', name: 'due' },
+        ['', '1', '3', '7'].map((d) =>
+          h(
+            'option',
+            { value: d, selected: (params.get('due') || '') === d },
+            d ? `${d} day${d === '1' ? '' : 's'}` : 'any time',
+          ),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'check' },
+      h('input', {
+        id: 'f-escalated',
+        name: 'escalated',
+        type: 'checkbox',
+        value: 'true',
+        checked: params.get('escalated') === 'true',
+      }),
+      h('label', { for: 'f-escalated' }, 'Escalated only'),
+    ),
     h('button', { class: 'primary', type: 'submit' }, 'Apply'),
   );
   filters.addEventListener('submit', (event) => {
@@ -30,7 +81,12 @@ export async function caseListPage(params) {
     for (const [name, value] of new FormData(filters)) if (value) next.set(name, String(value));
     location.hash = `#/cases?${next}`;
   });
-  const results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, 'Cases'), h('p', {}, 'Loading…'));
+  const results = h(
+    'section',
+    { 'aria-labelledby': 'results-title' },
+    h('h2', { id: 'results-title' }, 'Cases'),
+    h('p', {}, 'Loading…'),
+  );
   show('Cases', filters, results);
 
   const query = new URLSearchParams();
@@ -41,7 +97,11 @@ export async function caseListPage(params) {
   const due = params.get('due');
   if (due) query.set('dueBefore', new Date(Date.now() + Number(due) * 86400000).toISOString());
   const { cases, counts } = /** @type {CaseList} */ (await api('GET', `/v1/cases?${query}`));
-  const countList = h('ul', { class: 'counts', 'aria-label': 'Cases per status' }, Object.entries(counts).map(([s, n]) => h('li', {}, `${words(s)}: ${n}`)));
+  const countList = h(
+    'ul',
+    { class: 'counts', 'aria-label': 'Cases per status' },
+    Object.entries(counts).map(([s, n]) => h('li', {}, `${words(s)}: ${n}`)),
+  );
   const rows = cases.map((c) =>
     h(
       'tr',
@@ -58,7 +118,22 @@ export async function caseListPage(params) {
     countList,
     cases.length === 0
       ? h('p', {}, 'No case matches these filters.')
-      : h('table', {}, h('thead', {}, h('tr', {}, ['Order', 'Status', 'Policy', 'Customer', 'Next deadline'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows)),
+      : h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Order', 'Status', 'Policy', 'Customer', 'Next deadline'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h('tbody', {}, rows),
+        ),
   );
   announce(`${cases.length} cases`);
 }

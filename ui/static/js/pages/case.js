@@ -28,17 +28,35 @@ function deadlineTrack(c) {
     return at ? [{ label, at: Date.parse(at) }] : [];
   });
   const opened = c.timeline[0] ? Date.parse(c.timeline[0].at) : now;
-  const all = [{ label: 'Opened', at: opened }, ...points, { label: 'Today', at: now, today: true }].sort((a, b) => a.at - b.at);
+  const all = [{ label: 'Opened', at: opened }, ...points, { label: 'Today', at: now, today: true }].sort(
+    (a, b) => a.at - b.at,
+  );
   const first = all[0]?.at ?? now;
   const span = Math.max((all[all.length - 1]?.at ?? now) - first, 1);
   const track = h('div', { class: 'track', 'aria-hidden': 'true' });
   all.forEach((p, i) => {
-    const mark = h('div', { class: `mark${'today' in p ? ' today' : p.at < now ? ' past' : ''}${i % 2 ? ' low' : ''}` }, p.label);
+    const mark = h(
+      'div',
+      { class: `mark${'today' in p ? ' today' : p.at < now ? ' past' : ''}${i % 2 ? ' low' : ''}` },
+      p.label,
+    );
     mark.style.left = `${4 + (92 * (p.at - first)) / span}%`;
     track.append(mark);
   });
-  const list = h('ul', {}, points.map((p) => h('li', {}, `${p.label}: ${when(new Date(p.at).toISOString())}${p.at < now ? ' (passed)' : ''}`)));
-  return h('section', { 'aria-labelledby': 'deadlines-title' }, h('h2', { id: 'deadlines-title' }, 'Deadlines'), track, list);
+  const list = h(
+    'ul',
+    {},
+    points.map((p) =>
+      h('li', {}, `${p.label}: ${when(new Date(p.at).toISOString())}${p.at < now ? ' (passed)' : ''}`),
+    ),
+  );
+  return h(
+    'section',
+    { 'aria-labelledby': 'deadlines-title' },
+    h('h2', { id: 'deadlines-title' }, 'Deadlines'),
+    track,
+    list,
+  );
 }
 
 /** Why the case is escalated and since when, at the top. @param {CaseView} c */
@@ -62,7 +80,11 @@ function lateEvents(c) {
     'section',
     { class: open ? 'attention' : '', 'aria-labelledby': 'late-title' },
     h('h2', { id: 'late-title' }, `After the case ended (${late.total})`),
-    h('p', {}, open ? `${open} event${open === 1 ? '' : 's'} to handle by hand.` : 'Every event is acknowledged.'),
+    h(
+      'p',
+      {},
+      open ? `${open} event${open === 1 ? '' : 's'} to handle by hand.` : 'Every event is acknowledged.',
+    ),
     h(
       'ul',
       { class: 'late-events' },
@@ -70,10 +92,18 @@ function lateEvents(c) {
         h(
           'li',
           {},
-          e.acknowledgedAt ? h('span', { class: 'badge' }, 'acknowledged') : h('span', { class: 'badge flag' }, 'needs attention'),
+          e.acknowledgedAt
+            ? h('span', { class: 'badge' }, 'acknowledged')
+            : h('span', { class: 'badge flag' }, 'needs attention'),
           ` ${when(e.receivedAt)} — ${words(e.kind)}: ${e.summary}`,
           e.caseStatus ? ` (case was ${words(e.caseStatus)})` : '',
-          e.acknowledgedAt ? h('small', {}, ` Acknowledged ${when(e.acknowledgedAt)} by ${e.acknowledgedBy?.role ?? 'support'}${e.acknowledgeNote ? `: ${e.acknowledgeNote}` : ''}`) : '',
+          e.acknowledgedAt
+            ? h(
+                'small',
+                {},
+                ` Acknowledged ${when(e.acknowledgedAt)} by ${e.acknowledgedBy?.role ?? 'support'}${e.acknowledgeNote ? `: ${e.acknowledgeNote}` : ''}`,
+              )
+            : '',
         ),
       ),
     ),
@@ -87,8 +117,14 @@ function dispute(c) {
     'section',
     { 'aria-labelledby': 'dispute-title' },
     h('h2', { id: 'dispute-title' }, 'Dispute'),
-    h('p', {}, `The customer disputed the denial on ${when(c.dispute.disputedAt)}: “${c.dispute.description}”`),
-    c.status === 'under_review' ? h('p', {}, 'A reviewer decides: uphold the denial or decide within the policy.') : '',
+    h(
+      'p',
+      {},
+      `The customer disputed the denial on ${when(c.dispute.disputedAt)}: “${c.dispute.description}”`,
+    ),
+    c.status === 'under_review'
+      ? h('p', {}, 'A reviewer decides: uphold the denial or decide within the policy.')
+      : '',
   );
 }
 
@@ -97,13 +133,42 @@ function facts(c) {
   return h(
     'dl',
     { class: 'facts' },
-    h('dt', {}, 'Status'), h('dd', { id: 'case-status' }, badge(c.status), c.escalated ? h('span', { class: 'escalated' }, ' escalated') : ''),
-    h('dt', {}, 'Policy'), h('dd', {}, `${c.policyId} v${c.policyVersion}`),
-    h('dt', {}, 'Customer'), h('dd', {}, c.customerId),
-    h('dt', {}, 'Paid'), h('dd', {}, money(c.paidMinor, c.currency)),
-    c.request ? [h('dt', {}, 'Request'), h('dd', {}, `${words(c.request.reason)} on ${when(c.request.requestedAt)}${c.request.description ? ` — ${c.request.description}` : ''}`)] : [],
-    c.issue ? [h('dt', {}, 'Issue'), h('dd', {}, `${c.issue.description} (reported ${when(c.issue.reportedAt)})`)] : [],
-    c.technicalReview ? [h('dt', {}, 'Technical review'), h('dd', {}, `${words(c.technicalReview.outcome)}${c.technicalReview.notes ? ` — ${c.technicalReview.notes}` : ''}`)] : [],
+    h('dt', {}, 'Status'),
+    h(
+      'dd',
+      { id: 'case-status' },
+      badge(c.status),
+      c.escalated ? h('span', { class: 'escalated' }, ' escalated') : '',
+    ),
+    h('dt', {}, 'Policy'),
+    h('dd', {}, `${c.policyId} v${c.policyVersion}`),
+    h('dt', {}, 'Customer'),
+    h('dd', {}, c.customerId),
+    h('dt', {}, 'Paid'),
+    h('dd', {}, money(c.paidMinor, c.currency)),
+    c.request
+      ? [
+          h('dt', {}, 'Request'),
+          h(
+            'dd',
+            {},
+            `${words(c.request.reason)} on ${when(c.request.requestedAt)}${c.request.description ? ` — ${c.request.description}` : ''}`,
+          ),
+        ]
+      : [],
+    c.issue
+      ? [h('dt', {}, 'Issue'), h('dd', {}, `${c.issue.description} (reported ${when(c.issue.reportedAt)})`)]
+      : [],
+    c.technicalReview
+      ? [
+          h('dt', {}, 'Technical review'),
+          h(
+            'dd',
+            {},
+            `${words(c.technicalReview.outcome)}${c.technicalReview.notes ? ` — ${c.technicalReview.notes}` : ''}`,
+          ),
+        ]
+      : [],
     c.payout
       ? [
           h('dt', {}, 'Payout'),
@@ -112,7 +177,9 @@ function facts(c) {
             { id: 'case-payout' },
             `${money(c.payout.amountMinor, c.payout.currency)} ${words(c.payout.status)}`,
             c.payout.failureReason ? ` (${words(c.payout.failureReason)})` : '',
-            c.payout.outside ? ` outside the gateway by ${words(c.payout.outside.method)}, reference ${c.payout.outside.reference}` : '',
+            c.payout.outside
+              ? ` outside the gateway by ${words(c.payout.outside.method)}, reference ${c.payout.outside.reference}`
+              : '',
           ),
         ]
       : [],
@@ -122,13 +189,31 @@ function facts(c) {
 /** @param {CaseView} c */
 function decision(c) {
   const d = c.decision;
-  if (!d) return h('section', { 'aria-labelledby': 'decision-result' }, h('h2', { id: 'decision-result' }, 'Decision'), h('p', {}, 'No decision yet.'));
+  if (!d)
+    return h(
+      'section',
+      { 'aria-labelledby': 'decision-result' },
+      h('h2', { id: 'decision-result' }, 'Decision'),
+      h('p', {}, 'No decision yet.'),
+    );
   return h(
     'section',
     { 'aria-labelledby': 'decision-result' },
     h('h2', { id: 'decision-result' }, 'Decision'),
-    h('p', {}, h('strong', {}, words(d.outcome)), d.amountMinor ? ` — ${money(d.amountMinor, d.currency)}` : '', ` (${when(d.decidedAt)}, by ${d.decidedBy.role})`),
-    h('ul', {}, d.reasons.map((code, i) => h('li', {}, d.explanations[i] || words(code), ' ', h('small', {}, `(${code})`)))),
+    h(
+      'p',
+      {},
+      h('strong', {}, words(d.outcome)),
+      d.amountMinor ? ` — ${money(d.amountMinor, d.currency)}` : '',
+      ` (${when(d.decidedAt)}, by ${d.decidedBy.role})`,
+    ),
+    h(
+      'ul',
+      {},
+      d.reasons.map((code, i) =>
+        h('li', {}, d.explanations[i] || words(code), ' ', h('small', {}, `(${code})`)),
+      ),
+    ),
     d.note ? h('p', {}, `Note: ${d.note}`) : '',
   );
 }
@@ -139,7 +224,26 @@ function timeline(c) {
     'section',
     { 'aria-labelledby': 'timeline-title' },
     h('h2', { id: 'timeline-title' }, 'Timeline'),
-    h('table', {}, h('thead', {}, h('tr', {}, ['When', 'What', 'Who'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, c.timeline.map((e) => h('tr', {}, h('td', {}, when(e.at)), h('td', {}, e.summary), h('td', {}, e.actor.role))))),
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['When', 'What', 'Who'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        c.timeline.map((e) =>
+          h('tr', {}, h('td', {}, when(e.at)), h('td', {}, e.summary), h('td', {}, e.actor.role)),
+        ),
+      ),
+    ),
   );
 }
 
@@ -149,7 +253,9 @@ let shown;
 function refreshIfIdle() {
   if (!shown || document.visibilityState !== 'visible') return;
   // Never throw away what someone is typing.
-  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLTextAreaElement>} */ (document.querySelectorAll('main form input, main form textarea'));
+  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLTextAreaElement>} */ (
+    document.querySelectorAll('main form input, main form textarea')
+  );
   if ([...fields].some((el) => el.value !== el.defaultValue)) return;
   if (document.querySelector('dialog[open]')) return;
   shown().catch(() => {});
@@ -168,14 +274,27 @@ export async function casePage(orderId, me) {
     const actions = await caseActions(c, me, reload);
     show(
       `Case ${c.orderId}`,
-      h('p', {}, h('a', { href: '#/cases' }, '← All cases'), ' · ', h('a', { href: `#/outbox?orderId=${encodeURIComponent(c.orderId)}` }, 'Emails for this case')),
+      h(
+        'p',
+        {},
+        h('a', { href: '#/cases' }, '← All cases'),
+        ' · ',
+        h('a', { href: `#/outbox?orderId=${encodeURIComponent(c.orderId)}` }, 'Emails for this case'),
+      ),
       escalation(c),
       lateEvents(c),
       dispute(c),
       h('section', { 'aria-label': 'Summary' }, facts(c)),
       deadlineTrack(c),
       decision(c),
-      actions.length ? h('section', { 'aria-labelledby': 'actions-title', class: 'actions' }, h('h2', { id: 'actions-title' }, 'What you can do now'), actions) : '',
+      actions.length
+        ? h(
+            'section',
+            { 'aria-labelledby': 'actions-title', class: 'actions' },
+            h('h2', { id: 'actions-title' }, 'What you can do now'),
+            actions,
+          )
+        : '',
       timeline(c),
     );
     announce(`Case ${c.orderId} is ${words(c.status)}`);

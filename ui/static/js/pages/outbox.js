@@ -21,7 +21,12 @@ export async function outboxPage(params) {
             'section',
             { 'aria-label': m.subject },
             h('h2', {}, m.subject),
-            h('p', {}, `To ${m.to} · ${when(m.createdAt)} · `, h('a', { href: `#/cases/${encodeURIComponent(m.orderId)}` }, m.orderId)),
+            h(
+              'p',
+              {},
+              `To ${m.to} · ${when(m.createdAt)} · `,
+              h('a', { href: `#/cases/${encodeURIComponent(m.orderId)}` }, m.orderId),
+            ),
             h('details', {}, h('summary', {}, 'Message'), h('pre', { class: 'mail' }, m.text)),
           ),
         ),
