@@ -38,6 +38,6 @@ export default tseslint.config(
   },
   {
     files: ['ui/static/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', HTMLElement: 'readonly', customElements: 'readonly', Intl: 'readonly', FormData: 'readonly', Event: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', HTMLElement: 'readonly', customElements: 'readonly', Intl: 'readonly', FormData: 'readonly', Event: 'readonly', Node: 'readonly', URLSearchParams: 'readonly', crypto: 'readonly' } },
   },
 );

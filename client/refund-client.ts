@@ -61,6 +61,7 @@ import {
   type WithdrawInput,
   type DisputeInput,
   type UsageReported,
+  type AcknowledgeLateEventsInput,
 } from '../workflows/messages';
 import {
   customerKey,
@@ -74,6 +75,7 @@ import {
 } from '../workflows/search-attributes';
 import type { refundCase } from '../workflows/refund-case';
 import {
+  acknowledgeLateEventsUpdate,
   lateEventSignal,
   lateEventsQuery,
   lateEventsWorkflowId,
@@ -415,6 +417,48 @@ export class RefundCases {
     }
   }
 
+  /**
+   * Support acknowledges late events it has handled (every open one unless `keys` names some).
+   * The record completes once all are told and acknowledged (workflows/late-events.ts).
+   */
+  async acknowledgeLateEvents(
+    orderId: string,
+    body: AcknowledgeLateEventsInput,
+    opts: WriteOptions = {},
+  ): Promise<LateEventsState> {
+    const handle = this.client.workflow.getHandle<typeof lateCaseEvents>(lateEventsWorkflowId(orderId));
+    try {
+      return await this.client.withDeadline(Date.now() + this.updateTimeoutMs, () =>
+        handle.executeUpdate(acknowledgeLateEventsUpdate, {
+          args: [body],
+          ...(opts.updateId ? { updateId: opts.updateId } : {}),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+        throw new CaseTimeoutError(orderId, this.updateTimeoutMs);
+      if (err instanceof WorkflowUpdateFailedError) {
+        const cause = err.cause;
+        throw new CaseRejectedError(
+          cause instanceof Error ? cause.message : 'acknowledgement refused',
+          orderId,
+        );
+      }
+      const closed = err instanceof Error && /workflow execution already completed/i.test(err.message);
+      if (closed || err instanceof WorkflowNotFoundError) {
+        // A completed record has nothing open; no record at all means no late event (or no case).
+        const exists = await handle
+          .describe()
+          .then(() => true)
+          .catch(() => false);
+        if (exists) throw new CaseRejectedError('every late event is already acknowledged', orderId);
+        await this.read(orderId);
+        throw new CaseRejectedError('no event arrived after this case ended', orderId);
+      }
+      throw err;
+    }
+  }
+
   private async signalOrRecordLate(
     orderId: string,
     send: (h: WorkflowHandle<typeof refundCase>) => Promise<void>,
@@ -436,10 +480,21 @@ export class RefundCases {
     if (!description) throw new CaseNotFoundError(orderId);
     const attrs = description.typedSearchAttributes;
     const status = attrs.get(statusKey);
+    // A record that completed (everything acknowledged) seeds the next run, so its events stay visible.
+    const lateHandle = this.client.workflow.getHandle<typeof lateCaseEvents>(lateEventsWorkflowId(orderId));
+    const previous = await lateHandle
+      .describe()
+      .then((d) => (d.status.name === 'COMPLETED' ? lateHandle.result() : undefined))
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      });
     await this.client.workflow.signalWithStart<typeof lateCaseEvents, [LateEvent]>('lateCaseEvents', {
       workflowId: lateEventsWorkflowId(orderId),
       taskQueue: this.taskQueue,
-      args: [{ orderId, customerId: attrs.get(customerKey) ?? '' }],
+      args: [
+        { orderId, customerId: attrs.get(customerKey) ?? '', ...(previous ? { carried: previous } : {}) },
+      ],
       signal: lateEventSignal,
       signalArgs: [{ ...late(), ...(status ? { caseStatus: status } : {}) }],
     });

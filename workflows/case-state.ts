@@ -110,6 +110,8 @@ export interface CaseState {
   dispute?: { disputedAt: string; description: string };
   timeline: TimelineEntry[];
   closed: boolean;
+  /** Set by the caseState query while support's payout route is open (why it is); never stored. */
+  payoutRoute?: { reason: string };
 }
 
 /** What an update answers: small, whatever the case's size (the API reads the state afterwards). */

@@ -142,6 +142,12 @@ export const CreditInsteadSchema = z.strictObject({
   note: text(4000),
   ...actor,
 });
+/** Support acknowledges late events (workflows/late-events.ts): the keys named, or every open one. */
+export const AcknowledgeLateEventsSchema = z.strictObject({
+  keys: optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(200))),
+  note: optional(str(4000)),
+  ...actor,
+});
 export const ResolvePayoutSchema = z.discriminatedUnion('action', [
   PayoutRetrySchema,
   OutsidePayoutSchema,
@@ -162,6 +168,7 @@ export type PaymentUpdate = z.infer<typeof PaymentUpdateSchema>;
 export type Chargeback = z.infer<typeof ChargebackSchema>;
 export type IncidentConfirmed = z.infer<typeof IncidentConfirmedSchema>;
 export type ResolvePayoutInput = z.infer<typeof ResolvePayoutSchema>;
+export type AcknowledgeLateEventsInput = z.infer<typeof AcknowledgeLateEventsSchema>;
 
 /**
  * What the edge adds to every update: when it received the message (windows are judged then) and

@@ -21,6 +21,7 @@ import { HealthReply, MetricsReply, OpenApiReply } from './responses';
 import { RouteTable } from './route';
 import { registerCaseRoutes, type OrderSink } from './routes/cases';
 import { registerIncidentRoutes } from './routes/incidents';
+import { registerLateEventRoutes } from './routes/late-events';
 import { registerPayoutRoutes } from './routes/payouts';
 import { registerPolicyRoutes } from './routes/policies';
 import { registerSupportRoutes } from './routes/support';
@@ -150,6 +151,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const routes = new RouteTable(app, resolveCaller, isMetricsKey);
   registerCaseRoutes(routes, deps.cases, deps.billing, keyIdSecret);
   registerPayoutRoutes(routes, deps.cases);
+  registerLateEventRoutes(routes, deps.cases);
   registerIncidentRoutes(routes, deps.cases);
   registerUsageRoutes(routes, deps.billing, deps.cases);
   registerPolicyRoutes(routes);

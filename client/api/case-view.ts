@@ -6,13 +6,13 @@
 import type { Outcome, ReasonCode } from '../../policies';
 import type { ApiRole } from '../../worker/config';
 import type { CaseDeadlines, CaseStatus } from '../../workflows/case-state';
-import type { LateEvent } from '../../workflows/late-events';
+import type { RecordedLateEvent } from '../../workflows/late-events';
 import type { CaseState } from '../refund-client';
 
 export type CaseView = CaseState & {
   outcome: Outcome | null;
   /** Events that arrived after the case's run ended (workflows/late-events.ts); on reads only. */
-  lateEvents?: { total: number; events: (LateEvent & { notifiedAt?: string })[] };
+  lateEvents?: { total: number; events: RecordedLateEvent[] };
 };
 
 export interface CheckoutCaseView {

@@ -221,6 +221,10 @@ export const CaseStateSchema = z.object({
     .meta({ description: 'The customer disputed the denial; a person decides within the policy' }),
   timeline: z.array(TimelineEntrySchema),
   closed: z.boolean(),
+  payoutRoute: z.object({ reason: z.string() }).optional().meta({
+    description:
+      "Support's payout route is open (payout-retries, outside-payouts, payout-credits), and why: the payout limit passed, the gateway failed the refund, or billing refused the remedy",
+  }),
 });
 
 /** GET /v1/cases/:orderId and every case write (client/api/case-view.ts). */
@@ -241,6 +245,11 @@ export const CaseReply = named(
             actor: z.optional(ActorReply),
             caseStatus: z.string().optional(),
             notifiedAt: InstantSchema.optional(),
+            acknowledgedAt: InstantSchema.optional().meta({
+              description: 'Support acknowledged it (POST …/late-events/acknowledgements)',
+            }),
+            acknowledgedBy: z.optional(ActorReply),
+            acknowledgeNote: z.string().optional(),
           }),
         ),
       })

@@ -22,6 +22,7 @@ import {
   CreditInsteadSchema,
   OutsidePayoutSchema,
   PayoutRetrySchema,
+  AcknowledgeLateEventsSchema,
 } from '../../workflows/messages';
 
 const noActor = { actor: true } as const;
@@ -40,6 +41,7 @@ export const PayoutRetryBody = zm.omit(PayoutRetrySchema, noActorNoAction);
 export const OutsidePayoutBody = zm.omit(OutsidePayoutSchema, noActorNoAction);
 export const CreditInsteadBody = zm.omit(CreditInsteadSchema, noActorNoAction);
 export const ChargebackBody = zm.omit(ChargebackSchema, noActor);
+export const LateEventsAcknowledgementBody = zm.omit(AcknowledgeLateEventsSchema, noActor);
 /** PUT /v1/orders/:orderId/usage: the cumulative amount used so far, in the order's quota unit. */
 export const UsageBody = usageReportSchema.omit({ orderId: true }).strict();
 

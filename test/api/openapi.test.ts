@@ -360,6 +360,23 @@ describe('API: the OpenAPI document describes every answer', function () {
       });
       for (const [message, body] of Object.entries(MESSAGES))
         await hit(stack, 'POST', `/v1/cases/${withdrawn}/${message}`, 409, { as: 'admin', body });
+      // Late events: none yet (409); once the case has ended, a chargeback goes to the late-event
+      // record and support acknowledges it (200).
+      const acknowledgements = `/v1/cases/${withdrawn}/late-events/acknowledgements`;
+      await hit(stack, 'POST', acknowledgements, 409, { as: 'support', body: {} });
+      await eventually(
+        async () => (await stack.cases.handle(withdrawn).describe()).status.name === 'COMPLETED',
+        'the withdrawn case to end',
+      );
+      await hit(stack, 'POST', `/v1/cases/${withdrawn}/chargebacks`, 200, {
+        as: 'support',
+        body: { active: true, reference: 'cb-late' },
+      });
+      await eventually(
+        async () => (await stack.cases.lateEvents(withdrawn))?.events.length === 1,
+        'the late event to be recorded',
+      );
+      await hit(stack, 'POST', acknowledgements, 200, { as: 'support', body: { note: 'handled' } });
 
       // A subscription cancelled at the end of its period; a final-sale case.
       const now = Date.now();
@@ -568,6 +585,10 @@ describe('API: the OpenAPI document describes every answer', function () {
       assert.equal(unknown.body.orderId, MISSING);
       for (const [message, body] of Object.entries({ ...MESSAGES, ...SIGNALS }))
         await hit(stack, 'POST', `/v1/cases/${MISSING}/${message}`, 404, { as: 'admin', body });
+      await hit(stack, 'POST', `/v1/cases/${MISSING}/late-events/acknowledgements`, 404, {
+        as: 'admin',
+        body: {},
+      });
     });
 
     it('503 when Temporal is unavailable, or webhooks are not configured; 404 for an outbox that is not there', async () => {

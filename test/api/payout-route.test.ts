@@ -16,6 +16,7 @@ interface CaseBody {
   escalations: { reason: string }[];
   chargebackActive: boolean;
   deadlines: Record<string, string>;
+  payoutRoute?: { reason: string };
   payout?: {
     attempt: number;
     status: string;
@@ -89,6 +90,8 @@ describe('API: the payout route and events after close', function () {
     const orderId = await failedPayout();
     const failed = await read(orderId);
     assert.equal(failed.status, 'approved');
+    // The read says the route is open, and why (the support UI offers the choices from it).
+    assert.equal(failed.payoutRoute?.reason, 'the gateway reported the refund failed');
     await eventually(
       async () => (await outbox(orderId)).some((m) => m.kind === 'payout_delayed'),
       'the customer to be told the refund is late',
@@ -118,6 +121,7 @@ describe('API: the payout route and events after close', function () {
     });
     assert.equal(retried.status, 200, JSON.stringify(retried.body));
     assert.equal(retried.body.escalated, false);
+    assert.equal(retried.body.payoutRoute, undefined, 'the route closes once taken');
     const paid = await eventually(async () => {
       const c = await read(orderId);
       return c.status === 'paid' && c;

@@ -2,16 +2,10 @@
 // review and see the status change. Saves a screenshot of each page into .test-output/screenshots/,
 // or into docs/screenshots/ (the README's pictures) with REFUNDFLOW_UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { KEYS, call, eventually, order, startStack, type TestStack } from '../api/stack';
-import { ROOT } from '../support/servers';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.REFUNDFLOW_UPDATE_SCREENSHOTS
-  ? path.join(ROOT, 'docs', 'screenshots')
-  : path.join(ROOT, '.test-output', 'screenshots');
+import { SHOTS, launchChromium } from './browser';
 
 describe('support UI in a real browser', function () {
   this.timeout(120_000);
@@ -23,8 +17,6 @@ describe('support UI in a real browser', function () {
   const other = order({ customerId, productId: 'vm-small' });
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup-tools.sh chromium`);
-    mkdirSync(SHOTS, { recursive: true });
     stack = await startStack('ui');
     for (const o of [reviewed, other]) {
       assert.equal(
@@ -65,18 +57,7 @@ describe('support UI in a real browser', function () {
         ).body.cases.length === 1,
       'visibility',
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   });
   after(async () => {
@@ -119,7 +100,12 @@ describe('support UI in a real browser', function () {
     assert.match(decision, /technical review has to confirm/i);
     await page.screenshot({ path: path.join(SHOTS, 'case-in-remediation.png'), fullPage: true });
 
-    await page.getByLabel('Outcome').first().selectOption('provider_fault');
+    // A decision waits for the review, so only the review is offered; its finding has no default.
+    assert.equal(await page.getByRole('button', { name: 'Record decision' }).count(), 0);
+    await page.getByRole('button', { name: 'Submit review' }).click();
+    await page.getByText('Choose the finding').waitFor();
+    assert.equal(await page.getByLabel('Finding').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Finding').selectOption('provider_fault');
     await page.getByLabel('Notes').fill('Hypervisor fault on host 12');
     await page.getByRole('button', { name: 'Submit review' }).click();
     await page.locator('#case-status').filter({ hasNotText: 'remediation' }).waitFor();
@@ -144,6 +130,14 @@ describe('support UI in a real browser', function () {
     await page.getByRole('heading', { name: `Sent email for ${reviewed.orderId}` }).waitFor();
     assert.match(await page.locator('main').innerText(), /To ada@example.com/);
     await page.screenshot({ path: path.join(SHOTS, 'outbox.png'), fullPage: true });
+  });
+
+  it('offers a reviewer no review or decision on a case with nothing to decide', async () => {
+    await page.goto(`${stack.url}/#/cases/${other.orderId}`);
+    await page.getByRole('heading', { name: `Case ${other.orderId}` }).waitFor();
+    assert.match(await page.locator('#case-status').innerText(), /open/);
+    assert.equal(await page.getByRole('button', { name: 'Submit review' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Record decision' }).count(), 0);
   });
 
   it('hides the review and decision forms from support', async () => {

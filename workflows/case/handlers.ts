@@ -58,7 +58,7 @@ import { decider } from './decider';
 import { applyDecision, decideAgain } from './decisions';
 import { plusDays, refuse, Refusal, type CaseModel } from './model';
 import { settle, startPayout } from './payout';
-import { registerPayoutRoute } from './payout-route';
+import { payoutRouteOpen, registerPayoutRoute } from './payout-route';
 
 /** Unsealed signals recorded on a case's timeline; later ones are only logged. */
 const MAX_REFUSED_RECORDED = 20;
@@ -184,7 +184,12 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     );
   }
 
-  setHandler(caseStateQuery, () => state);
+  // The state, plus what only the model knows: whether support's payout route is open now (so the
+  // UI offers it exactly when the update would take it). A query adds nothing to history.
+  setHandler(caseStateQuery, () => {
+    const reason = payoutRouteOpen(model);
+    return reason ? { ...state, payoutRoute: { reason } } : state;
+  });
 
   update(requestRefundUpdate, RequestRefundSchema, {
     check: () => {

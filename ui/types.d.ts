@@ -1,0 +1,19 @@
+// Types for the support UI's `// @ts-check` JavaScript (ui/static/js), taken from the API's own
+// response schemas (client/api/responses.ts), so the UI never declares a shape the API owns.
+import type { z } from 'zod';
+import type {
+  CaseListReply,
+  CaseReply,
+  MeReply,
+  OutboxReply,
+  PolicyListReply,
+  ReviewBoundsReply,
+} from '../client/api/responses';
+
+export type CaseView = z.output<typeof CaseReply>;
+export type CaseList = z.output<typeof CaseListReply>;
+export type Me = z.output<typeof MeReply>;
+export type Outbox = z.output<typeof OutboxReply>;
+export type PolicyList = z.output<typeof PolicyListReply>;
+export type ReviewBounds = z.output<typeof ReviewBoundsReply>;
+export type LateEvent = NonNullable<CaseView['lateEvents']>['events'][number];
