@@ -41,6 +41,38 @@ export const stackFiles = {
 export const searchAttributeFlags = (): string[] =>
   refundSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]);
 
+/** Where and how `temporal server start-dev` runs; the tests start theirs through the same builder. */
+export interface DevServerOptions {
+  dbFile: string;
+  ip: string;
+  port: number;
+  uiPort: number;
+  namespace?: string;
+  /** No Web UI (the tests' servers). */
+  headless?: boolean;
+}
+
+/** The `temporal server start-dev` arguments: persisted, quiet, with the refund search attributes. */
+export function devServerArgs(options: DevServerOptions): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--db-filename',
+    options.dbFile,
+    '--ip',
+    options.ip,
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    ...(options.namespace ? ['--namespace', options.namespace] : []),
+    ...(options.headless ? ['--headless'] : []),
+    '--log-level',
+    'error',
+    ...searchAttributeFlags(),
+  ];
+}
+
 const CLI_TYPE: Record<SearchAttributeType, string> = {
   [SearchAttributeType.TEXT]: 'Text',
   [SearchAttributeType.KEYWORD]: 'Keyword',
@@ -208,23 +240,13 @@ async function startDevServer(config: Config): Promise<DevServer> {
       `${TEMPORAL_CLI} is missing: run \`make start\` (or bash scripts/setup-tools.sh temporal) first`,
     );
   }
-  const args = [
-    'server',
-    'start-dev',
-    '--db-filename',
+  const args = devServerArgs({
     dbFile,
-    '--ip',
-    host,
-    '--port',
-    String(port),
-    '--ui-port',
-    String(config.embedded.temporalUiPort),
-    '--namespace',
-    config.temporal.namespace,
-    '--log-level',
-    'error',
-    ...searchAttributeFlags(),
-  ];
+    ip: host,
+    port,
+    uiPort: config.embedded.temporalUiPort,
+    namespace: config.temporal.namespace,
+  });
   // Its own process group: Ctrl-C reaches only this process, which stops the server last.
   const log = openSync(path.join(dataDir, stackFiles.temporalLog), 'a', 0o600);
   const child = spawn(TEMPORAL_CLI, args, { detached: true, stdio: ['ignore', log, log] });

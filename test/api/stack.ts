@@ -15,6 +15,9 @@ import { RefundCases } from '../../client/refund-client';
 import { loadConfig, type Config } from '../../worker/config';
 import { createRefundWorker } from '../../worker/main';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
+import { eventually } from '../support/wait';
+
+export { eventually };
 
 export const KEYS = {
   checkout: 'ck_test_checkout_0001',
@@ -174,23 +177,3 @@ export function order(overrides: Record<string, unknown> = {}, daysAgo = 1): Rec
   };
 }
 
-/** Polls until `probe` returns a value (visibility and settlement are asynchronous). */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { LogTimestamp } from '@temporalio/worker';
 import { CaseLogger, createLogger, metricsBindAddress } from '../../worker/telemetry';
 import { devServerEnv, ROOT, uniqueTaskQueue } from '../support/servers';
+import { freePort } from '../support/wait';
 
 const run = promisify(execFile);
 
@@ -13,17 +13,6 @@ const run = promisify(execFile);
 function capture() {
   const lines: string[] = [];
   return { lines, stream: { write: (line: string) => void lines.push(line) } };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('config: telemetry (JSON logs with the case id, Prometheus metrics)', () => {
