@@ -33,9 +33,9 @@ import {
   startSandboxGatewayService,
   type RunningService,
 } from '../activities';
-import { loadConfig, type Config } from '../worker/config';
-import { clientConnectionOptions } from '../worker/connection';
-import { ensureSecrets } from '../worker/stack';
+import { loadConfig, type Config } from '../config';
+import { clientConnectionOptions } from '../config/connection';
+import { ensureSecrets } from '../stack/main';
 import { startMailCatcher } from './mail-catcher';
 import {
   CLUSTER_MARKER,

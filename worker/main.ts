@@ -7,9 +7,9 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type pino from 'pino';
 import { buildActivityDeps, createActivities, type ActivityConfig, type RefundActivities } from '../activities';
-import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../client/data-converter';
-import { loadConfig, type Config } from './config';
-import { workerConnectionOptions } from './connection';
+import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../codec/data-converter';
+import { loadConfig, type Config } from '../config';
+import { workerConnectionOptions } from '../config/connection';
 import { installTelemetry } from './telemetry';
 import { thisMachine, workflowTaskOptions } from './tuning';
 import { deploymentOptions, setCurrentVersion } from './versioning';

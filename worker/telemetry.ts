@@ -5,7 +5,7 @@
 // a single filter in any log store.
 import pino from 'pino';
 import { LogTimestamp, Runtime, type Logger as SdkLogger, type LogLevel as SdkLogLevel, type LogMetadata } from '@temporalio/worker';
-import type { LogLevel, ProcessConfig } from './config';
+import type { LogLevel, ProcessConfig } from '../config';
 
 const PINO_LEVEL: Record<SdkLogLevel, LogLevel> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 const SDK_LEVEL: Record<LogLevel, SdkLogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };

@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino from 'pino';
-import type { ApiKey } from '../../worker/config';
+import type { ApiKey } from '../../config';
 import type { RefundCases } from '../refund-client';
 import { keyResolver, type Caller } from './auth';
 import { apiKeyAuthorizer, codecServer } from './codec-server';

@@ -26,11 +26,11 @@ import {
 } from '../../activities';
 import { apiLogger } from '../../client/api/app';
 import { startApi } from '../../client/api/main';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases, caseFingerprint } from '../../client/refund-client';
 import { evaluate, listPresets, type EvaluationInput } from '../../policies';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import { workflowIdForOrder } from '../../workflows/case-state';
 import {
@@ -508,7 +508,7 @@ async function main(): Promise<void> {
     // ---- worker memory and CPU per cached workflow: refund case vs baseline vs a sleeping workflow ---
     // Each in a process of its own (scripts/bench/memory.ts), from its own bundle, so RSS and CPU hold
     // nothing but that kind. The refund case once more with the SDK's workflow-task defaults, to show
-    // what the configured pollers and slots (worker/config.ts) change.
+    // what the configured pollers and slots (config/index.ts) change.
     const runs: Array<{ name: string; kind: string; workerOptions: string }> = [
       { name: 'sleeper', kind: 'sleeper', workerOptions: 'configured' },
       { name: 'sleeperInCaseBundle', kind: 'sleeperInCaseBundle', workerOptions: 'configured' },

@@ -23,10 +23,10 @@ import {
   embeddedActivityConfig,
   type RefundActivities,
 } from '../../activities';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { productionBundleOptions } from '../build-workflow-bundle';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import { ADMIN_KEY, POLICY, cleanOrder, inPool, workerEnv } from '../../test/reliability/support';
 import { devServerEnv, teardownServers, uniqueTaskQueue } from '../../test/support/servers';

@@ -15,16 +15,16 @@ import {
 } from '../../activities';
 import { apiLogger } from '../../client/api/app';
 import { startApi, type RunningApi } from '../../client/api/main';
-import { generateEncryptionKey } from '../../client/codec';
-import { buildDataConverter } from '../../client/data-converter';
+import { generateEncryptionKey } from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig, type Config } from '../../worker/config';
+import { loadConfig, type Config } from '../../config';
 import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
 import { TEMPORAL_CLI, workflowBundle } from '../support/servers';
 import { eventually, freePort } from '../support/wait';
 
 export { eventually, freePort };
-import { devServerArgs } from '../../worker/stack';
+import { devServerArgs } from '../../stack/main';
 
 export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
 export const POLICY: Policy = getPreset('usage-prorata')!;

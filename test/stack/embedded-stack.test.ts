@@ -1,4 +1,4 @@
-// The embedded stack as a newcomer runs it (`npm start` is `tsx worker/stack.ts`): a real child
+// The embedded stack as a newcomer runs it (`npm start` is `tsx stack/main.ts`): a real child
 // process on free ports and a temp data folder. A case is started and left waiting on a deadline,
 // the stack is stopped with SIGINT and started again on the same folder, and the case is found
 // where it was, then carried to `paid` through the sandbox gateway's signed webhook. The history
@@ -108,7 +108,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
 
   async function startStack(extra: Record<string, string> = {}): Promise<Proc> {
     const started = Date.now();
-    const proc = runTs('worker/stack.ts', {
+    const proc = runTs('stack/main.ts', {
       ...cleanEnv({
         ...extra,
         REFUNDFLOW_DATA_DIR: dataDir,
@@ -492,7 +492,7 @@ describe('configuration errors name the variable', function () {
     const held = (holder.address() as net.AddressInfo).port;
     try {
       const proc = runTs(
-        'worker/stack.ts',
+        'stack/main.ts',
         cleanEnv({
           REFUNDFLOW_DATA_DIR: dir,
           REFUNDFLOW_METRICS_PORT: '0',
@@ -511,7 +511,7 @@ describe('configuration errors name the variable', function () {
   });
 
   it('the stack with a TEMPORAL_UI_PORT that is not a port, before it starts any server', async () => {
-    await expectFailure('worker/stack.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, [
+    await expectFailure('stack/main.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, [
       'TEMPORAL_UI_PORT',
     ]);
     assert.equal(existsSync(path.join(dir, 'temporal.pid')), false, 'no dev server was started');

@@ -67,7 +67,7 @@ describe('embedded stack: a forged plain signal moves no money', function () {
     const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort() };
     temporalAddress = `127.0.0.1:${ports.temporal}`;
     apiUrl = `http://127.0.0.1:${ports.api}`;
-    child = spawn(process.execPath, ['--require', 'tsx/cjs', 'worker/stack.ts'], {
+    child = spawn(process.execPath, ['--require', 'tsx/cjs', 'stack/main.ts'], {
       cwd: ROOT,
       env: cleanEnv({
         REFUNDFLOW_DATA_DIR: dataDir,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker, type RefundWorker } from '../../worker/main';
 import { currentVersion } from '../../worker/versioning';
 import { cleanOrder, POLICY, refundClient, workerEnv } from '../reliability/support';

@@ -15,13 +15,13 @@ import { SearchAttributeType } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { SandboxGatewaySettler, embeddedFiles } from '../activities';
 import { startApi, type RunningApi } from '../client/api/main';
-import { generateEncryptionKey } from '../client/codec';
-import { buildDataConverter } from '../client/data-converter';
+import { generateEncryptionKey } from '../codec/codec';
+import { buildDataConverter } from '../codec/data-converter';
 import { refundSearchAttributes } from '../workflows/search-attributes';
-import { API_ROLES, ConfigError, loadConfig, type Config } from './config';
-import { clientConnectionOptions, workerConnectionOptions } from './connection';
-import { createRefundWorker } from './main';
-import { installTelemetry } from './telemetry';
+import { API_ROLES, ConfigError, loadConfig, type Config } from '../config';
+import { clientConnectionOptions, workerConnectionOptions } from '../config/connection';
+import { createRefundWorker } from '../worker/main';
+import { installTelemetry } from '../worker/telemetry';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Built by scripts/setup-tools.sh (`make start` runs it first). */

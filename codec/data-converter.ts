@@ -1,11 +1,11 @@
 // The one data converter of the project. The client, the worker and the codec server must all
 // build it from the same keyring, or one side writes payloads the other cannot read.
 import type { DataConverter } from '@temporalio/common';
-import type { EncryptionConfig } from '../worker/config';
+import type { EncryptionConfig } from '../config';
 import { EncryptionCodec } from './codec';
 
 /**
- * The module exporting `failureConverter` (client/failure-converter): error messages and stack
+ * The module exporting `failureConverter` (codec/failure-converter): error messages and stack
  * traces become an encoded payload, so the codec seals them like any other payload. Resolved here
  * so it points at the .ts source under tsx and at the compiled .js under dist/.
  */

@@ -448,7 +448,7 @@ const versioningSchema = z
       : { enabled: false as const },
   );
 
-// ---- embedded stack (worker/stack.ts) ---------------------------------------------------------
+// ---- embedded stack (stack/main.ts) ---------------------------------------------------------
 
 // The stack runs the Temporal dev server itself: its frontend listens on TEMPORAL_ADDRESS's port,
 // its Web UI on this one. Only `npm start` reads it.
