@@ -35,7 +35,7 @@ import {
 } from '../activities';
 import { loadConfig, type Config } from '../config';
 import { clientConnectionOptions } from '../config/connection';
-import { ensureSecrets } from '../stack/main';
+import { ensureSecrets } from '../stack/secrets';
 import { startMailCatcher } from './mail-catcher';
 import {
   CLUSTER_MARKER,

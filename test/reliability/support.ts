@@ -24,7 +24,7 @@ import { TEMPORAL_CLI, workflowBundle } from '../support/servers';
 import { eventually, freePort } from '../support/wait';
 
 export { eventually, freePort };
-import { devServerArgs } from '../../stack/main';
+import { devServerArgs } from '../../stack/dev-server';
 
 export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
 export const POLICY: Policy = getPreset('usage-prorata')!;
