@@ -3,16 +3,7 @@
 export * from './contract';
 export { createActivities, type ActivityDeps, type ActivityLogger } from './create-activities';
 export { nonRetryableErrorTypes, permanentFailure, TransientError } from './errors';
-export {
-  activityConfigSchema,
-  billingConfigSchema,
-  buildActivityDeps,
-  embeddedActivityConfig,
-  embeddedFiles,
-  emailConfigSchema,
-  paymentsConfigSchema,
-  type ActivityConfig,
-} from './factory';
+export { buildActivityDeps, embeddedActivityConfig, embeddedFiles, type ActivityConfig } from './factory';
 
 export type { BillingPort, CustomerContact } from './billing/port';
 export { HttpBillingAdapter, type HttpBillingConfig } from './billing/http';

@@ -355,7 +355,11 @@ const paymentsSchema = z.discriminatedUnion(
     z
       .object({
         REFUNDFLOW_PAYMENTS: z.literal('stripe'),
-        STRIPE_API_KEY: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').regex(/^(sk|rk)_/, 'must be a secret or restricted key (sk_… / rk_…)'),
+        // The only check of the key: the activities' factory takes it as given.
+        STRIPE_API_KEY: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').regex(
+          /^(sk|rk)_(test|live)_/,
+          'must be a secret or restricted key for test or live mode (sk_test_…, sk_live_…, rk_test_…, rk_live_…)',
+        ),
         // Only for stripe-mock or a proxy; the stripe client's own default is right otherwise.
         STRIPE_API_BASE: httpUrl.optional(),
         REFUNDFLOW_WEBHOOK_SECRET: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').min(1),
