@@ -5,6 +5,7 @@
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './defaults';
 
 /** Every environment variable this module reads. The compose test checks deployments against it. */
 export const CONFIG_VARIABLES = [
@@ -134,7 +135,7 @@ const temporalSchema = z
       .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, 'must be host:port')
       .default('localhost:7233'),
     TEMPORAL_NAMESPACE: z.string().default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().default('refund-cases'),
+    TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
     TEMPORAL_TLS: booleanFlag.optional(),
     TEMPORAL_TLS_CERT_PATH: readableFile.optional(),
     TEMPORAL_TLS_KEY_PATH: readableFile.optional(),
