@@ -14,7 +14,7 @@ import {
   UsageBody,
   WithdrawalBody,
   DisputeBody,
-} from '../api/schemas';
+} from '../api/requests';
 import { EXIT_BAD_INPUT } from './policy-commands';
 import { registerSimulateCommand } from './simulate-command';
 
