@@ -24,7 +24,7 @@ import {
   embeddedFiles,
   type RefundActivities,
 } from '../../activities';
-import { apiLogger } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { startApi } from '../../client/api/main';
 import { buildDataConverter } from '../../codec/data-converter';
 import { productionBundleOptions } from '../build-workflow-bundle';
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       dataConverter: buildDataConverter(config.encryption),
     });
     const cases = new RefundCases(client, taskQueue);
-    const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
+    const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
 
     // The gateway back office: settle at once and tell the workflow directly (a signal, as the webhook would).
     const gateway = SandboxGateway.open(path.join(dataDir, embeddedFiles.gateway));

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { Client } from '@temporalio/client';
-import { apiLogger, buildApi } from '../../client/api/app';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { generateEncryptionKey } from '../../codec/codec';
 import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
@@ -619,7 +620,7 @@ describe('API: routes, roles and errors', function () {
       const app = await buildApi({
         cases: stack.cases,
         apiKeys: stack.config.api.keys,
-        logger: apiLogger('info', sink),
+        logger: createLogger('info', sink),
         uiRoot: false,
       });
       try {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { SandboxGatewaySettler, embeddedFiles } from '../../activities';
-import { apiLogger } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { startApi, type RunningApi } from '../../client/api/main';
 import { generateEncryptionKey } from '../../codec/codec';
 import { buildDataConverter } from '../../codec/data-converter';
@@ -82,7 +82,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
     client,
     host: '127.0.0.1',
     port: 0,
-    logger: apiLogger(process.env.API_TEST_LOG ?? 'silent'),
+    logger: createLogger(process.env.API_TEST_LOG ?? 'silent'),
   });
   const settler = new SandboxGatewaySettler({
     file: path.join(dataDir, embeddedFiles.gateway),

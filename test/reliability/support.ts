@@ -13,7 +13,7 @@ import {
   listGatewayRefunds,
   type SandboxRefund,
 } from '../../activities';
-import { apiLogger } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { startApi, type RunningApi } from '../../client/api/main';
 import { generateEncryptionKey } from '../../codec/codec';
 import { buildDataConverter } from '../../codec/data-converter';
@@ -187,7 +187,7 @@ export async function startBackOffice(
   dataDir: string,
   options: { webhook?: boolean } = {},
 ): Promise<{ api: RunningApi; settler: SandboxGatewaySettler; close: () => Promise<void> }> {
-  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
+  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
   const settler = new SandboxGatewaySettler({
     file: path.join(dataDir, embeddedFiles.gateway),
     settleAfterMs: 200,
