@@ -41,15 +41,13 @@ export interface SmtpEmailConfig {
   allowInvalidCertificates?: boolean;
 }
 
-/** Embedded: the sandbox gateway file, shared with the stack's settler and the API. */
-export interface SandboxPaymentsConfig {
-  kind: 'sandbox';
-  file?: string;
-  /** Or the sandbox gateway served over HTTP (payments/sandbox-service.ts): workers on several hosts. */
-  url?: string;
-  apiKey?: string;
-  timeoutMs?: number;
-}
+/**
+ * Embedded: the sandbox gateway file, shared with the stack's settler and the API; or the gateway
+ * served over HTTP (payments/sandbox-service.ts) for workers on several hosts. One or the other.
+ */
+export type SandboxPaymentsConfig =
+  | { kind: 'sandbox'; file?: string; url?: never }
+  | { kind: 'sandbox'; url: string; file?: never; apiKey?: string; timeoutMs?: number };
 
 export interface StripePaymentsConfig {
   kind: 'stripe';

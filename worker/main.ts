@@ -31,11 +31,9 @@ export function activityConfigFrom(config: Config): ActivityConfig {
     payments:
       payments.kind === 'stripe'
         ? { kind: 'stripe', apiKey: payments.apiKey, ...(payments.apiBase ? { apiBase: payments.apiBase } : {}) }
-        : {
-            kind: 'sandbox',
-            ...(payments.file ? { file: payments.file } : {}),
-            ...(payments.url ? { url: payments.url } : {}),
-          },
+        : payments.url
+          ? { kind: 'sandbox', url: payments.url }
+          : { kind: 'sandbox', ...(payments.file ? { file: payments.file } : {}) },
     billing:
       billing.kind === 'http'
         ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) }
