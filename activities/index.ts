@@ -9,17 +9,16 @@ export type { BillingPort, CustomerContact } from './billing/port';
 export { HttpBillingAdapter, type HttpBillingConfig } from './billing/http';
 export { startBillingService } from './billing/service';
 export type { RunningService } from './http/service';
+export { EmbeddedBillingStore } from './billing/sqlite';
 export {
-  EmbeddedBillingStore,
   billingOrderSchema,
   customerFlagsSchema,
-  usageReportSchema,
   type BillingAction,
   type BillingOrder,
   type BillingOrderInput,
   type CustomerFlags,
-  type UsageReport,
-} from './billing/sqlite';
+} from './billing/feed';
+export { usageReportSchema, type UsageReport } from './billing/port';
 
 export type { EmailPort, OutgoingEmail, SentEmail } from './email/port';
 export { EmailOutbox, listOutbox, type OutboxMessage, type OutboxQuery } from './email/outbox';
