@@ -4,7 +4,11 @@
 import pino from 'pino';
 
 /** Header paths that carry credentials; censored whatever a serializer adds. */
-const REDACTED = ['req.headers.authorization', 'req.headers["refundflow-signature"]', 'headers.authorization'];
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers["refundflow-signature"]',
+  'headers.authorization',
+];
 
 export interface LoggerOptions {
   /** Extra fields on every line (see pino's `mixin`). */

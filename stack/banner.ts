@@ -28,4 +28,3 @@ export function banner(config: Config, apiUrl: string, secrets: StackSecrets, ms
     );
   return `${lines.join('\n')}\n`;
 }
-

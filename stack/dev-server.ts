@@ -71,7 +71,6 @@ const CLI_TYPE: Record<SearchAttributeType, string> = {
   [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
 };
 
-
 export function splitAddress(address: string): { host: string; port: number } {
   const match = /^(.*):(\d+)$/.exec(address);
   return match
@@ -180,7 +179,11 @@ export async function startDevServer(config: Config): Promise<DevServer> {
 }
 
 /** Connects once the frontend answers; fails early if the server process dies first. */
-export async function waitForFrontend(config: Config, server: DevServer, timeoutMs = 60_000): Promise<Connection> {
+export async function waitForFrontend(
+  config: Config,
+  server: DevServer,
+  timeoutMs = 60_000,
+): Promise<Connection> {
   const deadline = Date.now() + timeoutMs;
   let died = false;
   void server.exited.then(() => (died = true));
@@ -206,4 +209,3 @@ export async function waitForFrontend(config: Config, server: DevServer, timeout
       : `the Temporal dev server did not answer within ${timeoutMs / 1000}s: ${String(last)}`,
   );
 }
-

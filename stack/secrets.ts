@@ -7,7 +7,6 @@ import { generateEncryptionKey } from '../codec/codec';
 import { API_ROLES } from '../config';
 import { stackFiles } from './dev-server';
 
-
 /** Writes a file only its owner may read (keys, secrets). */
 function writeSecret(file: string, content: string): void {
   writeFileSync(file, content, { mode: 0o600 });
@@ -79,4 +78,3 @@ export function ensureSecrets(dataDir: string, env: NodeJS.ProcessEnv): StackSec
   }
   return { env: out, fromDataDir, created };
 }
-

@@ -20,7 +20,8 @@ describe('CLI: rendering', () => {
     });
     const lines = out.split('\n');
     const [header, first, second] = lines as [string, string, string];
-    for (const line of lines) assert.ok(line.length <= 160, `a line of ${line.length} characters: ${line.slice(0, 60)}…`);
+    for (const line of lines)
+      assert.ok(line.length <= 160, `a line of ${line.length} characters: ${line.slice(0, 60)}…`);
     assert.ok(first.startsWith(`${long.slice(0, MAX_CELL - 1)}…`), first.slice(0, 60));
     assert.ok(!first.includes(long), 'the whole id is not printed');
     for (const [column, value] of [
@@ -35,7 +36,13 @@ describe('CLI: rendering', () => {
   });
 
   it('short values print whole, columns two spaces apart, no borders and no trailing blanks', () => {
-    const out = table(['order', 'status'], [['o-1', 'open'], ['o-22', '']]);
+    const out = table(
+      ['order', 'status'],
+      [
+        ['o-1', 'open'],
+        ['o-22', ''],
+      ],
+    );
     assert.equal(out, ['order  status', 'o-1    open', 'o-22'].join('\n'));
   });
 
@@ -54,7 +61,14 @@ describe('CLI: rendering', () => {
       deadlines: { decision: '2026-03-02T17:00:00.000Z' },
       customerId: 'cus-9',
       escalated: false,
-      timeline: [{ at: '2026-03-01T10:00:00.000Z', type: 'refund_requested', actor: { role: 'checkout' }, summary: long }],
+      timeline: [
+        {
+          at: '2026-03-01T10:00:00.000Z',
+          type: 'refund_requested',
+          actor: { role: 'checkout' },
+          summary: long,
+        },
+      ],
     });
     assert.match(out, /order\s+ord-9/);
     assert.match(out, /decision\s+2026-03-02T17:00:00.000Z/);
