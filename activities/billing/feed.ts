@@ -2,6 +2,7 @@
 // from the port) and what it hands back (orders with their standing, the actions cases took).
 // The API, the CLI and the simulator validate with these schemas before they write.
 import { z } from 'zod';
+import { PaymentMethodSchema } from '../../policies/input';
 
 /** What checkout tells billing about an order (the case's order, plus the contact). */
 export const billingOrderSchema = z.object({
@@ -10,7 +11,7 @@ export const billingOrderSchema = z.object({
   customerEmail: z.email().optional(),
   customerName: z.string().optional(),
   productId: z.string().optional(),
-  paymentMethod: z.enum(['card', 'paypal', 'bank_transfer', 'crypto', 'account_credit']),
+  paymentMethod: PaymentMethodSchema,
   amountMinor: z.number().int().nonnegative(),
   currency: z.string().regex(/^[A-Za-z]{3}$/),
   purchasedAt: z.iso.datetime({ offset: true }),
