@@ -3,7 +3,7 @@
 // validators (inside the workflow) and the API (at the edge) both check.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { RequestReasonSchema } from '../policies';
+import { RequestReasonSchema, TECHNICAL_REVIEW_OUTCOMES } from '../policies';
 import type { CaseAnswer, CaseState } from './case-state';
 
 /** Who did something, for the timeline: a role and an optional identity (key name, email). */
@@ -34,7 +34,7 @@ export const RequestInformationSchema = z
 export const ProvideInformationSchema = z
   .object({ items: z.array(InformationItemSchema).min(1), note: z.string().max(4000).optional(), ...actor })
   .strict();
-export const TechnicalReviewOutcomeSchema = z.enum(['provider_fault', 'user_caused', 'third_party', 'remediated', 'unresolved']);
+export const TechnicalReviewOutcomeSchema = z.enum(TECHNICAL_REVIEW_OUTCOMES);
 export const SubmitTechnicalReviewSchema = z.object({ outcome: TechnicalReviewOutcomeSchema, notes: z.string().max(4000).optional(), ...actor }).strict();
 export const DecisionOutcomeSchema = z.enum(['full_refund', 'partial_refund', 'credit', 'service_extension', 'denied']);
 export const DecideSchema = z
