@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+/** Our process folders, as a workflow would reach them (relative paths). */
+const ourProcesses = (message) => [{ regex: '^(\\.\\./)+(worker|client|stack|config|codec|cluster|scripts)(/.*)?$', message }];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'ui/static/vendor/', 'test/replay/histories/'] },
@@ -18,18 +20,77 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'policies/**/*.ts'],
+    // Type-aware checks: a promise nobody awaits (or handles) loses its failure; a promise where a
+    // callback's return is ignored (an event handler, a forEach) does too.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  // The layers (DESIGN.md, "Layout"). One no-restricted-imports entry per folder: a later entry for
+  // the same file replaces an earlier one, so each lists everything its folder may not import.
+  {
+    files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow and policy code is deterministic: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins.' })),
           patterns: [
             {
               // activities/contract is the plain contract (types and failure-type names), no activity code.
               regex: '(^|/)activities(/(?!contract$).*)?$|^@temporalio/(activity|worker|client)$',
               allowTypeImports: true,
               message: 'Workflows import activities as types only (proxyActivities<typeof ...>).',
+            },
+            ...ourProcesses('Workflows run in the sandbox: no worker, client, stack, config or codec code.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['policies/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Policy code is pure domain: no Node built-ins.' })),
+          patterns: [
+            { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
+            { regex: '^\\.\\./', message: 'Policies import nothing of ours outside policies/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['policies/*/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Policy code is pure domain: no Node built-ins.' })),
+          patterns: [
+            { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
+            { regex: '^\\.\\./\\.\\./', message: 'Policies import nothing of ours outside policies/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['client/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(worker|stack)(/.*)?$',
+              message: 'The client never imports the worker or the stack: shared code lives in config/ or codec/.',
             },
           ],
         },

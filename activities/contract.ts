@@ -3,7 +3,10 @@
 // Every call that changes something carries an idempotencyKey derived from the workflow id,
 // so a retried activity never produces a second email, credit or refund.
 
-export type PaymentMethod = 'card' | 'paypal' | 'bank_transfer' | 'crypto' | 'account_credit';
+// The payment methods are the policy's (one list, PAYMENT_METHODS): a type-only import.
+import type { PaymentMethod } from '../policies/input';
+
+export type { PaymentMethod };
 
 export interface CaseRef {
   orderId: string;

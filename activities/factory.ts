@@ -1,8 +1,7 @@
 // Builds the adapters from one plain, typed configuration object, so the worker can do
-// createActivities(buildActivityDeps(config)). The worker's config module reads the
-// environment and hands the result to activityConfigSchema (fail fast on a bad value).
+// createActivities(buildActivityDeps(config)). config/ reads and validates the environment
+// (failing fast, naming each bad variable); worker/main.ts maps the result onto these types.
 import path from 'node:path';
-import { z } from 'zod';
 import { HttpBillingAdapter } from './billing/http';
 import type { BillingPort } from './billing/port';
 import { EmbeddedBillingStore } from './billing/sqlite';
@@ -17,95 +16,75 @@ import { SandboxGateway } from './payments/sandbox';
 import { HttpSandboxGateway } from './payments/sandbox-http';
 import { StripePaymentsAdapter } from './payments/stripe';
 
-/** A SQLite file; when left out, a fixed name under the config's `dataDir`. */
-const file = z.string().min(1).optional();
+// No schema here: the settings are validated once, at the edge that reads them (config/ for the
+// environment, naming the variable), and reach the factory typed. A second set of rules here
+// once let a Stripe key pass at boot and fail later under another name.
 
-export const emailConfigSchema = z.discriminatedUnion('kind', [
-  /** Embedded: messages go to a local outbox the support UI lists; nothing leaves the machine. */
-  z.object({ kind: z.literal('outbox'), file }),
-  z.object({
-    kind: z.literal('smtp'),
-    /** `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465`; or host/port below. */
-    url: z.url({ protocol: /^smtps?$/ }).optional(),
-    host: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65_535).optional(),
-    secure: z.boolean().optional(),
-    /** Refuse to send unless the server upgrades to TLS. */
-    requireTls: z.boolean().default(true),
-    user: z.string().optional(),
-    password: z.string().optional(),
-    timeoutMs: z.number().int().positive().default(15_000),
-    /** The SQLite file remembering which idempotency keys were delivered. */
-    sentLogFile: file,
-    /** Or a PostgreSQL database (postgres://…) every worker shares: one email per key across hosts. */
-    sentLogUrl: z.url({ protocol: /^postgres(?:ql)?$/ }).optional(),
-    allowInvalidCertificates: z.boolean().default(false),
-  }),
-]);
+/** Embedded: messages go to a local outbox the support UI lists; nothing leaves the machine. */
+export interface OutboxEmailConfig {
+  kind: 'outbox';
+  /** The SQLite file; when left out, a fixed name under `dataDir`. */
+  file?: string;
+}
 
-export const paymentsConfigSchema = z.discriminatedUnion('kind', [
-  /** Embedded: the sandbox gateway file, shared with the stack's settler and the API. */
-  z.object({
-    kind: z.literal('sandbox'),
-    file,
-    /** Or the sandbox gateway served over HTTP (payments/sandbox-service.ts): workers on several hosts. */
-    url: z.url({ protocol: /^https?$/ }).optional(),
-    apiKey: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().default(10_000),
-  }),
-  z.object({
-    kind: z.literal('stripe'),
-    apiKey: z.string().regex(/^(sk|rk)_(test|live)_/, 'a Stripe secret or restricted key (sk_… or rk_…)'),
-    timeoutMs: z.number().int().positive().default(20_000),
-    orderMetadataKey: z.string().min(1).default('orderId'),
-    /** Only to point at stripe-mock or an egress proxy, e.g. http://stripe-mock:12111. */
-    apiBase: z.url({ protocol: /^https?$/ }).optional(),
-  }),
-]);
+export interface SmtpEmailConfig {
+  kind: 'smtp';
+  /** `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465`. */
+  url: string;
+  /** Refuse to send unless the server upgrades to TLS (default true). */
+  requireTls?: boolean;
+  timeoutMs?: number;
+  /** The SQLite file remembering which idempotency keys were delivered. */
+  sentLogFile?: string;
+  /** Or a PostgreSQL database (postgres://…) every worker shares: one email per key across hosts. */
+  sentLogUrl?: string;
+  allowInvalidCertificates?: boolean;
+}
 
-export const billingConfigSchema = z.discriminatedUnion('kind', [
-  /** Embedded: the SQLite billing store that the API and CLI feed. */
-  z.object({ kind: z.literal('embedded'), file }),
-  z.object({
-    kind: z.literal('http'),
-    baseUrl: z.url({ protocol: /^https?$/ }),
-    apiKey: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().default(10_000),
-  }),
-]);
+/**
+ * Embedded: the sandbox gateway file, shared with the stack's settler and the API; or the gateway
+ * served over HTTP (payments/sandbox-service.ts) for workers on several hosts. One or the other.
+ */
+export type SandboxPaymentsConfig =
+  | { kind: 'sandbox'; file?: string; url?: never }
+  | { kind: 'sandbox'; url: string; file?: never; apiKey?: string; timeoutMs?: number };
 
-export const activityConfigSchema = z
-  .object({
-    /** Where embedded files go when no file is named (data/ in the repo, ignored by git). */
-    dataDir: z.string().min(1).optional(),
-    /** Support notices go here. */
-    supportAddress: z.email(),
-    /** From header of every message, e.g. `Refundflow <refunds@example.com>`. */
-    fromAddress: z.string().min(3),
-    caseLinkBase: z.url().optional(),
-    heartbeatEveryMs: z.number().int().positive().default(5_000),
-    email: emailConfigSchema,
-    payments: paymentsConfigSchema,
-    billing: billingConfigSchema,
-  })
-  .superRefine((c, ctx) => {
-    const needsFile = (path: (string | number)[], value: string | undefined) => {
-      if (!value && !c.dataDir)
-        ctx.addIssue({ code: 'custom', path, message: 'a file, or dataDir, is required' });
-    };
-    if (c.email.kind === 'outbox') needsFile(['email', 'file'], c.email.file);
-    if (c.email.kind === 'smtp') {
-      if (!c.email.sentLogUrl) needsFile(['email', 'sentLogFile'], c.email.sentLogFile);
-      if (!c.email.url && !c.email.host)
-        ctx.addIssue({ code: 'custom', path: ['email', 'host'], message: 'url or host is required' });
-    }
-    if (c.payments.kind === 'sandbox' && !c.payments.url) needsFile(['payments', 'file'], c.payments.file);
-    if (c.payments.kind === 'sandbox' && c.payments.url && c.payments.file)
-      ctx.addIssue({ code: 'custom', path: ['payments', 'url'], message: 'a file or a url, not both' });
-    if (c.billing.kind === 'embedded') needsFile(['billing', 'file'], c.billing.file);
-  });
-export type ActivityConfig = z.input<typeof activityConfigSchema>;
-type ParsedConfig = z.output<typeof activityConfigSchema>;
+export interface StripePaymentsConfig {
+  kind: 'stripe';
+  /** A secret or restricted key (sk_… or rk_…), checked where it is read. */
+  apiKey: string;
+  timeoutMs?: number;
+  orderMetadataKey?: string;
+  /** Only to point at stripe-mock or an egress proxy, e.g. http://stripe-mock:12111. */
+  apiBase?: string;
+}
+
+/** Embedded: the SQLite billing store that the API and CLI feed. */
+export interface EmbeddedBillingConfig {
+  kind: 'embedded';
+  file?: string;
+}
+
+export interface HttpBillingSettings {
+  kind: 'http';
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs?: number;
+}
+
+export interface ActivityConfig {
+  /** Where embedded files go when no file is named (data/ in the repo, ignored by git). */
+  dataDir: string;
+  /** Support notices go here. */
+  supportAddress: string;
+  /** From header of every message, e.g. `Refundflow <refunds@example.com>`. */
+  fromAddress: string;
+  caseLinkBase?: string;
+  heartbeatEveryMs?: number;
+  email: OutboxEmailConfig | SmtpEmailConfig;
+  payments: SandboxPaymentsConfig | StripePaymentsConfig;
+  billing: EmbeddedBillingConfig | HttpBillingSettings;
+}
 
 /** The file names the embedded defaults use under dataDir; the API and stack open the same ones. */
 export const embeddedFiles = {
@@ -131,33 +110,29 @@ export function embeddedActivityConfig(
   };
 }
 
-function inData(config: ParsedConfig, given: string | undefined, name: string): string {
-  // superRefine guarantees one of the two.
-  return given ?? path.join(config.dataDir!, name);
+function inData(config: ActivityConfig, given: string | undefined, name: string): string {
+  return given ?? path.join(config.dataDir, name);
 }
 
-/** smtp(s)://user:pass@host:port, or explicit fields, to the adapter's settings. */
-export function smtpSettings(
-  email: Extract<ParsedConfig['email'], { kind: 'smtp' }>,
-  from: string,
-): SmtpConfig {
-  const url = email.url ? new URL(email.url) : undefined;
-  const secure = email.secure ?? url?.protocol === 'smtps:';
-  const user = email.user ?? (url?.username ? decodeURIComponent(url.username) : undefined);
-  const password = email.password ?? (url?.password ? decodeURIComponent(url.password) : undefined);
+/** smtp(s)://user:pass@host:port to the adapter's settings. */
+export function smtpSettings(email: SmtpEmailConfig, from: string): SmtpConfig {
+  const url = new URL(email.url);
+  const secure = url.protocol === 'smtps:';
+  const user = url.username ? decodeURIComponent(url.username) : undefined;
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
   return {
-    host: email.host ?? url!.hostname,
-    port: email.port ?? (url?.port ? Number(url.port) : secure ? 465 : 587),
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
-    requireTls: email.requireTls && !secure,
+    requireTls: (email.requireTls ?? true) && !secure,
     ...(user ? { user, password: password ?? '' } : {}),
     from,
-    timeoutMs: email.timeoutMs,
-    allowInvalidCertificates: email.allowInvalidCertificates,
+    timeoutMs: email.timeoutMs ?? 15_000,
+    allowInvalidCertificates: email.allowInvalidCertificates ?? false,
   };
 }
 
-export function buildEmail(config: ParsedConfig): EmailPort {
+export function buildEmail(config: ActivityConfig): EmailPort {
   const email = config.email;
   switch (email.kind) {
     case 'outbox':
@@ -172,14 +147,14 @@ export function buildEmail(config: ParsedConfig): EmailPort {
   }
 }
 
-export function buildPayments(config: ParsedConfig): PaymentsPort {
+export function buildPayments(config: ActivityConfig): PaymentsPort {
   const payments = config.payments;
   switch (payments.kind) {
     case 'sandbox':
       return payments.url
         ? new HttpSandboxGateway({
             baseUrl: payments.url,
-            timeoutMs: payments.timeoutMs,
+            timeoutMs: payments.timeoutMs ?? 10_000,
             ...(payments.apiKey ? { apiKey: payments.apiKey } : {}),
           })
         : SandboxGateway.open(inData(config, payments.file, embeddedFiles.gateway));
@@ -187,8 +162,8 @@ export function buildPayments(config: ParsedConfig): PaymentsPort {
       const base = payments.apiBase ? new URL(payments.apiBase) : undefined;
       return new StripePaymentsAdapter({
         apiKey: payments.apiKey,
-        timeoutMs: payments.timeoutMs,
-        orderMetadataKey: payments.orderMetadataKey,
+        timeoutMs: payments.timeoutMs ?? 20_000,
+        orderMetadataKey: payments.orderMetadataKey ?? 'orderId',
         ...(base
           ? {
               host: base.hostname,
@@ -201,7 +176,7 @@ export function buildPayments(config: ParsedConfig): PaymentsPort {
   }
 }
 
-export function buildBilling(config: ParsedConfig): BillingPort {
+export function buildBilling(config: ActivityConfig): BillingPort {
   const billing = config.billing;
   switch (billing.kind) {
     case 'embedded':
@@ -209,18 +184,17 @@ export function buildBilling(config: ParsedConfig): BillingPort {
     case 'http':
       return new HttpBillingAdapter({
         baseUrl: billing.baseUrl,
-        timeoutMs: billing.timeoutMs,
+        timeoutMs: billing.timeoutMs ?? 10_000,
         ...(billing.apiKey ? { apiKey: billing.apiKey } : {}),
       });
   }
 }
 
-/** Validates the configuration and opens every adapter; `close()` releases them all. */
+/** Opens every adapter from settings validated where they were read; `close()` releases them all. */
 export function buildActivityDeps(
-  input: ActivityConfig,
+  config: ActivityConfig,
   options: { logger?: ActivityLogger } = {},
 ): ActivityDeps & { close: () => Promise<void> } {
-  const config = activityConfigSchema.parse(input);
   const email = buildEmail(config);
   const payments = buildPayments(config);
   const billing = buildBilling(config);
@@ -229,7 +203,7 @@ export function buildActivityDeps(
     payments,
     billing,
     supportAddress: config.supportAddress,
-    heartbeatEveryMs: config.heartbeatEveryMs,
+    heartbeatEveryMs: config.heartbeatEveryMs ?? 5_000,
     ...(config.caseLinkBase ? { caseLinkBase: config.caseLinkBase } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     close: async () => {

@@ -4,32 +4,22 @@ export * from './contract';
 export { createActivities, type ActivityDeps, type ActivityLogger } from './create-activities';
 export { createDecisionActivities, type DecisionActivities } from './decide';
 export { nonRetryableErrorTypes, permanentFailure, TransientError } from './errors';
-export {
-  activityConfigSchema,
-  billingConfigSchema,
-  buildActivityDeps,
-  embeddedActivityConfig,
-  embeddedFiles,
-  emailConfigSchema,
-  paymentsConfigSchema,
-  type ActivityConfig,
-} from './factory';
+export { buildActivityDeps, embeddedActivityConfig, embeddedFiles, type ActivityConfig } from './factory';
 
 export type { BillingPort, CustomerContact } from './billing/port';
 export { HttpBillingAdapter, type HttpBillingConfig } from './billing/http';
 export { startBillingService } from './billing/service';
 export type { RunningService } from './http/service';
+export { EmbeddedBillingStore } from './billing/sqlite';
 export {
-  EmbeddedBillingStore,
   billingOrderSchema,
   customerFlagsSchema,
-  usageReportSchema,
   type BillingAction,
   type BillingOrder,
   type BillingOrderInput,
   type CustomerFlags,
-  type UsageReport,
-} from './billing/sqlite';
+} from './billing/feed';
+export { usageReportSchema, type UsageReport } from './billing/port';
 
 export type { EmailPort, OutgoingEmail, SentEmail } from './email/port';
 export { EmailOutbox, listOutbox, type OutboxMessage, type OutboxQuery } from './email/outbox';

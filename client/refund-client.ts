@@ -20,7 +20,8 @@ import type { temporal } from '@temporalio/proto';
 import type { Order, Policy } from '../policies';
 import { pinHolidays } from '../policies/holidays';
 import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
-import { CASE_STATUSES, workflowIdForOrder } from '../workflows/case-state';
+import { DEFAULT_TASK_QUEUE } from '../config/defaults';
+import { CASE_STATUSES, orderIdFromWorkflowId, workflowIdForOrder } from '../workflows/case-state';
 import {
   incidentCasesSignal,
   incidentListedQuery,
@@ -86,8 +87,6 @@ import type { lateCaseEvents } from '../workflows/late-events';
 
 /** Where a signal went: the running case, or the order's late-event record (its case had ended). */
 export type SignalDelivery = 'case' | 'late_record';
-
-export const DEFAULT_TASK_QUEUE = 'refund-cases';
 
 /** No case exists for this order. */
 export class CaseNotFoundError extends Error {
@@ -730,7 +729,7 @@ function summaryFromVisibility(raw: temporal.api.workflow.v1.IWorkflowExecutionI
   const purchasedAt = attrs.get(purchasedAtKey);
   const closedAt = optionalTsToDate(raw.closeTime);
   return {
-    orderId: workflowId.replace(/^refund-case-/, ''),
+    orderId: orderIdFromWorkflowId(workflowId),
     workflowId,
     status: attrs.get(statusKey) as CaseStatus | undefined,
     policyId: attrs.get(policyKey),

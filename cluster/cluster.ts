@@ -33,9 +33,10 @@ import {
   startSandboxGatewayService,
   type RunningService,
 } from '../activities';
-import { loadConfig, type Config } from '../worker/config';
-import { clientConnectionOptions } from '../worker/connection';
-import { ensureSecrets } from '../worker/stack';
+import { loadConfig, type Config } from '../config';
+import { DEFAULT_TASK_QUEUE } from '../config/defaults';
+import { clientConnectionOptions } from '../config/connection';
+import { ensureSecrets } from '../stack/secrets';
 import { startMailCatcher } from './mail-catcher';
 import {
   CLUSTER_MARKER,
@@ -121,7 +122,7 @@ export interface ClusterOptions {
 }
 
 export const NAMESPACE = 'refunds';
-export const TASK_QUEUE = 'refund-cases';
+export const TASK_QUEUE = DEFAULT_TASK_QUEUE;
 /** The name in the frontend's certificate; clients connect to 127.0.0.1 and check this name. */
 const FRONTEND_TLS_NAME = 'temporal-frontend';
 const PG_SUPERUSER = 'temporal';

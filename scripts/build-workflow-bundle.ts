@@ -1,11 +1,11 @@
 // Bundles the workflow code once at build time (`npm run build`), so a production worker starts
 // from dist/workflow-bundle.js instead of running webpack at every start: faster starts, and the
 // code that runs is exactly the code that was built and tested. The bundle carries the failure
-// converter (client/failure-converter.ts), which a prebuilt bundle cannot take from the worker.
+// converter (codec/failure-converter.ts), which a prebuilt bundle cannot take from the worker.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
-import { bundleEncodesFailures, workflowBundlerOptions } from '../client/data-converter';
+import { bundleEncodesFailures, workflowBundlerOptions } from '../codec/data-converter';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
@@ -26,7 +26,7 @@ export async function buildWorkflowBundle(
 ): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath, ...productionBundleOptions });
   if (!bundleEncodesFailures(code))
-    throw new Error('the workflow bundle lacks the failure converter (client/failure-converter.ts)');
+    throw new Error('the workflow bundle lacks the failure converter (codec/failure-converter.ts)');
   return code;
 }
 

@@ -4,7 +4,7 @@
 //
 //   npm run replay -- --query "ExecutionStatus = 'Running'"
 //
-// Connection and keys come from the usual variables (worker/config.ts: TEMPORAL_ADDRESS,
+// Connection and keys come from the usual variables (config/index.ts: TEMPORAL_ADDRESS,
 // TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, TEMPORAL_API_KEY, REFUNDFLOW_ENCRYPTION_KEYS): payloads are
 // decoded through the same codec the worker uses. Exit status: 0 all replayed, 1 a history failed
 // (or none matched, unless --allow-none), 2 bad usage or configuration.
@@ -12,9 +12,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
-import { buildDataConverter, workflowBundlerOptions } from '../client/data-converter';
-import { ConfigError, loadConfig } from '../worker/config';
-import { clientConnectionOptions } from '../worker/connection';
+import { buildDataConverter, workflowBundlerOptions } from '../codec/data-converter';
+import { ConfigError, loadConfig } from '../config';
+import { clientConnectionOptions } from '../config/connection';
 
 const DEFAULT_QUERY = "WorkflowType = 'refundCase' AND ExecutionStatus = 'Running'";
 

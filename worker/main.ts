@@ -13,9 +13,9 @@ import {
   type ActivityConfig,
   type RefundActivities,
 } from '../activities';
-import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../client/data-converter';
-import { loadConfig, type Config } from './config';
-import { workerConnectionOptions } from './connection';
+import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../codec/data-converter';
+import { loadConfig, type Config } from '../config';
+import { workerConnectionOptions } from '../config/connection';
 import { installTelemetry } from './telemetry';
 import { thisMachine, workflowTaskOptions } from './tuning';
 import { deploymentOptions, setCurrentVersion } from './versioning';
@@ -37,11 +37,9 @@ export function activityConfigFrom(config: Config): ActivityConfig {
     payments:
       payments.kind === 'stripe'
         ? { kind: 'stripe', apiKey: payments.apiKey, ...(payments.apiBase ? { apiBase: payments.apiBase } : {}) }
-        : {
-            kind: 'sandbox',
-            ...(payments.file ? { file: payments.file } : {}),
-            ...(payments.url ? { url: payments.url } : {}),
-          },
+        : payments.url
+          ? { kind: 'sandbox', url: payments.url }
+          : { kind: 'sandbox', ...(payments.file ? { file: payments.file } : {}) },
     billing:
       billing.kind === 'http'
         ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) }

@@ -3,17 +3,17 @@
 // …) to every line logged through workflow.log, activity log and its own lifecycle messages; the
 // workflow id is the case id, so it is lifted into `caseId` to make "everything about this case"
 // a single filter in any log store.
-import pino from 'pino';
+import type pino from 'pino';
 import { LogTimestamp, Runtime, type Logger as SdkLogger, type LogLevel as SdkLogLevel, type LogMetadata } from '@temporalio/worker';
-import type { LogLevel, ProcessConfig } from './config';
+import type { LogLevel, ProcessConfig } from '../config';
+import { createLogger } from '../config/logger';
 
 const PINO_LEVEL: Record<SdkLogLevel, LogLevel> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 const SDK_LEVEL: Record<LogLevel, SdkLogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
-/** The process's JSON logger; `destination` is for tests (stdout otherwise). */
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): pino.Logger {
-  const options: pino.LoggerOptions = {
-    level,
+/** The process's JSON logger (config/logger.ts) stamped with the time each event happened. */
+export function createWorkerLogger(level: LogLevel, destination?: pino.DestinationStream): pino.Logger {
+  return createLogger(level, destination, {
     // The time an event happened, not the time it was written: the SDK forwards core's lines in
     // batches (up to 100 ms late) and stamps each with LogTimestamp (ns since the epoch).
     timestamp: false,
@@ -21,11 +21,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       const nanos = (fields as Record<symbol, unknown>)[LogTimestamp];
       return { time: new Date(typeof nanos === 'bigint' ? Number(nanos / 1_000_000n) : Date.now()).toISOString() };
     },
-    // Level names, not numbers: log stores and people both read "warn" more easily than 40.
-    formatters: { level: (label) => ({ level: label }) },
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  });
 }
 
 /** The SDK's Logger interface over pino, adding `caseId` wherever the SDK knows the workflow id. */
@@ -72,7 +68,7 @@ export function installTelemetry(
   destination?: pino.DestinationStream,
   options: { shutdownSignals?: NodeJS.Signals[] } = {},
 ): pino.Logger {
-  const logger = createLogger(settings.logLevel, destination);
+  const logger = createWorkerLogger(settings.logLevel, destination);
   const bindAddress = metricsBindAddress(settings.metricsPort);
   Runtime.install({
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import type { VersioningConfig } from './config';
+import type { VersioningConfig } from '../config';
 
 /** A build id that names the workflow code: the same bundle, the same id; any change, a new one. */
 export function buildIdOf(workflowCode: string): string {

@@ -24,7 +24,11 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Statuses after which no money moves and no request is taken. */
 export const FINAL_STATUSES: readonly CaseStatus[] = ['paid', 'credited', 'extended', 'denied', 'withdrawn'];
 
-export const workflowIdForOrder = (orderId: string): string => `refund-case-${orderId}`;
+const CASE_ID_PREFIX = 'refund-case-';
+export const workflowIdForOrder = (orderId: string): string => `${CASE_ID_PREFIX}${orderId}`;
+/** The order of a case's workflow id (the inverse of workflowIdForOrder). */
+export const orderIdFromWorkflowId = (workflowId: string): string =>
+  workflowId.startsWith(CASE_ID_PREFIX) ? workflowId.slice(CASE_ID_PREFIX.length) : workflowId;
 
 export interface StartCaseInput {
   policy: Policy;

@@ -30,7 +30,7 @@ const actor = { actor: optional(ActorSchema) };
 
 /**
  * What the payload codec hands the workflow in place of a payload that was not sealed with the
- * encryption key (client/codec.ts): anyone who reaches Temporal's frontend can send a plain
+ * encryption key (codec/codec.ts): anyone who reaches Temporal's frontend can send a plain
  * signal or update, so such a payload is refused without failing the workflow task. Every
  * message schema below fails on it; the workflow drops the message and records `message_refused`.
  */

@@ -9,141 +9,19 @@ import type { AccountSnapshot, CaseRef, MoneyMovement } from '../contract';
 import { NonRetryableErrors } from '../contract';
 import { permanentFailure } from '../errors';
 import { openDatabase, type Db } from '../sqlite';
+import {
+  billingOrderSchema,
+  customerFlagsSchema,
+  type BillingAction,
+  type BillingActionKind,
+  type BillingOrder,
+  type BillingOrderInput,
+  type CustomerFlags,
+} from './feed';
 import { usageReportSchema, type BillingPort, type CustomerContact, type UsageReport } from './port';
+import { toAction, toOrder, type ActionRow, type OrderRow } from './rows';
+import { billingTables } from './tables';
 
-/** What checkout tells billing about an order (the case's order, plus the contact). */
-export const billingOrderSchema = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
-  customerEmail: z.email().optional(),
-  customerName: z.string().optional(),
-  productId: z.string().optional(),
-  paymentMethod: z.enum(['card', 'paypal', 'bank_transfer', 'crypto', 'account_credit']),
-  amountMinor: z.number().int().nonnegative(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/),
-  purchasedAt: z.iso.datetime({ offset: true }),
-  billing: z
-    .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('one_time') }),
-      z.object({
-        kind: z.literal('subscription'),
-        periodStart: z.iso.datetime({ offset: true }),
-        periodEnd: z.iso.datetime({ offset: true }),
-      }),
-    ])
-    .default({ kind: 'one_time' }),
-  quota: z.object({ unit: z.string().min(1), included: z.number().nonnegative() }).optional(),
-});
-export type BillingOrderInput = z.input<typeof billingOrderSchema>;
-
-export { usageReportSchema, type UsageReport } from './port';
-
-export const customerFlagsSchema = z.object({
-  customerId: z.string().min(1),
-  termsViolation: z.boolean().optional(),
-  abuseSuspected: z.boolean().optional(),
-  email: z.email().optional(),
-  name: z.string().optional(),
-});
-export type CustomerFlags = z.input<typeof customerFlagsSchema>;
-
-export interface BillingOrder {
-  orderId: string;
-  customerId: string;
-  productId?: string;
-  paymentMethod: string;
-  amountMinor: number;
-  currency: string;
-  purchasedAt: string;
-  billing: { kind: 'one_time' } | { kind: 'subscription'; periodStart: string; periodEnd: string };
-  quota?: { unit: string; included: number };
-  usage?: { used: number; reportedAt: string };
-  access: 'active' | 'withdrawn';
-  accessWithdrawnAt?: string;
-  cancelAtPeriodEnd: boolean;
-  extensionDays: number;
-  creditedMinor: number;
-}
-
-export type BillingActionKind = 'access_withdrawal' | 'credit' | 'service_extension' | 'cancellation';
-
-export interface BillingAction {
-  actionId: string;
-  idempotencyKey: string;
-  kind: BillingActionKind;
-  orderId: string;
-  customerId: string;
-  amountMinor?: number;
-  currency?: string;
-  days?: number;
-  periodEnd?: string;
-  createdAt: string;
-}
-
-const schema = `
-CREATE TABLE IF NOT EXISTS customers (
-  customer_id TEXT PRIMARY KEY,
-  email TEXT,
-  name TEXT,
-  terms_violation INTEGER NOT NULL DEFAULT 0,
-  abuse_suspected INTEGER NOT NULL DEFAULT 0,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS orders (
-  order_id TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  product_id TEXT,
-  payment_method TEXT NOT NULL,
-  amount_minor INTEGER NOT NULL,
-  currency TEXT NOT NULL,
-  purchased_at TEXT NOT NULL,
-  billing_kind TEXT NOT NULL,
-  period_start TEXT,
-  period_end TEXT,
-  quota_unit TEXT,
-  quota_included REAL,
-  access TEXT NOT NULL DEFAULT 'active',
-  access_withdrawn_at TEXT,
-  cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
-  extension_days INTEGER NOT NULL DEFAULT 0,
-  credited_minor INTEGER NOT NULL DEFAULT 0,
-  updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id);
-CREATE TABLE IF NOT EXISTS usage (
-  order_id TEXT PRIMARY KEY,
-  used REAL NOT NULL,
-  reported_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS chargebacks (
-  chargeback_id TEXT PRIMARY KEY,
-  order_id TEXT NOT NULL,
-  customer_id TEXT NOT NULL,
-  opened_at TEXT NOT NULL,
-  closed_at TEXT
-);
-CREATE INDEX IF NOT EXISTS chargebacks_customer ON chargebacks (customer_id, closed_at);
-CREATE TABLE IF NOT EXISTS refunds_paid (
-  refund_ref TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  order_id TEXT NOT NULL,
-  paid_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS refunds_paid_customer ON refunds_paid (customer_id, paid_at);
-CREATE TABLE IF NOT EXISTS billing_actions (
-  action_id TEXT PRIMARY KEY,
-  idempotency_key TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,
-  order_id TEXT NOT NULL,
-  customer_id TEXT NOT NULL,
-  amount_minor INTEGER,
-  currency TEXT,
-  days INTEGER,
-  period_end TEXT,
-  created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS billing_actions_order ON billing_actions (order_id);
-`;
 
 const DAY_MS = 86_400_000;
 const prefixes: Record<BillingActionKind, string> = {
@@ -161,7 +39,7 @@ export class EmbeddedBillingStore implements BillingPort {
 
   static open(file: string, options: { now?: () => Date } = {}): EmbeddedBillingStore {
     const db = openDatabase(file);
-    db.exec(schema);
+    db.exec(billingTables);
     return new EmbeddedBillingStore(db, options.now ?? (() => new Date()));
   }
 
@@ -451,76 +329,3 @@ export class EmbeddedBillingStore implements BillingPort {
       });
   }
 }
-
-interface OrderRow {
-  order_id: string;
-  customer_id: string;
-  product_id: string | null;
-  payment_method: string;
-  amount_minor: number;
-  currency: string;
-  purchased_at: string;
-  billing_kind: 'one_time' | 'subscription';
-  period_start: string | null;
-  period_end: string | null;
-  quota_unit: string | null;
-  quota_included: number | null;
-  access: 'active' | 'withdrawn';
-  access_withdrawn_at: string | null;
-  cancel_at_period_end: number;
-  extension_days: number;
-  credited_minor: number;
-  used: number | null;
-  reported_at: string | null;
-}
-
-const toOrder = (r: OrderRow): BillingOrder => ({
-  orderId: r.order_id,
-  customerId: r.customer_id,
-  ...(r.product_id ? { productId: r.product_id } : {}),
-  paymentMethod: r.payment_method,
-  amountMinor: r.amount_minor,
-  currency: r.currency,
-  purchasedAt: r.purchased_at,
-  billing:
-    r.billing_kind === 'subscription'
-      ? { kind: 'subscription', periodStart: r.period_start ?? '', periodEnd: r.period_end ?? '' }
-      : { kind: 'one_time' },
-  ...(r.quota_unit !== null && r.quota_included !== null
-    ? { quota: { unit: r.quota_unit, included: r.quota_included } }
-    : {}),
-  ...(r.used !== null && r.reported_at !== null
-    ? { usage: { used: r.used, reportedAt: r.reported_at } }
-    : {}),
-  access: r.access,
-  ...(r.access_withdrawn_at ? { accessWithdrawnAt: r.access_withdrawn_at } : {}),
-  cancelAtPeriodEnd: r.cancel_at_period_end === 1,
-  extensionDays: r.extension_days,
-  creditedMinor: r.credited_minor,
-});
-
-interface ActionRow {
-  action_id: string;
-  idempotency_key: string;
-  kind: BillingActionKind;
-  order_id: string;
-  customer_id: string;
-  amount_minor: number | null;
-  currency: string | null;
-  days: number | null;
-  period_end: string | null;
-  created_at: string;
-}
-
-const toAction = (r: ActionRow): BillingAction => ({
-  actionId: r.action_id,
-  idempotencyKey: r.idempotency_key,
-  kind: r.kind,
-  orderId: r.order_id,
-  customerId: r.customer_id,
-  ...(r.amount_minor !== null ? { amountMinor: r.amount_minor } : {}),
-  ...(r.currency !== null ? { currency: r.currency } : {}),
-  ...(r.days !== null ? { days: r.days } : {}),
-  ...(r.period_end !== null ? { periodEnd: r.period_end } : {}),
-  createdAt: r.created_at,
-});

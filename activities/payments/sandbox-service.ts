@@ -6,6 +6,7 @@
 //   GET  /v1/refunds/:refundId  → RefundResult, 404 UnknownRefund
 //   GET  /v1/refunds?orderId=   → GatewayRefund[], oldest first
 import { z } from 'zod';
+import { PaymentMethodSchema } from '../../policies/input';
 import { startService, type RunningService, type ServiceOptions } from '../http/service';
 import { SandboxGateway } from './sandbox';
 
@@ -15,7 +16,7 @@ export const createRefundSchema = z.object({
   amountMinor: z.number().int(),
   currency: z.string().regex(/^[A-Za-z]{3}$/),
   idempotencyKey: z.string().min(1).max(255),
-  paymentMethod: z.enum(['card', 'paypal', 'bank_transfer', 'crypto', 'account_credit']),
+  paymentMethod: PaymentMethodSchema,
   paymentReference: z.string().min(1).optional(),
 });
 

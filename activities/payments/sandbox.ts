@@ -4,101 +4,18 @@
 // table, so a repeated create returns the refund made the first time; reusing a key with
 // other parameters is refused, as Stripe refuses it.
 import { randomBytes } from 'node:crypto';
-import type { CreateRefund, GatewayRefund, PaymentMethod, RefundResult, RefundStatus } from '../contract';
+import type { CreateRefund, GatewayRefund, PaymentMethod, RefundResult } from '../contract';
 import { NonRetryableErrors } from '../contract';
 import { permanentFailure } from '../errors';
 import { openDatabase, type Db } from '../sqlite';
 import type { RefundFailureReason } from './failure-reasons';
 import type { PaymentsPort } from './port';
 import { assertGatewayRefundable, assertRefundAmount, gatewayRefundableMethods } from './refundable-methods';
+import { toEvent, toRefund, type EventRow, type RefundRow, type SandboxRefund, type SandboxWebhookEvent } from './sandbox-rows';
+import { sandboxTables } from './sandbox-tables';
 import type { RefundWebhookEvent } from './webhook-event';
 
-export interface SandboxRefund extends RefundResult {
-  idempotencyKey: string;
-  orderId: string;
-  customerId: string;
-  amountMinor: number;
-  currency: string;
-  paymentMethod: PaymentMethod;
-  paymentReference?: string;
-  createdAt: string;
-  settledAt?: string;
-}
-
-export interface SandboxWebhookEvent {
-  eventId: string;
-  refundId: string;
-  body: string;
-  attempts: number;
-  deliveredAt?: string;
-  lastError?: string;
-}
-
-const schema = `
-CREATE TABLE IF NOT EXISTS refunds (
-  refund_id TEXT PRIMARY KEY,
-  idempotency_key TEXT NOT NULL UNIQUE,
-  order_id TEXT NOT NULL,
-  customer_id TEXT NOT NULL,
-  amount_minor INTEGER NOT NULL,
-  currency TEXT NOT NULL,
-  payment_method TEXT NOT NULL,
-  payment_reference TEXT,
-  status TEXT NOT NULL,
-  failure_reason TEXT,
-  created_at TEXT NOT NULL,
-  created_ms INTEGER NOT NULL,
-  settled_at TEXT
-);
-CREATE INDEX IF NOT EXISTS refunds_order ON refunds (order_id);
-CREATE INDEX IF NOT EXISTS refunds_pending ON refunds (status, created_ms);
-CREATE TABLE IF NOT EXISTS failure_flags (
-  order_id TEXT PRIMARY KEY,
-  failure_reason TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS webhook_events (
-  event_id TEXT PRIMARY KEY,
-  refund_id TEXT NOT NULL,
-  body TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_ms INTEGER NOT NULL,
-  delivered_at TEXT,
-  abandoned INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT
-);
-CREATE INDEX IF NOT EXISTS webhook_due ON webhook_events (delivered_at, abandoned, next_attempt_ms);
-`;
-
-interface RefundRow {
-  refund_id: string;
-  idempotency_key: string;
-  order_id: string;
-  customer_id: string;
-  amount_minor: number;
-  currency: string;
-  payment_method: PaymentMethod;
-  payment_reference: string | null;
-  status: RefundStatus;
-  failure_reason: string | null;
-  created_at: string;
-  settled_at: string | null;
-}
-
-const toRefund = (r: RefundRow): SandboxRefund => ({
-  refundId: r.refund_id,
-  status: r.status,
-  ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
-  idempotencyKey: r.idempotency_key,
-  orderId: r.order_id,
-  customerId: r.customer_id,
-  amountMinor: r.amount_minor,
-  currency: r.currency,
-  paymentMethod: r.payment_method,
-  ...(r.payment_reference ? { paymentReference: r.payment_reference } : {}),
-  createdAt: r.created_at,
-  ...(r.settled_at ? { settledAt: r.settled_at } : {}),
-});
+export type { SandboxRefund, SandboxWebhookEvent };
 
 const resultOf = (r: SandboxRefund): RefundResult => ({
   refundId: r.refundId,
@@ -126,7 +43,7 @@ export class SandboxGateway implements PaymentsPort {
     options: { now?: () => Date; refundableMethods?: readonly PaymentMethod[] } = {},
   ): SandboxGateway {
     const db = openDatabase(file);
-    db.exec(schema);
+    db.exec(sandboxTables);
     return new SandboxGateway(
       db,
       options.now ?? (() => new Date()),
@@ -330,24 +247,6 @@ export class SandboxGateway implements PaymentsPort {
     if (this.db.open) this.db.close();
   }
 }
-
-interface EventRow {
-  event_id: string;
-  refund_id: string;
-  body: string;
-  attempts: number;
-  delivered_at: string | null;
-  last_error: string | null;
-}
-
-const toEvent = (r: EventRow): SandboxWebhookEvent => ({
-  eventId: r.event_id,
-  refundId: r.refund_id,
-  body: r.body,
-  attempts: r.attempts,
-  ...(r.delivered_at ? { deliveredAt: r.delivered_at } : {}),
-  ...(r.last_error ? { lastError: r.last_error } : {}),
-});
 
 /** For the API, CLI and reliability checks: read the gateway file without keeping it open. */
 export function listGatewayRefunds(

@@ -9,8 +9,9 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import pino from 'pino';
-import type { ApiKey } from '../../worker/config';
+import type pino from 'pino';
+import type { ApiKey } from '../../config';
+import { createLogger } from '../../config/logger';
 import type { RefundCases } from '../refund-client';
 import { keyResolver, type Caller } from './auth';
 import { apiKeyAuthorizer, codecServer } from './codec-server';
@@ -55,7 +56,7 @@ export interface ApiDeps {
   /** The payload codec, to serve /codec/* for the Temporal Web UI. */
   codec?: PayloadCodec;
   codecCorsOrigins?: readonly string[];
-  /** Must redact `req.headers.authorization` if it logs headers at all (see apiLogger). */
+  /** Must redact `req.headers.authorization` if it logs headers at all (see config/logger.ts). */
   logger?: pino.Logger;
   /** The support UI's folder; false to serve none. */
   uiRoot?: string | false;
@@ -63,19 +64,6 @@ export interface ApiDeps {
 }
 
 const VERSION: string = (require('../../package.json') as { version: string }).version;
-
-/** The API's logger: keys and signatures never reach a log line, whatever a serializer adds. */
-export function apiLogger(level: string = 'info', destination?: pino.DestinationStream): pino.Logger {
-  const options: pino.LoggerOptions = {
-    level,
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["refundflow-signature"]', 'headers.authorization'],
-      censor: '[redacted]',
-    },
-    formatters: { level: (label) => ({ level: label }) },
-  };
-  return destination ? pino(options, destination) : pino(options);
-}
 
 /** ui/static next to the sources, or two levels further up when running from dist/. */
 export function defaultUiRoot(): string | undefined {
@@ -94,7 +82,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast only widens its generic level type.
-    loggerInstance: (deps.logger ?? apiLogger()) as FastifyBaseLogger,
+    loggerInstance: (deps.logger ?? createLogger()) as FastifyBaseLogger,
     // A caller's request id (a load balancer's, a test's) is kept if well-formed; otherwise a fresh one.
     requestIdHeader: false,
     genReqId: (request) => {

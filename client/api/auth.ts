@@ -2,7 +2,7 @@
 // key as `Authorization: Bearer <key>`. Keys are compared as SHA-256 digests with timingSafeEqual
 // over every key, so neither a key's length nor its position in the list leaks through timing.
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKey, ApiRole, EncryptionConfig } from '../../worker/config';
+import type { ApiKey, ApiRole, EncryptionConfig } from '../../config';
 import type { Actor } from '../../workflows/messages';
 
 export interface Caller {

@@ -4,7 +4,7 @@
 // customer-facing decision and the payout's progress — and never reviewers' notes, escalations,
 // the timeline, key ids or the gateway's references (OWASP API3: property-level authorization).
 import type { Outcome, ReasonCode } from '../../policies';
-import type { ApiRole } from '../../worker/config';
+import type { ApiRole } from '../../config';
 import type { CaseDeadlines, CaseStatus } from '../../workflows/case-state';
 import type { RecordedLateEvent } from '../../workflows/late-events';
 import type { CaseState } from '../refund-client';

@@ -9,8 +9,8 @@ import cors from '@fastify/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ApiKey, ApiRole } from '../../worker/config';
-import { PayloadDecryptionError } from '../codec';
+import type { ApiKey, ApiRole } from '../../config';
+import { PayloadDecryptionError } from '../../codec/codec';
 import { keyResolver } from './auth';
 
 export type AuthDecision = 'allowed' | 'unauthenticated' | 'forbidden';

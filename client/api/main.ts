@@ -5,12 +5,13 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import { EmbeddedBillingStore, embeddedFiles } from '../../activities';
-import { loadConfig, type Config } from '../../worker/config';
-import { clientConnectionOptions } from '../../worker/connection';
-import { EncryptionCodec } from '../codec';
-import { buildDataConverter } from '../data-converter';
+import { loadConfig, type Config } from '../../config';
+import { clientConnectionOptions } from '../../config/connection';
+import { EncryptionCodec } from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../refund-client';
-import { apiLogger, buildApi } from './app';
+import { buildApi } from './app';
+import { createLogger } from '../../config/logger';
 import { keyIdSecret } from './auth';
 
 export interface RunningApi {
@@ -25,7 +26,7 @@ export async function startApi(
   config: Config,
   options: { client: Client; logger?: pino.Logger; host?: string; port?: number },
 ): Promise<RunningApi> {
-  const logger = options.logger ?? apiLogger(config.process.logLevel);
+  const logger = options.logger ?? createLogger(config.process.logLevel);
   const dataDir = config.process.dataDir;
   // The API feeds checkout's orders (and customer emails) and usage reports to the embedded billing
   // store that the worker's activities read; with HTTP billing, checkout feeds billing itself.
@@ -64,7 +65,7 @@ export async function startApi(
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = apiLogger(config.process.logLevel);
+  const logger = createLogger(config.process.logLevel);
   const connection = await Connection.connect(clientConnectionOptions(config.temporal));
   const client = new Client({
     connection,

@@ -13,7 +13,7 @@ import {
   type Decision,
 } from '../../policies';
 import type { OutboxMessage } from '../../activities';
-import { API_ROLES } from '../../worker/config';
+import { API_ROLES } from '../../config';
 import { CASE_STATUSES, type CaseState } from '../../workflows/case-state';
 import { ActorSchema } from '../../workflows/messages';
 import type { CaseSummary } from '../refund-client';

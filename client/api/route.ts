@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IdSchema } from '../../policies';
-import type { ApiRole } from '../../worker/config';
+import type { ApiRole } from '../../config';
 import { roleAllows, type Caller } from './auth';
 import { HttpError, issuesOf } from './errors';
 

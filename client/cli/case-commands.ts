@@ -1,198 +1,23 @@
 // `refundflow case start|request|report-issue|review|decide|withdraw|dispute|show|list` and `refundflow usage
 // report`: refund cases and usage reports through the HTTP API (never Temporal directly), so the
-// CLI has exactly the rights of its key.
+// CLI has exactly the rights of its key. The call is in http.ts, local input in input.ts, what
+// is printed in render.ts.
 // Bad local input exits 2 naming the field; an API refusal exits 1 with the API's message.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { formatZodIssues } from '../../policies';
 import {
   DecisionBody,
+  DisputeBody,
   IssueBody,
   RefundRequestBody,
   TechnicalReviewBody,
   UsageBody,
   WithdrawalBody,
-  DisputeBody,
-} from '../api/schemas';
+} from '../api/requests';
+import { ApiRefused, EXIT_API_REFUSED, api, apiGroup, connectionOf, type Connection } from './http';
+import { BadInput, check, readJson } from './input';
 import { EXIT_BAD_INPUT } from './policy-commands';
+import { printCase, printCaseList, type RoleCaseView } from './render';
 import { registerSimulateCommand } from './simulate-command';
-
-const EXIT_API_REFUSED = 1;
-
-class BadInput extends Error {}
-class ApiRefused extends Error {}
-
-interface Connection {
-  apiUrl: string;
-  key?: string;
-  json?: boolean;
-}
-
-function connectionOf(command: Command): Connection {
-  return command.optsWithGlobals<Connection>();
-}
-
-async function api(conn: Connection, method: string, path: string, body?: unknown): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(new URL(path, conn.apiUrl), {
-      method,
-      headers: {
-        ...(conn.key ? { authorization: `Bearer ${conn.key}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (error) {
-    throw new ApiRefused(`cannot reach the API at ${conn.apiUrl}: ${(error as Error).message}`);
-  }
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON: shown as text.
-  }
-  if (!response.ok) {
-    const answer = parsed as { error?: string; issues?: { path: string; message: string }[] };
-    const lines = [
-      `${response.status}: ${answer.error ?? text}`,
-      ...(answer.issues ?? []).map((i) => `  ${i.path}: ${i.message}`),
-    ];
-    throw new ApiRefused(lines.join('\n'));
-  }
-  return parsed;
-}
-
-function check<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = z.safeParse(schema, value);
-  if (!result.success) throw new BadInput(formatZodIssues(result.error, value).join('\n'));
-  return result.data;
-}
-
-async function readJson(source: string): Promise<unknown> {
-  let text: string;
-  try {
-    if (source === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin)
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      text = Buffer.concat(chunks).toString('utf8');
-    } else text = await readFile(source, 'utf8');
-  } catch (error) {
-    throw new BadInput(`order: cannot read ${source}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new BadInput(`order: not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** A plain text table: a header row, then one row per item, columns padded to their widest cell. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-/** What checkout's key reads of a case (CheckoutCase in the OpenAPI document). */
-interface CheckoutView {
-  orderId: string;
-  status: string;
-  policyId: string;
-  currency: string;
-  paidMinor: number;
-  nextDeadline?: string;
-  deadlines: Record<string, string | undefined>;
-  decision?: {
-    outcome: string;
-    amountMinor: number;
-    currency: string;
-    reasons: string[];
-    explanations?: string[];
-  };
-}
-
-/** What a staff key reads (Case in the OpenAPI document). */
-interface CaseView extends CheckoutView {
-  customerId: string;
-  escalated: boolean;
-  deadlines: Record<string, string | undefined>;
-  decision?: {
-    outcome: string;
-    amountMinor: number;
-    currency: string;
-    reasons: string[];
-    explanations?: string[];
-  };
-  timeline: { at: string; type: string; actor: { role: string }; summary: string }[];
-}
-type RoleCaseView = CaseView | CheckoutView;
-
-function money(minor: number, currency: string): string {
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
-}
-
-/** A case as the key's role reads it: staff get the whole case, checkout its own view (no timeline). */
-function printCase(view: RoleCaseView): string {
-  const staff = 'timeline' in view ? view : undefined;
-  const lines = [
-    `order      ${view.orderId}`,
-    `status     ${view.status}${staff?.escalated ? ' (escalated)' : ''}`,
-    `policy     ${view.policyId}`,
-    ...(staff ? [`customer   ${staff.customerId}`] : []),
-    `paid       ${money(view.paidMinor, view.currency)}`,
-  ];
-  if (view.nextDeadline) lines.push(`next       ${view.nextDeadline}`);
-  if (view.decision) {
-    lines.push(
-      `decision   ${view.decision.outcome} ${money(view.decision.amountMinor, view.decision.currency)}`,
-    );
-    view.decision.reasons.forEach((code, i) =>
-      lines.push(`  ${code}: ${view.decision!.explanations?.[i] ?? ''}`.trimEnd()),
-    );
-  }
-  const deadlines = Object.entries(view.deadlines).filter(([, at]) => at);
-  if (deadlines.length > 0)
-    lines.push(
-      '',
-      table(
-        ['deadline', 'at'],
-        deadlines.map(([name, at]) => [name, at!]),
-      ),
-    );
-  if (staff)
-    lines.push(
-      '',
-      table(
-        ['at', 'event', 'by', 'summary'],
-        staff.timeline.map((e) => [e.at, e.type, e.actor.role, e.summary]),
-      ),
-    );
-  return lines.join('\n');
-}
-
-/** A command group that talks to the HTTP API, with its connection options. */
-function apiGroup(program: Command, name: string, description: string): Command {
-  return program
-    .command(name)
-    .description(description)
-    .option(
-      '--api-url <url>',
-      'the API base URL (env REFUNDFLOW_API_URL)',
-      process.env.REFUNDFLOW_API_URL ?? 'http://localhost:8080',
-    )
-    .option('--key <key>', 'an API key (env REFUNDFLOW_API_KEY)', process.env.REFUNDFLOW_API_KEY)
-    .option('--json', 'print the API answer as JSON');
-}
 
 export function registerCaseCommands(program: Command): void {
   const group = apiGroup(program, 'case', 'refund cases through the HTTP API');
@@ -291,22 +116,12 @@ export function registerCaseCommands(program: Command): void {
     .requiredOption('--note <text>', 'why, for the customer and the timeline')
     .option('--amount <minor>', 'amount in minor units')
     .option('--extension-days <days>')
-    .option(
-      '--billing-error <minor>',
-      'a billing error: the amount charged in error, which bounds the correction',
-    )
     .action(
       run(
         async (
           conn,
           orderId: string,
-          o: {
-            outcome: string;
-            note: string;
-            amount?: string;
-            extensionDays?: string;
-            billingError?: string;
-          },
+          o: { outcome: string; note: string; amount?: string; extensionDays?: string },
         ) => {
           const number = (field: string, value: string | undefined) => {
             if (value === undefined) return undefined;
@@ -316,13 +131,11 @@ export function registerCaseCommands(program: Command): void {
           };
           const amountMinor = number('amountMinor', o.amount);
           const extensionDays = number('extensionDays', o.extensionDays);
-          const billingErrorMinor = number('billingErrorMinor', o.billingError);
           const body = check(DecisionBody, {
             outcome: o.outcome,
             note: o.note,
             ...(amountMinor !== undefined ? { amountMinor } : {}),
             ...(extensionDays !== undefined ? { extensionDays } : {}),
-            ...(billingErrorMinor !== undefined ? { billingErrorMinor } : {}),
           });
           return api(conn, 'POST', write(orderId, 'decisions'), body);
         },
@@ -373,33 +186,7 @@ export function registerCaseCommands(program: Command): void {
           if (o.dueBefore) query.set('dueBefore', o.dueBefore);
           return api(conn, 'GET', `/v1/cases${query.size > 0 ? `?${query}` : ''}`);
         },
-        ((answer: {
-          cases: {
-            orderId: string;
-            status?: string;
-            policyId?: string;
-            customerId?: string;
-            nextDeadline?: string;
-            escalated: boolean;
-          }[];
-          counts: Record<string, number>;
-        }) =>
-          [
-            table(
-              ['order', 'status', 'policy', 'customer', 'next deadline'],
-              answer.cases.map((c) => [
-                c.orderId,
-                `${c.status ?? ''}${c.escalated ? ' !' : ''}`,
-                c.policyId ?? '',
-                c.customerId ?? '',
-                c.nextDeadline ?? '',
-              ]),
-            ),
-            '',
-            Object.entries(answer.counts)
-              .map(([status, n]) => `${status}: ${n}`)
-              .join('  ') || 'no cases',
-          ].join('\n')) as (value: never) => string,
+        printCaseList as (value: never) => string,
       ),
     );
 

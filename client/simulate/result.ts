@@ -4,7 +4,7 @@
 // times moved back by the frame's cycles and made stable, and the simulator's order id replaced
 // by the scenario's.
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import type { BillingAction } from '../../activities/billing/sqlite';
+import type { BillingAction } from '../../activities/billing/feed';
 import type { OutboxMessage } from '../../activities/email/outbox';
 import type { SandboxRefund } from '../../activities/payments/sandbox';
 import type { CaseState } from '../../workflows/case-state';

@@ -22,7 +22,7 @@ import type { RefundActivities } from '../../activities/contract';
 import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { EmailOutbox } from '../../activities/email/outbox';
 import { SandboxGateway } from '../../activities/payments/sandbox';
-import { FAILURE_CONVERTER_PATH } from '../data-converter';
+import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
 import { RefundCases } from '../refund-client';
 import { workflowIdForOrder } from '../../workflows/case-state';
 import { sendEvent, type Delivery } from './events';

@@ -25,7 +25,7 @@ import {
   RefundRequestBody,
   TechnicalReviewBody,
   WithdrawalBody,
-} from '../api/schemas';
+} from '../api/requests';
 
 const DAY_MS = 86_400_000;
 /** How long a scenario runs when it gives no `until` and its case never closes. */

@@ -17,7 +17,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundlerOptions } from '../data-converter';
+import { workflowBundlerOptions } from '../../codec/data-converter';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
 
 /** The simulation cannot run on this machine (as opposed to a bad scenario). */
@@ -124,7 +124,7 @@ function bundleFingerprint(root: string): string {
   walk(path.join(root, 'policies'));
   for (const file of [
     'activities/contract.ts',
-    'client/failure-converter.ts',
+    'codec/failure-converter.ts',
     'client/simulate/workflows.ts',
   ])
     add(path.join(root, file));

@@ -14,11 +14,11 @@ import {
   embeddedFiles,
   type RefundActivities,
 } from '../../activities';
-import { apiLogger } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { startApi, type RunningApi } from '../../client/api/main';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import { bundleEntry, devServerEnv, teardownDevServer, uniqueTaskQueue, workerEnv } from './support';
 
@@ -62,7 +62,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     dataConverter: buildDataConverter(config.encryption),
   });
   const cases = new RefundCases(client, taskQueue);
-  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
+  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
 
   const gateway = SandboxGateway.open(path.join(dataDir, embeddedFiles.gateway));
   let settling = true;

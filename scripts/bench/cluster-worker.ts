@@ -2,8 +2,8 @@
 // from the environment as worker/main.ts builds them) running the bench bundle, which holds the
 // refund case and its baseline. BENCH_BUNDLE names the bundle file. Prints "ready" once polling.
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { loadConfig } from '../../worker/config';
-import { workerConnectionOptions } from '../../worker/connection';
+import { loadConfig } from '../../config';
+import { workerConnectionOptions } from '../../config/connection';
 import { createRefundWorker } from '../../worker/main';
 
 async function main(): Promise<void> {

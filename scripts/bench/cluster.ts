@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { SandboxGateway } from '../../activities';
-import { buildDataConverter, workflowBundlerOptions } from '../../client/data-converter';
+import { buildDataConverter, workflowBundlerOptions } from '../../codec/data-converter';
 import { RefundCases, caseFingerprint } from '../../client/refund-client';
 import { Cluster, NAMESPACE, freeClusterPorts } from '../../cluster/cluster';
 import { waitFor } from '../../cluster/processes';

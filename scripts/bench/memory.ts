@@ -23,9 +23,9 @@ import {
   embeddedActivityConfig,
   type RefundActivities,
 } from '../../activities';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import {
   POLICY,

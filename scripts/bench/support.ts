@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { EmbeddedBillingStore, embeddedFiles } from '../../activities';
-import { generateEncryptionKey } from '../../client/codec';
+import { generateEncryptionKey } from '../../codec/codec';
 import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
 import { productionBundleOptions } from '../build-workflow-bundle';

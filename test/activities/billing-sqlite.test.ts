@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { NonRetryableErrors } from '../../activities/contract';
-import { EmbeddedBillingStore, type BillingOrderInput } from '../../activities/billing/sqlite';
+import type { BillingOrderInput } from '../../activities/billing/feed';
+import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { writeStoresInChildProcess } from './child';
 import { assertPermanent, tempDir } from './support';
 

@@ -9,7 +9,7 @@ import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import type { CreateRefund } from '../../activities/contract';
 import { NonRetryableErrors } from '../../activities/contract';
 import { TransientError } from '../../activities/errors';
-import { buildActivityDeps, embeddedActivityConfig } from '../../activities/factory';
+import { buildActivityDeps, embeddedActivityConfig, type SandboxPaymentsConfig } from '../../activities/factory';
 import type { RunningService } from '../../activities/http/service';
 import { SandboxGateway } from '../../activities/payments/sandbox';
 import { HttpSandboxGateway } from '../../activities/payments/sandbox-http';
@@ -121,7 +121,7 @@ describe('activities: the sandbox gateway served over HTTP', () => {
     }
   });
 
-  it('the worker factory reaches it by URL and refuses a file and a URL together', async () => {
+  it('the worker factory reaches it by URL; a file and a URL together do not type-check', async () => {
     const deps = buildActivityDeps(
       embeddedActivityConfig(tmp.file('worker'), {
         payments: { kind: 'sandbox', url: `http://127.0.0.1:${port}` },
@@ -132,15 +132,11 @@ describe('activities: the sandbox gateway served over HTTP', () => {
     } finally {
       await deps.close();
     }
-    assert.throws(
-      () =>
-        buildActivityDeps(
-          embeddedActivityConfig(tmp.dir, {
-            payments: { kind: 'sandbox', url: `http://127.0.0.1:${port}`, file: tmp.file('x.sqlite') },
-          }),
-        ),
-      /payments.*url|a file or a url/s,
-    );
+    // From the environment, both at once is refused naming REFUNDFLOW_GATEWAY_URL (test/config);
+    // typed settings have no room for it (tsc fails if this line stops being an error).
+    // @ts-expect-error a file and a URL together
+    const both: SandboxPaymentsConfig = { kind: 'sandbox', url: `http://127.0.0.1:${port}`, file: 'x.sqlite' };
+    assert.equal(both.kind, 'sandbox');
   });
 });
 

@@ -1,11 +1,13 @@
-// Helpers for the activities suites: temporary files, free ports, polling with a deadline,
-// failure assertions, and a small MIME reader for what the SMTP server received.
+// Helpers for the activities suites: temporary files, failure assertions, and a small MIME
+// reader for what the SMTP server received (free ports and polling come from test/support/wait).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { eventually, freePort, waitForPort } from '../support/wait';
+
+export { eventually, freePort, waitForPort };
 
 /** A fresh directory under the OS temp dir; `cleanup()` removes it. */
 export function tempDir(label: string): { dir: string; file: (name: string) => string; cleanup: () => void } {
@@ -15,49 +17,6 @@ export function tempDir(label: string): { dir: string; file: (name: string) => s
     file: (name) => path.join(dir, name),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
-export async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  await eventually(
-    () =>
-      new Promise<true | undefined>((resolve) => {
-        const socket = net.connect(port, '127.0.0.1');
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(undefined));
-      }),
-    `port ${port} to accept connections`,
-    timeoutMs,
-  );
 }
 
 /** Asserts a permanent failure: an ApplicationFailure of `type`, marked non-retryable. */

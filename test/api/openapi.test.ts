@@ -7,7 +7,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { SIGNATURE_HEADER, signWebhook } from '../../activities';
-import { apiLogger, buildApi } from '../../client/api/app';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { RefundCases } from '../../client/refund-client';
 import { Conformance, type OpenApiDocument } from './openapi-conformance';
 import {
@@ -106,7 +107,7 @@ describe('API: the OpenAPI document describes every answer', function () {
     const app = await buildApi({
       cases: new RefundCases(client, 'unreachable'),
       apiKeys: stack.config.api.keys,
-      logger: apiLogger('silent'),
+      logger: createLogger('silent'),
       uiRoot: false,
     });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { SandboxGateway, SIGNATURE_HEADER, embeddedFiles, signWebhook } from '../../activities';
-import { apiLogger, buildApi } from '../../client/api/app';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { WEBHOOK_SECRET, call, eventually, order, startStack, type TestStack } from './stack';
 
 interface CaseBody {
@@ -330,7 +331,7 @@ describe('API: the payout route and events after close', function () {
       apiKeys: stack.config.api.keys,
       webhookSecret: secret,
       webhookGateway: 'stripe',
-      logger: apiLogger('silent'),
+      logger: createLogger('silent'),
       uiRoot: false,
     });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { Client } from '@temporalio/client';
-import { apiLogger, buildApi } from '../../client/api/app';
-import { generateEncryptionKey } from '../../client/codec';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
+import { generateEncryptionKey } from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { getPreset, type Order } from '../../policies';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { workflowIdForOrder } from '../../workflows/case-state';
 import { KEYS, call, eventually, order, startStack, type Role, type TestStack } from './stack';
 
@@ -619,7 +620,7 @@ describe('API: routes, roles and errors', function () {
       const app = await buildApi({
         cases: stack.cases,
         apiKeys: stack.config.api.keys,
-        logger: apiLogger('info', sink),
+        logger: createLogger('info', sink),
         uiRoot: false,
       });
       try {

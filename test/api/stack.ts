@@ -7,14 +7,17 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { SandboxGatewaySettler, embeddedFiles } from '../../activities';
-import { apiLogger } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { startApi, type RunningApi } from '../../client/api/main';
-import { generateEncryptionKey } from '../../client/codec';
-import { buildDataConverter } from '../../client/data-converter';
+import { generateEncryptionKey } from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig, type Config } from '../../worker/config';
+import { loadConfig, type Config } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
+import { eventually } from '../support/wait';
+
+export { eventually };
 
 export const KEYS = {
   checkout: 'ck_test_checkout_0001',
@@ -79,7 +82,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
     client,
     host: '127.0.0.1',
     port: 0,
-    logger: apiLogger(process.env.API_TEST_LOG ?? 'silent'),
+    logger: createLogger(process.env.API_TEST_LOG ?? 'silent'),
   });
   const settler = new SandboxGatewaySettler({
     file: path.join(dataDir, embeddedFiles.gateway),
@@ -174,23 +177,3 @@ export function order(overrides: Record<string, unknown> = {}, daysAgo = 1): Rec
   };
 }
 
-/** Polls until `probe` returns a value (visibility and settlement are asynchronous). */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}

@@ -2,7 +2,8 @@
 // billing store that the worker reads, so a usage-prorata case refunds the unused share — and a
 // case whose usage was never reported goes to a person (USAGE_UNKNOWN) instead of refunding all.
 import assert from 'node:assert/strict';
-import { apiLogger, buildApi } from '../../client/api/app';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { KEYS, call, order, startStack, type TestStack } from './stack';
 
 interface Decided {
@@ -118,7 +119,7 @@ describe('API: PUT /v1/orders/:orderId/usage', function () {
       cases: stack.cases,
       apiKeys: stack.config.api.keys,
       uiRoot: false,
-      logger: apiLogger('silent'),
+      logger: createLogger('silent'),
     });
     try {
       const res = await app.inject({

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
 import { caughtMail } from '../../cluster/mail-catcher';

@@ -4,7 +4,7 @@
 // Prints a JSON object: key → the refund id the gateway answered.
 //   node --require tsx/cjs test/cluster/refund-process.ts
 import { buildActivityDeps } from '../../activities';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { activityConfigFrom } from '../../worker/main';
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@
 // Prints "sent <new> <duplicate>".
 //   node --require tsx/cjs test/cluster/send-process.ts
 import { buildActivityDeps } from '../../activities';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { activityConfigFrom } from '../../worker/main';
 
 async function main(): Promise<void> {

@@ -4,8 +4,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { apiKeyAuthorizer, codecServer } from '../../client/api/codec-server';
-import { EncryptionCodec } from '../../client/codec';
-import type { ApiKey } from '../../worker/config';
+import { EncryptionCodec } from '../../codec/codec';
+import type { ApiKey } from '../../config';
 
 const UI_ORIGIN = 'http://localhost:8233';
 const KEYS: ApiKey[] = [

@@ -11,9 +11,9 @@ import {
   REFUSED_PAYLOAD,
   generateEncryptionKey,
   isEncryptedPayload,
-} from '../../client/codec';
-import { buildDataConverter } from '../../client/data-converter';
-import { loadConfig, type EncryptionConfig } from '../../worker/config';
+} from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
+import { loadConfig, type EncryptionConfig } from '../../config';
 import { isRefusedPayload } from '../../workflows/messages';
 import { nameQuery, namedThing, renameUpdate } from '../fixtures/foundation-workflows';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';

@@ -1,6 +1,6 @@
 // Failure messages and stack traces are customer data too ("gateway declined card 4000…"). The
 // payload codec alone leaves them in history as plain text; the project's failure converter
-// (client/failure-converter.ts, DefaultFailureConverter with encodeCommonAttributes) moves them
+// (codec/failure-converter.ts, DefaultFailureConverter with encodeCommonAttributes) moves them
 // into an encoded payload that the codec seals. Shown on a real dev server with a workflow that
 // fails four ways: update validator, update handler, activity, workflow.
 import assert from 'node:assert/strict';
@@ -14,10 +14,10 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { apiKeyAuthorizer, codecServer } from '../../client/api/codec-server';
-import { EncryptionCodec } from '../../client/codec';
-import { FAILURE_CONVERTER_PATH, buildDataConverter, bundleEncodesFailures } from '../../client/data-converter';
-import { failureConverter } from '../../client/failure-converter';
-import type { EncryptionConfig } from '../../worker/config';
+import { EncryptionCodec } from '../../codec/codec';
+import { FAILURE_CONVERTER_PATH, buildDataConverter, bundleEncodesFailures } from '../../codec/data-converter';
+import { failureConverter } from '../../codec/failure-converter';
+import type { EncryptionConfig } from '../../config';
 import { devServerEnv, TEMPORAL_CLI, uniqueTaskQueue, workflowBundle } from '../support/servers';
 import { REJECTED_BY_VALIDATOR, checkCardUpdate, failsWithCard, type CardActivities } from './fixtures/failure-workflows';
 import { failuresIn, plaintextNeedles, readablePayloads } from './history-scan';

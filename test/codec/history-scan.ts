@@ -4,7 +4,7 @@
 // Search attributes are skipped: Temporal indexes them, so they are never encoded by a codec,
 // and what the workflow puts there (status, policy, customer id …) is readable by design.
 import type { temporal } from '@temporalio/proto';
-import { isEncryptedPayload } from '../../client/codec';
+import { isEncryptedPayload } from '../../codec/codec';
 
 type History = temporal.api.history.v1.IHistory;
 

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigVariable } from '../../worker/config';
+import { buildActivityDeps } from '../../activities';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigVariable } from '../../config';
+import { activityConfigFrom } from '../../worker/main';
 
 const KEY_A = Buffer.alloc(32, 0xa1).toString('base64');
 const KEY_B = Buffer.alloc(32, 0xb2).toString('base64');
@@ -85,6 +87,7 @@ describe('config: loadConfig from the environment', () => {
       ['an unknown payments adapter', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'cash' }, 'REFUNDFLOW_PAYMENTS', /sandbox or stripe/],
       ['stripe without a key', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x' }, 'STRIPE_API_KEY', /REFUNDFLOW_PAYMENTS=stripe/],
       ['stripe with a publishable key', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'pk_test_1', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x' }, 'STRIPE_API_KEY', /sk_/],
+      ['stripe with a key of neither mode', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'sk_1', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x' }, 'STRIPE_API_KEY', /sk_test_/],
       ['stripe without a webhook secret', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'sk_test_1' }, 'REFUNDFLOW_WEBHOOK_SECRET'],
       ['a stripe base that is not a URL', { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'sk_test_1', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE: 'stripe-mock:12111' }, 'STRIPE_API_BASE'],
       ['a sandbox webhook secret too short', { ...MINIMAL, REFUNDFLOW_WEBHOOK_SECRET: 'short' }, 'REFUNDFLOW_WEBHOOK_SECRET', /16/],
@@ -226,5 +229,47 @@ describe('config: loadConfig from the environment', () => {
     const doc = readFileSync(path.resolve(__dirname, '../../docs/CONFIGURATION.md'), 'utf8');
     const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
     assert.deepEqual([...documented].sort(), [...CONFIG_VARIABLES].sort());
+  });
+});
+
+describe('config: adapter settings are validated once, where they are read', () => {
+  // What loadConfig accepts must open every adapter: the factory has no rules of its own, so
+  // nothing that passed at boot fails later under another name.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'refundflow-adapters-'));
+  const accepted: [string, Record<string, string>][] = [
+    ['the embedded defaults', { ...MINIMAL }],
+    [
+      'SMTP, Stripe (live restricted key) and billing over HTTP',
+      {
+        ...MINIMAL,
+        REFUNDFLOW_EMAIL: 'smtp',
+        SMTP_URL: 'smtps://user%40shop:p%40ss@mail.example.com',
+        SMTP_FROM: 'Refunds <refunds@example.com>',
+        REFUNDFLOW_SUPPORT_EMAIL: 'support@example.com',
+        REFUNDFLOW_PAYMENTS: 'stripe',
+        STRIPE_API_KEY: 'rk_live_0123456789',
+        REFUNDFLOW_WEBHOOK_SECRET: 'whsec_test',
+        REFUNDFLOW_BILLING: 'http',
+        BILLING_URL: 'https://billing.example.com/v1',
+      },
+    ],
+    ['the sandbox gateway over HTTP', { ...MINIMAL, REFUNDFLOW_GATEWAY_URL: 'http://gateway.internal:8090' }],
+  ];
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  for (const [title, env] of accepted) {
+    it(`${title}: accepted at boot, and the adapters open`, async () => {
+      const config = loadConfig({ ...env, REFUNDFLOW_DATA_DIR: dataDir });
+      const deps = buildActivityDeps(activityConfigFrom(config));
+      assert.equal(typeof deps.payments.createRefund, 'function');
+      await deps.close();
+    });
+  }
+
+  it('a Stripe key the adapter could not use is refused at boot, naming STRIPE_API_KEY (not payments.apiKey)', () => {
+    const error = assertRejects(
+      { ...MINIMAL, REFUNDFLOW_PAYMENTS: 'stripe', STRIPE_API_KEY: 'sk_abc', REFUNDFLOW_WEBHOOK_SECRET: 'whsec_x' },
+      'STRIPE_API_KEY',
+    );
+    assert.doesNotMatch(error.message, /payments\.apiKey/);
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../../worker/config';
-import { clientConnectionOptions, workerConnectionOptions } from '../../worker/connection';
+import { loadConfig } from '../../config';
+import { clientConnectionOptions, workerConnectionOptions } from '../../config/connection';
 import { devServerEnv } from '../support/servers';
 
 const KEYS = { REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };

@@ -4,8 +4,8 @@
 // stderr; the JSON log lines go to stdout, where the parent test reads them.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../../worker/config';
-import { clientConnectionOptions, workerConnectionOptions } from '../../worker/connection';
+import { loadConfig } from '../../config';
+import { clientConnectionOptions, workerConnectionOptions } from '../../config/connection';
 import { installTelemetry } from '../../worker/telemetry';
 import { namedThing, renameUpdate } from '../fixtures/foundation-workflows';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { LogTimestamp } from '@temporalio/worker';
-import { CaseLogger, createLogger, metricsBindAddress } from '../../worker/telemetry';
+import { CaseLogger, createWorkerLogger, metricsBindAddress } from '../../worker/telemetry';
 import { devServerEnv, ROOT, uniqueTaskQueue } from '../support/servers';
+import { freePort } from '../support/wait';
 
 const run = promisify(execFile);
 
@@ -15,21 +15,10 @@ function capture() {
   return { lines, stream: { write: (line: string) => void lines.push(line) } };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('config: telemetry (JSON logs with the case id, Prometheus metrics)', () => {
   it('a line with a workflowId carries it as caseId, as JSON with a level name', () => {
     const out = capture();
-    const logger = new CaseLogger(createLogger('debug', out.stream));
+    const logger = new CaseLogger(createWorkerLogger('debug', out.stream));
     const at = BigInt(Date.UTC(2026, 0, 2, 3, 4, 5, 678)) * 1_000_000n;
     logger.info('Activity started', { workflowId: 'refund-case-o-1', activityType: 'sendEmail', [LogTimestamp]: at });
     logger.debug('Worker state changed', { sdkComponent: 'worker' });
@@ -45,7 +34,7 @@ describe('config: telemetry (JSON logs with the case id, Prometheus metrics)', (
 
   it('lines below the configured level are dropped', () => {
     const out = capture();
-    const logger = new CaseLogger(createLogger('warn', out.stream));
+    const logger = new CaseLogger(createWorkerLogger('warn', out.stream));
     logger.info('quiet');
     logger.error('loud', { error: new Error('boom') });
     assert.equal(out.lines.length, 1);

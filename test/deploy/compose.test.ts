@@ -1,6 +1,6 @@
 // docker-compose.yml cannot be started here (no Docker), so it is checked two ways: against the
 // Compose Specification's JSON schema, and against the code — each Refundflow container's
-// environment must load through worker/config.ts, its ports and health checks must be the ones
+// environment must load through config/index.ts, its ports and health checks must be the ones
 // that config opens, and its command must be a file the build produces.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import addFormats from 'ajv-formats';
 import draft7 from 'ajv/dist/refs/json-schema-draft-07.json';
 import { parse } from 'yaml';
 import { billingServiceConfig, billingServiceEnvSchema } from '../../activities/billing/main';
-import { CONFIG_VARIABLES, loadConfig } from '../../worker/config';
+import { CONFIG_VARIABLES, loadConfig } from '../../config';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -134,7 +134,7 @@ const standIns: Record<string, { variables: string[]; load: (env: NodeJS.Process
   },
 };
 const standInOf = (service: Service) => standIns[asArray(service.command)[1] ?? ''];
-/** Our services that are clients of Temporal (the worker and the API): worker/config.ts reads them. */
+/** Our services that are clients of Temporal (the worker and the API): config/index.ts reads them. */
 const temporalClients = ours.filter(([, s]) => !standInOf(s));
 
 function serviceNamed(name: string): Service {
@@ -220,7 +220,7 @@ describe('deploy: docker-compose.yml', () => {
     );
   });
 
-  describe('each Refundflow container against worker/config.ts', () => {
+  describe('each Refundflow container against config/index.ts', () => {
     for (const [name, service] of ours) {
       it(`${name}: env files exist as committed templates, use only known variables, and load`, () => {
         for (const file of envFiles(service)) {
@@ -460,7 +460,7 @@ describe('deploy: docker-compose.yml', () => {
         if (temporalClients.some(([n]) => n === name))
           assert.ok(
             loadConfig(loadableEnv(service)).temporal.tls?.clientCertPath,
-            `${name}: worker/config.ts turns mTLS on`,
+            `${name}: config/index.ts turns mTLS on`,
           );
         seen.add(env[cert!]!);
       }

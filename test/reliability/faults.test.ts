@@ -18,9 +18,9 @@ import {
   embeddedFiles,
   type PaymentsPort,
 } from '../../activities';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 import {

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { uniqueTaskQueue } from '../support/servers';
 import {
   POLICY,

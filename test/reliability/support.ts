@@ -2,7 +2,6 @@
 // (full refund, paid through the gateway), billing seeded for them, one keyring per run, and
 // the polling helpers every suite uses instead of fixed sleeps.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,15 +13,18 @@ import {
   listGatewayRefunds,
   type SandboxRefund,
 } from '../../activities';
-import { apiLogger } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { startApi, type RunningApi } from '../../client/api/main';
-import { generateEncryptionKey } from '../../client/codec';
-import { buildDataConverter } from '../../client/data-converter';
+import { generateEncryptionKey } from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig, type Config } from '../../worker/config';
+import { loadConfig, type Config } from '../../config';
 import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
 import { TEMPORAL_CLI, workflowBundle } from '../support/servers';
-import { searchAttributeFlags } from '../../worker/stack';
+import { eventually, freePort } from '../support/wait';
+
+export { eventually, freePort };
+import { devServerArgs } from '../../stack/dev-server';
 
 export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
 export const POLICY: Policy = getPreset('usage-prorata')!;
@@ -87,30 +89,6 @@ export async function bundleFile(dir: string): Promise<string> {
 
 export function gatewayRefunds(dataDir: string): SandboxRefund[] {
   return listGatewayRefunds(path.join(dataDir, embeddedFiles.gateway), { limit: 10_000 });
-}
-
-/** Polls until `probe` returns a truthy value or the deadline passes; never a fixed sleep. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs: number,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Statuses of many cases at once (queries), missing ones as 'unreadable'. */
@@ -209,7 +187,7 @@ export async function startBackOffice(
   dataDir: string,
   options: { webhook?: boolean } = {},
 ): Promise<{ api: RunningApi; settler: SandboxGatewaySettler; close: () => Promise<void> }> {
-  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: apiLogger('silent') });
+  const api = await startApi(config, { client, host: '127.0.0.1', port: 0, logger: createLogger('silent') });
   const settler = new SandboxGatewaySettler({
     file: path.join(dataDir, embeddedFiles.gateway),
     settleAfterMs: 200,
@@ -312,22 +290,7 @@ export async function persistedDevServer(dbFile: string): Promise<PersistedDevSe
   const address = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';
-  const args = [
-    'server',
-    'start-dev',
-    '--db-filename',
-    dbFile,
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--ui-port',
-    String(uiPort),
-    '--headless',
-    '--log-level',
-    'error',
-    ...searchAttributeFlags(),
-  ];
+  const args = devServerArgs({ dbFile, ip: '127.0.0.1', port, uiPort, headless: true });
   return {
     address,
     async start() {
@@ -361,17 +324,6 @@ export async function persistedDevServer(dbFile: string): Promise<PersistedDevSe
       await exited;
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The sandbox gateway's settler with no webhook: refunds settle, and only the cases' timers learn of it. */

@@ -5,7 +5,7 @@
 // stdout once the worker polls.
 //   node --require tsx/cjs test/reliability/worker-process.ts
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 
 async function main(): Promise<void> {

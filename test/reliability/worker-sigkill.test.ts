@@ -4,9 +4,9 @@
 // payout attempt, so a createRefund retried after a kill finds the refund it made before.
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { devServerEnv, uniqueTaskQueue } from '../support/servers';
 import {
   ADMIN_KEY,

@@ -10,7 +10,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { temporal } from '@temporalio/proto';
 import webpack = require('webpack');
 import { getPreset, type Order } from '../../policies';
-import { workflowBundlerOptions } from '../../client/data-converter';
+import { workflowBundlerOptions } from '../../codec/data-converter';
 import { orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } from '../workflows/support';
 import { workflowBundle } from '../support/servers';
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker } from '../../worker/main';
 import { cleanOrder, eventually, POLICY, refundClient, workerEnv } from '../reliability/support';
 import { devServerEnv, ROOT, uniqueTaskQueue, workflowBundle } from '../support/servers';

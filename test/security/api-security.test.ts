@@ -10,7 +10,8 @@ import path from 'node:path';
 import Stripe from 'stripe';
 import { EmbeddedBillingStore, embeddedFiles, signWebhook } from '../../activities';
 import { stripeSearchQuoted } from '../../activities/payments/stripe';
-import { apiLogger, buildApi } from '../../client/api/app';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
 import { Conformance, type OpenApiDocument } from '../api/openapi-conformance';
 import { KEYS, WEBHOOK_SECRET, call, eventually, order, startStack, type TestStack } from '../api/stack';
 
@@ -356,7 +357,7 @@ describe('security: what each role reads, and what forged or hostile input chang
       apiKeys: stack.config.api.keys,
       webhookSecret: secret,
       webhookGateway: 'stripe',
-      logger: apiLogger('silent'),
+      logger: createLogger('silent'),
       uiRoot: false,
     });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

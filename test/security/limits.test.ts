@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { apiLogger, buildApi } from '../../client/api/app';
-import { EncryptionCodec } from '../../client/codec';
-import { buildDataConverter } from '../../client/data-converter';
+import { buildApi } from '../../client/api/app';
+import { createLogger } from '../../config/logger';
+import { EncryptionCodec } from '../../codec/codec';
+import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { OrderSchema, getPreset } from '../../policies';
-import type { ApiKey, EncryptionConfig } from '../../worker/config';
+import type { ApiKey, EncryptionConfig } from '../../config';
 import { CASE_STATUSES } from '../../workflows/case-state';
 import { order, sharedKeyring } from '../api/stack';
 import { devServerEnv, uniqueTaskQueue } from '../support/servers';
@@ -72,7 +73,7 @@ describe('security: rate limits and timeouts on a real server', function () {
       countCalls += 1;
       return count(query);
     };
-    const base = { apiKeys: KEYS, logger: apiLogger('silent'), uiRoot: false as const };
+    const base = { apiKeys: KEYS, logger: createLogger('silent'), uiRoot: false as const };
     const limitedApp = await buildApi({
       ...base,
       cases: new RefundCases(client, uniqueTaskQueue('limits-rate')),

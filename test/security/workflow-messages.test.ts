@@ -1,5 +1,5 @@
 // The workflow's side of issue 16, on the time-skipping server with stub activities: a message
-// the codec refused (its marker value, as client/codec.ts decodes an unsealed payload) is dropped
+// the codec refused (its marker value, as codec/codec.ts decodes an unsealed payload) is dropped
 // and recorded when it is a signal, and rejected by the validator when it is an update, without
 // failing a workflow task; a signal's actor is the one it carries; and an email failure's timeline
 // entry keeps the SMTP server's words (with the customer's address) out.

@@ -1,4 +1,4 @@
-// The embedded stack as a newcomer runs it (`npm start` is `tsx worker/stack.ts`): a real child
+// The embedded stack as a newcomer runs it (`npm start` is `tsx stack/main.ts`): a real child
 // process on free ports and a temp data folder. A case is started and left waiting on a deadline,
 // the stack is stopped with SIGINT and started again on the same folder, and the case is found
 // where it was, then carried to `paid` through the sandbox gateway's signed webhook. The history
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { plaintextNeedles } from '../codec/history-scan';
 import { ROOT } from '../support/servers';
+import { eventually, freePort } from '../support/wait';
 import { cleanOrder } from '../reliability/support';
 
 interface CaseBody {
@@ -35,41 +36,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value; fails with `what` at the deadline. */
-async function until<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await sleep(200);
-  }
-}
 
 interface Exit {
   code: number | null;
@@ -142,7 +108,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
 
   async function startStack(extra: Record<string, string> = {}): Promise<Proc> {
     const started = Date.now();
-    const proc = runTs('worker/stack.ts', {
+    const proc = runTs('stack/main.ts', {
       ...cleanEnv({
         ...extra,
         REFUNDFLOW_DATA_DIR: dataDir,
@@ -154,7 +120,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
       }),
     });
     stack = proc;
-    await until(
+    await eventually(
       async () => {
         if (!proc.running)
           throw new Error(`the stack exited (${JSON.stringify(await proc.exited)})\n${proc.tail()}`);
@@ -167,7 +133,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
       throw new Error(`${err.message}\n${proc.tail()}`);
     });
     // The banner comes after the API listens; wait for it rather than race it.
-    await until(async () => proc.stdout.includes('Ctrl-C stops it'), 'the start banner', 10_000);
+    await eventually(async () => proc.stdout.includes('Ctrl-C stops it'), 'the start banner', 10_000);
     startTimes.push(Date.now() - started);
     return proc;
   }
@@ -266,7 +232,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     const supportUi = await fetch(`${apiUrl}/`);
     assert.equal(supportUi.status, 200, 'the support UI is served');
     assert.match(await supportUi.text(), /<html/i);
-    const metrics = await until(
+    const metrics = await eventually(
       async () => {
         const res = await fetch(`http://127.0.0.1:${ports.metrics}/metrics`);
         return res.ok && (await res.text());
@@ -349,7 +315,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     // The API lists the cases an incident covers once, when it is confirmed (a repeat joins that
     // fan-out): wait until visibility shows the case.
-    await until(
+    await eventually(
       async () => {
         const listed = await api<{ cases?: { orderId: string }[] }>(
           'GET',
@@ -370,7 +336,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     });
     assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
     assert.ok(confirmed.body.cases.includes(String(proxyOrder.orderId)));
-    const paid = await until(
+    const paid = await eventually(
       async () => {
         const read = await readCase();
         return read.status === 'paid' && read;
@@ -436,7 +402,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     });
     assert.equal(request.status, 200, JSON.stringify(request.body));
     const read = async () => (await api('GET', `/v1/cases/${order.orderId}`, 'support')).body;
-    const pending = await until(
+    const pending = await eventually(
       async () => {
         const c = await read();
         return c.status === 'payout_pending' && c;
@@ -458,7 +424,7 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     if (restartedAt - sentAt < 30_000)
       assert.equal((await read()).status, 'payout_pending', 'no webhook came, so the case still waits');
 
-    const paid = await until(
+    const paid = await eventually(
       async () => {
         const c = await read();
         return c.status === 'paid' && c;
@@ -527,7 +493,7 @@ describe('configuration errors name the variable', function () {
     const held = (holder.address() as net.AddressInfo).port;
     try {
       const proc = runTs(
-        'worker/stack.ts',
+        'stack/main.ts',
         cleanEnv({
           REFUNDFLOW_DATA_DIR: dir,
           REFUNDFLOW_METRICS_PORT: '0',
@@ -546,7 +512,7 @@ describe('configuration errors name the variable', function () {
   });
 
   it('the stack with a TEMPORAL_UI_PORT that is not a port, before it starts any server', async () => {
-    await expectFailure('worker/stack.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, [
+    await expectFailure('stack/main.ts', { TEMPORAL_UI_PORT: 'eighty', PORT: String(await freePort()) }, [
       'TEMPORAL_UI_PORT',
     ]);
     assert.equal(existsSync(path.join(dir, 'temporal.pid')), false, 'no dev server was started');

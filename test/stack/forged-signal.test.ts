@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../support/servers';
+import { eventually, freePort } from '../support/wait';
 
 const run = promisify(execFile);
 const TEMPORAL_CLI = path.join(ROOT, '.tools', 'bin', 'temporal');
@@ -31,37 +31,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!OURS.test(k)) env[k] = v;
   return { ...env, ...extra };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('embedded stack: a forged plain signal moves no money', function () {
@@ -98,7 +67,7 @@ describe('embedded stack: a forged plain signal moves no money', function () {
     const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort() };
     temporalAddress = `127.0.0.1:${ports.temporal}`;
     apiUrl = `http://127.0.0.1:${ports.api}`;
-    child = spawn(process.execPath, ['--require', 'tsx/cjs', 'worker/stack.ts'], {
+    child = spawn(process.execPath, ['--require', 'tsx/cjs', 'stack/main.ts'], {
       cwd: ROOT,
       env: cleanEnv({
         REFUNDFLOW_DATA_DIR: dataDir,
@@ -112,7 +81,7 @@ describe('embedded stack: a forged plain signal moves no money', function () {
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await until(
+    await eventually(
       async () => output.includes('Ctrl-C stops it'),
       `the stack to start\n${output.slice(-2000)}`,
       150_000,
@@ -205,7 +174,7 @@ describe('embedded stack: a forged plain signal moves no money', function () {
       '--input',
       JSON.stringify(forged),
     );
-    const after = await until(
+    const after = await eventually(
       async () => {
         const c = await read();
         return c.timeline.some((e) => e.type === 'message_refused') && c;
@@ -269,7 +238,7 @@ describe('embedded stack: a forged plain signal moves no money', function () {
     });
     assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
     assert.ok(confirmed.body.cases.includes(orderId));
-    const c = await until(
+    const c = await eventually(
       async () => {
         const r = await read();
         return r.timeline.some((e) => e.type === 'incident_confirmed') && r;
@@ -301,7 +270,7 @@ describe('embedded stack: a forged plain signal moves no money', function () {
       '--input',
       JSON.stringify({ policy: { id: 'lenient' }, order: { orderId: forgedOrder } }),
     );
-    await until(
+    await eventually(
       async () => {
         const described = JSON.parse(
           (await cli('workflow', 'describe', '--workflow-id', forgedId, '--output', 'json')).stdout,

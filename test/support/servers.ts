@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowBundlerOptions } from '../../client/data-converter';
+import { workflowBundlerOptions } from '../../codec/data-converter';
 import { refundSearchAttributes } from '../../workflows/search-attributes';
 import { startTestServer } from '../../client/simulate/server';
 

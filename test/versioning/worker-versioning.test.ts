@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../config';
 import { createRefundWorker, type RefundWorker } from '../../worker/main';
 import { currentVersion } from '../../worker/versioning';
 import { cleanOrder, POLICY, refundClient, workerEnv } from '../reliability/support';
 import { devServerEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 import { stubActivities } from '../workflows/support';
+import { eventually } from '../support/wait';
 
 describe('worker versioning (Worker Deployments) on the dev server', function () {
   this.timeout(120_000);
@@ -53,7 +54,7 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
     await cases.start(POLICY, order);
     try {
       await cases.requestRefund(order.orderId, { reason: 'dissatisfied' });
-      await eventually(async () => (await cases.read(order.orderId)).status === 'under_review');
+      await eventually(async () => (await cases.read(order.orderId)).status === 'under_review', 'the case under review', 30_000);
       assert.deepEqual(await versionOf(order.orderId), {
         behavior: 2 /* VERSIONING_BEHAVIOR_AUTO_UPGRADE */,
         buildId: 'build-a',
@@ -82,7 +83,7 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
       const fresh = cleanOrder('versioned-new');
       await cases.start(POLICY, fresh);
       await cases.requestRefund(fresh.orderId, { reason: 'dissatisfied' });
-      await eventually(async () => (await cases.read(fresh.orderId)).status === 'under_review');
+      await eventually(async () => (await cases.read(fresh.orderId)).status === 'under_review', 'the fresh case under review', 30_000);
       assert.equal(
         (await versionOf(fresh.orderId)).buildId,
         'build-b',
@@ -97,10 +98,3 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
   });
 });
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

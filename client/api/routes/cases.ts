@@ -21,7 +21,7 @@ import {
   WithdrawalBody,
   DisputeBody,
   CancellationBody,
-} from '../schemas';
+} from '../requests';
 
 /** Where checkout's order facts go so activities can read them (the embedded billing store). */
 export interface OrderSink {

@@ -9,7 +9,7 @@ import { actorOf, type Caller } from '../auth';
 import { HttpError } from '../errors';
 import { IncidentProgressReply, IncidentReply } from '../responses';
 import type { RouteTable } from '../route';
-import { IncidentBody } from '../schemas';
+import { IncidentBody } from '../requests';
 
 /** Cases signalled per incident at most; a larger incident is confirmed in several calls by product. */
 const MAX_CASES = 10_000;

@@ -5,7 +5,7 @@ import { actorOf, type Caller } from '../auth';
 import { caseViewFor, type CaseView } from '../case-view';
 import { RoleCaseReply } from '../responses';
 import type { RouteTable } from '../route';
-import { LateEventsAcknowledgementBody } from '../schemas';
+import { LateEventsAcknowledgementBody } from '../requests';
 
 export function registerLateEventRoutes(routes: RouteTable, cases: RefundCases): void {
   routes.add(

@@ -6,7 +6,7 @@ import { actorOf, type Caller } from '../auth';
 import { caseViewFor } from '../case-view';
 import { RoleCaseReply } from '../responses';
 import type { RouteTable } from '../route';
-import { ChargebackBody, CreditInsteadBody, OutsidePayoutBody, PayoutRetryBody } from '../schemas';
+import { ChargebackBody, CreditInsteadBody, OutsidePayoutBody, PayoutRetryBody } from '../requests';
 
 const SUPPORT = ['support'] as const;
 const unavailable = 'Temporal is unavailable; try again';

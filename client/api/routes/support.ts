@@ -3,7 +3,7 @@ import { listOutbox } from '../../../activities';
 import { HttpError } from '../errors';
 import { MeReply, OutboxReply } from '../responses';
 import type { RouteTable } from '../route';
-import { OutboxQuery } from '../schemas';
+import { OutboxQuery } from '../requests';
 import { STAFF } from './cases';
 
 export function registerSupportRoutes(routes: RouteTable, outboxFile: string | undefined): void {

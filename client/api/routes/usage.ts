@@ -8,7 +8,7 @@ import { CaseNotFoundError, type RefundCases } from '../../refund-client';
 import { HttpError } from '../errors';
 import { UsageReply } from '../responses';
 import type { RouteTable } from '../route';
-import { UsageBody } from '../schemas';
+import { UsageBody } from '../requests';
 
 /** The embedded billing store's usage feed. */
 export interface UsageSink {

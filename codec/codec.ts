@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { EncryptionConfig } from '../worker/config';
+import type { EncryptionConfig } from '../config';
 import { REFUSED_PAYLOAD_KEY } from '../workflows/messages';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, TLSConfig } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import type { TemporalConfig } from './config';
+import type { TemporalConfig } from './index';
 
 /** What both connection kinds accept: address, TLS, API key and static gRPC metadata. */
 interface SharedConnectionOptions {

@@ -2,11 +2,11 @@
 // build it from the same keyring, or one side writes payloads the other cannot read.
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import type { EncryptionConfig } from '../worker/config';
+import type { EncryptionConfig } from '../config';
 import { EncryptionCodec } from './codec';
 
 /**
- * The module exporting `failureConverter` (client/failure-converter): error messages and stack
+ * The module exporting `failureConverter` (codec/failure-converter): error messages and stack
  * traces become an encoded payload, so the codec seals them like any other payload. Resolved here
  * so it points at the .ts source under tsx and at the compiled .js under dist/.
  */

@@ -2,9 +2,11 @@
 // Every variable is validated here so that a bad deployment stops at boot with the variable's
 // name in the message, not hours later inside an activity. docs/CONFIGURATION.md documents
 // each variable; test/config checks the two agree.
-import { accessSync, constants as fsConstants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { billingSchema, emailSchema, paymentsSchema } from './adapters';
+import { DEFAULT_TASK_QUEUE } from './defaults';
+import { booleanFlag, commaList, httpUrl, port, readableFile } from './fields';
 
 /** Every environment variable this module reads. The compose test checks deployments against it. */
 export const CONFIG_VARIABLES = [
@@ -75,47 +77,6 @@ export class ConfigError extends Error {
   }
 }
 
-// ---- building blocks -------------------------------------------------------------------------
-
-const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be an integer')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
-    .default(fallback);
-
-const requiredWhen = (condition: string) => z.string({ error: `is required when ${condition}` });
-
-const readableFile = z.string().refine(
-  (path) => {
-    try {
-      accessSync(path, fsConstants.R_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `cannot read file ${String(issue.input)}` },
-);
-
-const emailAddress = z.email('must be an email address');
-// SMTP_FROM may carry a display name: "Refunds <refunds@example.com>".
-const fromAddress = z
-  .string()
-  .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address or "Name <address>"');
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const postgresUrl = z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a postgres:// URL' });
-
-const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
-
-const commaList = (value: string) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-
 // ---- Temporal connection ---------------------------------------------------------------------
 
 export interface TemporalTlsConfig {
@@ -134,7 +95,7 @@ const temporalSchema = z
       .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, 'must be host:port')
       .default('localhost:7233'),
     TEMPORAL_NAMESPACE: z.string().default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().default('refund-cases'),
+    TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
     TEMPORAL_TLS: booleanFlag.optional(),
     TEMPORAL_TLS_CERT_PATH: readableFile.optional(),
     TEMPORAL_TLS_KEY_PATH: readableFile.optional(),
@@ -296,98 +257,6 @@ const apiSchema = z
     metricsKey: env.REFUNDFLOW_METRICS_KEY,
   }));
 
-// ---- adapters --------------------------------------------------------------------------------
-
-const emailSchema = z.discriminatedUnion(
-  'REFUNDFLOW_EMAIL',
-  [
-    // The embedded outbox writes mail to the data folder, so any syntactically valid address will do.
-    z
-      .object({
-        REFUNDFLOW_EMAIL: z.literal('outbox').optional(),
-        SMTP_FROM: fromAddress.default('Refundflow <refunds@refundflow.local>'),
-        REFUNDFLOW_SUPPORT_EMAIL: emailAddress.default('support@refundflow.local'),
-      })
-      .transform((env) => ({ kind: 'outbox' as const, from: env.SMTP_FROM, supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL })),
-    z
-      .object({
-        REFUNDFLOW_EMAIL: z.literal('smtp'),
-        SMTP_URL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
-        SMTP_FROM: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(fromAddress),
-        REFUNDFLOW_SUPPORT_EMAIL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(emailAddress),
-        // Workers on several hosts keep the sent-log in PostgreSQL, so no two send one email.
-        REFUNDFLOW_DATABASE_URL: postgresUrl.optional(),
-      })
-      .transform((env) => ({
-        kind: 'smtp' as const,
-        url: env.SMTP_URL,
-        from: env.SMTP_FROM,
-        supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL,
-        ...(env.REFUNDFLOW_DATABASE_URL ? { sentLogUrl: env.REFUNDFLOW_DATABASE_URL } : {}),
-      })),
-  ],
-  { error: 'must be outbox or smtp' },
-);
-
-const paymentsSchema = z.discriminatedUnion(
-  'REFUNDFLOW_PAYMENTS',
-  [
-    z
-      .object({
-        REFUNDFLOW_PAYMENTS: z.literal('sandbox').optional(),
-        REFUNDFLOW_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-        // The sandbox gateway stands in for a payment provider: its file, when it is not the one
-        // under REFUNDFLOW_DATA_DIR, or — for workers on several hosts — its URL, where one process
-        // serves it over HTTP (make cluster: activities/payments/sandbox-service.ts).
-        REFUNDFLOW_GATEWAY_FILE: z.string().optional(),
-        REFUNDFLOW_GATEWAY_URL: httpUrl.optional(),
-      })
-      .refine((env) => !(env.REFUNDFLOW_GATEWAY_FILE && env.REFUNDFLOW_GATEWAY_URL), {
-        path: ['REFUNDFLOW_GATEWAY_URL'],
-        message: 'set REFUNDFLOW_GATEWAY_FILE or REFUNDFLOW_GATEWAY_URL, not both',
-      })
-      .transform((env) => ({
-        kind: 'sandbox' as const,
-        webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET,
-        ...(env.REFUNDFLOW_GATEWAY_FILE ? { file: resolve(env.REFUNDFLOW_GATEWAY_FILE) } : {}),
-        ...(env.REFUNDFLOW_GATEWAY_URL ? { url: env.REFUNDFLOW_GATEWAY_URL } : {}),
-      })),
-    z
-      .object({
-        REFUNDFLOW_PAYMENTS: z.literal('stripe'),
-        STRIPE_API_KEY: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').regex(/^(sk|rk)_/, 'must be a secret or restricted key (sk_… / rk_…)'),
-        // Only for stripe-mock or a proxy; the stripe client's own default is right otherwise.
-        STRIPE_API_BASE: httpUrl.optional(),
-        REFUNDFLOW_WEBHOOK_SECRET: requiredWhen('REFUNDFLOW_PAYMENTS=stripe').min(1),
-      })
-      .transform((env) => ({
-        kind: 'stripe' as const,
-        apiKey: env.STRIPE_API_KEY,
-        apiBase: env.STRIPE_API_BASE,
-        webhookSecret: env.REFUNDFLOW_WEBHOOK_SECRET,
-      })),
-  ],
-  { error: 'must be sandbox or stripe' },
-);
-
-const billingSchema = z.discriminatedUnion(
-  'REFUNDFLOW_BILLING',
-  [
-    z
-      .object({ REFUNDFLOW_BILLING: z.literal('embedded').optional(), REFUNDFLOW_BILLING_FILE: z.string().optional() })
-      // Like the gateway: the embedded store stands in for the company's billing system.
-      .transform((env) => ({ kind: 'embedded' as const, ...(env.REFUNDFLOW_BILLING_FILE ? { file: resolve(env.REFUNDFLOW_BILLING_FILE) } : {}) })),
-    z
-      .object({
-        REFUNDFLOW_BILLING: z.literal('http'),
-        BILLING_URL: requiredWhen('REFUNDFLOW_BILLING=http').pipe(httpUrl),
-        BILLING_API_KEY: z.string().optional(),
-      })
-      .transform((env) => ({ kind: 'http' as const, url: env.BILLING_URL, apiKey: env.BILLING_API_KEY })),
-  ],
-  { error: 'must be embedded or http' },
-);
-
 // ---- process ---------------------------------------------------------------------------------
 
 const processSchema = z
@@ -448,7 +317,7 @@ const versioningSchema = z
       : { enabled: false as const },
   );
 
-// ---- embedded stack (worker/stack.ts) ---------------------------------------------------------
+// ---- embedded stack (stack/main.ts) ---------------------------------------------------------
 
 // The stack runs the Temporal dev server itself: its frontend listens on TEMPORAL_ADDRESS's port,
 // its Web UI on this one. Only `npm start` reads it.
