@@ -15,11 +15,17 @@ export const emailSchema = z.discriminatedUnion(
         SMTP_FROM: fromAddress.default('Refundflow <refunds@refundflow.local>'),
         REFUNDFLOW_SUPPORT_EMAIL: emailAddress.default('support@refundflow.local'),
       })
-      .transform((env) => ({ kind: 'outbox' as const, from: env.SMTP_FROM, supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL })),
+      .transform((env) => ({
+        kind: 'outbox' as const,
+        from: env.SMTP_FROM,
+        supportAddress: env.REFUNDFLOW_SUPPORT_EMAIL,
+      })),
     z
       .object({
         REFUNDFLOW_EMAIL: z.literal('smtp'),
-        SMTP_URL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
+        SMTP_URL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(
+          z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }),
+        ),
         SMTP_FROM: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(fromAddress),
         REFUNDFLOW_SUPPORT_EMAIL: requiredWhen('REFUNDFLOW_EMAIL=smtp').pipe(emailAddress),
         // Workers on several hosts keep the sent-log in PostgreSQL, so no two send one email.
@@ -85,9 +91,15 @@ export const billingSchema = z.discriminatedUnion(
   'REFUNDFLOW_BILLING',
   [
     z
-      .object({ REFUNDFLOW_BILLING: z.literal('embedded').optional(), REFUNDFLOW_BILLING_FILE: z.string().optional() })
+      .object({
+        REFUNDFLOW_BILLING: z.literal('embedded').optional(),
+        REFUNDFLOW_BILLING_FILE: z.string().optional(),
+      })
       // Like the gateway: the embedded store stands in for the company's billing system.
-      .transform((env) => ({ kind: 'embedded' as const, ...(env.REFUNDFLOW_BILLING_FILE ? { file: resolve(env.REFUNDFLOW_BILLING_FILE) } : {}) })),
+      .transform((env) => ({
+        kind: 'embedded' as const,
+        ...(env.REFUNDFLOW_BILLING_FILE ? { file: resolve(env.REFUNDFLOW_BILLING_FILE) } : {}),
+      })),
     z
       .object({
         REFUNDFLOW_BILLING: z.literal('http'),

@@ -34,7 +34,9 @@ export const fromAddress = z
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 export const postgresUrl = z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a postgres:// URL' });
 
-export const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+export const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
 
 export const commaList = (value: string) =>
   value

@@ -118,7 +118,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     if (steadyTimer) {
       if (armed && armed.at !== wakeAt) disarm();
       if (waitMs > 0) {
-        armed ??= armWakeTimer(wakeAt, waitMs);
+        armed ??= wakeTimer(wakeAt, () => sleep(waitMs));
         const timer = armed;
         await condition(() => model.version !== seen || handOverNow() || timer.fired);
         if (!timer.fired) continue;
@@ -148,16 +148,14 @@ interface WakeTimer {
   scope: CancellationScope;
 }
 
-/** A durable timer for `at` that a message does not cancel; only `scope.cancel()` does. */
-function armWakeTimer(at: string, waitMs: number): WakeTimer {
+/** A durable timer (`start`, a sleep) for `at` that a message does not cancel; only `scope.cancel()` does. */
+function wakeTimer(at: string, start: () => Promise<void>): WakeTimer {
   const scope = new CancellationScope();
   const timer: WakeTimer = { at, fired: false, scope };
-  scope
-    .run(() => sleep(waitMs))
-    .then(
-      () => void (timer.fired = true),
-      () => undefined, // cancelled: the deadline moved
-    );
+  const fire = () => void (timer.fired = true);
+  // Rejected when cancelled (the deadline moved): nothing to do then.
+  const sleeping: Promise<void> = scope.run(start).then(fire, () => undefined);
+  void sleeping;
   return timer;
 }
 
