@@ -15,6 +15,7 @@ import { orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } f
 import { workflowBundle } from '../support/servers';
 
 const CHANGED_EVALUATE = require.resolve('./fixtures/changed-evaluate');
+const POLICIES_EVALUATE = path.resolve(__dirname, '..', '..', 'policies', 'evaluate');
 
 let changed: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow code with policies/evaluate swapped for the fixture (webpack replaces the module). */
@@ -27,10 +28,14 @@ function changedEvaluateBundle(): Promise<WorkflowBundleWithSourceMap> {
       ...config,
       plugins: [
         ...(config.plugins ?? []),
+        // Whoever imports it (the policies barrel's './evaluate', the workflow's '../../policies/evaluate').
         new webpack.NormalModuleReplacementPlugin(
-          /^\.\/evaluate$/,
+          /(^|\/)evaluate$/,
           (resource: { context: string; request: string }) => {
-            if (path.basename(resource.context) === 'policies') resource.request = CHANGED_EVALUATE;
+            // …but the fixture itself, which wraps the real one.
+            const fromFixture = resource.context === path.dirname(CHANGED_EVALUATE);
+            if (!fromFixture && path.resolve(resource.context, resource.request) === POLICIES_EVALUATE)
+              resource.request = CHANGED_EVALUATE;
           },
         ),
       ],
@@ -141,8 +146,15 @@ describe('replay: a decision taken is immune to a later change of evaluate', fun
       const paid = await waitForCase(cases, id, (s) => s.status === 'paid');
       assert.equal(paid.payout?.amountMinor, 2_000);
       const terms = localActivities(await cases.handle(id).fetchHistory(), 'decisionTerms');
-      assert.equal(terms.length, 1, "the reviewer's decision dates its deadlines by a recorded local activity");
-      assert.equal(paid.deadlines.payoutDeadline, (terms[0]!.result as { payoutDeadline: string }).payoutDeadline);
+      assert.equal(
+        terms.length,
+        1,
+        "the reviewer's decision dates its deadlines by a recorded local activity",
+      );
+      assert.equal(
+        paid.deadlines.payoutDeadline,
+        (terms[0]!.result as { payoutDeadline: string }).payoutDeadline,
+      );
       return cases.handle(id).fetchHistory();
     });
     // The changed bundle's checkReviewerChoice refuses every choice: judged again on replay, the
