@@ -1,7 +1,7 @@
 # The two commands of the Quick start. Each installs what is missing, then runs.
 #   make start   the embedded stack: Temporal dev server + Web UI, worker, API and support UI
-#   make test    typecheck, lint (type-aware promise checks, the layers' import rules), the whole
-#                test suite against real servers, then the format check
+#   make test    typecheck, lint (type-aware promise checks, the layers' import rules), the format
+#                check, then the whole test suite against real servers
 #   make cluster the production topology on this machine: PostgreSQL, the Temporal services as
 #                separate processes, the API and two workers (cluster/; state in data/cluster)
 .PHONY: start test bench deps tools cluster
@@ -19,12 +19,12 @@ tools: deps
 start: tools
 	npm start
 
-# The format check comes last, so a file off-format never hides a failing test.
+# The suite comes last: its closing line `N passed, N failed` is what CI reads.
 test: tools
 	npm run typecheck
 	npm run lint
-	npm test
 	npm run format:check
+	npm test
 
 bench: tools
 	npm run bench
