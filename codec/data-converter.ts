@@ -1,6 +1,5 @@
 // The one data converter of the project. The client, the worker and the codec server must all
 // build it from the same keyring, or one side writes payloads the other cannot read.
-import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { EncryptionConfig } from '../config';
 import { EncryptionCodec } from './codec';
@@ -22,12 +21,8 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
  * schemas themselves (workflows/messages.ts) stay per workflow; zod's modules behind them, its
  * English messages (workflows/zod-setup.ts), and the policies' pure functions (with luxon) are shared.
  */
-const zodModule = (file: string): string => path.join(path.dirname(require.resolve('zod/package.json')), file);
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
   require.resolve('../workflows/zod-setup'),
-  zodModule('v4/mini/schemas.js'),
-  zodModule('v4/mini/iso.js'),
-  zodModule('v4/core/api.js'),
   require.resolve('../policies/evaluate'),
   require.resolve('../policies/clocks'),
 ];

@@ -9,8 +9,8 @@
 //   So 40 per thread; scale out with replicas, not slots.
 // - Cache: the SDK sizes it from the V8 heap limit alone at ~1.7 MiB a workflow; a container's
 //   memory limit can be far below the heap limit. A cached refund case cost ~2 MiB while every
-//   workflow evaluated zod again (issue 15); with the lean bundle it costs ~0.3 MiB when it starts
-//   (docs/BENCHMARKS.md), so the cache is sized at 0.5 MiB a case, leaving room for a long timeline.
+//   workflow evaluated zod again (issue 15); with the lean bundle and zod's modules shared it costs
+//   ~0.5 MiB after its first task (docs/BENCHMARKS.md), so the cache is sized at 0.5 MiB a case.
 import os from 'node:os';
 import v8 from 'node:v8';
 import type { WorkerOptions } from '@temporalio/worker';
