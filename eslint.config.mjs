@@ -6,14 +6,36 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 /** Our process folders, as a workflow would reach them (relative paths). */
-const ourProcesses = (message) => [{ regex: '^(\\.\\./)+(worker|client|stack|config|codec|cluster|scripts)(/.*)?$', message }];
+const ourProcesses = (message) => [
+  { regex: '^(\\.\\./)+(worker|client|stack|config|codec|cluster|scripts)(/.*)?$', message },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'ui/static/vendor/', 'test/replay/histories/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
@@ -37,7 +59,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code is deterministic: no Node built-ins.',
+          })),
           patterns: [
             {
               // activities/contract is the plain contract (types and failure-type names), no activity code.
@@ -57,7 +82,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Policy code is pure domain: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Policy code is pure domain: no Node built-ins.',
+          })),
           patterns: [
             { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
             { regex: '^\\.\\./', message: 'Policies import nothing of ours outside policies/.' },
@@ -72,7 +100,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Policy code is pure domain: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Policy code is pure domain: no Node built-ins.',
+          })),
           patterns: [
             { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
             { regex: '^\\.\\./\\.\\./', message: 'Policies import nothing of ours outside policies/.' },
@@ -90,7 +121,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(\\.\\./)+(worker|stack)(/.*)?$',
-              message: 'The client never imports the worker or the stack: shared code lives in config/ or codec/.',
+              message:
+                'The client never imports the worker or the stack: shared code lives in config/ or codec/.',
             },
           ],
         },
@@ -99,6 +131,23 @@ export default tseslint.config(
   },
   {
     files: ['ui/static/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', HTMLElement: 'readonly', customElements: 'readonly', Intl: 'readonly', FormData: 'readonly', Event: 'readonly', Node: 'readonly', URLSearchParams: 'readonly', crypto: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        localStorage: 'readonly',
+        sessionStorage: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        HTMLElement: 'readonly',
+        customElements: 'readonly',
+        Intl: 'readonly',
+        FormData: 'readonly',
+        Event: 'readonly',
+        Node: 'readonly',
+        URLSearchParams: 'readonly',
+        crypto: 'readonly',
+      },
+    },
   },
 );

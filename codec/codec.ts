@@ -20,7 +20,8 @@ export class PayloadDecryptionError extends ValueError {
   override name = 'PayloadDecryptionError';
 }
 
-const utf8 = (bytes: Uint8Array | undefined | null) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
+const utf8 = (bytes: Uint8Array | undefined | null) =>
+  bytes ? Buffer.from(bytes).toString('utf8') : undefined;
 
 /** True when a payload is sealed by this codec (what a history scan checks). */
 export function isEncryptedPayload(payload: Payload): boolean {
@@ -53,7 +54,8 @@ export class EncryptionCodec implements PayloadCodec {
     private readonly keyring: EncryptionConfig,
     options: EncryptionCodecOptions = {},
   ) {
-    if (!keyring.keys.has(keyring.activeKeyId)) throw new ValueError(`active encryption key ${keyring.activeKeyId} is not in the keyring`);
+    if (!keyring.keys.has(keyring.activeKeyId))
+      throw new ValueError(`active encryption key ${keyring.activeKeyId} is not in the keyring`);
     this.acceptPlaintext = options.acceptPlaintext ?? keyring.acceptPlaintext ?? false;
   }
 
@@ -83,7 +85,8 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       if (!isEncryptedPayload(payload)) return this.acceptPlaintext ? payload : REFUSED_PAYLOAD;
       const keyId = utf8(payload.metadata?.[ENCRYPTION_KEY_ID_METADATA]);
-      if (!keyId) throw new PayloadDecryptionError(`encrypted payload has no ${ENCRYPTION_KEY_ID_METADATA} metadata`);
+      if (!keyId)
+        throw new PayloadDecryptionError(`encrypted payload has no ${ENCRYPTION_KEY_ID_METADATA} metadata`);
       const key = this.keyring.keys.get(keyId);
       if (!key) {
         throw new PayloadDecryptionError(
@@ -92,7 +95,8 @@ export class EncryptionCodec implements PayloadCodec {
         );
       }
       const data = payload.data ?? new Uint8Array();
-      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) is truncated`);
+      if (data.length < IV_BYTES + TAG_BYTES)
+        throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) is truncated`);
       const iv = data.subarray(0, IV_BYTES);
       const tag = data.subarray(data.length - TAG_BYTES);
       const ciphertext = data.subarray(IV_BYTES, data.length - TAG_BYTES);
@@ -103,7 +107,10 @@ export class EncryptionCodec implements PayloadCodec {
         decipher.setAuthTag(tag);
         plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
       } catch (cause) {
-        throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) failed authentication: tampered or sealed with another key`, cause);
+        throw new PayloadDecryptionError(
+          `encrypted payload (key ${keyId}) failed authentication: tampered or sealed with another key`,
+          cause,
+        );
       }
       return temporal.api.common.v1.Payload.decode(plaintext);
     });
@@ -112,6 +119,7 @@ export class EncryptionCodec implements PayloadCodec {
 
 /** A fresh `keyId:base64` entry for REFUNDFLOW_ENCRYPTION_KEYS (setup scripts, the embedded stack, tests). */
 export function generateEncryptionKey(keyId: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(keyId)) throw new ValueError(`key id ${keyId} may only hold letters, digits, . _ -`);
+  if (!/^[A-Za-z0-9._-]+$/.test(keyId))
+    throw new ValueError(`key id ${keyId} may only hold letters, digits, . _ -`);
   return `${keyId}:${randomBytes(32).toString('base64')}`;
 }

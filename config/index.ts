@@ -106,18 +106,41 @@ const temporalSchema = z
   .superRefine((env, ctx) => {
     // A certificate without its key (or the reverse) is always a mistake, never "no mTLS".
     if (env.TEMPORAL_TLS_CERT_PATH && !env.TEMPORAL_TLS_KEY_PATH) {
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'is required with TEMPORAL_TLS_CERT_PATH' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_KEY_PATH'],
+        message: 'is required with TEMPORAL_TLS_CERT_PATH',
+      });
     }
     if (env.TEMPORAL_TLS_KEY_PATH && !env.TEMPORAL_TLS_CERT_PATH) {
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'is required with TEMPORAL_TLS_KEY_PATH' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_CERT_PATH'],
+        message: 'is required with TEMPORAL_TLS_KEY_PATH',
+      });
     }
-    const wantsTls = env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT_PATH || env.TEMPORAL_TLS_CA_PATH || env.TEMPORAL_TLS_SERVER_NAME;
+    const wantsTls =
+      env.TEMPORAL_API_KEY ||
+      env.TEMPORAL_TLS_CERT_PATH ||
+      env.TEMPORAL_TLS_CA_PATH ||
+      env.TEMPORAL_TLS_SERVER_NAME;
     if (env.TEMPORAL_TLS === false && wantsTls) {
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'is false, but TLS settings or TEMPORAL_API_KEY are set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS'],
+        message: 'is false, but TLS settings or TEMPORAL_API_KEY are set',
+      });
     }
   })
   .transform((env) => {
-    const tlsOn = env.TEMPORAL_TLS ?? Boolean(env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT_PATH || env.TEMPORAL_TLS_CA_PATH || env.TEMPORAL_TLS_SERVER_NAME);
+    const tlsOn =
+      env.TEMPORAL_TLS ??
+      Boolean(
+        env.TEMPORAL_API_KEY ||
+        env.TEMPORAL_TLS_CERT_PATH ||
+        env.TEMPORAL_TLS_CA_PATH ||
+        env.TEMPORAL_TLS_SERVER_NAME,
+      );
     const tls: TemporalTlsConfig | undefined = tlsOn
       ? {
           clientCertPath: env.TEMPORAL_TLS_CERT_PATH,
@@ -163,7 +186,10 @@ const encryptionSchema = z
           }
           const bytes = Buffer.from(material, 'base64');
           // Round-trip check: Buffer.from silently skips characters that are not base64.
-          if (bytes.length !== 32 || bytes.toString('base64').replace(/=+$/, '') !== material.replace(/=+$/, '')) {
+          if (
+            bytes.length !== 32 ||
+            bytes.toString('base64').replace(/=+$/, '') !== material.replace(/=+$/, '')
+          ) {
             ctx.addIssue({ code: 'custom', message: `key ${keyId} must be 32 bytes of base64 (AES-256)` });
             continue;
           }
@@ -179,13 +205,22 @@ const encryptionSchema = z
   .transform((env, ctx): EncryptionConfig => {
     const keys = env.REFUNDFLOW_ENCRYPTION_KEYS;
     // With a single key there is nothing to choose; with several, the operator must say which.
-    const activeKeyId = env.REFUNDFLOW_ENCRYPTION_KEY_ID ?? (keys.size === 1 ? [...keys.keys()][0] : undefined);
+    const activeKeyId =
+      env.REFUNDFLOW_ENCRYPTION_KEY_ID ?? (keys.size === 1 ? [...keys.keys()][0] : undefined);
     if (activeKeyId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'], message: 'is required when REFUNDFLOW_ENCRYPTION_KEYS lists several keys' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'],
+        message: 'is required when REFUNDFLOW_ENCRYPTION_KEYS lists several keys',
+      });
       return z.NEVER;
     }
     if (!keys.has(activeKeyId)) {
-      ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'], message: `names ${activeKeyId}, which REFUNDFLOW_ENCRYPTION_KEYS does not list` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REFUNDFLOW_ENCRYPTION_KEY_ID'],
+        message: `names ${activeKeyId}, which REFUNDFLOW_ENCRYPTION_KEYS does not list`,
+      });
       return z.NEVER;
     }
     return { activeKeyId, keys, acceptPlaintext: env.REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT };
@@ -197,7 +232,11 @@ const encryptionSchema = z
 export const MIN_API_KEY_LENGTH = 16;
 
 const perMinute = (fallback: number) =>
-  z.coerce.number({ error: 'must be a number of requests per minute' }).int('must be a whole number').min(1, 'must be at least 1').default(fallback);
+  z.coerce
+    .number({ error: 'must be a number of requests per minute' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(fallback);
 
 const apiSchema = z
   .object({
@@ -215,9 +254,15 @@ const apiSchema = z
             ctx.addIssue({ code: 'custom', message: `entry ${index + 1} is not role:key` });
           } else if (key.length < MIN_API_KEY_LENGTH) {
             // A short key is guessable, rate limit or not.
-            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} has a key shorter than ${MIN_API_KEY_LENGTH} characters` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `entry ${index + 1} has a key shorter than ${MIN_API_KEY_LENGTH} characters`,
+            });
           } else if (!(API_ROLES as readonly string[]).includes(role)) {
-            ctx.addIssue({ code: 'custom', message: `entry ${index + 1} has an unknown role (roles: ${API_ROLES.join(', ')})` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `entry ${index + 1} has an unknown role (roles: ${API_ROLES.join(', ')})`,
+            });
           } else if (keys.some((k) => k.key === key)) {
             // One key with two roles would make "which role is this caller" ambiguous.
             ctx.addIssue({ code: 'custom', message: `entry ${index + 1} repeats a key listed before` });
@@ -235,7 +280,10 @@ const apiSchema = z
         const origins = commaList(value);
         for (const origin of origins) {
           if (!httpUrl.safeParse(origin).success || new URL(origin).origin !== origin) {
-            ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://ui.example.com` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${origin}" is not an origin like https://ui.example.com`,
+            });
           }
         }
         return origins;
@@ -245,7 +293,10 @@ const apiSchema = z
     REFUNDFLOW_KEY_ID_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     REFUNDFLOW_RATE_LIMIT: perMinute(600),
     REFUNDFLOW_AUTH_FAILURE_LIMIT: perMinute(30),
-    REFUNDFLOW_METRICS_KEY: z.string().min(MIN_API_KEY_LENGTH, `must be at least ${MIN_API_KEY_LENGTH} characters`).optional(),
+    REFUNDFLOW_METRICS_KEY: z
+      .string()
+      .min(MIN_API_KEY_LENGTH, `must be at least ${MIN_API_KEY_LENGTH} characters`)
+      .optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -265,10 +316,19 @@ const processSchema = z
     // 0 turns the exporter off (tests, several workers on one host).
     REFUNDFLOW_METRICS_PORT: port(9464),
     // How long in-flight activities get to finish on SIGTERM; compose's stop_grace_period must exceed it.
-    REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(0).max(3600).default(30),
+    REFUNDFLOW_SHUTDOWN_GRACE_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be whole seconds')
+      .min(0)
+      .max(3600)
+      .default(30),
     // Each cached case costs about 2 MiB of worker memory (docs/BENCHMARKS.md); unset = sized from
     // the worker's memory and heap limit (worker/tuning.ts).
-    REFUNDFLOW_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a number of workflows' }).int('must be a whole number').min(0).optional(),
+    REFUNDFLOW_MAX_CACHED_WORKFLOWS: z.coerce
+      .number({ error: 'must be a number of workflows' })
+      .int('must be a whole number')
+      .min(0)
+      .optional(),
     LOG_LEVEL: z
       .string()
       .transform((v) => v.toLowerCase())
@@ -294,16 +354,28 @@ export const VERSIONING_BEHAVIORS = ['AUTO_UPGRADE', 'PINNED'] as const;
 // bundle: the same code is the same version, changed code a new one.
 const versioningSchema = z
   .object({
-    REFUNDFLOW_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be letters, digits, - or _ (no dots)').optional(),
-    REFUNDFLOW_BUILD_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be letters, digits, ., - or _').optional(),
-    REFUNDFLOW_VERSIONING_BEHAVIOR: z.enum(VERSIONING_BEHAVIORS, { error: `must be ${VERSIONING_BEHAVIORS.join(' or ')}` }).default('AUTO_UPGRADE'),
+    REFUNDFLOW_DEPLOYMENT_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be letters, digits, - or _ (no dots)')
+      .optional(),
+    REFUNDFLOW_BUILD_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be letters, digits, ., - or _')
+      .optional(),
+    REFUNDFLOW_VERSIONING_BEHAVIOR: z
+      .enum(VERSIONING_BEHAVIORS, { error: `must be ${VERSIONING_BEHAVIORS.join(' or ')}` })
+      .default('AUTO_UPGRADE'),
     // On: the worker makes its version the deployment's current one once it polls (one-step
     // deploys). Off: a person or the pipeline does it (temporal worker deployment set-current-version).
     REFUNDFLOW_SET_CURRENT_VERSION: booleanFlag.default(true),
   })
   .superRefine((env, ctx) => {
     if (!env.REFUNDFLOW_DEPLOYMENT_NAME && env.REFUNDFLOW_BUILD_ID)
-      ctx.addIssue({ code: 'custom', path: ['REFUNDFLOW_DEPLOYMENT_NAME'], message: 'is required with REFUNDFLOW_BUILD_ID (versioning is on only with a deployment name)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REFUNDFLOW_DEPLOYMENT_NAME'],
+        message: 'is required with REFUNDFLOW_BUILD_ID (versioning is on only with a deployment name)',
+      });
   })
   .transform((env) =>
     env.REFUNDFLOW_DEPLOYMENT_NAME
@@ -325,7 +397,10 @@ const versioningSchema = z
 // cases learn of settlement only from their own fallback status checks (a timer) — to try them.
 const embeddedSchema = z
   .object({ TEMPORAL_UI_PORT: port(8233), REFUNDFLOW_SANDBOX_WEBHOOKS: booleanFlag.default(true) })
-  .transform((env) => ({ temporalUiPort: env.TEMPORAL_UI_PORT, sandboxWebhooks: env.REFUNDFLOW_SANDBOX_WEBHOOKS }));
+  .transform((env) => ({
+    temporalUiPort: env.TEMPORAL_UI_PORT,
+    sandboxWebhooks: env.REFUNDFLOW_SANDBOX_WEBHOOKS,
+  }));
 
 // ---- the whole -------------------------------------------------------------------------------
 
@@ -366,7 +441,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [section, schema] of Object.entries(sections)) {
     const result = schema.safeParse(known);
     if (result.success) config[section] = result.data;
-    else for (const issue of result.error.issues) issues.push({ variable: String(issue.path[0] ?? section), message: issue.message });
+    else
+      for (const issue of result.error.issues)
+        issues.push({ variable: String(issue.path[0] ?? section), message: issue.message });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return config as Config;

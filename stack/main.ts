@@ -17,9 +17,15 @@ import { workerConnectionOptions } from '../config/connection';
 import { createRefundWorker } from '../worker/main';
 import { installTelemetry } from '../worker/telemetry';
 import { banner } from './banner';
-import { checkPorts, stackFiles, startDevServer, stopStaleServer, waitForFrontend, type DevServer } from './dev-server';
+import {
+  checkPorts,
+  stackFiles,
+  startDevServer,
+  stopStaleServer,
+  waitForFrontend,
+  type DevServer,
+} from './dev-server';
 import { ensureSecrets } from './secrets';
-
 
 async function main(): Promise<void> {
   const startedAt = Date.now();

@@ -36,7 +36,11 @@ export function activityConfigFrom(config: Config): ActivityConfig {
         : { kind: 'outbox' },
     payments:
       payments.kind === 'stripe'
-        ? { kind: 'stripe', apiKey: payments.apiKey, ...(payments.apiBase ? { apiBase: payments.apiBase } : {}) }
+        ? {
+            kind: 'stripe',
+            apiKey: payments.apiKey,
+            ...(payments.apiBase ? { apiBase: payments.apiBase } : {}),
+          }
         : payments.url
           ? { kind: 'sandbox', url: payments.url }
           : { kind: 'sandbox', ...(payments.file ? { file: payments.file } : {}) },
@@ -62,15 +66,24 @@ export interface RefundWorker {
 
 export async function createRefundWorker(
   config: Config,
-  options: { connection: NativeConnection; activities?: RefundActivities; logger?: pino.Logger; overrides?: Partial<WorkerOptions> },
+  options: {
+    connection: NativeConnection;
+    activities?: RefundActivities;
+    logger?: pino.Logger;
+    overrides?: Partial<WorkerOptions>;
+  },
 ): Promise<RefundWorker> {
-  const deps = options.activities ? undefined : buildActivityDeps(activityConfigFrom(config), { logger: options.logger });
+  const deps = options.activities
+    ? undefined
+    : buildActivityDeps(activityConfigFrom(config), { logger: options.logger });
   const activities = options.activities ?? createActivities(deps!);
   // A worker from source bundles with dataConverter.failureConverterPath; a prebuilt bundle carries
   // its own failure converter, or workflow failures would reach history in plain text.
   const prebuilt = fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js');
   if (prebuilt && !bundleEncodesFailures(fs.readFileSync(PREBUILT_BUNDLE, 'utf8')))
-    throw new Error(`${PREBUILT_BUNDLE} was built without the failure converter: rebuild it with npm run build`);
+    throw new Error(
+      `${PREBUILT_BUNDLE} was built without the failure converter: rebuild it with npm run build`,
+    );
   let workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
     ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
     : { workflowsPath: require.resolve('../workflows') };
@@ -107,7 +120,12 @@ export async function createRefundWorker(
     ...(deployment ? { version: deployment.version } : {}),
     promote: async (signal) => {
       if (!deployment || !versioning.enabled || !versioning.setCurrentVersion) return;
-      await setCurrentVersion(options.connection, config.temporal.namespace, deployment.version, signal ? { signal } : {});
+      await setCurrentVersion(
+        options.connection,
+        config.temporal.namespace,
+        deployment.version,
+        signal ? { signal } : {},
+      );
     },
     close: async () => deps?.close(),
   };
@@ -127,14 +145,18 @@ async function main(): Promise<void> {
   const logger = installTelemetry(config.process);
   const connection = await NativeConnection.connect(workerConnectionOptions(config.temporal));
   const { worker, version, promote, close } = await createRefundWorker(config, { connection, logger });
-  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, version }, 'worker started');
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, address: config.temporal.address, version },
+    'worker started',
+  );
   try {
     // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.
     const running = worker.run();
     const stopped = new AbortController();
     promote(stopped.signal).then(
       () => version && logger.info({ version }, 'worker version is current'),
-      (err: unknown) => stopped.signal.aborted || logger.error({ err, version }, 'could not make the worker version current'),
+      (err: unknown) =>
+        stopped.signal.aborted || logger.error({ err, version }, 'could not make the worker version current'),
     );
     await running.finally(() => stopped.abort());
   } finally {

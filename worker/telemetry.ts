@@ -4,12 +4,30 @@
 // workflow id is the case id, so it is lifted into `caseId` to make "everything about this case"
 // a single filter in any log store.
 import type pino from 'pino';
-import { LogTimestamp, Runtime, type Logger as SdkLogger, type LogLevel as SdkLogLevel, type LogMetadata } from '@temporalio/worker';
+import {
+  LogTimestamp,
+  Runtime,
+  type Logger as SdkLogger,
+  type LogLevel as SdkLogLevel,
+  type LogMetadata,
+} from '@temporalio/worker';
 import type { LogLevel, ProcessConfig } from '../config';
 import { createLogger } from '../config/logger';
 
-const PINO_LEVEL: Record<SdkLogLevel, LogLevel> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
-const SDK_LEVEL: Record<LogLevel, SdkLogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const PINO_LEVEL: Record<SdkLogLevel, LogLevel> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+const SDK_LEVEL: Record<LogLevel, SdkLogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
 
 /** The process's JSON logger (config/logger.ts) stamped with the time each event happened. */
 export function createWorkerLogger(level: LogLevel, destination?: pino.DestinationStream): pino.Logger {
@@ -19,7 +37,9 @@ export function createWorkerLogger(level: LogLevel, destination?: pino.Destinati
     timestamp: false,
     mixin: (fields: object) => {
       const nanos = (fields as Record<symbol, unknown>)[LogTimestamp];
-      return { time: new Date(typeof nanos === 'bigint' ? Number(nanos / 1_000_000n) : Date.now()).toISOString() };
+      return {
+        time: new Date(typeof nanos === 'bigint' ? Number(nanos / 1_000_000n) : Date.now()).toISOString(),
+      };
     },
   });
 }

@@ -144,7 +144,9 @@ export const CreditInsteadSchema = z.strictObject({
 });
 /** Support acknowledges late events (workflows/late-events.ts): the keys named, or every open one. */
 export const AcknowledgeLateEventsSchema = z.strictObject({
-  keys: optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(200))),
+  keys: optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(200)),
+  ),
   note: optional(str(4000)),
   ...actor,
 });

@@ -22,7 +22,6 @@ import { usageReportSchema, type BillingPort, type CustomerContact, type UsageRe
 import { toAction, toOrder, type ActionRow, type OrderRow } from './rows';
 import { billingTables } from './tables';
 
-
 const DAY_MS = 86_400_000;
 const prefixes: Record<BillingActionKind, string> = {
   access_withdrawal: 'aw',

@@ -11,7 +11,14 @@ import { openDatabase, type Db } from '../sqlite';
 import type { RefundFailureReason } from './failure-reasons';
 import type { PaymentsPort } from './port';
 import { assertGatewayRefundable, assertRefundAmount, gatewayRefundableMethods } from './refundable-methods';
-import { toEvent, toRefund, type EventRow, type RefundRow, type SandboxRefund, type SandboxWebhookEvent } from './sandbox-rows';
+import {
+  toEvent,
+  toRefund,
+  type EventRow,
+  type RefundRow,
+  type SandboxRefund,
+  type SandboxWebhookEvent,
+} from './sandbox-rows';
 import { sandboxTables } from './sandbox-tables';
 import type { RefundWebhookEvent } from './webhook-event';
 

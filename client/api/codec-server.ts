@@ -23,7 +23,10 @@ export interface CodecRequest {
 /** A decision, with who the caller is for the audit log when it is known. */
 export type AuthResult = AuthDecision | { decision: AuthDecision; caller?: string; reason?: string };
 /** Decides on the raw Authorization header; the API passes its own to share key handling. */
-export type Authorize = (authorization: string | undefined, request: CodecRequest) => AuthResult | Promise<AuthResult>;
+export type Authorize = (
+  authorization: string | undefined,
+  request: CodecRequest,
+) => AuthResult | Promise<AuthResult>;
 
 /** Who may open payloads: staff. Sealing is admin's only: a sealed payload is a message the workflow trusts. */
 export const CODEC_ROLES: readonly ApiRole[] = ['support', 'reviewer', 'admin'];
@@ -59,9 +62,17 @@ export function apiKeyAuthorizer(keys: readonly ApiKey[], options: ApiKeyAuthori
     const who = `${caller.role}:${caller.keyId}`;
     const roles = request.direction === 'encode' ? encodeRoles : decodeRoles;
     if (!roles.includes(caller.role))
-      return { decision: 'forbidden', caller: who, reason: `/codec/${request.direction} is for roles ${roles.join(', ')}` };
+      return {
+        decision: 'forbidden',
+        caller: who,
+        reason: `/codec/${request.direction} is for roles ${roles.join(', ')}`,
+      };
     if (options.namespaces && !(request.namespace && options.namespaces.includes(request.namespace)))
-      return { decision: 'forbidden', caller: who, reason: 'this codec server does not serve that namespace (X-Namespace)' };
+      return {
+        decision: 'forbidden',
+        caller: who,
+        reason: 'this codec server does not serve that namespace (X-Namespace)',
+      };
     return { decision: 'allowed', caller: who };
   };
 }
@@ -94,14 +105,18 @@ type JsonPayload = z.infer<typeof codecRequest>['payloads'][number];
 
 function fromJson({ metadata, data }: JsonPayload): Payload {
   return {
-    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+    ),
     data: data ? Buffer.from(data, 'base64') : undefined,
   };
 }
 
 function toJson({ metadata, data }: Payload): { metadata: Record<string, string>; data?: string } {
   return {
-    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     ...(data ? { data: Buffer.from(data).toString('base64') } : {}),
   };
 }
@@ -123,39 +138,56 @@ const codecRoutes: FastifyPluginAsync<CodecServerOptions> = async (app: FastifyI
 
   // onRequest runs before the body is read: a caller without a key cannot make the server parse
   // (or even receive) up to BODY_LIMIT bytes.
-  const authenticate = (direction: 'encode' | 'decode') => async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers['x-namespace'];
-    const namespace = typeof header === 'string' ? header : undefined;
-    const result = await options.authorize(request.headers.authorization, { direction, namespace });
-    const { decision, caller, reason } = typeof result === 'string' ? { decision: result, caller: undefined, reason: undefined } : result;
-    request.codecCaller = caller;
-    if (decision === 'unauthenticated') return reply.code(401).send({ error: 'a Bearer API key is required' });
-    if (decision === 'forbidden') {
-      request.log.warn({ caller, namespace, direction }, 'codec request refused');
-      return reply.code(403).send({ error: reason ?? `/codec/${direction} is not for this caller` });
-    }
-  };
+  const authenticate =
+    (direction: 'encode' | 'decode') => async (request: FastifyRequest, reply: FastifyReply) => {
+      const header = request.headers['x-namespace'];
+      const namespace = typeof header === 'string' ? header : undefined;
+      const result = await options.authorize(request.headers.authorization, { direction, namespace });
+      const { decision, caller, reason } =
+        typeof result === 'string' ? { decision: result, caller: undefined, reason: undefined } : result;
+      request.codecCaller = caller;
+      if (decision === 'unauthenticated')
+        return reply.code(401).send({ error: 'a Bearer API key is required' });
+      if (decision === 'forbidden') {
+        request.log.warn({ caller, namespace, direction }, 'codec request refused');
+        return reply.code(403).send({ error: reason ?? `/codec/${direction} is not for this caller` });
+      }
+    };
 
   const route = (direction: 'encode' | 'decode') =>
-    app.post('/' + direction, { bodyLimit: BODY_LIMIT, onRequest: authenticate(direction) }, async (request, reply) => {
-      const parsed = codecRequest.safeParse(request.body);
-      if (!parsed.success) return reply.code(400).send({ error: 'invalid codec request', issues: parsed.error.issues });
-      const namespace = request.headers['x-namespace'];
-      // Every decode opens customer data: who, for which namespace and workflow, goes to the log.
-      const audit = { caller: request.codecCaller, namespace, workflowId: workflowOf(request), direction, count: parsed.data.payloads.length };
-      try {
-        const payloads = parsed.data.payloads.map(fromJson);
-        const result = direction === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
-        request.log.info(audit, 'codec request');
-        return { payloads: result.map(toJson) };
-      } catch (error) {
-        if (error instanceof PayloadDecryptionError) {
-          request.log.warn({ ...audit, err: error.message }, 'codec request: a payload did not open');
-          return reply.code(422).send({ error: error.message });
+    app.post(
+      '/' + direction,
+      { bodyLimit: BODY_LIMIT, onRequest: authenticate(direction) },
+      async (request, reply) => {
+        const parsed = codecRequest.safeParse(request.body);
+        if (!parsed.success)
+          return reply.code(400).send({ error: 'invalid codec request', issues: parsed.error.issues });
+        const namespace = request.headers['x-namespace'];
+        // Every decode opens customer data: who, for which namespace and workflow, goes to the log.
+        const audit = {
+          caller: request.codecCaller,
+          namespace,
+          workflowId: workflowOf(request),
+          direction,
+          count: parsed.data.payloads.length,
+        };
+        try {
+          const payloads = parsed.data.payloads.map(fromJson);
+          const result =
+            direction === 'encode'
+              ? await options.codec.encode(payloads)
+              : await options.codec.decode(payloads);
+          request.log.info(audit, 'codec request');
+          return { payloads: result.map(toJson) };
+        } catch (error) {
+          if (error instanceof PayloadDecryptionError) {
+            request.log.warn({ ...audit, err: error.message }, 'codec request: a payload did not open');
+            return reply.code(422).send({ error: error.message });
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      },
+    );
   route('encode');
   route('decode');
 };

@@ -122,11 +122,7 @@ function bundleFingerprint(root: string): string {
   };
   walk(path.join(root, 'workflows'));
   walk(path.join(root, 'policies'));
-  for (const file of [
-    'activities/contract.ts',
-    'codec/failure-converter.ts',
-    'client/simulate/workflows.ts',
-  ])
+  for (const file of ['activities/contract.ts', 'codec/failure-converter.ts', 'client/simulate/workflows.ts'])
     add(path.join(root, file));
   hash.update(readFileSync(require.resolve('@temporalio/workflow/package.json')));
   return hash.digest('hex').slice(0, 16);

@@ -6,11 +6,7 @@ import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { createActivities, type ActivityDeps } from '../../activities/create-activities';
 import { EmailOutbox } from '../../activities/email/outbox';
 import { nonRetryableErrorTypes } from '../../activities/errors';
-import {
-  buildActivityDeps,
-  embeddedActivityConfig,
-  smtpSettings,
-} from '../../activities/factory';
+import { buildActivityDeps, embeddedActivityConfig, smtpSettings } from '../../activities/factory';
 import { SandboxGateway } from '../../activities/payments/sandbox';
 import { assertPermanent, tempDir } from './support';
 

@@ -9,7 +9,11 @@ import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import type { CreateRefund } from '../../activities/contract';
 import { NonRetryableErrors } from '../../activities/contract';
 import { TransientError } from '../../activities/errors';
-import { buildActivityDeps, embeddedActivityConfig, type SandboxPaymentsConfig } from '../../activities/factory';
+import {
+  buildActivityDeps,
+  embeddedActivityConfig,
+  type SandboxPaymentsConfig,
+} from '../../activities/factory';
 import type { RunningService } from '../../activities/http/service';
 import { SandboxGateway } from '../../activities/payments/sandbox';
 import { HttpSandboxGateway } from '../../activities/payments/sandbox-http';
@@ -135,7 +139,11 @@ describe('activities: the sandbox gateway served over HTTP', () => {
     // From the environment, both at once is refused naming REFUNDFLOW_GATEWAY_URL (test/config);
     // typed settings have no room for it (tsc fails if this line stops being an error).
     // @ts-expect-error a file and a URL together
-    const both: SandboxPaymentsConfig = { kind: 'sandbox', url: `http://127.0.0.1:${port}`, file: 'x.sqlite' };
+    const both: SandboxPaymentsConfig = {
+      kind: 'sandbox',
+      url: `http://127.0.0.1:${port}`,
+      file: 'x.sqlite',
+    };
     assert.equal(both.kind, 'sandbox');
   });
 });

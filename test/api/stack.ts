@@ -176,4 +176,3 @@ export function order(overrides: Record<string, unknown> = {}, daysAgo = 1): Rec
     ...overrides,
   };
 }
-

@@ -14,13 +14,18 @@ const KEYS: ApiKey[] = [
   { role: 'reviewer', key: 'reviewer-key-0001' },
   { role: 'admin', key: 'admin-key-0001' },
 ];
-const codec = new EncryptionCodec({ activeKeyId: 'k1', keys: new Map([['k1', new Uint8Array(randomBytes(32))]]) });
+const codec = new EncryptionCodec({
+  activeKeyId: 'k1',
+  keys: new Map([['k1', new Uint8Array(randomBytes(32))]]),
+});
 
 /** A payload in the protocol's JSON form: every bytes field base64. */
 function jsonPayload(value: unknown) {
   const payload = defaultPayloadConverter.toPayload(value);
   return {
-    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     data: Buffer.from(payload.data ?? []).toString('base64'),
   };
 }
@@ -40,7 +45,11 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     app.inject({
       method: 'POST',
       url: path,
-      headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(authorization ? { authorization } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-namespace': 'default',
+        ...(authorization ? { authorization } : {}),
+      },
       payload: JSON.stringify(body),
     });
 
@@ -48,15 +57,31 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     const body = { payloads: [jsonPayload('x')] };
     for (const path of ['/codec/encode', '/codec/decode']) {
       assert.equal((await post(path, body)).statusCode, 401, `${path} without a key`);
-      assert.equal((await post(path, body, 'Bearer not-a-key')).statusCode, 401, `${path} with an unknown key`);
-      assert.equal((await post(path, body, 'Basic support-key-0001')).statusCode, 401, `${path} with another scheme`);
-      assert.equal((await post(path, body, 'Bearer checkout-key-0001')).statusCode, 403, `${path} for checkout`);
+      assert.equal(
+        (await post(path, body, 'Bearer not-a-key')).statusCode,
+        401,
+        `${path} with an unknown key`,
+      );
+      assert.equal(
+        (await post(path, body, 'Basic support-key-0001')).statusCode,
+        401,
+        `${path} with another scheme`,
+      );
+      assert.equal(
+        (await post(path, body, 'Bearer checkout-key-0001')).statusCode,
+        403,
+        `${path} for checkout`,
+      );
     }
   });
 
   it('seals only for admin: support and reviewer keys get 403 on /codec/encode (a sealed payload is a message the workflow trusts)', async () => {
     for (const key of ['support-key-0001', 'reviewer-key-0001']) {
-      const refused = await post('/codec/encode', { payloads: [jsonPayload({ incidentId: 'forged' })] }, `Bearer ${key}`);
+      const refused = await post(
+        '/codec/encode',
+        { payloads: [jsonPayload({ incidentId: 'forged' })] },
+        `Bearer ${key}`,
+      );
       assert.equal(refused.statusCode, 403, refused.body);
       assert.match(refused.json<{ error: string }>().error, /admin/);
     }
@@ -65,9 +90,14 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
   it('encodes for admin and decodes for support, reviewer and admin keys', async () => {
     const customer = { email: 'jane.doe@example.com', note: 'refund please' };
     for (const key of ['support-key-0001', 'reviewer-key-0001', 'admin-key-0001']) {
-      const encoded = await post('/codec/encode', { payloads: [jsonPayload(customer), jsonPayload(undefined)] }, 'Bearer admin-key-0001');
+      const encoded = await post(
+        '/codec/encode',
+        { payloads: [jsonPayload(customer), jsonPayload(undefined)] },
+        'Bearer admin-key-0001',
+      );
       assert.equal(encoded.statusCode, 200, encoded.body);
-      const sealed = encoded.json<{ payloads: Array<{ metadata: Record<string, string>; data: string }> }>().payloads;
+      const sealed = encoded.json<{ payloads: Array<{ metadata: Record<string, string>; data: string }> }>()
+        .payloads;
       assert.equal(sealed.length, 2);
       assert.equal(fromBase64(sealed[0]?.metadata.encoding ?? ''), 'binary/encrypted');
       assert.equal(fromBase64(sealed[0]?.metadata['encryption-key-id'] ?? ''), 'k1');
@@ -75,7 +105,8 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
 
       const decoded = await post('/codec/decode', { payloads: sealed }, `bearer ${key}`);
       assert.equal(decoded.statusCode, 200, decoded.body);
-      const opened = decoded.json<{ payloads: Array<{ metadata: Record<string, string>; data?: string }> }>().payloads;
+      const opened = decoded.json<{ payloads: Array<{ metadata: Record<string, string>; data?: string }> }>()
+        .payloads;
       assert.equal(fromBase64(opened[0]?.metadata.encoding ?? ''), 'json/plain');
       assert.deepEqual(JSON.parse(fromBase64(opened[0]?.data ?? '')), customer);
       assert.equal(fromBase64(opened[1]?.metadata.encoding ?? ''), 'binary/null');
@@ -87,21 +118,38 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     const body = {
       payloads: [
         {
-          metadata: Object.fromEntries(Object.entries(sealed?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          metadata: Object.fromEntries(
+            Object.entries(sealed?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
           data: Buffer.from(sealed?.data ?? []).toString('base64'),
         },
       ],
     };
     const response = await post('/codec/decode', body, 'Bearer support-key-0001');
     assert.equal(response.statusCode, 200);
-    assert.deepEqual(JSON.parse(fromBase64(response.json<{ payloads: Array<{ data: string }> }>().payloads[0]?.data ?? '')), { orderId: 'o-7' });
+    assert.deepEqual(
+      JSON.parse(fromBase64(response.json<{ payloads: Array<{ data: string }> }>().payloads[0]?.data ?? '')),
+      { orderId: 'o-7' },
+    );
   });
 
   it('answers 400 to a body that is not the protocol, and 422 to a payload it cannot open', async () => {
     assert.equal((await post('/codec/decode', { payload: [] }, 'Bearer support-key-0001')).statusCode, 400);
-    assert.equal((await post('/codec/decode', { payloads: [{ metadata: { encoding: 'not base64!' } }] }, 'Bearer support-key-0001')).statusCode, 400);
+    assert.equal(
+      (
+        await post(
+          '/codec/decode',
+          { payloads: [{ metadata: { encoding: 'not base64!' } }] },
+          'Bearer support-key-0001',
+        )
+      ).statusCode,
+      400,
+    );
     const foreign = {
-      metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k-unknown').toString('base64') },
+      metadata: {
+        encoding: Buffer.from('binary/encrypted').toString('base64'),
+        'encryption-key-id': Buffer.from('k-unknown').toString('base64'),
+      },
       data: randomBytes(64).toString('base64'),
     };
     const response = await post('/codec/decode', { payloads: [foreign] }, 'Bearer support-key-0001');
@@ -113,23 +161,55 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
 
   it('logs the caller, the namespace and the workflow of every decode, refuses another namespace, and checks the key before the body', async () => {
     const lines: string[] = [];
-    const logged = Fastify({ loggerInstance: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }) as never });
-    await logged.register(codecServer, { codec, authorize: apiKeyAuthorizer(KEYS, { namespaces: ['default'] }), corsOrigins: [UI_ORIGIN] });
+    const logged = Fastify({
+      loggerInstance: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }) as never,
+    });
+    await logged.register(codecServer, {
+      codec,
+      authorize: apiKeyAuthorizer(KEYS, { namespaces: ['default'] }),
+      corsOrigins: [UI_ORIGIN],
+    });
     try {
       const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ orderId: 'o-9' })]);
-      const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(sealed!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed!.data ?? []).toString('base64') }] });
-      const headers = { 'content-type': 'application/json', authorization: 'Bearer reviewer-key-0001', 'x-namespace': 'default', referer: 'http://localhost:8233/namespaces/default/workflows/refund-case-o-9/run-1/history' };
+      const body = JSON.stringify({
+        payloads: [
+          {
+            metadata: Object.fromEntries(
+              Object.entries(sealed!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+            ),
+            data: Buffer.from(sealed!.data ?? []).toString('base64'),
+          },
+        ],
+      });
+      const headers = {
+        'content-type': 'application/json',
+        authorization: 'Bearer reviewer-key-0001',
+        'x-namespace': 'default',
+        referer: 'http://localhost:8233/namespaces/default/workflows/refund-case-o-9/run-1/history',
+      };
       const ok = await logged.inject({ method: 'POST', url: '/codec/decode', headers, payload: body });
       assert.equal(ok.statusCode, 200);
-      const audit = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'codec request');
+      const audit = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'codec request');
       assert.ok(audit, lines.join('\n'));
       assert.match(String(audit.caller), /^reviewer:key-[0-9a-f]{16}$/);
       assert.equal(audit.workflowId, 'refund-case-o-9');
       assert.equal(audit.namespace, 'default');
-      const other = await logged.inject({ method: 'POST', url: '/codec/decode', headers: { ...headers, 'x-namespace': 'payroll' }, payload: body });
+      const other = await logged.inject({
+        method: 'POST',
+        url: '/codec/decode',
+        headers: { ...headers, 'x-namespace': 'payroll' },
+        payload: body,
+      });
       assert.equal(other.statusCode, 403);
       // Not JSON at all, and no key: 401, not 400 — the body was never parsed.
-      const keyless = await logged.inject({ method: 'POST', url: '/codec/decode', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+      const keyless = await logged.inject({
+        method: 'POST',
+        url: '/codec/decode',
+        headers: { 'content-type': 'application/json' },
+        payload: '{not json',
+      });
       assert.equal(keyless.statusCode, 401);
     } finally {
       await logged.close();
@@ -140,13 +220,18 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     const response = await app.inject({
       method: 'OPTIONS',
       url: '/codec/decode',
-      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+      headers: {
+        origin: UI_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-namespace',
+      },
     });
     assert.equal(response.statusCode, 204);
     assert.equal(response.headers['access-control-allow-origin'], UI_ORIGIN);
     assert.equal(response.headers['access-control-allow-credentials'], 'true');
     const allowed = String(response.headers['access-control-allow-headers']).toLowerCase();
-    for (const header of ['authorization', 'content-type', 'x-namespace']) assert.ok(allowed.includes(header), `${header} allowed`);
+    for (const header of ['authorization', 'content-type', 'x-namespace'])
+      assert.ok(allowed.includes(header), `${header} allowed`);
   });
 
   it('grants no CORS to another origin', async () => {
@@ -171,9 +256,19 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     });
     try {
       const body = JSON.stringify({ payloads: [jsonPayload(1)] });
-      const ok = await custom.inject({ method: 'POST', url: '/codec/encode', headers: { 'content-type': 'application/json', authorization: 'Bearer oidc-token' }, payload: body });
+      const ok = await custom.inject({
+        method: 'POST',
+        url: '/codec/encode',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer oidc-token' },
+        payload: body,
+      });
       assert.equal(ok.statusCode, 200);
-      const no = await custom.inject({ method: 'POST', url: '/codec/encode', headers: { 'content-type': 'application/json' }, payload: body });
+      const no = await custom.inject({
+        method: 'POST',
+        url: '/codec/encode',
+        headers: { 'content-type': 'application/json' },
+        payload: body,
+      });
       assert.equal(no.statusCode, 403);
       assert.deepEqual(seen, ['Bearer oidc-token', undefined]);
     } finally {

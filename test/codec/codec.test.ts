@@ -21,9 +21,16 @@ import { plaintextNeedles, readablePayloads } from './history-scan';
 
 const OLD = new Uint8Array(randomBytes(32));
 const NEW = new Uint8Array(randomBytes(32));
-const keyring = (activeKeyId: string, keys: Record<string, Uint8Array>): EncryptionConfig => ({ activeKeyId, keys: new Map(Object.entries(keys)) });
+const keyring = (activeKeyId: string, keys: Record<string, Uint8Array>): EncryptionConfig => ({
+  activeKeyId,
+  keys: new Map(Object.entries(keys)),
+});
 
-const customer = { orderId: 'o-1001', email: 'jane.doe@example.com', description: 'proxy IPs blocked since Monday' };
+const customer = {
+  orderId: 'o-1001',
+  email: 'jane.doe@example.com',
+  description: 'proxy IPs blocked since Monday',
+};
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
 
 describe('codec: AES-256-GCM payload encryption', () => {
@@ -34,9 +41,14 @@ describe('codec: AES-256-GCM payload encryption', () => {
     assert.ok(sealed);
     assert.equal(text(sealed.metadata?.encoding), ENCRYPTED_ENCODING);
     assert.equal(text(sealed.metadata?.[ENCRYPTION_KEY_ID_METADATA]), '2026-01');
-    assert.deepEqual(Object.keys(sealed.metadata ?? {}).sort(), ['encoding', ENCRYPTION_KEY_ID_METADATA].sort(), 'the original metadata is sealed too');
+    assert.deepEqual(
+      Object.keys(sealed.metadata ?? {}).sort(),
+      ['encoding', ENCRYPTION_KEY_ID_METADATA].sort(),
+      'the original metadata is sealed too',
+    );
     assert.ok(isEncryptedPayload(sealed));
-    for (const secret of [customer.email, customer.description, 'json/plain']) assert.ok(!text(sealed.data).includes(secret), `${secret} is not readable`);
+    for (const secret of [customer.email, customer.description, 'json/plain'])
+      assert.ok(!text(sealed.data).includes(secret), `${secret} is not readable`);
     const [opened] = await codec.decode([sealed]);
     assert.deepEqual(defaultPayloadConverter.fromPayload(opened as Payload), customer);
     assert.equal(text(opened?.metadata?.encoding), 'json/plain');
@@ -60,7 +72,9 @@ describe('codec: AES-256-GCM payload encryption', () => {
   });
 
   it('a payload sealed with a key this process does not have fails, naming the key', async () => {
-    const [sealed] = await new EncryptionCodec(keyring('2024-01', { '2024-01': OLD })).encode([defaultPayloadConverter.toPayload(customer)]);
+    const [sealed] = await new EncryptionCodec(keyring('2024-01', { '2024-01': OLD })).encode([
+      defaultPayloadConverter.toPayload(customer),
+    ]);
     const codec = new EncryptionCodec(keyring('2026-01', { '2026-01': NEW }));
     await assert.rejects(codec.decode([sealed as Payload]), (error: unknown) => {
       assert.ok(error instanceof PayloadDecryptionError);
@@ -85,7 +99,10 @@ describe('codec: AES-256-GCM payload encryption', () => {
   it('a payload relabelled with another known key id fails (the key id is authenticated)', async () => {
     const codec = new EncryptionCodec(keyring('a', { a: OLD, b: OLD }));
     const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(customer)]);
-    const relabelled = { ...sealed, metadata: { ...sealed?.metadata, [ENCRYPTION_KEY_ID_METADATA]: Buffer.from('b') } };
+    const relabelled = {
+      ...sealed,
+      metadata: { ...sealed?.metadata, [ENCRYPTION_KEY_ID_METADATA]: Buffer.from('b') },
+    };
     await assert.rejects(codec.decode([relabelled]), PayloadDecryptionError);
   });
 
@@ -106,8 +123,14 @@ describe('codec: AES-256-GCM payload encryption', () => {
 
   it('with the migration flag (REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT=true), payloads written before encryption pass through unchanged', async () => {
     const plain = defaultPayloadConverter.toPayload('written before encryption was on');
-    assert.deepEqual(await new EncryptionCodec(keyring('k', { k: NEW }), { acceptPlaintext: true }).decode([plain]), [plain]);
-    const config = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k'), REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT: 'true' });
+    assert.deepEqual(
+      await new EncryptionCodec(keyring('k', { k: NEW }), { acceptPlaintext: true }).decode([plain]),
+      [plain],
+    );
+    const config = loadConfig({
+      REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k'),
+      REFUNDFLOW_CODEC_ACCEPT_PLAINTEXT: 'true',
+    });
     assert.deepEqual(await new EncryptionCodec(config.encryption).decode([plain]), [plain]);
     const strict = loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k') });
     assert.equal(strict.encryption.acceptPlaintext, false, 'off unless set');
@@ -116,8 +139,13 @@ describe('codec: AES-256-GCM payload encryption', () => {
 
   it('an error for a missing key names only the payload key id, never the keys this process holds', async () => {
     const codec = new EncryptionCodec(keyring('held-key', { 'held-key': NEW }));
-    const [sealed] = await new EncryptionCodec(keyring('other', { other: OLD })).encode([defaultPayloadConverter.toPayload(customer)]);
-    await assert.rejects(codec.decode([sealed!]), (err: Error) => /other/.test(err.message) && !err.message.includes('held-key'));
+    const [sealed] = await new EncryptionCodec(keyring('other', { other: OLD })).encode([
+      defaultPayloadConverter.toPayload(customer),
+    ]);
+    await assert.rejects(
+      codec.decode([sealed!]),
+      (err: Error) => /other/.test(err.message) && !err.message.includes('held-key'),
+    );
   });
 
   it('generateEncryptionKey makes an entry loadConfig accepts', () => {
@@ -131,13 +159,27 @@ describe('codec: AES-256-GCM payload encryption', () => {
   it('on a real server, a history holds no readable customer data, and the keyed client reads it back', async function () {
     this.timeout(120_000);
     const env = await devServerEnv();
-    const dataConverter = buildDataConverter(loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k1') }).encryption);
+    const dataConverter = buildDataConverter(
+      loadConfig({ REFUNDFLOW_ENCRYPTION_KEYS: generateEncryptionKey('k1') }).encryption,
+    );
     const client = new Client({ connection: env.connection, dataConverter });
     const taskQueue = uniqueTaskQueue('codec-history');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(require.resolve('../fixtures/foundation-workflows')), dataConverter });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(require.resolve('../fixtures/foundation-workflows')),
+      dataConverter,
+    });
     const handle = await worker.runUntil(async () => {
-      const started = await client.workflow.start(namedThing, { taskQueue, workflowId: `${taskQueue}-wf`, args: [customer.email] });
-      assert.equal(await started.executeUpdate(renameUpdate, { args: [customer.description] }), customer.email);
+      const started = await client.workflow.start(namedThing, {
+        taskQueue,
+        workflowId: `${taskQueue}-wf`,
+        args: [customer.email],
+      });
+      assert.equal(
+        await started.executeUpdate(renameUpdate, { args: [customer.description] }),
+        customer.email,
+      );
       assert.equal(await started.query(nameQuery), customer.description);
       assert.equal(await started.result(), `${taskQueue}-wf:${customer.description}`);
       return started;
@@ -149,14 +191,25 @@ describe('codec: AES-256-GCM payload encryption', () => {
     // The scan is not vacuous: without the codec, the same workflow leaves the data readable.
     const plainClient = new Client({ connection: env.connection });
     const plainQueue = uniqueTaskQueue('codec-history-plain');
-    const plainWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: plainQueue, workflowBundle: await workflowBundle(require.resolve('../fixtures/foundation-workflows')) });
+    const plainWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: plainQueue,
+      workflowBundle: await workflowBundle(require.resolve('../fixtures/foundation-workflows')),
+    });
     const plainHistory = await plainWorker.runUntil(async () => {
-      const started = await plainClient.workflow.start(namedThing, { taskQueue: plainQueue, workflowId: `${plainQueue}-wf`, args: [customer.email] });
+      const started = await plainClient.workflow.start(namedThing, {
+        taskQueue: plainQueue,
+        workflowId: `${plainQueue}-wf`,
+        args: [customer.email],
+      });
       await started.executeUpdate(renameUpdate, { args: [customer.description] });
       await started.result();
       return started.fetchHistory();
     });
     assert.ok(readablePayloads(plainHistory).length > 0);
-    assert.deepEqual(plaintextNeedles(plainHistory, [customer.email, customer.description]), [customer.email, customer.description]);
+    assert.deepEqual(plaintextNeedles(plainHistory, [customer.email, customer.description]), [
+      customer.email,
+      customer.description,
+    ]);
   });
 });

@@ -8,25 +8,47 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, defaultPayloadConverter, type DataConverter } from '@temporalio/common';
+import {
+  Client,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defaultPayloadConverter,
+  type DataConverter,
+} from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { apiKeyAuthorizer, codecServer } from '../../client/api/codec-server';
 import { EncryptionCodec } from '../../codec/codec';
-import { FAILURE_CONVERTER_PATH, buildDataConverter, bundleEncodesFailures } from '../../codec/data-converter';
+import {
+  FAILURE_CONVERTER_PATH,
+  buildDataConverter,
+  bundleEncodesFailures,
+} from '../../codec/data-converter';
 import { failureConverter } from '../../codec/failure-converter';
 import type { EncryptionConfig } from '../../config';
 import { devServerEnv, TEMPORAL_CLI, uniqueTaskQueue, workflowBundle } from '../support/servers';
-import { REJECTED_BY_VALIDATOR, checkCardUpdate, failsWithCard, type CardActivities } from './fixtures/failure-workflows';
+import {
+  REJECTED_BY_VALIDATOR,
+  checkCardUpdate,
+  failsWithCard,
+  type CardActivities,
+} from './fixtures/failure-workflows';
 import { failuresIn, plaintextNeedles, readablePayloads } from './history-scan';
 
 type History = temporal.api.history.v1.IHistory;
 type Failure = temporal.api.failure.v1.IFailure;
 
 const FIXTURES = require.resolve('./fixtures/failure-workflows');
-const keyring: EncryptionConfig = { activeKeyId: 'k1', keys: new Map([['k1', new Uint8Array(randomBytes(32))]]) };
+const keyring: EncryptionConfig = {
+  activeKeyId: 'k1',
+  keys: new Map([['k1', new Uint8Array(randomBytes(32))]]),
+};
 const codec = new EncryptionCodec(keyring);
 /** A secret-like string that appears in every failure message, and nowhere else but sealed payloads. */
 const card = `card-4000-0566-${randomBytes(4).toString('hex')}`;
@@ -75,9 +97,17 @@ async function runFailing(
     dataConverter,
   });
   return worker.runUntil(async () => {
-    const handle = await client.workflow.start(failsWithCard, { taskQueue, workflowId: `${taskQueue}-wf`, args: [card] });
-    const validatorError = await handle.executeUpdate(checkCardUpdate, { args: [`${REJECTED_BY_VALIDATOR}-${card}`] }).catch((e: unknown) => e);
-    const updateError = await handle.executeUpdate(checkCardUpdate, { args: [card] }).catch((e: unknown) => e);
+    const handle = await client.workflow.start(failsWithCard, {
+      taskQueue,
+      workflowId: `${taskQueue}-wf`,
+      args: [card],
+    });
+    const validatorError = await handle
+      .executeUpdate(checkCardUpdate, { args: [`${REJECTED_BY_VALIDATOR}-${card}`] })
+      .catch((e: unknown) => e);
+    const updateError = await handle
+      .executeUpdate(checkCardUpdate, { args: [card] })
+      .catch((e: unknown) => e);
     const resultError = await handle.result().catch((e: unknown) => e);
     return { handle, history: await handle.fetchHistory(), validatorError, updateError, resultError };
   });
@@ -87,12 +117,17 @@ async function runFailing(
 async function openFailure(failure: Failure): Promise<Failure> {
   return {
     ...failure,
-    encodedAttributes: failure.encodedAttributes ? (await codec.decode([failure.encodedAttributes]))[0] : undefined,
+    encodedAttributes: failure.encodedAttributes
+      ? (await codec.decode([failure.encodedAttributes]))[0]
+      : undefined,
     cause: failure.cause ? await openFailure(failure.cause) : undefined,
   };
 }
 
-function eventFailure(history: History, attributes: 'activityTaskFailedEventAttributes' | 'workflowExecutionFailedEventAttributes'): Failure {
+function eventFailure(
+  history: History,
+  attributes: 'activityTaskFailedEventAttributes' | 'workflowExecutionFailedEventAttributes',
+): Failure {
   const failure = history.events?.find((e) => e[attributes])?.[attributes]?.failure;
   assert.ok(failure, `history has ${attributes}`);
   return failure;
@@ -107,7 +142,11 @@ describe('codec: failure messages and stack traces are sealed too', function () 
   before(async () => {
     // The project's converter on both sides, as the worker, the API and the stack build it.
     sealed = await runFailing('failures-sealed', buildDataConverter(keyring), 'prebuilt bundle');
-    sealedFromSource = await runFailing('failures-sealed-from-source', buildDataConverter(keyring), 'bundled at start');
+    sealedFromSource = await runFailing(
+      'failures-sealed-from-source',
+      buildDataConverter(keyring),
+      'bundled at start',
+    );
     // What the project had before: the payload codec alone, and the SDK's default failure converter.
     codecOnly = await runFailing(
       'failures-codec-only',
@@ -120,21 +159,38 @@ describe('codec: failure messages and stack traces are sealed too', function () 
     assert.equal(buildDataConverter(keyring).failureConverterPath, FAILURE_CONVERTER_PATH);
     assert.equal(require(FAILURE_CONVERTER_PATH).failureConverter, failureConverter);
     assert.equal(failureConverter.options.encodeCommonAttributes, true);
-    assert.ok(bundleEncodesFailures((await workflowBundle()).code), 'the refund workflows’ test bundle, as npm run build makes it');
+    assert.ok(
+      bundleEncodesFailures((await workflowBundle()).code),
+      'the refund workflows’ test bundle, as npm run build makes it',
+    );
     assert.ok(bundleEncodesFailures((await workflowBundle(FIXTURES)).code));
-    assert.equal(bundleEncodesFailures((await workflowBundle(FIXTURES, { failureConverter: 'sdk-default' })).code), false);
+    assert.equal(
+      bundleEncodesFailures((await workflowBundle(FIXTURES, { failureConverter: 'sdk-default' })).code),
+      false,
+    );
   });
 
   it('with the payload codec alone, failure messages and stack traces are readable in history (the gap)', () => {
     assert.deepEqual(readablePayloads(codecOnly.history), [], 'every payload is sealed, and still …');
     assert.deepEqual(plaintextNeedles(codecOnly.history, [card, STACK_NEEDLE]), [card, STACK_NEEDLE]);
     const readable = failuresIn(codecOnly.history).filter((f) => f.message.includes(card));
-    assert.ok(readable.length >= 3, `activity, update and workflow failures carry the card: ${JSON.stringify(readable.map((f) => f.path))}`);
+    assert.ok(
+      readable.length >= 3,
+      `activity, update and workflow failures carry the card: ${JSON.stringify(readable.map((f) => f.path))}`,
+    );
   });
 
   const assertNothingReadable = (history: History) => {
-    assert.deepEqual(plaintextNeedles(history, [card, STACK_NEEDLE]), [], 'the card and the stack trace are nowhere in the stored bytes');
-    assert.deepEqual(readablePayloads(history), [], 'the encoded failure attributes are sealed like every payload');
+    assert.deepEqual(
+      plaintextNeedles(history, [card, STACK_NEEDLE]),
+      [],
+      'the card and the stack trace are nowhere in the stored bytes',
+    );
+    assert.deepEqual(
+      readablePayloads(history),
+      [],
+      'the encoded failure attributes are sealed like every payload',
+    );
     const failures = failuresIn(history);
     // The activity's failure, the update's, the workflow's, and their causes.
     assert.ok(failures.length >= 5, `failures in history: ${failures.length}`);
@@ -160,7 +216,10 @@ describe('codec: failure messages and stack traces are sealed too', function () 
   it('the keyed client reads the original messages: update rejection, update failure, workflow failure and its causes', () => {
     const { validatorError, updateError, resultError } = sealed;
     assert.ok(validatorError instanceof WorkflowUpdateFailedError, String(validatorError));
-    assert.equal((validatorError.cause as Error).message, `validator: card ${REJECTED_BY_VALIDATOR}-${card} is malformed`);
+    assert.equal(
+      (validatorError.cause as Error).message,
+      `validator: card ${REJECTED_BY_VALIDATOR}-${card} is malformed`,
+    );
     assert.ok(updateError instanceof WorkflowUpdateFailedError, String(updateError));
     assert.ok(updateError.cause instanceof ApplicationFailure);
     assert.equal(updateError.cause.message, `update: card ${card} is blocked`);
@@ -173,7 +232,11 @@ describe('codec: failure messages and stack traces are sealed too', function () 
     const activityError = workflowFailure.cause.cause;
     assert.ok(activityError instanceof ApplicationFailure);
     assert.equal(activityError.message, `gateway declined card ${card}`);
-    assert.match(activityError.stack ?? '', new RegExp(STACK_NEEDLE.replace(/\./g, '\\.')), 'the stack trace comes back too');
+    assert.match(
+      activityError.stack ?? '',
+      new RegExp(STACK_NEEDLE.replace(/\./g, '\\.')),
+      'the stack trace comes back too',
+    );
   });
 
   it('the failure in history opens with the key: message and stack trace as thrown', async () => {
@@ -187,7 +250,11 @@ describe('codec: failure messages and stack traces are sealed too', function () 
   it('the codec server opens encoded failures for the Temporal CLI (as for the Web UI)', async () => {
     const env = await devServerEnv();
     const app: FastifyInstance = Fastify();
-    await app.register(codecServer, { codec, authorize: apiKeyAuthorizer([{ role: 'support', key: SUPPORT_KEY }]), corsOrigins: [] });
+    await app.register(codecServer, {
+      codec,
+      authorize: apiKeyAuthorizer([{ role: 'support', key: SUPPORT_KEY }]),
+      corsOrigins: [],
+    });
     const endpoint = `${await app.listen({ host: '127.0.0.1', port: 0 })}/codec`;
     try {
       // Asynchronously: the codec server answers from this process's event loop.
@@ -195,7 +262,19 @@ describe('codec: failure messages and stack traces are sealed too', function () 
         (
           await promisify(execFile)(
             TEMPORAL_CLI,
-            ['workflow', 'show', '--address', env.address, '--namespace', 'default', '-w', sealed.handle.workflowId, '--output', 'json', ...extra],
+            [
+              'workflow',
+              'show',
+              '--address',
+              env.address,
+              '--namespace',
+              'default',
+              '-w',
+              sealed.handle.workflowId,
+              '--output',
+              'json',
+              ...extra,
+            ],
             { encoding: 'utf8', timeout: 30_000 },
           )
         ).stdout;
@@ -211,7 +290,11 @@ describe('codec: failure messages and stack traces are sealed too', function () 
         visit(JSON.parse(json));
         return found.join('\n');
       };
-      for (const message of [`gateway declined card ${card}`, `update: card ${card} is blocked`, `workflow: gave up on card ${card}`])
+      for (const message of [
+        `gateway declined card ${card}`,
+        `update: card ${card} is blocked`,
+        `workflow: gave up on card ${card}`,
+      ])
         assert.ok(texts(opened).includes(message), `the CLI with the codec server shows "${message}"`);
       assert.ok(texts(opened).includes(STACK_NEEDLE), 'and the stack trace');
       assert.ok(!texts(closed).includes(card), 'the CLI without it shows none of it');
@@ -223,6 +306,10 @@ describe('codec: failure messages and stack traces are sealed too', function () 
   it('the sealed history replays on a worker with the project converter, and so does the one written before', async () => {
     const bundle = await workflowBundle(FIXTURES);
     for (const run of [sealed, sealedFromSource, codecOnly])
-      await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: buildDataConverter(keyring) }, run.history, run.handle.workflowId);
+      await Worker.runReplayHistory(
+        { workflowBundle: bundle, dataConverter: buildDataConverter(keyring) },
+        run.history,
+        run.handle.workflowId,
+      );
   });
 });

@@ -17,9 +17,16 @@ export interface ReadablePayload {
 
 const SKIPPED_KEYS = new Set(['searchAttributes', 'indexedFields']);
 
-function isPayload(value: object): value is { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null } {
+function isPayload(
+  value: object,
+): value is { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null } {
   const candidate = value as { metadata?: unknown; data?: unknown };
-  return (candidate.data instanceof Uint8Array || candidate.data == null) && typeof candidate.metadata === 'object' && candidate.metadata !== null && 'encoding' in candidate.metadata;
+  return (
+    (candidate.data instanceof Uint8Array || candidate.data == null) &&
+    typeof candidate.metadata === 'object' &&
+    candidate.metadata !== null &&
+    'encoding' in candidate.metadata
+  );
 }
 
 /** Every payload in the history that this codec did not seal. An empty list is the goal. */
@@ -29,7 +36,9 @@ export function readablePayloads(history: History): ReadablePayload[] {
     if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return;
     if (isPayload(value)) {
       if (!isEncryptedPayload(value)) {
-        const encoding = value.metadata?.encoding ? Buffer.from(value.metadata.encoding).toString('utf8') : undefined;
+        const encoding = value.metadata?.encoding
+          ? Buffer.from(value.metadata.encoding).toString('utf8')
+          : undefined;
         found.push({ path, encoding, text: Buffer.from(value.data ?? []).toString('utf8') });
       }
       return;
@@ -90,7 +99,11 @@ export function failuresIn(history: History): FailureInHistory[] {
     }
     for (const [key, child] of Object.entries(value)) {
       if (SKIPPED_KEYS.has(key)) continue;
-      visit(child, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, FAILURE_KEY.test(key));
+      visit(
+        child,
+        Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key,
+        FAILURE_KEY.test(key),
+      );
     }
   };
   visit(history, '', false);

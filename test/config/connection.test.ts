@@ -18,7 +18,12 @@ describe('config: Temporal connection options', () => {
   });
 
   it('Temporal Cloud: apiKey, TLS on, and the temporal-namespace header', () => {
-    const temporal = loadConfig({ ...KEYS, TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'refunds.a1b2c', TEMPORAL_API_KEY: 'secret' }).temporal;
+    const temporal = loadConfig({
+      ...KEYS,
+      TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233',
+      TEMPORAL_NAMESPACE: 'refunds.a1b2c',
+      TEMPORAL_API_KEY: 'secret',
+    }).temporal;
     for (const options of [clientConnectionOptions(temporal), workerConnectionOptions(temporal)]) {
       assert.deepEqual(options, {
         address: 'us-east-1.aws.api.temporal.io:7233',

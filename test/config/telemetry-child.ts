@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('../fixtures/foundation-workflows'),
   });
   await worker.runUntil(async () => {
-    const handle = await client.workflow.start(namedThing, { taskQueue: config.temporal.taskQueue, workflowId, args: ['telemetry'] });
+    const handle = await client.workflow.start(namedThing, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: ['telemetry'],
+    });
     await handle.executeUpdate(renameUpdate, { args: ['done'] });
     await handle.result();
   });

@@ -20,7 +20,11 @@ describe('config: telemetry (JSON logs with the case id, Prometheus metrics)', (
     const out = capture();
     const logger = new CaseLogger(createWorkerLogger('debug', out.stream));
     const at = BigInt(Date.UTC(2026, 0, 2, 3, 4, 5, 678)) * 1_000_000n;
-    logger.info('Activity started', { workflowId: 'refund-case-o-1', activityType: 'sendEmail', [LogTimestamp]: at });
+    logger.info('Activity started', {
+      workflowId: 'refund-case-o-1',
+      activityType: 'sendEmail',
+      [LogTimestamp]: at,
+    });
     logger.debug('Worker state changed', { sdkComponent: 'worker' });
     const [first, second] = out.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(first?.caseId, 'refund-case-o-1');
@@ -54,19 +58,23 @@ describe('config: telemetry (JSON logs with the case id, Prometheus metrics)', (
     const taskQueue = uniqueTaskQueue('telemetry');
     const workflowId = `refund-case-${taskQueue}`;
     const metricsPort = await freePort();
-    const { stdout, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'telemetry-child.ts')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-        REFUNDFLOW_METRICS_PORT: String(metricsPort),
-        LOG_LEVEL: 'debug',
-        TELEMETRY_WORKFLOW_ID: workflowId,
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join(__dirname, 'telemetry-child.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          REFUNDFLOW_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+          REFUNDFLOW_METRICS_PORT: String(metricsPort),
+          LOG_LEVEL: 'debug',
+          TELEMETRY_WORKFLOW_ID: workflowId,
+        },
+        maxBuffer: 32 * 1024 * 1024,
       },
-      maxBuffer: 32 * 1024 * 1024,
-    });
+    );
     const lines = stdout
       .split('\n')
       .filter((l) => l.trim())
@@ -78,9 +86,15 @@ describe('config: telemetry (JSON logs with the case id, Prometheus metrics)', (
         }
       });
     const caseLines = lines.filter((l) => l.caseId === workflowId);
-    assert.ok(caseLines.length > 0, `no line with caseId ${workflowId}; messages: ${lines.map((l) => l.msg).join(' | ')}`);
+    assert.ok(
+      caseLines.length > 0,
+      `no line with caseId ${workflowId}; messages: ${lines.map((l) => l.msg).join(' | ')}`,
+    );
     const started = caseLines.find((l) => l.msg === 'Workflow started');
-    assert.ok(started, `the SDK's "Workflow started" line carries the case id; messages: ${caseLines.map((l) => l.msg).join(' | ')}`);
+    assert.ok(
+      started,
+      `the SDK's "Workflow started" line carries the case id; messages: ${caseLines.map((l) => l.msg).join(' | ')}`,
+    );
     assert.equal(started.workflowType, 'namedThing');
     assert.match(stderr, /^METRICS 200$/m);
     assert.match(stderr, /^temporal_\w+/m, 'SDK metrics are exported with the temporal_ prefix');

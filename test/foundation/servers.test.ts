@@ -23,7 +23,10 @@ describe('foundation: Temporal servers built from the registries', function () {
       env.client.workflow.execute(sleepsSevenDays, { taskQueue, workflowId: `${taskQueue}-wf` }),
     );
     const wallMs = Date.now() - wallStart;
-    assert.ok(result.endedAt - result.startedAt >= 7 * 24 * 3600 * 1000, 'the workflow clock advanced 7 days');
+    assert.ok(
+      result.endedAt - result.startedAt >= 7 * 24 * 3600 * 1000,
+      'the workflow clock advanced 7 days',
+    );
     assert.ok(wallMs < 30_000, `took ${wallMs} ms of wall time`);
   });
 
@@ -59,7 +62,9 @@ describe('foundation: Temporal servers built from the registries', function () {
 
   it('the dev server has the refund search attributes registered', async () => {
     const env = await devServerEnv();
-    const { customAttributes } = await env.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
+      namespace: 'default',
+    });
     for (const key of refundSearchAttributes) {
       assert.ok(customAttributes?.[key.name] !== undefined, `${key.name} is registered`);
     }

@@ -61,7 +61,11 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype')), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(
+      fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype')),
+      tie('value'),
+      { maxKeys: 4 },
+    ),
   ),
 })).value;
 
@@ -77,9 +81,17 @@ function validBody(path: string, orderId: string): Record<string, unknown> {
   if (path.endsWith('/information')) return { items: ['logs'] };
   if (path.endsWith('/subscription-cancellation')) return {};
   if (path === '/v1/incidents')
-    return { incidentId: 'inc-1', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', description: 'd' };
+    return {
+      incidentId: 'inc-1',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-02T00:00:00Z',
+      description: 'd',
+    };
   if (path.endsWith('/evaluate'))
-    return { order: order({ orderId }), request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' } };
+    return {
+      order: order({ orderId }),
+      request: { requestedAt: new Date().toISOString(), reason: 'changed_mind' },
+    };
   return {};
 }
 
@@ -89,7 +101,12 @@ function mutate(body: unknown, keys: readonly string[], value: unknown): unknown
   const copy: Record<string, unknown> =
     body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : {};
   const [first, ...rest] = keys;
-  Object.defineProperty(copy, first!, { value: mutate(copy[first!], rest, value), enumerable: true, configurable: true, writable: true });
+  Object.defineProperty(copy, first!, {
+    value: mutate(copy[first!], rest, value),
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
   return copy;
 }
 
@@ -120,11 +137,16 @@ const fieldNames = fc.constantFrom(
   'extra',
 );
 
-function bodyFor(op: Operation, orderId: string): fc.Arbitrary<{ payload: string | undefined; contentType?: string }> {
+function bodyFor(
+  op: Operation,
+  orderId: string,
+): fc.Arbitrary<{ payload: string | undefined; contentType?: string }> {
   const json = (v: unknown) => ({ payload: JSON.stringify(v) ?? 'null' });
   return fc.oneof(
     // a valid body with one field (possibly nested) replaced by a hostile value
-    fc.tuple(fc.array(fieldNames, { minLength: 1, maxLength: 3 }), hostileValue).map(([keys, v]) => json(mutate(validBody(op.path, orderId), keys, v))),
+    fc
+      .tuple(fc.array(fieldNames, { minLength: 1, maxLength: 3 }), hostileValue)
+      .map(([keys, v]) => json(mutate(validBody(op.path, orderId), keys, v))),
     // a valid body with a field removed
     fieldNames.map((k) => {
       const b = validBody(op.path, orderId);
@@ -156,7 +178,9 @@ function enc(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return value.replace(/[\uD800-\uDFFF]/g, '%ED%A0%80').replace(/[^%A-Za-z0-9]/g, (c) => encodeURIComponent(c));
+    return value
+      .replace(/[\uD800-\uDFFF]/g, '%ED%A0%80')
+      .replace(/[^%A-Za-z0-9]/g, (c) => encodeURIComponent(c));
   }
 }
 
@@ -174,7 +198,18 @@ describe('reliability: API abuse', function () {
     stack = await startStack('rel-abuse');
     app = stack.api.app;
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
-      paths: Record<string, Record<string, { security?: unknown[]; 'x-roles'?: string[]; requestBody?: unknown; parameters?: { name: string; in: string }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            security?: unknown[];
+            'x-roles'?: string[];
+            requestBody?: unknown;
+            parameters?: { name: string; in: string }[];
+          }
+        >
+      >;
     }>();
     operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({
@@ -189,7 +224,12 @@ describe('reliability: API abuse', function () {
     assert.ok(operations.length >= 20, `the OpenAPI document lists the routes (${operations.length})`);
     const o = order();
     existingOrderId = String(o.orderId);
-    const start = await app.inject({ method: 'POST', url: '/v1/cases', headers: { authorization: ADMIN }, payload: { policyId: 'usage-prorata', order: o } });
+    const start = await app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      headers: { authorization: ADMIN },
+      payload: { policyId: 'usage-prorata', order: o },
+    });
     assert.equal(start.statusCode, 201, start.body);
     created.add(existingOrderId);
   });
@@ -198,8 +238,18 @@ describe('reliability: API abuse', function () {
   const pathArb = (op: Operation): fc.Arbitrary<string> =>
     fc
       .tuple(
-        fc.oneof(fc.constant('existing'), fc.constantFrom('usage-prorata', 'proxy-strict', 'nope'), hostileString),
-        fc.array(fc.tuple(fc.oneof(fc.constantFrom(...(op.query.length ? op.query : ['x'])), hostileString), hostileString), { maxLength: 4 }),
+        fc.oneof(
+          fc.constant('existing'),
+          fc.constantFrom('usage-prorata', 'proxy-strict', 'nope'),
+          hostileString,
+        ),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom(...(op.query.length ? op.query : ['x'])), hostileString),
+            hostileString,
+          ),
+          { maxLength: 4 },
+        ),
       )
       .map(([param, query]) => {
         const value = param === 'existing' ? existingOrderId : param;
@@ -215,20 +265,38 @@ describe('reliability: API abuse', function () {
     for (const op of fuzzed) {
       const runs = op.hasBody || op.query.length || op.path.includes('{') ? RUNS_PER_ROUTE : 20;
       await fc.assert(
-        fc.asyncProperty(pathArb(op), bodyFor(op, existingOrderId), fc.boolean(), async (url, body, signed) => {
-          const headers: Record<string, string> = { authorization: ADMIN };
-          if (op.method === 'POST') headers['content-type'] = body.contentType ?? 'application/json';
-          if (op.path === '/v1/webhooks/payments' && signed) headers['refundflow-signature'] = 't=1,v1=deadbeef';
-          const request: InjectOptions = { method: op.method, url, headers, ...(op.method === 'POST' && body.payload !== undefined ? { payload: body.payload } : {}) };
-          const answer = await app.inject(request);
-          requests += 1;
-          statuses[answer.statusCode] = (statuses[answer.statusCode] ?? 0) + 1;
-          assert.ok(answer.statusCode < 500, `${op.method} ${url.slice(0, 200)} answered ${answer.statusCode}: ${answer.body.slice(0, 500)}\nbody: ${String(body.payload).slice(0, 500)}`);
-          if (op.path === '/v1/cases' && op.method === 'POST' && answer.statusCode === 201) {
-            created.add(String((answer.json<{ case: { orderId: string } }>()).case.orderId));
-          }
-        }),
-        { numRuns: runs, seed: Number(process.env.RELIABILITY_FUZZ_SEED ?? Date.now() % 2 ** 31), endOnFailure: true },
+        fc.asyncProperty(
+          pathArb(op),
+          bodyFor(op, existingOrderId),
+          fc.boolean(),
+          async (url, body, signed) => {
+            const headers: Record<string, string> = { authorization: ADMIN };
+            if (op.method === 'POST') headers['content-type'] = body.contentType ?? 'application/json';
+            if (op.path === '/v1/webhooks/payments' && signed)
+              headers['refundflow-signature'] = 't=1,v1=deadbeef';
+            const request: InjectOptions = {
+              method: op.method,
+              url,
+              headers,
+              ...(op.method === 'POST' && body.payload !== undefined ? { payload: body.payload } : {}),
+            };
+            const answer = await app.inject(request);
+            requests += 1;
+            statuses[answer.statusCode] = (statuses[answer.statusCode] ?? 0) + 1;
+            assert.ok(
+              answer.statusCode < 500,
+              `${op.method} ${url.slice(0, 200)} answered ${answer.statusCode}: ${answer.body.slice(0, 500)}\nbody: ${String(body.payload).slice(0, 500)}`,
+            );
+            if (op.path === '/v1/cases' && op.method === 'POST' && answer.statusCode === 201) {
+              created.add(String(answer.json<{ case: { orderId: string } }>().case.orderId));
+            }
+          },
+        ),
+        {
+          numRuns: runs,
+          seed: Number(process.env.RELIABILITY_FUZZ_SEED ?? Date.now() % 2 ** 31),
+          endOnFailure: true,
+        },
       );
     }
     assert.ok(requests >= 2_000, `thousands of requests (${requests})`);
@@ -238,7 +306,12 @@ describe('reliability: API abuse', function () {
     // started last tells us visibility has caught up with everything before it.
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     const sentinel = order();
-    const start = await app.inject({ method: 'POST', url: '/v1/cases', headers: { authorization: ADMIN }, payload: { policyId: 'usage-prorata', order: sentinel } });
+    const start = await app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      headers: { authorization: ADMIN },
+      payload: { policyId: 'usage-prorata', order: sentinel },
+    });
     assert.equal(start.statusCode, 201);
     created.add(String(sentinel.orderId));
     // Refund cases only: a valid incident confirmation starts its fan-out workflow on the same queue.
@@ -261,32 +334,90 @@ describe('reliability: API abuse', function () {
   it('answers 401 to a missing or wrong key and 403 to a role the route does not allow, on every route', async () => {
     const secured = operations.filter((op) => op.secured);
     const codec = [
-      { method: 'POST' as const, path: '/codec/encode', secured: true, roles: ['admin', 'support', 'reviewer'], hasBody: true, query: [] },
-      { method: 'POST' as const, path: '/codec/decode', secured: true, roles: ['admin', 'support', 'reviewer'], hasBody: true, query: [] },
+      {
+        method: 'POST' as const,
+        path: '/codec/encode',
+        secured: true,
+        roles: ['admin', 'support', 'reviewer'],
+        hasBody: true,
+        query: [],
+      },
+      {
+        method: 'POST' as const,
+        path: '/codec/decode',
+        secured: true,
+        roles: ['admin', 'support', 'reviewer'],
+        hasBody: true,
+        query: [],
+      },
     ];
     let checked = 0;
     for (const op of [...secured, ...codec]) {
       const url = op.path.replace('{orderId}', existingOrderId).replace('{id}', 'usage-prorata');
       const body = op.hasBody ? { payload: validBody(op.path, existingOrderId) } : {};
-      for (const authorization of [undefined, '', 'Bearer', 'Bearer ', 'Bearer wrong-key', `Basic ${Buffer.from('admin:x').toString('base64')}`, `bearer  ${KEYS.admin}x`, `Bearer ${KEYS.admin.slice(0, -1)}`, `${KEYS.admin}`]) {
-        const answer = await app.inject({ method: op.method, url, headers: authorization === undefined ? {} : { authorization }, ...body });
-        assert.equal(answer.statusCode, 401, `${op.method} ${op.path} with ${JSON.stringify(authorization)}: ${answer.body}`);
+      for (const authorization of [
+        undefined,
+        '',
+        'Bearer',
+        'Bearer ',
+        'Bearer wrong-key',
+        `Basic ${Buffer.from('admin:x').toString('base64')}`,
+        `bearer  ${KEYS.admin}x`,
+        `Bearer ${KEYS.admin.slice(0, -1)}`,
+        `${KEYS.admin}`,
+      ]) {
+        const answer = await app.inject({
+          method: op.method,
+          url,
+          headers: authorization === undefined ? {} : { authorization },
+          ...body,
+        });
+        assert.equal(
+          answer.statusCode,
+          401,
+          `${op.method} ${op.path} with ${JSON.stringify(authorization)}: ${answer.body}`,
+        );
         checked += 1;
       }
       const forbidden = op.roles ? (Object.keys(KEYS) as Role[]).filter((r) => !op.roles!.includes(r)) : [];
       for (const role of forbidden) {
-        const answer = await app.inject({ method: op.method, url, headers: { authorization: `Bearer ${KEYS[role]}` }, ...body });
+        const answer = await app.inject({
+          method: op.method,
+          url,
+          headers: { authorization: `Bearer ${KEYS[role]}` },
+          ...body,
+        });
         assert.equal(answer.statusCode, 403, `${op.method} ${op.path} as ${role}: ${answer.body}`);
         checked += 1;
       }
     }
     // The webhook is authenticated by its signature, not by a key.
-    const event = JSON.stringify({ id: 'evt_1', type: 'refund.updated', created: 1, data: { refundId: 're_1', orderId: existingOrderId, status: 'succeeded', amountMinor: 1, currency: 'USD' } });
-    for (const signature of [undefined, '', 't=1,v1=00', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`]) {
+    const event = JSON.stringify({
+      id: 'evt_1',
+      type: 'refund.updated',
+      created: 1,
+      data: {
+        refundId: 're_1',
+        orderId: existingOrderId,
+        status: 'succeeded',
+        amountMinor: 1,
+        currency: 'USD',
+      },
+    });
+    for (const signature of [
+      undefined,
+      '',
+      't=1,v1=00',
+      `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+    ]) {
       const answer = await app.inject({
         method: 'POST',
         url: '/v1/webhooks/payments',
-        headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'refundflow-signature': signature }), authorization: ADMIN },
+        headers: {
+          'content-type': 'application/json',
+          ...(signature === undefined ? {} : { 'refundflow-signature': signature }),
+          authorization: ADMIN,
+        },
         payload: event,
       });
       assert.equal(answer.statusCode, 401, `webhook with signature ${JSON.stringify(signature)}`);

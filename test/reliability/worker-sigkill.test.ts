@@ -68,16 +68,25 @@ describe('reliability: SIGKILL the worker while cases are in flight', function (
 
     const requests = inPool(orders, 50, (o) => requestRefundSurely(cases, o.orderId, 200_000));
     let requestsDone = false;
-    void requests.then(() => (requestsDone = true), () => (requestsDone = true));
+    void requests.then(
+      () => (requestsDone = true),
+      () => (requestsDone = true),
+    );
 
     // Kill at random points of progress (measured by refunds created at the gateway), plus a
     // random few hundred milliseconds, so kills land in updates, activities and timers alike.
-    const thresholds = [0.05 + Math.random() * 0.15, 0.35 + Math.random() * 0.2, 0.7 + Math.random() * 0.15].map((f) =>
-      Math.floor(f * CASES),
-    );
+    const thresholds = [
+      0.05 + Math.random() * 0.15,
+      0.35 + Math.random() * 0.2,
+      0.7 + Math.random() * 0.15,
+    ].map((f) => Math.floor(f * CASES));
     const killLog: string[] = [];
     for (const threshold of thresholds.slice(0, KILLS)) {
-      await eventually(() => gatewayRefunds(data.dir).length >= threshold || requestsDone, `${threshold} refunds created`, 150_000);
+      await eventually(
+        () => gatewayRefunds(data.dir).length >= threshold || requestsDone,
+        `${threshold} refunds created`,
+        150_000,
+      );
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
       const made = gatewayRefunds(data.dir).length;
       await worker.kill();
@@ -95,7 +104,9 @@ describe('reliability: SIGKILL the worker while cases are in flight', function (
       200_000,
       1_000,
     ).catch(async (err: unknown) => {
-      throw new Error(`${String(err)}\nstatuses: ${JSON.stringify(tally((await statuses(cases, orders)).values()))}\n${killLog.join('\n')}\n${worker?.output()}`);
+      throw new Error(
+        `${String(err)}\nstatuses: ${JSON.stringify(tally((await statuses(cases, orders)).values()))}\n${killLog.join('\n')}\n${worker?.output()}`,
+      );
     });
     assert.equal(finalStatuses.size, CASES);
 

@@ -19,7 +19,13 @@ describe('replay: committed histories against the current workflow code', functi
   this.timeout(120_000);
 
   it('has histories for the lifecycle paths', () => {
-    for (const name of ['approved-and-paid', 'denied-with-reasons', 'window-expired', 'issue-unremediated', 'payout-failed-credited'])
+    for (const name of [
+      'approved-and-paid',
+      'denied-with-reasons',
+      'window-expired',
+      'issue-unremediated',
+      'payout-failed-credited',
+    ])
       assert.ok(files.includes(`${name}.json`), `${name}.json is committed`);
   });
 
@@ -36,6 +42,8 @@ describe('replay: committed histories against the current workflow code', functi
     // Drop the first activity the workflow scheduled: the replayed code now issues a command the history lacks.
     const events = history.events!.filter((e) => !e.activityTaskScheduledEventAttributes);
     const tampered = temporal.api.history.v1.History.create({ events });
-    await assert.rejects(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, tampered, 'tampered'));
+    await assert.rejects(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, tampered, 'tampered'),
+    );
   });
 });

@@ -36,7 +36,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-
 interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -416,7 +415,10 @@ describe('embedded stack (npm start): start, stop, restart', function () {
     const stoppedAt = Date.now();
     await stopStack(stack!);
     const downAt = Date.now();
-    assert.ok(downAt - sentAt < 30_000, `down ${downAt - sentAt} ms after the payout, before the check was due`);
+    assert.ok(
+      downAt - sentAt < 30_000,
+      `down ${downAt - sentAt} ms after the payout, before the check was due`,
+    );
     await startStack(noWebhooks);
     const restartedAt = Date.now();
     // On a loaded machine the restart can take longer than the check's 30 s: the timer then comes

@@ -54,7 +54,11 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
     await cases.start(POLICY, order);
     try {
       await cases.requestRefund(order.orderId, { reason: 'dissatisfied' });
-      await eventually(async () => (await cases.read(order.orderId)).status === 'under_review', 'the case under review', 30_000);
+      await eventually(
+        async () => (await cases.read(order.orderId)).status === 'under_review',
+        'the case under review',
+        30_000,
+      );
       assert.deepEqual(await versionOf(order.orderId), {
         behavior: 2 /* VERSIONING_BEHAVIOR_AUTO_UPGRADE */,
         buildId: 'build-a',
@@ -83,7 +87,11 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
       const fresh = cleanOrder('versioned-new');
       await cases.start(POLICY, fresh);
       await cases.requestRefund(fresh.orderId, { reason: 'dissatisfied' });
-      await eventually(async () => (await cases.read(fresh.orderId)).status === 'under_review', 'the fresh case under review', 30_000);
+      await eventually(
+        async () => (await cases.read(fresh.orderId)).status === 'under_review',
+        'the fresh case under review',
+        30_000,
+      );
       assert.equal(
         (await versionOf(fresh.orderId)).buildId,
         'build-b',
@@ -97,4 +105,3 @@ describe('worker versioning (Worker Deployments) on the dev server', function ()
     }
   });
 });
-

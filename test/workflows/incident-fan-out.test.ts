@@ -138,10 +138,7 @@ describe('incident fan-out workflow (time skipping)', function () {
       await cases.startIncidentFanOut(incident, [first, second, ...gone], at);
       await cases.startIncidentFanOut(incident, [first, second, ...gone, third], at);
       const last = await untilDone(cases, incident.incidentId, 3 + gone.length);
-      assert.deepEqual(
-        [last.total, last.signalled, last.skipped.length],
-        [3 + gone.length, 3, gone.length],
-      );
+      assert.deepEqual([last.total, last.signalled, last.skipped.length], [3 + gone.length, 3, gone.length]);
       await waitForCase(cases, third, (s) => s.incidents.length === 1);
 
       // Across every run of the fan-out, each case got exactly one signal (its own history says).
@@ -157,12 +154,17 @@ describe('incident fan-out workflow (time skipping)', function () {
 });
 
 /** Polls the incident's fan-out until it is done with `total` cases. */
-async function untilDone(cases: RefundCases, incidentId: string, total: number): Promise<IncidentFanOutProgress> {
+async function untilDone(
+  cases: RefundCases,
+  incidentId: string,
+  total: number,
+): Promise<IncidentFanOutProgress> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const progress = await cases.incidentProgress(incidentId);
     if (progress?.done && progress.total === total) return progress;
-    if (Date.now() > deadline) throw new Error(`fan-out never done with ${total}: ${JSON.stringify(progress)}`);
+    if (Date.now() > deadline)
+      throw new Error(`fan-out never done with ${total}: ${JSON.stringify(progress)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

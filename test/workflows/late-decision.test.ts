@@ -94,7 +94,12 @@ describe('late decisions and closed cases (time skipping)', function () {
       await waitForCase(cases, id, (s) => s.status === 'under_review');
       await env.sleep(21 * DAY);
       stubs.faults.set('getAccountSnapshot', { kind: 'outage' });
-      await cases.decide(id, { outcome: 'partial_refund', amountMinor: 2_000, note: 'half used', ...reviewer } as never);
+      await cases.decide(id, {
+        outcome: 'partial_refund',
+        amountMinor: 2_000,
+        note: 'half used',
+        ...reviewer,
+      } as never);
       // The re-read fails and is retried on the case's durable backoff; an hour on, support hears of it.
       await env.sleep(2 * 60 * 60_000);
       const waiting = await cases.read(id);

@@ -2,7 +2,12 @@
 // (effect-queue.ts): retry on a durable timer with backoff, then support in plain words. No
 // activity failure leaves this module; the result of a call is applied to the case as it is when
 // the call returns (a message may have moved it meanwhile).
-import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import { formatMinor } from '../../policies/money';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
 import type { EvaluatedDecision } from '../../activities/decide';
@@ -158,7 +163,11 @@ async function call(
     case 'settlement_check':
       return payments.getRefundStatus({ refundId: model.state.payout!.refundId! });
     case 'decide':
-      return decider.evaluatePolicy({ policy: model.policy, input: model.evaluationInput(), at: model.now() });
+      return decider.evaluatePolicy({
+        policy: model.policy,
+        input: model.evaluationInput(),
+        at: model.now(),
+      });
   }
 }
 

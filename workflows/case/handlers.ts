@@ -152,7 +152,11 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   /** One update: the validator and the handler run the same checks; the handler applies and answers. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodMiniType<I>, u: Update<I>): void {
-    const validate = (raw: unknown, meta?: MessageMeta, inHandler = false): { msg: I; receivedAt: string } => {
+    const validate = (
+      raw: unknown,
+      meta?: MessageMeta,
+      inHandler = false,
+    ): { msg: I; receivedAt: string } => {
       const msg = parse(schema, raw);
       const receivedAt = model.receivedAt(meta?.receivedAt);
       u.check(msg, receivedAt, inHandler);
