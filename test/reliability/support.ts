@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import {
-  EmbeddedBillingStore,
   SandboxGatewaySettler,
   embeddedFiles,
   listGatewayRefunds,
@@ -19,7 +18,7 @@ import { generateEncryptionKey } from '../../codec/codec';
 import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig, type Config } from '../../config';
-import { OrderSchema, getPreset, type Order, type Policy } from '../../policies';
+import { getPreset, type Order, type Policy } from '../../policies';
 import { TEMPORAL_CLI, workflowBundle } from '../support/servers';
 import { eventually, freePort } from '../support/wait';
 
@@ -29,50 +28,7 @@ import { devServerArgs } from '../../stack/dev-server';
 export const ENCRYPTION_KEYS = generateEncryptionKey('rel1');
 export const POLICY: Policy = getPreset('usage-prorata')!;
 
-let counter = 0;
-/** An order usage-prorata refunds in full: invoiced an hour ago, 10,000 requests included, none used. */
-export function cleanOrder(label: string, overrides: Partial<Order> = {}): Order {
-  counter += 1;
-  const at = new Date(Date.now() - 3_600_000).toISOString();
-  return OrderSchema.parse({
-    orderId: `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`,
-    customerId: `cus-${label}-${counter}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 2_500,
-    currency: 'USD',
-    purchasedAt: at,
-    invoicedAt: at,
-    productId: 'api-plan-10k',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'requests', included: 10_000 },
-    ...overrides,
-  });
-}
-
-/** Feeds billing the order, a customer address (so every email is really sent) and zero usage. */
-export function seedBilling(dataDir: string, orders: readonly Order[]): void {
-  const billing = EmbeddedBillingStore.open(path.join(dataDir, embeddedFiles.billing));
-  try {
-    for (const o of orders) {
-      billing.upsertOrder({
-        orderId: o.orderId,
-        customerId: o.customerId,
-        customerEmail: `${o.customerId}@customer.example`,
-        ...(o.productId ? { productId: o.productId } : {}),
-        paymentMethod: o.paymentMethod,
-        amountMinor: o.amountMinor,
-        currency: o.currency,
-        purchasedAt: o.purchasedAt,
-        billing: o.billing,
-        ...(o.quota ? { quota: o.quota } : {}),
-      } as Parameters<EmbeddedBillingStore['upsertOrder']>[0]);
-      billing.recordUsage({ orderId: o.orderId, used: 0, reportedAt: new Date().toISOString() });
-    }
-  } finally {
-    void billing.close();
-  }
-}
+export { cleanOrder, inPool, seedBilling } from '../../scripts/load-fixtures';
 
 export function tempDataDir(label: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `refundflow-rel-${label}-`));
@@ -139,20 +95,6 @@ export async function requestRefundSurely(
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function inPool<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
 }
 
 /** Environment for a worker process (and the matching in-test config) on a task queue and data folder. */
