@@ -54,7 +54,7 @@ export function registerCaseCommands(program: Command): void {
     .action(
       run(
         async (conn, options: { policy: string; order: string; email?: string }) => {
-          const order = await readJson(options.order);
+          const order = await readJson(options.order, 'order');
           return api(conn, 'POST', '/v1/cases', {
             policyId: options.policy,
             order,

@@ -14,7 +14,15 @@ export function check<S extends z.core.$ZodType>(schema: S, value: unknown): z.o
   return result.data;
 }
 
-export async function readJson(source: string): Promise<unknown> {
+/**
+ * JSON from a file, or from stdin for `-`. An unreadable source or invalid JSON is bad input named
+ * after the option (`order: …`, `input: …`); `fail` gives the command's own bad-input error.
+ */
+export async function readJson(
+  source: string,
+  field: string,
+  fail: (message: string) => Error = (message) => new BadInput(message),
+): Promise<unknown> {
   let text: string;
   try {
     if (source === '-') {
@@ -24,11 +32,11 @@ export async function readJson(source: string): Promise<unknown> {
       text = Buffer.concat(chunks).toString('utf8');
     } else text = await readFile(source, 'utf8');
   } catch (error) {
-    throw new BadInput(`order: cannot read ${source}: ${(error as Error).message}`);
+    throw fail(`${field}: cannot read ${source === '-' ? 'stdin' : source}: ${(error as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new BadInput(`order: not valid JSON: ${(error as Error).message}`);
+    throw fail(`${field}: not valid JSON: ${(error as Error).message}`);
   }
 }

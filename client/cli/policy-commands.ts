@@ -1,7 +1,6 @@
 // `refundflow policy list | show <id> | evaluate --policy <id> --input <file|->`: the presets and
 // dry runs of evaluate(), with no server and no Temporal. Decisions go to stdout as JSON; bad
 // input exits 2 with one line per problem on stderr, naming the field.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   EvaluationInputSchema,
@@ -12,39 +11,15 @@ import {
   listPresets,
   type Policy,
 } from '../../policies';
+import { BadInput, readJson } from './input';
 
 /** Exit code for input the command cannot use (unknown policy, unreadable or invalid input). */
 export const EXIT_BAD_INPUT = 2;
-
-class BadInput extends Error {}
 
 function requirePreset(id: string): Policy {
   const policy = getPreset(id);
   if (!policy) throw new BadInput(`policy: unknown policy "${id}" (known: ${PRESET_IDS.join(', ')})`);
   return policy;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function readInput(source: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
-  } catch (error) {
-    throw new BadInput(
-      `input: cannot read ${source === '-' ? 'stdin' : source}: ${(error as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new BadInput(`input: not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 function printJson(value: unknown): void {
@@ -97,7 +72,7 @@ export function registerPolicyCommands(program: Command): void {
     .action(
       guarded(async (options: { policy: string; input: string }) => {
         const selected = requirePreset(options.policy);
-        const raw = await readInput(options.input);
+        const raw = await readJson(options.input, 'input');
         const parsed = EvaluationInputSchema.safeParse(raw);
         if (!parsed.success) throw new BadInput(formatZodIssues(parsed.error, raw).join('\n'));
         printJson(evaluate(selected, parsed.data));

@@ -1,7 +1,6 @@
 // `refundflow case simulate --input <file|->`: runs scenarios through the real refund case on the
 // time-skipping test server and prints the results as JSON. Exit 0 whatever the cases did; 2 on a
 // bad scenario (the field named, nothing run); 1 when the simulation cannot run.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   CannotRunError,
@@ -10,30 +9,10 @@ import {
   parseScenarios,
   simulate,
 } from '../simulate';
+import { readJson } from './input';
 import { EXIT_BAD_INPUT } from './policy-commands';
 
 const EXIT_CANNOT_RUN = 1;
-
-async function readInput(source: string): Promise<unknown> {
-  let text: string;
-  try {
-    if (source === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin)
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      text = Buffer.concat(chunks).toString('utf8');
-    } else text = await readFile(source, 'utf8');
-  } catch (error) {
-    throw new ScenarioInputError([
-      `input: cannot read ${source === '-' ? 'stdin' : source}: ${(error as Error).message}`,
-    ]);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ScenarioInputError([`input: not valid JSON: ${(error as Error).message}`]);
-  }
-}
 
 /** Worker and SDK logs go to stderr at error level only: stdout carries the JSON result. */
 async function quietRuntime(): Promise<void> {
@@ -62,7 +41,9 @@ export function registerSimulateCommand(group: Command): void {
     )
     .action(async (options: { input: string }) => {
       try {
-        const { scenarios, batch } = parseScenarios(await readInput(options.input));
+        const { scenarios, batch } = parseScenarios(
+          await readJson(options.input, 'input', (message) => new ScenarioInputError([message])),
+        );
         // Before the Temporal runtime exists: its threads would keep a failed command alive.
         assertTestServerBuilt();
         await quietRuntime();

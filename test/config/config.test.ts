@@ -523,7 +523,7 @@ describe('config: loadConfig from the environment', () => {
 
   it('docs/CONFIGURATION.md documents exactly the variables the code reads', () => {
     const doc = readFileSync(path.resolve(__dirname, '../../docs/CONFIGURATION.md'), 'utf8');
-    const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+    const documented = new Set([...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\|/gm)].map((m) => m[1]));
     assert.deepEqual([...documented].sort(), [...CONFIG_VARIABLES].sort());
   });
 });
