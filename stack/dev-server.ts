@@ -3,12 +3,12 @@
 // the stack needs, and waiting for the frontend to answer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import type { Config } from '../config';
 import { clientConnectionOptions } from '../config/connection';
+import { portInUse } from '../cluster/processes';
 import { refundSearchAttributes } from '../workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -78,22 +78,6 @@ export function splitAddress(address: string): { host: string; port: number } {
     : { host: address, port: 7233 };
 }
 
-function portInUse(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** A dev server left behind by a stack that was killed hard still holds the SQLite file: stop it. */
 export async function stopStaleServer(pidFile: string, dbFile: string): Promise<void> {
   if (!existsSync(pidFile)) return;
@@ -128,7 +112,7 @@ export async function checkPorts(config: Config): Promise<void> {
     ['REFUNDFLOW_METRICS_PORT', config.process.metricsPort],
   ] as const) {
     if (p === 0) continue;
-    if (await portInUse(host, p)) {
+    if (await portInUse(p, host)) {
       throw new Error(
         `port ${p} on ${host} is already in use (${what}); stop what holds it or choose another port`,
       );

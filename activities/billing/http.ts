@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { AccountSnapshot, CaseRef, MoneyMovement } from '../contract';
 import { NonRetryableErrors } from '../contract';
-import { callSignal } from '../activity-context';
-import { errorMessage, isRetryableStatus, permanentFailure, TransientError } from '../errors';
+import { requestPeer } from '../http-peer';
+import { isRetryableStatus, permanentFailure, TransientError } from '../errors';
 import type { BillingPort, CustomerContact } from './port';
 
 export interface HttpBillingConfig {
@@ -117,24 +117,15 @@ export class HttpBillingAdapter implements BillingPort {
     idempotencyKey?: string,
     options: { notFoundIsEmpty?: boolean } = {},
   ): Promise<unknown> {
-    const url = `${this.base}${path}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}),
-          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: callSignal(this.config.timeoutMs),
-      });
-    } catch (err) {
-      throw new TransientError(`Billing ${method} ${path} failed: ${errorMessage(err)}`, { cause: err });
-    }
-    const text = await response.text().catch(() => '');
+    const { response, text } = await requestPeer(
+      'Billing',
+      this.base,
+      path,
+      this.config,
+      method,
+      body,
+      idempotencyKey,
+    );
     if (response.ok) {
       if (!text) return undefined;
       try {

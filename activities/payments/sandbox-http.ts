@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import type { CreateRefund, GatewayRefund, RefundResult } from '../contract';
 import { NonRetryableErrors } from '../contract';
-import { callSignal } from '../activity-context';
-import { errorMessage, isRetryableStatus, permanentFailure, TransientError } from '../errors';
+import { requestPeer } from '../http-peer';
+import { isRetryableStatus, permanentFailure, TransientError } from '../errors';
 import { isNonRetryableType } from '../http/problems';
 import type { PaymentsPort } from './port';
 
@@ -70,23 +70,15 @@ export class HttpSandboxGateway implements PaymentsPort {
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string) {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}),
-          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: callSignal(this.config.timeoutMs),
-      });
-    } catch (err) {
-      throw new TransientError(`Gateway ${method} ${path} failed: ${errorMessage(err)}`, { cause: err });
-    }
-    const text = await response.text().catch(() => '');
+    const { response, text } = await requestPeer(
+      'Gateway',
+      this.base,
+      path,
+      this.config,
+      method,
+      body,
+      idempotencyKey,
+    );
     let parsed: unknown;
     try {
       parsed = text ? (JSON.parse(text) as unknown) : undefined;
