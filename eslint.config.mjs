@@ -10,6 +10,28 @@ const ourProcesses = (message) => [
   { regex: '^(\\.\\./)+(worker|client|stack|config|codec|cluster|scripts)(/.*)?$', message },
 ];
 
+/** Policies import no Node built-in, no Temporal, and nothing of ours outside policies/ (`outside`). */
+function pureDomain(files, outside) {
+  return {
+    files: [files],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Policy code is pure domain: no Node built-ins.',
+          })),
+          patterns: [
+            { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
+            { regex: outside, message: 'Policies import nothing of ours outside policies/.' },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'ui/static/vendor/', 'test/replay/histories/'] },
   js.configs.recommended,
@@ -76,42 +98,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['policies/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: 'Policy code is pure domain: no Node built-ins.',
-          })),
-          patterns: [
-            { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
-            { regex: '^\\.\\./', message: 'Policies import nothing of ours outside policies/.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['policies/*/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: 'Policy code is pure domain: no Node built-ins.',
-          })),
-          patterns: [
-            { regex: '^@temporalio/', message: 'Policy code is pure domain: no Temporal.' },
-            { regex: '^\\.\\./\\.\\./', message: 'Policies import nothing of ours outside policies/.' },
-          ],
-        },
-      ],
-    },
-  },
+  // Policy code is pure domain, at the top of policies/ and in its subfolders (one more `../`).
+  pureDomain('policies/*.ts', '^\\.\\./'),
+  pureDomain('policies/*/**/*.ts', '^\\.\\./\\.\\./'),
   {
     files: ['client/**/*.ts'],
     rules: {
