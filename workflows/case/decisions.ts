@@ -90,8 +90,16 @@ export function applyDecision(
 /** How old billing's facts may be when a refund is approved; older ones are read again first. */
 export const BILLING_FACTS_FRESH_MS = 24 * 60 * 60_000;
 
+const MINUTE_MS = 60_000;
+
+/**
+ * Judged to the minute: facts read as a request arrived are a day old when a decision comes a day
+ * later, whether the read finished a few milliseconds before or after the request's stamp.
+ */
 function billingFactsStale(model: CaseModel): boolean {
-  return !model.snapshotAt || model.nowMs() - Date.parse(model.snapshotAt) > BILLING_FACTS_FRESH_MS;
+  if (!model.snapshotAt) return true;
+  const ageMinutes = Math.round((model.nowMs() - Date.parse(model.snapshotAt)) / MINUTE_MS);
+  return ageMinutes > BILLING_FACTS_FRESH_MS / MINUTE_MS;
 }
 
 /** The payout follows the withdrawal (or its failure route), never the other way round. */
