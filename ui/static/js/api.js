@@ -1,6 +1,7 @@
 // @ts-check
 // The support UI's only door to the server: the /v1 API with the signed-in key. The key lives in
-// sessionStorage (gone when the browser tab closes).
+// sessionStorage (never on disk); a new tab asks the open ones for it over a same-origin
+// BroadcastChannel, so it lasts as long as the browser session has a tab of the UI open.
 
 const KEY = 'refundflow.key';
 
@@ -18,16 +19,47 @@ export class ApiError extends Error {
   }
 }
 
+const tabs = 'BroadcastChannel' in window ? new window.BroadcastChannel('refundflow.session') : undefined;
+
 export const session = {
   /** @returns {string} */
   key: () => sessionStorage.getItem(KEY) || '',
   /** @param {string} key */
   set: (key) => sessionStorage.setItem(KEY, key),
   clear: () => sessionStorage.removeItem(KEY),
+  /** Signs out here and in every other tab. */
+  forget: () => {
+    sessionStorage.removeItem(KEY);
+    tabs?.postMessage({ type: 'forget' });
+  },
+  /**
+   * Without a key, asks the other open tabs for theirs (answers within a moment or not at all).
+   * @returns {Promise<void>}
+   */
+  fromOtherTabs: () =>
+    new Promise((resolve) => {
+      if (session.key() || !tabs) return resolve();
+      const timer = setTimeout(resolve, 300);
+      tabs.addEventListener('message', function got(event) {
+        if (event.data?.type !== 'key' || typeof event.data.key !== 'string') return;
+        tabs.removeEventListener('message', got);
+        clearTimeout(timer);
+        if (!session.key()) session.set(event.data.key);
+        resolve();
+      });
+      tabs.postMessage({ type: 'ask' });
+    }),
 };
 
 /** @type {() => void} */
 let signedOut = () => {};
+tabs?.addEventListener('message', (event) => {
+  if (event.data?.type === 'ask' && session.key()) tabs.postMessage({ type: 'key', key: session.key() });
+  if (event.data?.type === 'forget' && session.key()) {
+    session.clear();
+    signedOut();
+  }
+});
 /** What to do when the key stops working mid-session (main.js: back to sign-in). */
 export function onSignedOut(/** @type {() => void} */ handler) {
   signedOut = handler;

@@ -59,3 +59,23 @@ export const when = (iso) =>
 
 /** A code in words: "payout_pending" → "payout pending". @param {string | undefined} code */
 export const words = (code) => String(code || '').replace(/_/g, ' ');
+
+/** How far a time is from now, in words ("in 3 days", "2 hours ago"). @param {string | number} at */
+export function fromNow(at) {
+  const ms = (typeof at === 'number' ? at : Date.parse(at)) - Date.now();
+  const abs = Math.abs(ms);
+  /** @type {[Intl.RelativeTimeFormatUnit, number][]} */
+  const units = [
+    ['day', 86400000],
+    ['hour', 3600000],
+    ['minute', 60000],
+  ];
+  const [unit, size] = units.find(([, s]) => abs >= s) ?? ['minute', 60000];
+  return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(Math.round(ms / size), unit);
+}
+
+const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})\b/g;
+const CODE = /\b[a-z]+(?:_[a-z]+)+\b/g;
+
+/** A server's sentence for a person: codes in words, ISO times in local time with the zone. @param {string} text */
+export const plain = (text) => text.replace(ISO, (iso) => when(iso)).replace(CODE, (code) => words(code));

@@ -1,5 +1,6 @@
 // @ts-check
 // The support UI's entry: sign-in and the hash routes (#/cases, #/cases/<orderId>, #/outbox).
+// A page is one line in PAGES; the nav links live in index.html.
 import { api, onSignedOut, session } from './api.js';
 import { h, show } from './dom.js';
 import { caseListPage } from './pages/case-list.js';
@@ -9,36 +10,47 @@ import { signInPage } from './pages/sign-in.js';
 
 /** @typedef {import('../../types').Me} Me */
 
+/**
+ * The routes, first match wins: a path prefix and the page it shows.
+ * @type {{ prefix: string, page: (rest: string, params: URLSearchParams, me: Me) => Promise<void> }[]}
+ */
+const PAGES = [
+  { prefix: '/cases/', page: (rest, _params, me) => casePage(decodeURIComponent(rest), me) },
+  { prefix: '/outbox', page: (_rest, params) => outboxPage(params) },
+  { prefix: '/cases', page: (_rest, params) => caseListPage(params) },
+];
+
 /** @type {Me | undefined} */
 let me;
 
+/** @param {Me} who */
+const signedIn = (who) => {
+  me = who;
+  void route();
+};
+
 async function route() {
-  if (!session.key()) {
-    leaveCasePage();
-    return signInPage(undefined, (who) => {
-      me = who;
-      void route();
-    });
-  }
+  leaveCasePage();
+  // The page asked for stays in the address while signing in, so sign-in goes on to it.
+  if (!session.key()) return signInPage(undefined, signedIn);
   try {
     me ??= /** @type {Me} */ (await api('GET', '/v1/me'));
+    if (me.role === 'checkout') throw new Error('a checkout key cannot use the support UI');
   } catch (err) {
     session.clear();
-    leaveCasePage();
-    return signInPage(err instanceof Error ? err.message : String(err), (who) => {
-      me = who;
-      void route();
-    });
+    me = undefined;
+    return signInPage(err instanceof Error ? err.message : String(err), signedIn);
   }
   /** @type {HTMLElement} */ (document.getElementById('nav')).hidden = false;
   /** @type {HTMLElement} */ (document.getElementById('who')).textContent = `Signed in as ${me.role}`;
   const [path = '', search] = (location.hash.slice(1) || '/cases').split('?');
   const params = new URLSearchParams(search || '');
-  leaveCasePage();
+  const found = PAGES.find((p) => path.startsWith(p.prefix)) ?? PAGES[PAGES.length - 1];
+  for (const link of document.querySelectorAll('#nav a'))
+    if (link.getAttribute('href') === `#${found?.prefix}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   try {
-    if (path.startsWith('/cases/')) await casePage(decodeURIComponent(path.slice('/cases/'.length)), me);
-    else if (path === '/outbox') await outboxPage(params);
-    else await caseListPage(params);
+    await found?.page(path.slice(found.prefix.length), params, me);
   } catch (err) {
     show(
       'Something went wrong',
@@ -54,10 +66,11 @@ onSignedOut(() => {
   void route();
 });
 /** @type {HTMLElement} */ (document.getElementById('sign-out')).addEventListener('click', () => {
-  session.clear();
+  session.forget();
   me = undefined;
   location.hash = '';
   void route();
 });
 window.addEventListener('hashchange', () => void route());
-void route();
+// A new tab of a signed-in browser takes the key from an open tab instead of asking again.
+void session.fromOtherTabs().then(route);

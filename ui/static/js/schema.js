@@ -48,3 +48,10 @@ export async function mayCall(role, method, path) {
   const op = await operation(method, path);
   return role === 'admin' || !op['x-roles'] || op['x-roles'].includes(role);
 }
+
+/** The values an array field of a request body holds. @param {string} path @param {string} field @returns {Promise<string[]>} */
+export async function bodyItemsEnum(path, field) {
+  const op = await operation('POST', path);
+  const schema = op.requestBody?.content['application/json']?.schema;
+  return schema?.properties?.[field]?.items?.enum ?? [];
+}

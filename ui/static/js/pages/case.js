@@ -1,279 +1,79 @@
 // @ts-check
-// One case: what needs attention first (escalation, late events, a dispute), the facts, the
-// deadlines, the decision, the actions the case allows now, and the timeline.
+// One case, kept current: read again after every action and every few seconds while on screen,
+// so a tab left open while someone else acted never shows forms the case no longer takes.
 import { api, casePath } from '../api.js';
-import { announce, badge, h, show } from '../dom.js';
-import { money, when, words } from '../format.js';
+import { announce, h, render, show } from '../dom.js';
+import { words } from '../format.js';
 import { caseActions } from './case-actions.js';
+import {
+  deadlineTrack,
+  decision,
+  dispute,
+  escalation,
+  facts,
+  lateEvents,
+  nextActor,
+  timeline,
+} from './case-sections.js';
 
 /** @typedef {import('../../../types').CaseView} CaseView */
 /** @typedef {import('../../../types').Me} Me */
 
-/** @type {[keyof CaseView['deadlines'], string][]} */
-const DEADLINES = [
-  ['requestWindowEndsAt', 'Request window ends'],
-  ['remediationDeadline', 'Remediation deadline'],
-  ['decisionDeadline', 'Decision due'],
-  ['payoutDeadline', 'Payout limit'],
-  ['disputeWindowEndsAt', 'Dispute period ends'],
-  ['settlePeriodEndsAt', 'Settle period ends'],
-  ['subscriptionEndsAt', 'Subscription ends'],
-];
+/** How often the page asks whether the case changed elsewhere. */
+const POLL_MS = 5000;
 
-/** @param {CaseView} c */
-function deadlineTrack(c) {
-  const now = Date.now();
-  const points = DEADLINES.flatMap(([k, label]) => {
-    const at = c.deadlines[k];
-    return at ? [{ label, at: Date.parse(at) }] : [];
-  });
-  const opened = c.timeline[0] ? Date.parse(c.timeline[0].at) : now;
-  const all = [{ label: 'Opened', at: opened }, ...points, { label: 'Today', at: now, today: true }].sort(
-    (a, b) => a.at - b.at,
-  );
-  const first = all[0]?.at ?? now;
-  const span = Math.max((all[all.length - 1]?.at ?? now) - first, 1);
-  const track = h('div', { class: 'track', 'aria-hidden': 'true' });
-  all.forEach((p, i) => {
-    const mark = h(
-      'div',
-      { class: `mark${'today' in p ? ' today' : p.at < now ? ' past' : ''}${i % 2 ? ' low' : ''}` },
-      p.label,
-    );
-    mark.style.left = `${4 + (92 * (p.at - first)) / span}%`;
-    track.append(mark);
-  });
-  const list = h(
-    'ul',
-    {},
-    points.map((p) =>
-      h('li', {}, `${p.label}: ${when(new Date(p.at).toISOString())}${p.at < now ? ' (passed)' : ''}`),
-    ),
-  );
-  return h(
-    'section',
-    { 'aria-labelledby': 'deadlines-title' },
-    h('h2', { id: 'deadlines-title' }, 'Deadlines'),
-    track,
-    list,
-  );
-}
+/** The case page on screen: its refresh, and the timer polling it. */
+/** @type {{ check: () => Promise<void>, timer: ReturnType<typeof setInterval> } | undefined} */
+let current;
 
-/** Why the case is escalated and since when, at the top. @param {CaseView} c */
-function escalation(c) {
-  if (!c.escalated) return [];
-  const last = c.escalations[c.escalations.length - 1];
-  return h(
-    'section',
-    { class: 'attention', 'aria-labelledby': 'escalation-title' },
-    h('h2', { id: 'escalation-title' }, 'Escalated'),
-    last ? h('p', {}, `Since ${when(last.at)}: ${last.reason}`) : '',
-  );
-}
-
-/** Events after the case ended, flagged until support acknowledges them. @param {CaseView} c */
-function lateEvents(c) {
-  const late = c.lateEvents;
-  if (!late || late.events.length === 0) return [];
-  const open = late.events.filter((e) => !e.acknowledgedAt).length;
-  return h(
-    'section',
-    { class: open ? 'attention' : '', 'aria-labelledby': 'late-title' },
-    h('h2', { id: 'late-title' }, `After the case ended (${late.total})`),
-    h(
-      'p',
-      {},
-      open ? `${open} event${open === 1 ? '' : 's'} to handle by hand.` : 'Every event is acknowledged.',
-    ),
-    h(
-      'ul',
-      { class: 'late-events' },
-      late.events.map((e) =>
-        h(
-          'li',
-          {},
-          e.acknowledgedAt
-            ? h('span', { class: 'badge' }, 'acknowledged')
-            : h('span', { class: 'badge flag' }, 'needs attention'),
-          ` ${when(e.receivedAt)} — ${words(e.kind)}: ${e.summary}`,
-          e.caseStatus ? ` (case was ${words(e.caseStatus)})` : '',
-          e.acknowledgedAt
-            ? h(
-                'small',
-                {},
-                ` Acknowledged ${when(e.acknowledgedAt)} by ${e.acknowledgedBy?.role ?? 'support'}${e.acknowledgeNote ? `: ${e.acknowledgeNote}` : ''}`,
-              )
-            : '',
-        ),
-      ),
-    ),
-  );
-}
-
-/** @param {CaseView} c */
-function dispute(c) {
-  if (!c.dispute) return [];
-  return h(
-    'section',
-    { 'aria-labelledby': 'dispute-title' },
-    h('h2', { id: 'dispute-title' }, 'Dispute'),
-    h(
-      'p',
-      {},
-      `The customer disputed the denial on ${when(c.dispute.disputedAt)}: “${c.dispute.description}”`,
-    ),
-    c.status === 'under_review'
-      ? h('p', {}, 'A reviewer decides: uphold the denial or decide within the policy.')
-      : '',
-  );
-}
-
-/** @param {CaseView} c */
-function facts(c) {
-  return h(
-    'dl',
-    { class: 'facts' },
-    h('dt', {}, 'Status'),
-    h(
-      'dd',
-      { id: 'case-status' },
-      badge(c.status),
-      c.escalated ? h('span', { class: 'escalated' }, ' escalated') : '',
-    ),
-    h('dt', {}, 'Policy'),
-    h('dd', {}, `${c.policyId} v${c.policyVersion}`),
-    h('dt', {}, 'Customer'),
-    h('dd', {}, c.customerId),
-    h('dt', {}, 'Paid'),
-    h('dd', {}, money(c.paidMinor, c.currency)),
-    c.request
-      ? [
-          h('dt', {}, 'Request'),
-          h(
-            'dd',
-            {},
-            `${words(c.request.reason)} on ${when(c.request.requestedAt)}${c.request.description ? ` — ${c.request.description}` : ''}`,
-          ),
-        ]
-      : [],
-    c.issue
-      ? [h('dt', {}, 'Issue'), h('dd', {}, `${c.issue.description} (reported ${when(c.issue.reportedAt)})`)]
-      : [],
-    c.technicalReview
-      ? [
-          h('dt', {}, 'Technical review'),
-          h(
-            'dd',
-            {},
-            `${words(c.technicalReview.outcome)}${c.technicalReview.notes ? ` — ${c.technicalReview.notes}` : ''}`,
-          ),
-        ]
-      : [],
-    c.payout
-      ? [
-          h('dt', {}, 'Payout'),
-          h(
-            'dd',
-            { id: 'case-payout' },
-            `${money(c.payout.amountMinor, c.payout.currency)} ${words(c.payout.status)}`,
-            c.payout.failureReason ? ` (${words(c.payout.failureReason)})` : '',
-            c.payout.outside
-              ? ` outside the gateway by ${words(c.payout.outside.method)}, reference ${c.payout.outside.reference}`
-              : '',
-          ),
-        ]
-      : [],
-  );
-}
-
-/** @param {CaseView} c */
-function decision(c) {
-  const d = c.decision;
-  if (!d)
-    return h(
-      'section',
-      { 'aria-labelledby': 'decision-result' },
-      h('h2', { id: 'decision-result' }, 'Decision'),
-      h('p', {}, 'No decision yet.'),
-    );
-  return h(
-    'section',
-    { 'aria-labelledby': 'decision-result' },
-    h('h2', { id: 'decision-result' }, 'Decision'),
-    h(
-      'p',
-      {},
-      h('strong', {}, words(d.outcome)),
-      d.amountMinor ? ` — ${money(d.amountMinor, d.currency)}` : '',
-      ` (${when(d.decidedAt)}, by ${d.decidedBy.role})`,
-    ),
-    h(
-      'ul',
-      {},
-      d.reasons.map((code, i) =>
-        h('li', {}, d.explanations[i] || words(code), ' ', h('small', {}, `(${code})`)),
-      ),
-    ),
-    d.note ? h('p', {}, `Note: ${d.note}`) : '',
-  );
-}
-
-/** @param {CaseView} c */
-function timeline(c) {
-  return h(
-    'section',
-    { 'aria-labelledby': 'timeline-title' },
-    h('h2', { id: 'timeline-title' }, 'Timeline'),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['When', 'What', 'Who'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        c.timeline.map((e) =>
-          h('tr', {}, h('td', {}, when(e.at)), h('td', {}, e.summary), h('td', {}, e.actor.role)),
-        ),
-      ),
-    ),
-  );
-}
-
-/** The case page on screen, refreshed when its tab comes back into view (another person may have acted). */
-/** @type {(() => Promise<void>) | undefined} */
-let shown;
-function refreshIfIdle() {
-  if (!shown || document.visibilityState !== 'visible') return;
-  // Never throw away what someone is typing.
-  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLTextAreaElement>} */ (
-    document.querySelectorAll('main form input, main form textarea')
-  );
-  if ([...fields].some((el) => el.value !== el.defaultValue)) return;
-  if (document.querySelector('dialog[open]')) return;
-  shown().catch(() => {});
-}
-window.addEventListener('focus', refreshIfIdle);
-document.addEventListener('visibilitychange', refreshIfIdle);
 /** Another page replaces the case page. */
 export function leaveCasePage() {
-  shown = undefined;
+  if (current) clearInterval(current.timer);
+  current = undefined;
 }
+
+/** Whether the person is in the middle of something the page must not throw away. */
+function busy() {
+  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLTextAreaElement>} */ (
+    document.querySelectorAll('main form input:not([type=checkbox]), main form textarea')
+  );
+  const checks = /** @type {NodeListOf<HTMLInputElement>} */ (
+    document.querySelectorAll('main form input[type=checkbox]')
+  );
+  return (
+    [...fields].some((el) => el.value !== el.defaultValue) ||
+    [...checks].some((el) => el.checked !== el.defaultChecked) ||
+    !!document.querySelector('dialog[open], main .field-error, main .form-error')
+  );
+}
+
+/** What identifies a version of the case (billing's facts and relative times aside). @param {CaseView} c */
+const versionOf = (c) => JSON.stringify({ ...c, facts: undefined });
 
 /** @param {string} orderId @param {Me} me */
 export async function casePage(orderId, me) {
-  const reload = async () => {
-    const c = /** @type {CaseView} */ (await api('GET', casePath(orderId)));
-    const actions = await caseActions(c, me, reload);
-    show(
+  leaveCasePage();
+  let version = '';
+  /**
+   * @param {CaseView} c
+   * @param {{ saved?: string, changed?: boolean, focus?: boolean }} how
+   */
+  const draw = async (c, how) => {
+    const actions = await caseActions(c, me, (saved) => reload(saved));
+    version = versionOf(c);
+    const paint = how.focus ? show : render;
+    paint(
       `Case ${c.orderId}`,
+      how.saved
+        ? h('p', { class: 'saved', role: 'status', id: 'saved', tabindex: '-1' }, `✓ ${how.saved}`)
+        : '',
+      how.changed
+        ? h(
+            'p',
+            { class: 'notice', role: 'status', id: 'changed' },
+            'This case changed elsewhere; the page shows it now.',
+          )
+        : '',
       h(
         'p',
         {},
@@ -282,6 +82,7 @@ export async function casePage(orderId, me) {
         h('a', { href: `#/outbox?orderId=${encodeURIComponent(c.orderId)}` }, 'Emails for this case'),
       ),
       escalation(c),
+      nextActor(c),
       lateEvents(c),
       dispute(c),
       h('section', { 'aria-label': 'Summary' }, facts(c)),
@@ -297,8 +98,48 @@ export async function casePage(orderId, me) {
         : '',
       timeline(c),
     );
-    announce(`Case ${c.orderId} is ${words(c.status)}`);
+    if (how.saved) announce(how.saved);
+    else if (how.changed) announce(`This case changed elsewhere: it is now ${words(c.status)}`);
+    else announce(`Case ${c.orderId} is ${words(c.status)}`);
   };
-  shown = reload;
-  await reload();
+  const read = async () => /** @type {CaseView} */ (await api('GET', casePath(orderId)));
+  /** After an action: the case as it is now, with a visible "Saved". @param {string} [saved] */
+  const reload = async (saved) => {
+    const c = await read();
+    if (current?.check === check) await draw(c, { saved });
+    document.getElementById('saved')?.focus();
+  };
+  // Someone else may act on the case: re-render when it changed, unless the person is typing
+  // (then say so, and keep what they typed).
+  const check = async () => {
+    if (document.visibilityState !== 'visible') return;
+    const c = await read();
+    if (current?.check !== check || versionOf(c) === version) return;
+    if (busy()) {
+      if (!document.getElementById('stale'))
+        document
+          .querySelector('main h1')
+          ?.after(
+            h(
+              'p',
+              { class: 'notice', role: 'alert', id: 'stale' },
+              `This case changed elsewhere (now ${words(c.status)}). `,
+              h(
+                'button',
+                { type: 'button', onclick: () => void draw(c, { changed: true, focus: true }) },
+                'Show the case as it is now',
+              ),
+            ),
+          );
+      return;
+    }
+    await draw(c, { changed: true });
+  };
+  const refresh = () => void check().catch(() => {});
+  current = { check, timer: setInterval(refresh, POLL_MS) };
+  await draw(await read(), { focus: true });
 }
+
+// Coming back to the tab: look at once rather than at the next tick.
+window.addEventListener('focus', () => void current?.check().catch(() => {}));
+document.addEventListener('visibilitychange', () => void current?.check().catch(() => {}));
