@@ -280,7 +280,7 @@ describe('support UI: payout route, disputes and late events in a real browser',
 
     await outcome.selectOption('credit');
     await decide.getByLabel('Amount, for a partial refund or credit (USD)').fill('30');
-    await decide.getByLabel(/Note for the case record/).fill('An exception outside the terms');
+    await decide.getByLabel(/Internal note for the case record/).fill('An exception outside the terms');
     await decide.getByRole('button', { name: 'Record decision' }).click();
     await decide.getByText(/^At most \$/).waitFor();
     await decide.getByLabel('Amount, for a partial refund or credit (USD)').fill('12.50');

@@ -72,5 +72,10 @@ onSignedOut(() => {
   void route();
 });
 window.addEventListener('hashchange', () => void route());
+// The skip link moves focus to the page; following its #main would replace the route.
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  /** @type {HTMLElement} */ (document.getElementById('main')).focus();
+});
 // A new tab of a signed-in browser takes the key from an open tab instead of asking again.
 void session.fromOtherTabs().then(route);

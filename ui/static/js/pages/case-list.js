@@ -168,14 +168,15 @@ export async function caseListPage(params) {
     if (value) query.set(name, value);
   }
   // `limit` is the page size's older name, which every version of the API takes.
-  query.set('limit', String(PAGE_SIZE));
+  const size = Math.min(Math.max(Number(params.get('pageSize')) || PAGE_SIZE, 1), 200);
+  query.set('limit', String(size));
   const due = params.get('due');
   if (due) query.set('dueBefore', new Date(Date.now() + Number(due) * 86400000).toISOString());
   const list = /** @type {CaseList} */ (await api('GET', `/v1/cases?${query}`));
   const { cases, counts } = list;
   const from = Number(params.get('from') || 1);
   const to = from + cases.length - 1;
-  const total = list.total ?? (list.nextPageToken || cases.length === PAGE_SIZE ? undefined : to);
+  const total = list.total ?? (list.nextPageToken || cases.length === size ? undefined : to);
 
   /** The same list under another status (the pills). @param {string | undefined} status */
   const withStatus = (status) => {
