@@ -20,8 +20,9 @@ import {
 } from '../messages';
 import { chargebackAfterClose, paymentEventAfterResolution } from './after-close';
 import { decideAgain } from './decisions';
-import { plusDays, type CaseModel } from './model';
+import type { CaseModel } from './model';
 import { settle } from './payout';
+import { plusDays } from './time';
 
 /** Unsealed signals recorded on a case's timeline; later ones are only logged. */
 const MAX_REFUSED_RECORDED = 20;
