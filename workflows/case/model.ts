@@ -9,6 +9,7 @@ import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import type { CaseAnswer, CaseOutcome, CaseState, CaseStatus, StartCaseInput } from '../case-state';
 import type { Actor } from '../messages';
 import type { Effect, EffectSpec } from './effect-queue';
+import { escalationCode } from './escalation';
 
 export const SYSTEM: Actor = { role: 'system' };
 export const DAY_MS = 24 * 60 * 60_000;
@@ -87,6 +88,8 @@ export class CaseModel {
    * The workflow answers with patched('decisions-recorded'); the pure model (unit tests) evaluates inline.
    */
   recordDecisions: () => boolean = () => false;
+  /** Whether a person acting clears the escalation (patch `escalation-clears`; escalation.ts). */
+  clearsOnAct: () => boolean = () => false;
 
   constructor(
     input: StartCaseInput,
@@ -165,7 +168,7 @@ export class CaseModel {
   escalate(tag: string, reason: string, data: Record<string, unknown> = {}): void {
     if (this.state.escalations.some((e) => e.reason === reason)) return;
     this.state.escalated = true;
-    this.state.escalations.push({ at: this.now(), reason });
+    this.state.escalations.push({ at: this.now(), reason, code: escalationCode(tag) });
     this.record('escalated', reason);
     this.queue({
       kind: 'support',
