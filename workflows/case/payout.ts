@@ -187,7 +187,7 @@ export function payoutFailed(model: CaseModel, reasonCode: string, message: stri
   );
   model.setStatus('approved');
   state.escalated = true;
-  state.escalations.push({ at: model.now(), reason: `payout failed: ${reasonCode}` });
+  state.escalations.push({ at: model.now(), reason: `payout failed: ${reasonCode}`, code: 'payout-failed' });
   model.tellSupport(
     'payout_failed',
     `payout-failed-${payout.attempt}`,
@@ -224,4 +224,11 @@ export function nextSettlementCheck(model: CaseModel): void {
       ? SETTLEMENT_CHECK_SLOW_MS
       : (SETTLEMENT_CHECKS_MS[model.settlementChecks] ?? SETTLEMENT_CHECK_STEADY_MS),
   );
+}
+
+/** Once access is withdrawn (or could not be), an approved refund is paid. */
+export function payoutAfterWithdrawal(model: CaseModel): void {
+  const decision = model.state.decision;
+  if (model.state.status === 'approved' && !model.state.payout && decision)
+    startPayout(model, decision.amountMinor);
 }
