@@ -22,7 +22,14 @@ export {
 export { usageReportSchema, type UsageReport } from './billing/port';
 
 export type { EmailPort, OutgoingEmail, SentEmail } from './email/port';
-export { EmailOutbox, listOutbox, type OutboxMessage, type OutboxQuery } from './email/outbox';
+export {
+  EmailOutbox,
+  listOutbox,
+  pageOutbox,
+  type OutboxMessage,
+  type OutboxPage,
+  type OutboxQuery,
+} from './email/outbox';
 export { SmtpEmailAdapter, type SmtpConfig } from './email/smtp';
 export { SqliteSentLog, type SentLog } from './email/sent-log';
 export { PostgresSentLog } from './email/pg-sent-log';

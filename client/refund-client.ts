@@ -18,6 +18,7 @@ import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/pa
 import { optionalTsToDate, requiredTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import type { Order, Policy } from '../policies';
+import { CasePager, type CaseSort, type Page, type PageRequest } from './case-page';
 import { pinHolidays } from '../policies/holidays';
 import type { CaseAnswer, CaseState, CaseStatus, StartCaseInput } from '../workflows/case-state';
 import { DEFAULT_TASK_QUEUE } from '../config/defaults';
@@ -174,6 +175,10 @@ export interface ListFilter {
   purchasedTo?: string;
   /** Only running workflows. */
   openOnly?: boolean;
+  /** Order id prefix or customer id prefix (visibility has STARTS_WITH, no substring match). */
+  search?: string;
+  /** Only these orders (a customer email resolved through billing); empty matches nothing. */
+  orderIds?: readonly string[];
   limit?: number;
 }
 
@@ -211,6 +216,7 @@ const quote = (value: string): string => {
 export class RefundCases {
   readonly updateTimeoutMs: number;
   private readonly countsCacheMs: number;
+  private readonly pager: CasePager<CaseSummary>;
   private readonly countsCache = new Map<string, { at: number; counts: Promise<Record<string, number>> }>();
 
   constructor(
@@ -220,6 +226,7 @@ export class RefundCases {
   ) {
     this.updateTimeoutMs = options.updateTimeoutMs ?? 30_000;
     this.countsCacheMs = options.countsCacheMs ?? 5_000;
+    this.pager = new CasePager(client, summaryFromVisibility, sortValue);
   }
 
   handle(orderId: string): WorkflowHandle<typeof refundCase> {
@@ -599,12 +606,20 @@ export class RefundCases {
     return summaries;
   }
 
+  /** One page of the list with the total for the filter (client/case-page.ts). */
+  async page(filter: Omit<ListFilter, 'limit'>, req: PageRequest): Promise<Page<CaseSummary>> {
+    return this.pager.page(listQuery(filter), req);
+  }
+
   /** Counts cases per status (the support UI's overview). */
-  async countByStatus(filter: Omit<ListFilter, 'status'> = {}): Promise<Record<string, number>> {
+  async countByStatus(
+    filter: Omit<ListFilter, 'status'> = {},
+    opts: { fresh?: boolean } = {},
+  ): Promise<Record<string, number>> {
     // A support page lists often; counts a few seconds old are fine, 12 visibility calls each time are not.
     const key = listQuery(filter);
     const cached = this.countsCache.get(key);
-    if (cached && Date.now() - cached.at < this.countsCacheMs) return cached.counts;
+    if (!opts.fresh && cached && Date.now() - cached.at < this.countsCacheMs) return cached.counts;
     const counts = this.countFresh(filter);
     this.countsCache.set(key, { at: Date.now(), counts });
     counts.catch(() => this.countsCache.delete(key));
@@ -717,10 +732,28 @@ export function listQuery(filter: ListFilter): string {
   if (filter.purchasedFrom) clauses.push(`RefundPurchasedAt >= ${quote(filter.purchasedFrom)}`);
   if (filter.purchasedTo) clauses.push(`RefundPurchasedAt <= ${quote(filter.purchasedTo)}`);
   if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
+  if (filter.search)
+    clauses.push(
+      `(WorkflowId STARTS_WITH ${quote(workflowIdForOrder(filter.search))} OR RefundCustomerId STARTS_WITH ${quote(filter.search)})`,
+    );
+  if (filter.orderIds)
+    clauses.push(
+      filter.orderIds.length > 0
+        ? `WorkflowId IN (${filter.orderIds.map((id) => quote(workflowIdForOrder(id))).join(', ')})`
+        : `WorkflowId = ''`,
+    );
   return clauses.join(' AND ');
 }
 
 export type { CaseAnswer, CaseState, CaseStatus };
+
+/** A summary's value under a sort key, for stores that cannot sort (client/case-page.ts). */
+function sortValue(s: CaseSummary, sort: CaseSort): number | undefined {
+  if (sort === 'deadline') return s.nextDeadline ? Date.parse(s.nextDeadline) : undefined;
+  if (sort === 'opened') return Date.parse(s.startedAt);
+  // Visibility's own order: running cases first (newest first), then closed ones by closing time.
+  return s.closedAt ? Date.parse(s.closedAt) : Number.MAX_SAFE_INTEGER - 1e13 + Date.parse(s.startedAt);
+}
 
 function summaryFromVisibility(raw: temporal.api.workflow.v1.IWorkflowExecutionInfo): CaseSummary {
   const attrs = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);

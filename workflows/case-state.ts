@@ -97,7 +97,11 @@ export interface CaseState {
   /** The next deadline the case is waiting for, if any. */
   nextDeadline?: string;
   escalated: boolean;
-  escalations: { at: string; reason: string }[];
+  /**
+   * Every escalation, oldest first. `code`: the kind (what support's notice is tagged with, its
+   * instance number left out); `clearedAt`: when someone acted on it (workflows/case/escalation.ts).
+   */
+  escalations: { at: string; reason: string; code?: string; clearedAt?: string }[];
   request?: { reason: string; description?: string; requestedAt: string };
   /** `fromRequest`: no issue was reported; the refund request naming a technical problem is the report. */
   issue?: { description: string; reportedAt: string; remediatedAt?: string; fromRequest?: boolean };

@@ -30,6 +30,7 @@ import { publisher } from './case/publish';
 import { CaseModel } from './case/model';
 import { isRefusedPayload } from './messages';
 import { customerKey, policyKey, productKey, purchasedAtKey, statusKey } from './search-attributes';
+import { ESCALATION_CLEARS } from './case/escalation';
 
 export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // A start forged without the encryption key fails at once rather than failing its tasks for ever.
@@ -44,6 +45,8 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // Decisions as local activities, recorded in history (asked at each decision: a case whose history
   // predates the patch keeps deciding inline on replay, and records from its next new decision on).
   model.recordDecisions = () => patched(DECISIONS_RECORDED);
+  // A person's action clears the escalation (asked when there is one to clear; escalation.ts).
+  model.clearsOnAct = () => patched(ESCALATION_CLEARS);
   // Continue-as-new, the payout route and the settle period after `paid` came with this patch;
   // a run continued from another always has them.
   if (input.carried) {

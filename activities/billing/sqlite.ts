@@ -133,6 +133,17 @@ export class EmbeddedBillingStore implements BillingPort {
 
   // ---- reads ------------------------------------------------------------------------------
 
+  /** The orders of the customers with this email (support's search), newest first. */
+  orderIdsByEmail(email: string, limit = 200): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT o.order_id FROM orders o JOIN customers c ON c.customer_id = o.customer_id
+         WHERE lower(c.email) = lower(?) ORDER BY o.purchased_at DESC LIMIT ?`,
+      )
+      .all(email.trim(), limit) as { order_id: string }[];
+    return rows.map((r) => r.order_id);
+  }
+
   getOrder(orderId: string): BillingOrder | undefined {
     const r = this.db
       .prepare(

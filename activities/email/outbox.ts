@@ -22,6 +22,16 @@ export interface OutboxMessage {
 export interface OutboxQuery {
   limit?: number;
   orderId?: string;
+  /** Only messages older than this one (the next page after a page ending at it). */
+  beforeSeq?: number;
+}
+
+export interface OutboxPage {
+  messages: OutboxMessage[];
+  /** Messages under the same `orderId` filter, all pages together. */
+  total: number;
+  /** The `beforeSeq` of the next page; absent on the last. */
+  nextBeforeSeq?: number;
 }
 
 const schema = `
@@ -107,19 +117,57 @@ export class EmailOutbox implements EmailPort {
     return { messageId: row.message_id, duplicate: inserted.changes === 0 };
   }
 
-  /** Newest first; `orderId` narrows to one case. */
+  /** Newest first; `orderId` narrows to one case, `beforeSeq` starts after an earlier page. */
   list(query: OutboxQuery = {}): OutboxMessage[] {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
-    const rows = query.orderId
-      ? this.db
-          .prepare('SELECT * FROM outbox WHERE order_id = ? ORDER BY seq DESC LIMIT ?')
-          .all(query.orderId, limit)
-      : this.db.prepare('SELECT * FROM outbox ORDER BY seq DESC LIMIT ?').all(limit);
+    const where = [
+      ...(query.orderId !== undefined ? ['order_id = @orderId'] : []),
+      ...(query.beforeSeq !== undefined ? ['seq < @beforeSeq'] : []),
+    ];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`,
+      )
+      .all({
+        limit,
+        ...(query.orderId !== undefined ? { orderId: query.orderId } : {}),
+        ...(query.beforeSeq !== undefined ? { beforeSeq: query.beforeSeq } : {}),
+      });
     return (rows as Row[]).map(toMessage);
+  }
+
+  /** A page and the total under the same filter, read in one transaction so they agree. */
+  page(query: OutboxQuery = {}): OutboxPage {
+    return this.db.transaction(() => {
+      const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
+      // One row more than asked says whether another page follows.
+      const rows = this.list({ ...query, limit: limit + 1 });
+      const { total } = this.db
+        .prepare(
+          `SELECT COUNT(*) AS total FROM outbox ${query.orderId !== undefined ? 'WHERE order_id = ?' : ''}`,
+        )
+        .get(...(query.orderId !== undefined ? [query.orderId] : [])) as { total: number };
+      const messages = rows.slice(0, limit);
+      return {
+        messages,
+        total,
+        ...(rows.length > limit ? { nextBeforeSeq: messages[messages.length - 1]!.seq } : {}),
+      };
+    })();
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** For the API and support UI: a page of the outbox file, without keeping it open. */
+export function pageOutbox(file: string, query: OutboxQuery = {}): OutboxPage {
+  const outbox = EmailOutbox.open(file, { from: 'unused' });
+  try {
+    return outbox.page(query);
+  } finally {
+    void outbox.close();
   }
 }
 

@@ -8,12 +8,17 @@ import type { ApiRole } from '../../config';
 import type { CaseDeadlines, CaseStatus } from '../../workflows/case-state';
 import type { RecordedLateEvent } from '../../workflows/late-events';
 import type { CaseState } from '../refund-client';
+import { deskFields, type DeskFields } from './case-desk';
+import type { OrderFacts } from './case-facts';
 
-export type CaseView = CaseState & {
-  outcome: Outcome | null;
-  /** Events that arrived after the case's run ended (workflows/late-events.ts); on reads only. */
-  lateEvents?: { total: number; events: RecordedLateEvent[] };
-};
+export type CaseView = CaseState &
+  Partial<DeskFields> & {
+    outcome: Outcome | null;
+    /** Events that arrived after the case's run ended (workflows/late-events.ts); on reads only. */
+    lateEvents?: { total: number; events: RecordedLateEvent[] };
+    /** The order's facts from billing, read per request (GET only; case-facts.ts). */
+    facts?: OrderFacts;
+  };
 
 export interface CheckoutCaseView {
   orderId: string;
@@ -116,5 +121,7 @@ export const CASE_VIEWS: { readonly [R in ApiRole]: (state: CaseState) => RoleCa
 
 /** The case as `role` may see it: what every route that answers with a case applies. */
 export function caseViewFor(state: CaseState, role: ApiRole): RoleCaseView {
-  return CASE_VIEWS[role](state);
+  const view = CASE_VIEWS[role](state);
+  // Staff also get what the desk needs: their actions now, who acts next, the open escalation.
+  return role === 'checkout' ? view : { ...view, ...deskFields(state, role) };
 }

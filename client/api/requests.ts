@@ -7,6 +7,7 @@ import { z as zm } from 'zod/mini';
 import { IdSchema, OrderSchema, PRESET_IDS, isPresetId } from '../../policies';
 import { usageReportSchema } from '../../activities/billing/port';
 import { CASE_STATUSES } from '../../workflows/case-state';
+import { CASE_SORTS } from '../case-page';
 import {
   DecideSchema,
   IncidentConfirmedSchema,
@@ -71,7 +72,12 @@ export const StartCaseRequest = z.preprocess((raw) => {
 }, StartCaseBody);
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const limit = z.coerce.number().int().min(1).max(1000);
+const pageSize = z.coerce.number().int().min(1).max(200);
+const pageToken = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken this API gave');
 
 // Filter values go into a visibility query; a control character (NUL above all) breaks the
 // server's SQL and came back as a 503 (found by test/reliability/api-abuse.test.ts).
@@ -91,8 +97,22 @@ export const ListCasesQuery = z
     dueBefore: z.iso.datetime({ offset: true }).optional(),
     escalated: flag.optional(),
     open: flag.optional(),
-    limit: limit.optional(),
+    /** An order id prefix, a customer id prefix, or a customer email (resolved through billing). */
+    q: filterValue.optional(),
+    sort: z.enum(CASE_SORTS).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    pageSize: pageSize.optional(),
+    /** `limit` is the older name of `pageSize`. */
+    limit: pageSize.optional(),
+    pageToken: pageToken.optional(),
   })
   .strict();
 
-export const OutboxQuery = z.object({ orderId: IdSchema.optional(), limit: limit.optional() }).strict();
+export const OutboxQuery = z
+  .object({
+    orderId: IdSchema.optional(),
+    pageSize: pageSize.optional(),
+    limit: pageSize.optional(),
+    pageToken: pageToken.optional(),
+  })
+  .strict();

@@ -19,6 +19,7 @@ import { ActorSchema } from '../../workflows/messages';
 import type { CaseSummary } from '../refund-client';
 import type { Caller } from './auth';
 import type { CaseView, CheckoutCaseView } from './case-view';
+import { DeskFieldsShape, PageFieldsShape } from './desk-schemas';
 
 /** Every named response schema, by the name it has under components.schemas in the OpenAPI document. */
 export const responseSchemas = z.registry<{ id: string }>();
@@ -172,7 +173,19 @@ export const CaseStateSchema = z.object({
   deadlines: DeadlinesSchema,
   nextDeadline: InstantSchema.optional().meta({ description: 'The next deadline the case waits for' }),
   escalated: z.boolean(),
-  escalations: z.array(z.object({ at: InstantSchema, reason: z.string() })),
+  escalations: z.array(
+    z.object({
+      at: InstantSchema,
+      reason: z.string(),
+      code: z
+        .string()
+        .optional()
+        .meta({ description: 'The kind of escalation (absent on cases escalated before codes were kept)' }),
+      clearedAt: InstantSchema.optional().meta({
+        description: 'When someone acted on the case and the escalation cleared',
+      }),
+    }),
+  ),
   request: z
     .object({ reason: z.string(), description: z.string().optional(), requestedAt: InstantSchema })
     .optional(),
@@ -258,6 +271,7 @@ export const CaseReply = named(
         description:
           'Gateway events and chargebacks that arrived after the case ended (GET only): recorded, support told',
       }),
+    ...DeskFieldsShape,
   }),
   'Case',
   'The case state: status, deadlines, the decision with its reasons, amounts and the timeline',
@@ -362,6 +376,7 @@ export const CaseListReply = named(
     counts: z.partialRecord(CaseStatusSchema, Minor).meta({
       description: 'Cases per status under the same filters (the status filter aside); zero counts left out',
     }),
+    ...PageFieldsShape,
   }),
   'CaseList',
 );
@@ -419,7 +434,10 @@ export const OutboxMessageSchema = named(
   }),
   'OutboxMessage',
 );
-export const OutboxReply = named(z.object({ messages: z.array(OutboxMessageSchema) }), 'Outbox');
+export const OutboxReply = named(
+  z.object({ messages: z.array(OutboxMessageSchema), ...PageFieldsShape }),
+  'Outbox',
+);
 
 export const HealthReply = named(z.object({ status: z.literal('ok') }), 'Health');
 

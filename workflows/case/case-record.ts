@@ -7,6 +7,7 @@ import type { CaseState, CaseStatus, StartCaseInput } from '../case-state';
 import type { Actor } from '../messages';
 import type { Effect, EffectSpec } from './effect-queue';
 import { laterOf, plusDays, type Clock } from './time';
+import { escalationCode } from './escalation';
 
 export const SYSTEM: Actor = { role: 'system' };
 /** How long after purchase a confirmed incident can still reach a case, when the policy has incidents. */
@@ -61,6 +62,8 @@ export class CaseRecord {
    * The workflow answers with patched('decisions-recorded'); the pure model (unit tests) evaluates inline.
    */
   recordDecisions: () => boolean = () => false;
+  /** Whether a person acting clears the escalation (patch `escalation-clears`; escalation.ts). */
+  clearsOnAct: () => boolean = () => false;
 
   constructor(
     input: StartCaseInput,
@@ -139,7 +142,7 @@ export class CaseRecord {
   escalate(tag: string, reason: string, data: Record<string, unknown> = {}): void {
     if (this.state.escalations.some((e) => e.reason === reason)) return;
     this.state.escalated = true;
-    this.state.escalations.push({ at: this.now(), reason });
+    this.state.escalations.push({ at: this.now(), reason, code: escalationCode(tag) });
     this.record('escalated', reason);
     this.queue({
       kind: 'support',

@@ -10,6 +10,7 @@ import { applyDecision } from './decisions';
 import type { RegisterUpdate } from './handlers';
 import { refuse, type CaseModel } from './model';
 import { startPayout } from './payout';
+import { actedOn } from './escalation';
 
 export function registerDecide(model: CaseModel, update: RegisterUpdate): void {
   const { state, policy, order } = model;
@@ -55,6 +56,8 @@ export function registerDecide(model: CaseModel, update: RegisterUpdate): void {
         checkDecide(msg, true);
       }
       const actor = msg.actor ?? { role: 'reviewer' };
+      // After the last check: a refused decision changes nothing. Escalations the decision raises stay.
+      actedOn(model, actor, 'a decision was recorded');
       const amountMinor =
         msg.outcome === 'full_refund'
           ? model.cashPaidMinor

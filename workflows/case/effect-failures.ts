@@ -76,7 +76,7 @@ const what = describeEffect;
 function supportUnreachable(model: CaseModel, reason: string): void {
   model.state.escalated = true;
   if (!model.state.escalations.some((e) => e.reason === reason))
-    model.state.escalations.push({ at: model.now(), reason });
+    model.state.escalations.push({ at: model.now(), reason, code: 'support-unreachable' });
   model.record('support_unreachable', reason);
 }
 

@@ -35,6 +35,8 @@ import { decideAgain } from './decisions';
 import { refuse, Refusal, type CaseModel } from './model';
 import { payoutRouteOpen, registerPayoutRoute } from './payout-route';
 import { registerSignals } from './signals';
+import { stateRefusal, type CaseAction } from './allowed';
+import { actedOn } from './escalation';
 
 const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> => {
   if (isRefusedPayload(value)) refuse('refused: the message was not sealed with the encryption key');
@@ -100,6 +102,12 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     );
   }
 
+  /** The state's rule for `action` (allowed.ts, which the API's `actions` read too), judged at receivedAt. */
+  const rule = (action: CaseAction, receivedAt: string): void => {
+    const why = stateRefusal(action, { state, at: Date.parse(receivedAt) });
+    if (why) refuse(why);
+  };
+
   // The state, plus what only the model knows: whether support's payout route is open now (so the
   // UI offers it exactly when the update would take it). A query adds nothing to history.
   setHandler(caseStateQuery, () => {
@@ -108,10 +116,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   update(requestRefundUpdate, RequestRefundSchema, {
-    check: () => {
-      if (state.request) refuse('a refund request is already on this case');
-      model.whileIn(['open', 'remediation', 'expired', 'not_refundable'], 'request a refund');
-    },
+    check: (_msg, receivedAt) => rule('refund-request', receivedAt),
     apply: async (msg, receivedAt) => {
       state.request = {
         reason: msg.reason,
@@ -137,12 +142,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   update(reportIssueUpdate, ReportIssueSchema, {
-    check: (_msg, receivedAt) => {
-      if (state.issue) refuse('an issue is already reported on this case');
-      model.whileIn(['open', 'under_review'], 'report an issue');
-      if (Date.parse(model.windowClosesAt()) <= Date.parse(receivedAt))
-        refuse(`the request window closed at ${model.windowClosesAt()}`);
-    },
+    check: (_msg, receivedAt) => rule('issue', receivedAt),
     apply: (msg, reportedAt) => {
       state.issue = { description: msg.description, reportedAt };
       model.record(
@@ -160,12 +160,9 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   update(requestInformationUpdate, RequestInformationSchema, {
-    check: () => {
-      model.whileIn(['under_review', 'remediation'], 'ask for information');
-      if (state.informationRequest && !state.informationRequest.providedAt)
-        refuse('information was already requested and has not arrived');
-    },
+    check: (_msg, receivedAt) => rule('information-request', receivedAt),
     apply: (msg, requestedAt) => {
+      actedOn(model, msg.actor ?? { role: 'reviewer' }, 'information was requested from the customer');
       state.informationRequest = { items: msg.items, requestedAt, ...(msg.note ? { note: msg.note } : {}) };
       // The decision clock waits for complete materials (paused from when support asked).
       model.pauseDecisionClock(requestedAt);
@@ -183,10 +180,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   update(provideInformationUpdate, ProvideInformationSchema, {
-    check: () => {
-      if (!state.informationRequest || state.informationRequest.providedAt)
-        refuse('no information was requested on this case');
-    },
+    check: (_msg, receivedAt) => rule('information', receivedAt),
     apply: (msg, at) => {
       state.informationRequest!.providedAt = at;
       model.record(
@@ -201,8 +195,9 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   update(submitTechnicalReviewUpdate, SubmitTechnicalReviewSchema, {
-    check: () => model.whileIn(['under_review', 'remediation'], 'submit a technical review'),
+    check: (_msg, receivedAt) => rule('technical-review', receivedAt),
     apply: (msg, at) => {
+      actedOn(model, msg.actor ?? { role: 'reviewer' }, 'a technical review was recorded');
       state.technicalReview = { outcome: msg.outcome, ...(msg.notes ? { notes: msg.notes } : {}), at };
       model.record(
         'technical_review',
@@ -229,7 +224,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   registerDecide(model, update);
 
   update(withdrawUpdate, WithdrawSchema, {
-    check: () => model.whileIn(['remediation', 'under_review'], 'withdraw'),
+    check: (_msg, receivedAt) => rule('withdrawal', receivedAt),
     apply: (msg) => {
       model.record(
         'withdrawn',
@@ -243,14 +238,8 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   });
 
   update(cancelSubscriptionUpdate, CancelSubscriptionSchema, {
-    check: (_msg, receivedAt) => {
-      if (order.billing.kind !== 'subscription') refuse('billing: this order is not a subscription');
-      // A closed case owes nothing more in billing; its subscription is billing's own business now.
-      if (state.closed) refuse(`the case is closed (${state.status}); cancel the subscription in billing`);
-      if (state.subscription?.cancelRequestedAt) refuse('the subscription is already cancelled');
-      if (model.subscriptionEnd && Date.parse(model.subscriptionEnd) <= Date.parse(receivedAt))
-        refuse(`the billing period already ended at ${model.subscriptionEnd}`);
-    },
+    // A closed case owes nothing more in billing; its subscription is billing's own business now.
+    check: (_msg, receivedAt) => rule('subscription-cancellation', receivedAt),
     apply: (msg, at) => cancelSubscription(at, msg.actor ?? { role: 'customer' }),
   });
 
@@ -284,14 +273,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
   }
 
   update(disputeUpdate, DisputeSchema, {
-    check: (_msg, receivedAt) => {
-      if (state.dispute) refuse('the denial was already disputed');
-      if (state.decision?.outcome !== 'denied')
-        refuse(`only a denial can be disputed (the case is ${state.status})`);
-      const until = state.deadlines.disputeWindowEndsAt;
-      if (!until || Date.parse(receivedAt) > Date.parse(until))
-        refuse(`the dispute period ended${until ? ` at ${until}` : ''}`);
-    },
+    check: (_msg, receivedAt) => rule('dispute', receivedAt),
     apply: (msg, disputedAt) => {
       state.dispute = { disputedAt, description: msg.description };
       delete state.deadlines.disputeWindowEndsAt;

@@ -19,6 +19,7 @@ import {
   type ResolvePayoutInput,
 } from '../messages';
 import { startListening } from './after-close';
+import { clearEscalation } from './escalation';
 import { refuse, type CaseModel } from './model';
 import { startPayout } from './payout';
 
@@ -79,7 +80,7 @@ export function registerPayoutRoute(model: CaseModel, update: RegisterUpdate): v
         .filter((e) => e.kind === 'settlement_check' || e.kind === 'payout')
         .forEach((e) => model.remove(e));
       model.remedyFailed = false;
-      clearEscalation(model, actor, why);
+      clearPayoutEscalation(model, actor, why);
       switch (msg.action) {
         case 'retry': {
           const amountMinor = current?.amountMinor ?? state.decision!.amountMinor;
@@ -183,8 +184,6 @@ function checkRoute(model: CaseModel, msg: ResolvePayoutInput): void {
 }
 
 /** Someone acted on the escalation: the flag clears (the escalations stay as history). */
-function clearEscalation(model: CaseModel, actor: Actor, why: string): void {
-  if (!model.state.escalated) return;
-  model.state.escalated = false;
-  model.record('escalation_cleared', `Escalation cleared: support took the payout route (${why})`, actor);
+function clearPayoutEscalation(model: CaseModel, actor: Actor, why: string): void {
+  clearEscalation(model, actor, `Escalation cleared: support took the payout route (${why})`);
 }

@@ -187,7 +187,7 @@ export function payoutFailed(model: CaseModel, reasonCode: string, message: stri
   );
   model.setStatus('approved');
   state.escalated = true;
-  state.escalations.push({ at: model.now(), reason: `payout failed: ${reasonCode}` });
+  state.escalations.push({ at: model.now(), reason: `payout failed: ${reasonCode}`, code: 'payout-failed' });
   model.tellSupport(
     'payout_failed',
     `payout-failed-${payout.attempt}`,

@@ -6,6 +6,8 @@ import { getPreset } from '../../../policies';
 import type { CaseAnswer, RefundCases, WriteOptions } from '../../refund-client';
 import { actorOf, keyedDigest, type Caller } from '../auth';
 import { caseViewFor } from '../case-view';
+import { readOrderFacts, type OrderFactsSource } from '../case-facts';
+import { listPage, searchFilter } from './case-list';
 import { CaseListReply, RoleCaseReply, StartCaseReply } from '../responses';
 import type { RouteTable } from '../route';
 import {
@@ -24,7 +26,7 @@ import {
 } from '../requests';
 
 /** Where checkout's order facts go so activities can read them (the embedded billing store). */
-export interface OrderSink {
+export interface OrderSink extends Partial<OrderFactsSource> {
   upsertOrder(input: BillingOrderInput): unknown;
 }
 
@@ -110,10 +112,14 @@ export function registerCaseRoutes(
       url: '/v1/cases',
       access: STAFF,
       tag: 'cases',
-      summary: 'List cases through Temporal visibility, with counts per status',
+      summary:
+        'List cases through Temporal visibility, a page at a time, with the total and the counts per status for the same filter',
       query: ListCasesQuery,
       reply: CaseListReply,
-      responses: { 503: unavailable },
+      responses: {
+        400: 'a bad query field, a pageToken from another filter or sort, or a sort this case store cannot do for this many cases (the field is named)',
+        503: unavailable,
+      },
     },
     async ({ query }) => {
       const filter = {
@@ -123,16 +129,9 @@ export function registerCaseRoutes(
         ...(query.dueBefore ? { dueBefore: query.dueBefore } : {}),
         ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
         ...(query.open ? { openOnly: true } : {}),
+        ...(query.q ? searchFilter(query.q, billing) : {}),
       };
-      const [list, counts] = await Promise.all([
-        cases.list({
-          ...filter,
-          ...(query.status ? { status: query.status } : {}),
-          limit: query.limit ?? 100,
-        }),
-        cases.countByStatus(filter),
-      ]);
-      return { cases: list, counts };
+      return listPage(cases, filter, query);
     },
   );
 
@@ -149,8 +148,12 @@ export function registerCaseRoutes(
     async ({ params, caller }) => {
       const orderId = params.orderId as string;
       const role = (caller as Caller).role;
-      const state = await cases.read(orderId);
-      const view = caseViewFor(state, role);
+      // Billing's facts are read beside the case, never from it; billing down leaves them out.
+      const [state, facts] = await Promise.all([
+        cases.read(orderId),
+        readOrderFacts(billing?.getOrder ? (billing as OrderFactsSource) : undefined, orderId),
+      ]);
+      const view = role === 'checkout' ? caseViewFor(state, role) : { ...caseViewFor(state, role), facts };
       // Staff also see what arrived after the case ended (the order's late-event record).
       if (!state.closed || role === 'checkout') return view;
       const late = await cases.lateEvents(orderId);
