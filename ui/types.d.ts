@@ -10,38 +10,12 @@ import type {
   ReviewBoundsReply,
 } from '../client/api/responses';
 
-/**
- * The case read's additions agreed between the API and the UI (GET /v1/cases/:orderId: what the
- * caller may do now, who acts next, the escalation, billing's facts). Optional here so the UI
- * works against a server without them; the API's schemas own them where they exist.
- */
-export interface CaseAction {
-  action: string;
-  bounds?: { minMinor: number; maxMinor: number; currency: string };
-  default?: Record<string, unknown>;
-}
-export interface CaseAdditions {
-  actions?: CaseAction[];
-  nextActor?: { who: 'customer' | 'support' | 'reviewer' | 'system' | 'nobody'; what: string; by?: string };
-  escalation?: { reasons: string[]; since: string };
-  facts?: {
-    purchasedAt?: string;
-    productName?: string;
-    paymentMethod?: string;
-    channel?: string;
-    customerEmail?: string;
-  };
-}
-/** Paging on the lists (total from visibility's count; no token on the last page). */
-export interface Paged {
-  total?: number;
-  nextPageToken?: string;
-}
-
-export type CaseView = z.output<typeof CaseReply> & CaseAdditions;
-export type CaseList = z.output<typeof CaseListReply> & Paged;
+export type CaseView = z.output<typeof CaseReply>;
+/** One thing the signed-in role may do on the case now (`actions` on the case read). */
+export type CaseAction = NonNullable<CaseView['actions']>[number];
+export type CaseList = z.output<typeof CaseListReply>;
 export type Me = z.output<typeof MeReply>;
-export type Outbox = z.output<typeof OutboxReply> & Paged;
+export type Outbox = z.output<typeof OutboxReply>;
 export type PolicyList = z.output<typeof PolicyListReply>;
 export type ReviewBounds = z.output<typeof ReviewBoundsReply>;
 export type LateEvent = NonNullable<CaseView['lateEvents']>['events'][number];

@@ -11,22 +11,33 @@ import { payoutRouteForms } from './payout-route.js';
 
 /** @typedef {import('../../../types').CaseView} CaseView */
 /** @typedef {import('../../../types').Me} Me */
+/** @typedef {import('../../../types').CaseAction} CaseAction */
 
 /**
- * What the signed-in role may do on this case now, by the API's action names.
+ * What the signed-in role may do on this case now, by the API's action names: the case read's
+ * `actions` where the server lists them (late events, which it does not list, from the case), or
+ * the case's state and the role's routes. A technical review is left out where the case waits for
+ * a decision on something else (a dispute, a billing question), though the case would take one.
  * @param {CaseView} c
  * @param {Me} me
- * @returns {Promise<Map<string, import('../../../types').CaseAction>>}
+ * @returns {Promise<Map<string, Partial<CaseAction>>>}
  */
 async function allowedActions(c, me) {
-  if (Array.isArray(c.actions)) return new Map(c.actions.map((a) => [a.action, a]));
   const may = (/** @type {string} */ rest) => mayCall(me.role, 'POST', `${ROUTE}/${rest}`);
-  /** @type {Map<string, import('../../../types').CaseAction>} */
+  /** @type {Map<string, Partial<CaseAction>>} */
   const out = new Map();
-  const add = (/** @type {string} */ action) => out.set(action, { action });
   if (c.lateEvents?.events.some((e) => !e.acknowledgedAt) && (await may('late-events/acknowledgements')))
-    add('late-event-acknowledgement');
-  if (c.payoutRoute && (await may('payout-retries'))) add('payout-route');
+    out.set('late-event-acknowledgement', {});
+  const waitsFor = c.decision?.outcome === 'needs_review' ? c.decision.review?.kind : undefined;
+  const reviewable =
+    c.status === 'remediation' ||
+    (c.status === 'under_review' &&
+      (!waitsFor || waitsFor === 'technical_review' || waitsFor === 'remediation'));
+  if (Array.isArray(c.actions)) {
+    for (const a of c.actions) if (a.action !== 'technical-review' || reviewable) out.set(a.action, a);
+    return out;
+  }
+  if (c.payoutRoute && (await may('payout-retries'))) out.set('payout-route', {});
   const until = c.deadlines.disputeWindowEndsAt;
   if (
     c.decision?.outcome === 'denied' &&
@@ -35,16 +46,9 @@ async function allowedActions(c, me) {
     Date.parse(until) > Date.now() &&
     (await may('disputes'))
   )
-    add('dispute');
-  // A technical review where the case waits for one (not on a dispute or a billing question).
-  const waitsFor = c.decision?.outcome === 'needs_review' ? c.decision.review?.kind : undefined;
-  const reviewable =
-    c.status === 'remediation' ||
-    (c.status === 'under_review' &&
-      (!waitsFor || waitsFor === 'technical_review' || waitsFor === 'remediation'));
-  if (reviewable && (await may('technical-reviews'))) add('technical-review');
-  if (c.status === 'under_review' && (await may('decisions')))
-    add(c.dispute ? 'dispute-decision' : 'decision');
+    out.set('dispute', {});
+  if (reviewable && (await may('technical-reviews'))) out.set('technical-review', {});
+  if (c.status === 'under_review' && (await may('decisions'))) out.set('decision', {});
   return out;
 }
 
@@ -59,12 +63,13 @@ export async function caseActions(c, me, reload) {
   /** @type {Node[]} */
   const out = [];
   if (allowed.has('late-event-acknowledgement')) out.push(lateEventsForm(c, reload));
-  if (allowed.has('payout-route') && c.payoutRoute) out.push(await payoutRouteForms(c, reload));
+  const route = allowed.get('payout-route');
+  if (route && c.payoutRoute) out.push(await payoutRouteForms(c, reload, route));
   const until = c.deadlines.disputeWindowEndsAt;
   if (allowed.has('dispute') && until) out.push(disputeForm(c, until, reload));
   if (allowed.has('technical-review')) out.push(await technicalReviewForm(c, reload));
   if (allowed.has('information-request')) out.push(await informationRequestForm(c, reload));
-  const decide = allowed.get('decision') ?? allowed.get('dispute-decision');
+  const decide = allowed.get('decision');
   if (decide) out.push(await decisionForm(c, reload, decide));
   return out;
 }

@@ -167,9 +167,8 @@ export async function caseListPage(params) {
     const value = params.get(name)?.trim();
     if (value) query.set(name, value);
   }
-  // `limit` is the page size's older name, which every version of the API takes.
   const size = Math.min(Math.max(Number(params.get('pageSize')) || PAGE_SIZE, 1), 200);
-  query.set('limit', String(size));
+  query.set('pageSize', String(size));
   const due = params.get('due');
   if (due) query.set('dueBefore', new Date(Date.now() + Number(due) * 86400000).toISOString());
   const list = /** @type {CaseList} */ (await api('GET', `/v1/cases?${query}`));

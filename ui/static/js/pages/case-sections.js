@@ -72,7 +72,7 @@ export function deadlineTrack(c) {
 /** Why the case is escalated and since when, at the top (cleared once someone acts). @param {CaseView} c */
 export function escalation(c) {
   if (c.escalation) {
-    const { reasons, since } = c.escalation;
+    const { details, since } = c.escalation;
     return h(
       'section',
       { class: 'attention', 'aria-labelledby': 'escalation-title' },
@@ -81,7 +81,7 @@ export function escalation(c) {
       h(
         'ul',
         {},
-        reasons.map((r) => h('li', {}, plain(r))),
+        details.map((r) => h('li', {}, plain(r))),
       ),
     );
   }

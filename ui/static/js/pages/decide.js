@@ -61,13 +61,15 @@ async function allowedOutcomes(c) {
 /**
  * @param {CaseView} c
  * @param {(saved?: string) => Promise<void>} reload
- * @param {CaseAction} [action] the API's `decision` (or `dispute-decision`) entry, with its bounds
+ * @param {Partial<CaseAction>} action the API's `decision` entry: the outcomes and bounds it takes
  */
 export async function decisionForm(c, reload, action) {
   const currency = c.currency;
-  const allowed = await allowedOutcomes(c);
+  const allowed = action.outcomes
+    ? /** @type {ReviewBounds['allowed']} */ (action.outcomes)
+    : await allowedOutcomes(c);
   // The API's bounds for this role and case, where it gives them (the server checks them again).
-  const limit = action?.bounds;
+  const limit = action.bounds;
   /** @param {ReviewBounds['allowed'][number] | undefined} a */
   const maxFor = (a) => Math.min(a?.maxAmountMinor ?? c.paidMinor, limit?.maxMinor ?? Infinity);
   const disputed = !!c.dispute;

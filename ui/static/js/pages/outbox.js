@@ -16,7 +16,7 @@ export async function outboxPage(params) {
   if (orderId) query.set('orderId', orderId);
   const token = params.get('pageToken');
   if (token) query.set('pageToken', token);
-  query.set('limit', String(PAGE_SIZE));
+  query.set('pageSize', String(PAGE_SIZE));
   const reply = /** @type {Outbox} */ (await api('GET', `/v1/outbox?${query}`));
   const { messages } = reply;
   const from = Number(params.get('from') || 1);

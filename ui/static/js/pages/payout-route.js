@@ -8,11 +8,21 @@ import { ROUTE, amountField, card, explainAmounts, post, readAmount } from './fo
 
 /** @typedef {import('../../../types').CaseView} CaseView */
 
-/** @param {CaseView} c @param {(saved?: string) => Promise<void>} reload */
-export async function payoutRouteForms(c, reload) {
+/**
+ * @param {CaseView} c
+ * @param {(saved?: string) => Promise<void>} reload
+ * @param {Partial<import('../../../types').CaseAction>} offer the API's `payout-route` entry: its choices and bounds
+ */
+export async function payoutRouteForms(c, reload, offer) {
   const currency = c.currency;
   const approved = c.payout?.amountMinor ?? c.decision?.amountMinor ?? 0;
-  const pending = c.payout?.status === 'pending' || c.payout?.status === 'creating';
+  const most = offer.bounds?.maxMinor ?? c.paidMinor;
+  // No retry while a refund is pending at the gateway: it could pay twice.
+  const pending = offer.choices
+    ? !offer.choices.includes('retry')
+    : c.payout?.status === 'pending' || c.payout?.status === 'creating';
+  const open = (/** @type {'record_outside' | 'credit'} */ choice) =>
+    !offer.choices || offer.choices.includes(choice);
   const methods = await bodyEnum(`${ROUTE}/outside-payouts`, 'method');
 
   const retry = card(
@@ -46,7 +56,7 @@ export async function payoutRouteForms(c, reload) {
     'Record a payout made outside the gateway',
     h('label', { for: 'outside-reference' }, 'Reference of the payment'),
     h('input', { id: 'outside-reference', name: 'reference', autocomplete: 'off' }),
-    amountField('outside-amount', 'Amount paid', currency, { value: approved, max: c.paidMinor }),
+    amountField('outside-amount', 'Amount paid', currency, { value: approved, max: most }),
     h('label', { for: 'outside-method' }, 'Method'),
     h(
       'select',
@@ -66,7 +76,7 @@ export async function payoutRouteForms(c, reload) {
           field: 'reference',
           error: "Enter the payment's reference (bank transfer id, transaction id)",
         };
-      const amount = readAmount(d, currency, { required: true, max: c.paidMinor });
+      const amount = readAmount(d, currency, { required: true, max: most });
       if ('error' in amount) return amount;
       const method = String(d.get('method') ?? '');
       if (!method) return { field: 'method', error: 'Choose how it was paid' };
@@ -93,14 +103,14 @@ export async function payoutRouteForms(c, reload) {
   const credit = card(
     'credit-title',
     'Grant credit instead',
-    amountField('credit-amount', 'Credit', currency, { value: approved, max: c.paidMinor }),
+    amountField('credit-amount', 'Credit', currency, { value: approved, max: most }),
     h('label', { for: 'credit-note' }, 'Note for the case record'),
     h('textarea', { id: 'credit-note', name: 'note', rows: 2, cols: 50 }),
     h('button', { class: 'primary', type: 'submit' }, 'Grant credit'),
   );
   handleSubmit(credit, {
     read: (d) => {
-      const amount = readAmount(d, currency, { required: true, max: c.paidMinor });
+      const amount = readAmount(d, currency, { required: true, max: most });
       if ('error' in amount) return amount;
       const note = String(d.get('note') ?? '').trim();
       if (!note) return { field: 'note', error: 'Say why credit is granted instead' };
@@ -132,7 +142,7 @@ export async function payoutRouteForms(c, reload) {
           `No retry: refund ${c.payout?.refundId ?? ''} is still pending at the gateway, and a retry could pay twice.`,
         )
       : retry,
-    outside,
-    credit,
+    open('record_outside') ? outside : '',
+    open('credit') ? credit : '',
   );
 }
