@@ -203,11 +203,18 @@ describe('support UI as a working desk', function () {
     assert.equal(rows.length, 1);
     assert.match(rows[0] ?? '', new RegExp(`${orderIds.escalated}[\\s\\S]*escalated`));
 
+    // The search box takes an order id prefix; Enter applies it.
+    await page.getByLabel('Search').fill(orderIds.remediation);
+    await page.getByLabel('Search').press('Enter');
+    await page.waitForURL(/q=/);
+    await page.getByRole('heading', { name: 'Cases (1)' }).waitFor();
+    assert.match(await page.locator('tbody').innerText(), new RegExp(orderIds.remediation));
+
     await page.goto(`${stack.url}/#/cases?customerId=${customerId}&pageSize=3`);
-    await page.getByText('Showing 1–3 of 4').waitFor();
+    await page.locator('#range', { hasText: 'Showing 1–3 of 4' }).waitFor();
     assert.match(await page.locator('tbody').innerText(), /\((in|tomorrow|yesterday|.* ago)/);
     await page.getByRole('link', { name: 'Next page →' }).click();
-    await page.getByText('Showing 4–4 of 4').waitFor();
+    await page.locator('#range', { hasText: 'Showing 4–4 of 4' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Next page →' }).count(), 0, 'the last page');
   });
 
@@ -295,6 +302,36 @@ describe('support UI as a working desk', function () {
       assert.notDeepEqual(rows[i]?.slice(1), rows[i - 1]?.slice(1), `line ${i} repeats the one before`);
     const escalation = await page.getByRole('region', { name: 'Escalated' }).innerText();
     assert.match(escalation, /Since .*\(.*ago|Since .*\(now/);
+  });
+
+  it('an escalated case says why, since when and who acts next at the top; the escalation clears when support acts', async () => {
+    await signIn(page, stack.url, 'support');
+    await open(page, orderIds.escalated);
+    const top = await page
+      .locator('main')
+      .evaluate((main) => [...main.children].slice(0, 5).map((el) => el.textContent ?? ''));
+    assert.ok(
+      top.some((t) => /^Escalated/.test(t)),
+      `escalation near the top: ${top.join(' | ')}`,
+    );
+    assert.match(await page.locator('#next-actor').innerText(), /Who acts next: Support/);
+    assert.match(await page.getByRole('region', { name: 'Deadlines' }).innerText(), /Purchased: /);
+
+    const credit = page.getByRole('form', { name: 'Grant credit instead' });
+    await credit.getByLabel('Credit (USD)').fill('19.99');
+    await credit.getByLabel('Note for the case record').fill('Customer prefers credit');
+    await credit.getByRole('button', { name: 'Grant credit' }).click();
+    await page
+      .getByRole('dialog', { name: 'Please confirm' })
+      .getByRole('button', { name: 'Grant $19.99' })
+      .click();
+    await page.locator('#saved').waitFor();
+    assert.equal(
+      await page.getByRole('region', { name: 'Escalated' }).count(),
+      0,
+      'cleared once someone acted',
+    );
+    assert.equal((await read(orderIds.escalated)).escalated, false);
   });
 
   for (const width of [1200, 390]) {
