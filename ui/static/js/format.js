@@ -75,7 +75,8 @@ export function fromNow(at) {
 }
 
 const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})\b/g;
-const CODE = /\b[a-z]+(?:_[a-z]+)+\b/g;
+const CODE = /\b(?:[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+)\b/g;
 
 /** A server's sentence for a person: codes in words, ISO times in local time with the zone. @param {string} text */
-export const plain = (text) => text.replace(ISO, (iso) => when(iso)).replace(CODE, (code) => words(code));
+export const plain = (text) =>
+  text.replace(ISO, (iso) => when(iso)).replace(CODE, (code) => words(code.toLowerCase()));
