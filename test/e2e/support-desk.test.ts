@@ -218,6 +218,16 @@ describe('support UI as a working desk', function () {
     await page.getByRole('link', { name: 'Next page →' }).click();
     await page.locator('#range', { hasText: 'Showing 4–4 of 4' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Next page →' }).count(), 0, 'the last page');
+
+    // The sent email pages the same way, with the total the API counts.
+    const { total } = (
+      await call<{ total: number }>(stack, 'GET', '/v1/outbox?pageSize=1', { as: 'support' })
+    ).body;
+    assert.ok(total > 2, `emails sent: ${total}`);
+    await page.goto(`${stack.url}/#/outbox?pageSize=2`);
+    await page.locator('#range', { hasText: `Showing 1–2 of ${total}` }).waitFor();
+    await page.getByRole('link', { name: 'Next page →' }).click();
+    await page.locator('#range', { hasText: `Showing 3–` }).waitFor();
   });
 
   it('a reviewer decides in major units: bounds beside the amount, a preview, errors beside the field, a confirmation naming the amount, a visible Saved', async () => {

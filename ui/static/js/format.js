@@ -79,4 +79,8 @@ const CODE = /\b(?:[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+)\b/g;
 
 /** A server's sentence for a person: codes in words, ISO times in local time with the zone. @param {string} text */
 export const plain = (text) =>
-  text.replace(ISO, (iso) => when(iso)).replace(CODE, (code) => words(code.toLowerCase()));
+  // The route a developer would call ("(POST …/decisions)") says nothing to a person at the desk.
+  text
+    .replace(/\s*\((?:GET|POST|PUT) [^)]*\)/g, '')
+    .replace(ISO, (iso) => when(iso))
+    .replace(CODE, (code) => words(code.toLowerCase()));

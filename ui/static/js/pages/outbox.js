@@ -16,12 +16,13 @@ export async function outboxPage(params) {
   if (orderId) query.set('orderId', orderId);
   const token = params.get('pageToken');
   if (token) query.set('pageToken', token);
-  query.set('pageSize', String(PAGE_SIZE));
+  const size = Math.min(Math.max(Number(params.get('pageSize')) || PAGE_SIZE, 1), 200);
+  query.set('pageSize', String(size));
   const reply = /** @type {Outbox} */ (await api('GET', `/v1/outbox?${query}`));
   const { messages } = reply;
   const from = Number(params.get('from') || 1);
   const to = from + messages.length - 1;
-  const total = reply.total ?? (reply.nextPageToken || messages.length === PAGE_SIZE ? undefined : to);
+  const total = reply.total ?? (reply.nextPageToken || messages.length === size ? undefined : to);
   const next = new URLSearchParams(params);
   if (reply.nextPageToken) {
     next.set('pageToken', reply.nextPageToken);
