@@ -176,14 +176,30 @@ export function registerCaseCommands(program: Command): void {
     .option('--policy <id>')
     .option('--customer <id>')
     .option('--due-before <iso>', 'cases whose next deadline falls before this time')
+    .option('--escalated', 'escalated cases only')
+    .option('--q <text>', 'an order id prefix, a customer id prefix or a customer email')
+    .option('--sort <key>', 'updated (default), deadline or opened')
+    .option('--order <dir>', 'asc or desc')
+    .option('--page-size <n>', 'cases per page (1–200, default 50)')
+    .option('--page-token <token>', "the previous page's next-page token")
     .action(
       run(
-        async (conn, o: { status?: string; policy?: string; customer?: string; dueBefore?: string }) => {
+        async (conn, o: Record<string, string | boolean | undefined>) => {
           const query = new URLSearchParams();
-          if (o.status) query.set('status', o.status);
-          if (o.policy) query.set('policy', o.policy);
-          if (o.customer) query.set('customerId', o.customer);
-          if (o.dueBefore) query.set('dueBefore', o.dueBefore);
+          const names: Record<string, string> = {
+            status: 'status',
+            policy: 'policy',
+            customer: 'customerId',
+            dueBefore: 'dueBefore',
+            q: 'q',
+            sort: 'sort',
+            order: 'order',
+            pageSize: 'pageSize',
+            pageToken: 'pageToken',
+          };
+          for (const [option, param] of Object.entries(names))
+            if (typeof o[option] === 'string') query.set(param, o[option]);
+          if (o.escalated) query.set('escalated', 'true');
           return api(conn, 'GET', `/v1/cases${query.size > 0 ? `?${query}` : ''}`);
         },
         printCaseList as (value: never) => string,

@@ -142,6 +142,8 @@ export interface CaseListAnswer {
     escalated: boolean;
   }[];
   counts: Record<string, number>;
+  total?: number;
+  nextPageToken?: string;
 }
 
 /** The case list: one row per case (escalated ones marked `!`), then the counts per status. */
@@ -161,5 +163,7 @@ export function printCaseList(answer: CaseListAnswer): string {
     Object.entries(answer.counts)
       .map(([status, n]) => `${status}: ${n}`)
       .join('  ') || 'no cases',
+    ...(answer.total !== undefined ? [`${answer.cases.length} of ${answer.total} cases`] : []),
+    ...(answer.nextPageToken ? [`next page: --page-token ${answer.nextPageToken}`] : []),
   ].join('\n');
 }

@@ -105,6 +105,10 @@ describe('CLI: refundflow case', function () {
       );
     assert.match(listed!.stdout, new RegExp(`${id}\\s+under_review\\s+proxy-strict`));
     assert.match(listed!.stdout, /under_review: 1/);
+    assert.match(listed!.stdout, /^1 of 1 cases$/m);
+    const searched = await cli(['case', 'list', '--q', id, '--sort', 'deadline'], KEYS.support);
+    assert.match(searched.stdout, new RegExp(`^${id}\\s`, 'm'));
+    assert.match(searched.stdout, /^1 of 1 cases$/m);
     const decided = await cli(
       ['case', 'decide', id, '--outcome', 'denied', '--note', 'billed correctly'],
       KEYS.reviewer,
