@@ -407,6 +407,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
         actor,
         msg.note,
         terms,
+        msg.customerMessage,
       );
     },
   });
