@@ -107,7 +107,8 @@ export interface CaseState {
   issue?: { description: string; reportedAt: string; remediatedAt?: string; fromRequest?: boolean };
   informationRequest?: { items: string[]; requestedAt: string; providedAt?: string; note?: string };
   technicalReview?: { outcome: string; notes?: string; at: string };
-  decision?: Decision & { decidedAt: string; decidedBy: Actor; note?: string };
+  /** `note` is internal; `customerMessage` is what the decision email told the customer. */
+  decision?: Decision & { decidedAt: string; decidedBy: Actor; note?: string; customerMessage?: string };
   payout?: PayoutState;
   /** Earlier payout attempts, oldest first, so a late gateway event for one of them is recognised. */
   earlierPayouts?: PayoutState[];

@@ -85,7 +85,10 @@ export const DecideSchema = z.strictObject({
   extensionDays: optional(z.number().check(z.int(), z.positive(), z.lte(366))),
   /** The amount support found charged in error: a billing-error correction pays back at most this. */
   billingErrorMinor: optional(z.number().check(z.int(), z.positive())),
+  /** Internal: the timeline and support see it; never emailed. */
   note: text(4000),
+  /** Sent to the customer in the decision email (the note stays internal). */
+  customerMessage: optional(text(2000)),
   ...actor,
 });
 export const WithdrawSchema = z.strictObject({ note: optional(str(4000)), ...actor });

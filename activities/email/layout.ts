@@ -46,11 +46,30 @@ export function formatMoney(amountMinor: number, currency: string): string {
   }
 }
 
-/** An ISO time as a readable UTC date and time. */
-export function formatTime(iso: string): string {
+/**
+ * An ISO time as a readable date and time in the given zone (the policy's, whose calendar sets the
+ * deadlines), naming the zone: "7 December 2026 at 23:59 CET". An unknown zone falls back to UTC.
+ */
+export function formatTime(iso: string, timeZone = 'UTC'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }) + ' UTC';
+  const options: Intl.DateTimeFormatOptions = {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  };
+  let text: string;
+  try {
+    text = date.toLocaleString('en-GB', { ...options, timeZone });
+  } catch {
+    return formatTime(iso, 'UTC');
+  }
+  // "GMT-5" alone leaves a reader guessing whose time it is: name the place too.
+  const place = timeZone.split('/').pop()!.replace(/_/g, ' ');
+  return /GMT[+-]/.test(text) && timeZone.includes('/') ? `${text} (${place} time)` : text;
 }
 
 /** Last resort for a reason code with no plain-word explanation: `WINDOW_EXPIRED` → `window expired`. */

@@ -91,7 +91,15 @@ export const DecisionReply = named(
 );
 
 export const CaseDecisionSchema = named(
-  DecisionReply.extend({ decidedAt: InstantSchema, decidedBy: ActorReply, note: z.string().optional() }),
+  DecisionReply.extend({
+    decidedAt: InstantSchema,
+    decidedBy: ActorReply,
+    note: z.string().optional().meta({ description: "The decider's internal note; never emailed" }),
+    customerMessage: z
+      .string()
+      .optional()
+      .meta({ description: 'What the decision email told the customer, in the reviewer’s words' }),
+  }),
   'CaseDecision',
   'The decision on the case, with when and by whom it was made',
 );

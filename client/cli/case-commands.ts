@@ -113,7 +113,8 @@ export function registerCaseCommands(program: Command): void {
       '--outcome <outcome>',
       'full_refund | partial_refund | credit | service_extension | denied',
     )
-    .requiredOption('--note <text>', 'why, for the customer and the timeline')
+    .requiredOption('--note <text>', 'why, for the timeline and support (internal: never emailed)')
+    .option('--customer-message <text>', 'words to the customer, sent in the decision email')
     .option('--amount <minor>', 'amount in minor units')
     .option('--extension-days <days>')
     .action(
@@ -121,7 +122,13 @@ export function registerCaseCommands(program: Command): void {
         async (
           conn,
           orderId: string,
-          o: { outcome: string; note: string; amount?: string; extensionDays?: string },
+          o: {
+            outcome: string;
+            note: string;
+            customerMessage?: string;
+            amount?: string;
+            extensionDays?: string;
+          },
         ) => {
           const number = (field: string, value: string | undefined) => {
             if (value === undefined) return undefined;
@@ -134,6 +141,7 @@ export function registerCaseCommands(program: Command): void {
           const body = check(DecisionBody, {
             outcome: o.outcome,
             note: o.note,
+            ...(o.customerMessage !== undefined ? { customerMessage: o.customerMessage } : {}),
             ...(amountMinor !== undefined ? { amountMinor } : {}),
             ...(extensionDays !== undefined ? { extensionDays } : {}),
           });

@@ -63,7 +63,7 @@ describe('activities: email templates', () => {
     assert.match(out.text, /2026/);
   });
 
-  it('a decision states the amount in the currency and the reasons in the plain words given', () => {
+  it('a decision states the amount in the currency and explains it in the customer’s words, not support’s', () => {
     const out = renderCustomerEmail(
       {
         kind: 'decision',
@@ -73,29 +73,29 @@ describe('activities: email templates', () => {
           amountMinor: 1250,
           currency: 'EUR',
           reasons: ['PRORATA_REMAINING_QUOTA'],
-          explanations: ['You used 40% of the requests you paid for, so we refund the other 60%.'],
+          explanations: [
+            'The refund is the share of the price for the quota not yet used. 6 of 10 requests remain.',
+          ],
         },
       },
       ctx,
     );
     assert.match(out.text, /€12\.50/);
-    assert.match(out.text, /You used 40% of the requests you paid for, so we refund the other 60%\./);
+    assert.match(out.text, /share of what you paid for that you had not used yet/);
     assert.doesNotMatch(
       out.text,
-      /PRORATA_REMAINING_QUOTA/,
-      'codes are not shown when explanations are given',
+      /quota not yet used/,
+      'support’s explanations are not the customer’s words',
     );
-    assert.match(
-      out.html,
-      /<li>You used 40% of the requests you paid for, so we refund the other 60%\.<\/li>/,
-    );
+    assert.doesNotMatch(out.text, /PRORATA_REMAINING_QUOTA/);
+    assert.match(out.html, /<li>It covers the share of what you paid for that you had not used yet\.<\/li>/);
 
     const denied = renderCustomerEmail(
       { kind: 'decision', orderId: 'ord-1', data: { outcome: 'denied', reasons: ['WINDOW_EXPIRED'] } },
       ctx,
     );
     assert.match(denied.text, /cannot refund/);
-    assert.match(denied.text, /window expired/, 'without explanations the codes fall back to words');
+    assert.match(denied.text, /after the time allowed for refund requests had ended/);
     const yen = renderCustomerEmail(
       { kind: 'payout_sent', orderId: 'o', data: { amountMinor: 500, currency: 'JPY' } },
       ctx,

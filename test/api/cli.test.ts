@@ -109,12 +109,31 @@ describe('CLI: refundflow case', function () {
     const searched = await cli(['case', 'list', '--q', id, '--sort', 'deadline'], KEYS.support);
     assert.match(searched.stdout, new RegExp(`^${id}\\s`, 'm'));
     assert.match(searched.stdout, /^1 of 1 cases$/m);
+    const blank = await cli(
+      ['case', 'decide', id, '--outcome', 'denied', '--note', 'x', '--customer-message', '  '],
+      KEYS.reviewer,
+    );
+    assert.equal(blank.code, 2, 'a blank message to the customer is refused before anything is sent');
+    assert.match(blank.stderr, /customerMessage/);
     const decided = await cli(
-      ['case', 'decide', id, '--outcome', 'denied', '--note', 'billed correctly'],
+      [
+        'case',
+        'decide',
+        id,
+        '--outcome',
+        'denied',
+        '--note',
+        'billed correctly',
+        '--customer-message',
+        'We checked the invoice: the charge was correct.',
+      ],
       KEYS.reviewer,
     );
     assert.equal(decided.code, 0, decided.stderr);
     assert.match(decided.stdout, /status\s+denied/);
+    const { decision } = await stack.cases.read(id);
+    assert.equal(decision?.customerMessage, 'We checked the invoice: the charge was correct.');
+    assert.equal(decision?.note, 'billed correctly');
     const late = await cli(['case', 'withdraw', id], KEYS.checkout);
     assert.equal(late.code, 1);
     assert.match(late.stderr, /^409: .*closed/);

@@ -110,6 +110,7 @@ export function registerDecide(model: CaseModel, update: RegisterUpdate): void {
         actor,
         msg.note,
         terms,
+        msg.customerMessage,
       );
     },
   });

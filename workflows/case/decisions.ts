@@ -19,9 +19,16 @@ export function applyDecision(
   decidedBy: Actor,
   note?: string,
   terms?: DecisionTerms,
+  customerMessage?: string,
 ): void {
   const { state } = model;
-  state.decision = { ...decision, decidedAt: model.now(), decidedBy, ...(note ? { note } : {}) };
+  state.decision = {
+    ...decision,
+    decidedAt: model.now(),
+    decidedBy,
+    ...(note ? { note } : {}),
+    ...(customerMessage ? { customerMessage } : {}),
+  };
   model.record(
     'decision',
     `${decision.outcome.replace(/_/g, ' ')}${decision.reasons.length ? ` (${decision.reasons.join(', ')})` : ''}`,
@@ -50,7 +57,7 @@ export function applyDecision(
     return;
   }
 
-  const emailData = decisionEmail(decision);
+  const emailData = decisionEmail(state.decision);
   switch (decision.outcome) {
     case 'denied':
       if (state.status !== 'not_refundable') model.setStatus('denied');
@@ -133,7 +140,14 @@ export function billingRechecked(model: CaseModel): void {
   );
 }
 
-export function decisionEmail(decision: Decision): Record<string, unknown> {
+/**
+ * What the decision email renders. Never the note (internal); the reviewer's customer message and
+ * who decided, so the email explains a person's decision as theirs, not by the reasons that had
+ * kept the case waiting for them.
+ */
+export function decisionEmail(
+  decision: NonNullable<CaseModel['state']['decision']>,
+): Record<string, unknown> {
   return {
     outcome: decision.outcome,
     amountMinor: decision.amountMinor,
@@ -141,6 +155,8 @@ export function decisionEmail(decision: Decision): Record<string, unknown> {
     reasons: decision.reasons,
     explanations: decision.explanations,
     extensionDays: decision.extensionDays,
+    decidedBy: decision.decidedBy.role,
+    ...(decision.customerMessage ? { customerMessage: decision.customerMessage } : {}),
   };
 }
 

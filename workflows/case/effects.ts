@@ -105,7 +105,7 @@ async function call(
         ...ref,
         kind: effect.email,
         idempotencyKey: model.key(`email:${effect.tag}`),
-        data: effect.data,
+        data: renderContext(model, effect.data),
       });
     case 'support':
       return notify.notifySupport({
@@ -113,7 +113,7 @@ async function call(
         kind: effect.notice,
         reason: effect.reason,
         idempotencyKey: model.key(`support:${effect.tag}`),
-        data: effect.data,
+        data: renderContext(model, effect.data),
       });
     case 'assess':
       return (model.assessFirst ? billingRead : billing).getAccountSnapshot(ref);
@@ -247,4 +247,13 @@ function remedied(model: CaseModel, status: 'credited' | 'extended'): void {
       `decision-${model.state.timeline.length}`,
       decisionEmail(model.state.decision),
     );
+}
+
+/**
+ * What every template needs besides the facts: the policy's time zone (its calendar sets the
+ * deadlines, so dates read in it) and the order's currency (a notice's amount in major units). Added
+ * to the activity's input only, not to the queued effect: the commands and the state stay as they were.
+ */
+function renderContext(model: CaseModel, data: Record<string, unknown>): Record<string, unknown> {
+  return { timeZone: model.policy.timeZone, currency: model.order.currency, ...data };
 }
