@@ -279,6 +279,16 @@ describe('support UI as a working desk', function () {
     assert.equal(decided.decision?.outcome, 'credit');
     assert.equal(decided.decision?.amountMinor, 1250);
     assert.equal(await page.getByRole('form', { name: 'Decide the dispute' }).count(), 0);
+    // The customer reads the message, never the internal note.
+    const mail = await eventually(async () => {
+      const { messages } = (
+        await call<{ messages: { text: string }[] }>(stack, 'GET', `/v1/outbox?orderId=${orderId}`, {
+          as: 'support',
+        })
+      ).body;
+      return messages.find((m) => m.text.includes('We are sorry for the trouble.'));
+    }, 'the decision email');
+    assert.doesNotMatch(mail.text, /An exception outside the terms/);
   });
 
   it('a tab left open while another reviewer decided shows the case as it is now, without its forms', async () => {
