@@ -95,7 +95,7 @@ export function escalation(c) {
   );
 }
 
-/** Who acts next, and by when. @param {CaseView} c */
+/** Who acts next, and by when (the sentence names them; the role is added where it does not). @param {CaseView} c */
 export function nextActor(c) {
   const next = c.nextActor;
   if (!next) return [];
@@ -106,11 +106,13 @@ export function nextActor(c) {
     system: 'Refundflow',
     nobody: 'Nobody',
   }[next.who];
+  const what = plain(next.what);
+  const named = what.toLowerCase().startsWith(who.toLowerCase()) || what.toLowerCase().startsWith(next.who);
   return h(
     'p',
     { class: 'next-actor', id: 'next-actor' },
     h('strong', {}, 'Who acts next: '),
-    `${who} — ${plain(next.what)}`,
+    named ? what : `${who} — ${what}`,
     next.by ? ` (by ${when(next.by)}, ${fromNow(next.by)})` : '',
   );
 }
