@@ -21,6 +21,7 @@ export const card = (id, title, ...content) =>
 /** @param {number | undefined} min @param {number | undefined} max @param {string} currency */
 export function boundsText(min, max, currency) {
   if (max === undefined) return '';
+  if (max <= 0) return 'This choice takes no amount.';
   return `Between ${money(min ?? 1, currency)} and ${money(max, currency)}.`;
 }
 
