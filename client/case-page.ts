@@ -39,7 +39,8 @@ export class SortRefusedError extends Error {
 }
 
 type Raw = temporal.api.workflow.v1.IWorkflowExecutionInfo;
-type Token = { q: string; v?: string; o?: number };
+/** q: the query's digest; v: visibility's token; n: rows before the page; o: the offset when sorted here. */
+type Token = { q: string; v?: string; n?: number; o?: number };
 
 /** The token names its query (a digest), so a token carried to another filter or sort is refused. */
 const digest = (query: string, sort: string, order: string): string =>
@@ -59,7 +60,8 @@ function decodeToken(text: string, q: string): Token {
   if (!token || typeof token !== 'object' || typeof token.q !== 'string')
     throw new PageTokenError('pageToken: not a page token this API gave');
   if (token.q !== q) throw new PageTokenError('pageToken: belongs to another filter or sort; start again');
-  if (token.o !== undefined && !(Number.isInteger(token.o) && token.o >= 0))
+  const count = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
+  if (!count(token.o) || !count(token.n))
     throw new PageTokenError('pageToken: not a page token this API gave');
   return token;
 }
@@ -99,11 +101,11 @@ export class CasePager<T> {
     total.catch(() => undefined); // awaited below; a failure is reported once, from there
     let page: Omit<Page<T>, 'total'>;
     if (sort === 'updated' && order === 'desc')
-      page = await this.visibilityPage(query, req.pageSize, q, token);
+      page = await this.visibilityPage(query, req.pageSize, q, token, total);
     else if (!this.orderByRefused && token?.o === undefined) {
       const ordered = `${query} ORDER BY ${sort === 'updated' ? 'CloseTime' : SORT_COLUMN[sort]} ${order.toUpperCase()}`;
       try {
-        page = await this.visibilityPage(ordered, req.pageSize, q, token);
+        page = await this.visibilityPage(ordered, req.pageSize, q, token, total);
       } catch (err) {
         if (!orderByRefused(err)) throw err;
         this.orderByRefused = true;
@@ -122,6 +124,7 @@ export class CasePager<T> {
     pageSize: number,
     q: string,
     token: Token | undefined,
+    total: Promise<number>,
   ): Promise<Omit<Page<T>, 'total'>> {
     const page = await this.client.workflowService
       .listWorkflowExecutions({
@@ -141,8 +144,10 @@ export class CasePager<T> {
       ? Buffer.from(page.nextPageToken).toString('base64url')
       : undefined;
     const items = page.executions.map(this.summarise);
-    // A store may answer a last, empty page with a token; an empty page ends the list.
-    return { items, ...(next && items.length > 0 ? { nextPageToken: encodeToken({ q, v: next }) } : {}) };
+    // Visibility answers a full last page with a token to an empty one: the count says it is the last.
+    const seen = (token?.n ?? 0) + items.length;
+    const more = !!next && items.length > 0 && seen < (await total);
+    return { items, ...(more ? { nextPageToken: encodeToken({ q, v: next, n: seen }) } : {}) };
   }
 
   private async sortedHere(

@@ -29,6 +29,8 @@ export interface CaseActionOffer {
   outcomes?: { outcome: string; maxAmountMinor: number; maxExtensionDays?: number }[];
   /** For the payout route: the choices open now. */
   choices?: ('retry' | 'record_outside' | 'credit')[];
+  /** The policy's own words on these bounds (e.g. a billing error pays back what support found charged in error). */
+  note?: string;
   /** What the form starts with: the choice that moves the least money, never the costliest. */
   default?: Record<string, unknown>;
 }
@@ -64,7 +66,8 @@ function decisionOffer(state: CaseState): CaseActionOffer {
     };
   }
   // The bounds the policy gave when it last evaluated (the server derives them again when it decides).
-  const allowed = state.decision?.review?.allowed ?? [
+  const review = state.decision?.review;
+  const allowed = review?.allowed ?? [
     { outcome: 'denied', maxAmountMinor: 0 },
     { outcome: 'partial_refund', maxAmountMinor: state.paidMinor },
     { outcome: 'full_refund', maxAmountMinor: state.paidMinor },
@@ -77,6 +80,7 @@ function decisionOffer(state: CaseState): CaseActionOffer {
     action: 'decision',
     bounds: { minMinor: maxMinor > 0 ? 1 : 0, maxMinor, currency },
     outcomes: allowed.map((a) => ({ ...a })),
+    ...(review?.note ? { note: review.note } : {}),
     // An amount is not pre-filled: the reviewer types it, within the bounds shown.
     default: { outcome: first ?? fallback },
   };

@@ -74,6 +74,7 @@ describe('API: the case list a page at a time (issue 19)', function () {
       const res = await list(`${query}&pageSize=${pageSize}${token ? `&pageToken=${token}` : ''}`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.ok(res.body.cases.length <= pageSize);
+      assert.ok(res.body.cases.length > 0 || res.body.total === 0, 'no empty page after the last');
       assert.equal(
         Object.values(res.body.counts).reduce((a, b) => a + b, 0),
         res.body.total,
@@ -99,6 +100,11 @@ describe('API: the case list a page at a time (issue 19)', function () {
     assert.ok(first.body.nextPageToken);
     exactlyOnce(
       await allPages(`q=${run}`, 20),
+      orders.map((o) => o.orderId),
+    );
+    // 125 in pages of 25: the fifth page is full and the last (no token to an empty sixth).
+    exactlyOnce(
+      await allPages(`q=${run}`, 25),
       orders.map((o) => o.orderId),
     );
     // `limit` is the older name of pageSize, and pages too.
@@ -144,6 +150,11 @@ describe('API: the case list a page at a time (issue 19)', function () {
       [`${run}-o42`],
     );
     assert.equal(one.body.total, 1);
+    assert.equal(
+      (await list(`q=${run}-o42&pageSize=1`)).body.nextPageToken,
+      undefined,
+      'a full last page is last',
+    );
     const byCustomer = await allPages(`q=${run}-c3`, 50);
     exactlyOnce(
       byCustomer,
