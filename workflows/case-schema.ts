@@ -78,8 +78,16 @@ export const PayoutSchema = z.object({
   ),
 });
 
-/** The decision on a case: the policy's (policies/evaluate.ts), with when, by whom and why. */
-export type CaseDecision = Decision & { decidedAt: string; decidedBy: Actor; note?: string };
+/**
+ * The decision on a case: the policy's (policies/evaluate.ts), with when, by whom and why. `note` is
+ * internal (never emailed); `customerMessage` is what the decision email told the customer.
+ */
+export type CaseDecision = Decision & {
+  decidedAt: string;
+  decidedBy: Actor;
+  note?: string;
+  customerMessage?: string;
+};
 
 /**
  * The workflow's caseState query. `decision` is policies' Decision, typed here and documented by

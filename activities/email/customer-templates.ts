@@ -89,7 +89,14 @@ function why(data: CustomerEmailData<'decision'>): Block[] {
   return [
     ...(byPerson ? ['A member of our team reviewed your request and made this decision.'] : []),
     ...(data.customerMessage ? ['Their message to you:', data.customerMessage] : []),
-    ...(words.length ? ['Why:', { list: words }] : []),
+    ...(words.length
+      ? ['Why:', { list: words }]
+      : // A policy's own denial always names a bar; one without is the decision deadline's auto-deny.
+        data.outcome === 'denied' && data.decidedBy === 'system'
+        ? [
+            'Our refund policy sets a time within which a request must be decided. Your request could not be decided within it, and in that case the policy declines the refund.',
+          ]
+        : []),
   ];
 }
 

@@ -76,7 +76,7 @@ describe('activities: createActivities on the embedded adapters, in an activity 
     assert.equal(sent.length, 1, 'one message for the repeated call');
     assert.equal(sent[0]!.to, 'ada@customer.example');
     assert.match(sent[0]!.text, /€12\.50/);
-    assert.match(sent[0]!.text, /You used 40% of your requests\./);
+    assert.match(sent[0]!.text, /the share of what you paid for that you had not used yet/);
     assert.ok(heartbeats.length >= 2, `heartbeats: ${heartbeats.length}`);
 
     await call(acts.sendCustomerEmail, {

@@ -123,6 +123,19 @@ const rows: Row[] = [
     never: [/waits for that time/, /technical review has to confirm/, /Why:/],
   },
   {
+    name: 'denied by the policy at its decision deadline, while a review was pending',
+    kind: 'decision',
+    data: {
+      outcome: 'denied',
+      amountMinor: 0,
+      currency: 'USD',
+      reasons: ['NEEDS_TECHNICAL_REVIEW'],
+      decidedBy: 'system',
+    },
+    says: [/cannot refund/, /could not be decided within it/],
+    never: [/technical team is checking/, /member of our team/],
+  },
+  {
     name: 'credit by a reviewer',
     kind: 'decision',
     data: {

@@ -429,17 +429,45 @@ describe('refund case workflow (time skipping)', function () {
         stubs.named('notifySupport').some((c) => (c.input as { kind: string }).kind === 'payout_failed'),
       );
       await rejects(cases.decide(id, { outcome: 'denied', note: 'no' }), /another route/);
+      // A refund sent again is no new decision: a message for the customer would go nowhere.
+      await rejects(
+        cases.decide(id, { outcome: 'full_refund', note: 'retry', customerMessage: 'Sent again' }),
+        /customerMessage: a refund sent again emails no decision/,
+      );
+      const notice = stubs
+        .named('notifySupport')
+        .find((c) => (c.input as { kind: string }).kind === 'payout_failed');
+      const noticeData = (notice!.input as { data: Record<string, unknown> }).data;
+      assert.equal(noticeData.currency, 'USD', 'the notice can show the amount in dollars, not minor units');
+      assert.equal(
+        noticeData.timeZone,
+        preset('usage-prorata').timeZone,
+        'and its times in the policy’s zone',
+      );
       assert.equal(
         (
           await cases.decide(id, {
             outcome: 'credit',
             amountMinor: 1000,
             note: 'card expired: account credit instead',
+            customerMessage: 'Your card had expired, so the money is credit on your account.',
           })
         ).status,
         'approved',
       );
       assert.equal((await cases.handle(id).result()).status, 'credited');
+      const creditEmail = stubs
+        .named('sendCustomerEmail')
+        .map((c) => c.input as { kind: string; data: Record<string, unknown> })
+        .filter((e) => e.kind === 'decision')
+        .pop()!;
+      assert.equal(creditEmail.data.outcome, 'credit');
+      assert.equal(
+        creditEmail.data.customerMessage,
+        'Your card had expired, so the money is credit on your account.',
+      );
+      assert.equal(creditEmail.data.decidedBy, 'reviewer');
+      assert.ok(!JSON.stringify(creditEmail.data).includes('card expired: account credit'), 'never the note');
       assert.equal(stubs.named('createRefund').length, 1, 'the failed refund is not retried');
       assert.equal(stubs.named('issueCredit').length, 1);
       await recordHistory(cases, id, 'payout-failed-credited');

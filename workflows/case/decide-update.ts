@@ -124,6 +124,12 @@ export function registerDecide(model: CaseModel, update: RegisterUpdate): void {
     const amount = msg.outcome === 'full_refund' ? model.cashPaidMinor : (msg.amountMinor ?? 0);
     if (msg.outcome !== 'service_extension' && amount > approved)
       refuse(`amountMinor: at most ${approved}, the amount approved, on another route`);
+    // A refund sent again is no new decision, so no decision email would carry the message.
+    const resent =
+      state.payout?.status === 'failed' &&
+      (msg.outcome === 'full_refund' || msg.outcome === 'partial_refund');
+    if (resent && msg.customerMessage)
+      refuse('customerMessage: a refund sent again emails no decision (the customer hears when it is sent)');
   }
   /** Where a person's decision comes from: a dispute of a denial, an escalated case, or the review. */
   function decisionRoute(): DecisionRoute {
