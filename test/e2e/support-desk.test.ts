@@ -279,6 +279,9 @@ describe('support UI as a working desk', function () {
     assert.equal(decided.decision?.outcome, 'credit');
     assert.equal(decided.decision?.amountMinor, 1250);
     assert.equal(await page.getByRole('form', { name: 'Decide the dispute' }).count(), 0);
+    const result = await page.getByRole('region', { name: 'Decision', exact: true }).innerText();
+    assert.match(result, /Message to the customer: We are sorry for the trouble\./);
+    assert.match(result, /Internal note \(not sent to the customer\): An exception outside the terms/);
     // The customer reads the message, never the internal note.
     const mail = await eventually(async () => {
       const { messages } = (

@@ -273,7 +273,8 @@ export function decision(c) {
       {},
       d.reasons.map((code, i) => h('li', {}, plain(d.explanations[i] || words(code)))),
     ),
-    d.note ? h('p', {}, `Internal note: ${d.note}`) : '',
+    d.customerMessage ? h('p', {}, `Message to the customer: ${d.customerMessage}`) : '',
+    d.note ? h('p', {}, `Internal note (not sent to the customer): ${d.note}`) : '',
   );
 }
 
