@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { billingSchema, emailSchema, paymentsSchema } from './adapters';
 import { DEFAULT_TASK_QUEUE } from './defaults';
+import { ledgerSchema } from './ledger';
 import { booleanFlag, commaList, httpUrl, port, readableFile } from './fields';
 
 /** Every environment variable this module reads. The compose test checks deployments against it. */
@@ -414,6 +415,7 @@ const sections = {
   process: processSchema,
   versioning: versioningSchema,
   embedded: embeddedSchema,
+  ledger: ledgerSchema,
 } as const;
 
 export type Config = { readonly [K in keyof typeof sections]: z.output<(typeof sections)[K]> };
@@ -424,6 +426,7 @@ export type PaymentsConfig = Config['payments'];
 export type BillingConfig = Config['billing'];
 export type ProcessConfig = Config['process'];
 export type VersioningConfig = Config['versioning'];
+export type LedgerConfig = Config['ledger'];
 
 /**
  * Reads and validates the configuration. Throws a ConfigError listing every bad variable at
