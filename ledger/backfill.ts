@@ -93,6 +93,7 @@ export async function ledgerRowsIn(
 async function decode(payloads: Payload[], codecs: readonly PayloadCodec[]): Promise<unknown> {
   // Core writes the marker's own data in plain JSON; the result went through the worker's codec.
   let decoded = payloads;
-  if (isEncryptedPayload(payloads[0]!)) for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+  if (isEncryptedPayload(payloads[0]!))
+    for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
   return defaultPayloadConverter.fromPayload(decoded[0]!);
 }

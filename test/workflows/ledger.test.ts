@@ -208,10 +208,9 @@ describe('the case ledger: rows from the workflow (time skipping)', function () 
       assert.ok(state.escalations.some((e) => e.reason.startsWith('payout limit')));
       const limit = rowsOf(stubs, id).find((r) => r.kind === 'payout_failed')!;
       assert.deepEqual(JSON.parse(limit.reason_codes), ['PAYOUT_LIMIT_PASSED']);
-      assert.deepEqual(
-        JSON.parse(rowsOf(stubs, id).find((r) => r.kind === 'escalated')!.reason_codes),
-        ['PAYOUT_LIMIT'],
-      );
+      assert.deepEqual(JSON.parse(rowsOf(stubs, id).find((r) => r.kind === 'escalated')!.reason_codes), [
+        'PAYOUT_LIMIT',
+      ]);
       const written = writtenKeys(stubs, failed);
       assert.equal(new Set(written).size, written.length, 'no row written twice');
     });
