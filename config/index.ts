@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { billingSchema, emailSchema, paymentsSchema } from './adapters';
 import { booleanFlag, commaList, httpUrl, port } from './fields';
+import { ledgerSchema } from './ledger';
 import { encryptionSchema, temporalSchema } from './temporal';
 
 export type { EncryptionConfig, TemporalTlsConfig } from './temporal';
@@ -267,6 +268,7 @@ const sections = {
   process: processSchema,
   versioning: versioningSchema,
   embedded: embeddedSchema,
+  ledger: ledgerSchema,
 } as const;
 
 export type Config = { readonly [K in keyof typeof sections]: z.output<(typeof sections)[K]> };
@@ -277,6 +279,7 @@ export type PaymentsConfig = Config['payments'];
 export type BillingConfig = Config['billing'];
 export type ProcessConfig = Config['process'];
 export type VersioningConfig = Config['versioning'];
+export type LedgerConfig = Config['ledger'];
 
 /**
  * Reads and validates the configuration. Throws a ConfigError listing every bad variable at

@@ -8,7 +8,7 @@
 //   BENCH_SKIP_SUITE=1         skip timing the time-skipping lifecycle suite
 //   BENCH_SIM_SCENARIOS (50)   scenarios in the case simulator's batch (each 60 days of case time)
 //   BENCH_ONLY                 comma-separated sections to run: bundle, evaluate, simulator,
-//                              throughput, history, latency, start, open, memory, suite
+//                              throughput, history, latency, start, open, ledger, memory, suite
 // Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
 import os from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -16,6 +16,7 @@ import { startBenchStack } from './bench-stack';
 import { measureBundles } from './bundle';
 import { measureEvaluations } from './evaluate';
 import { measureHistories } from './history';
+import { measureLedgerWrite } from './ledger-write';
 import { measureMemory } from './memory-runs';
 import { measureOpenCases } from './open-cases';
 import { measureRequestLatency } from './request-latency';
@@ -33,7 +34,7 @@ const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 // The history section reads cases the throughput section paid.
 const want = (section: string): boolean =>
   !ONLY || ONLY.includes(section) || (section === 'throughput' && ONLY.includes('history'));
-const DEV_SERVER_SECTIONS = ['throughput', 'history', 'latency', 'start', 'open'];
+const DEV_SERVER_SECTIONS = ['throughput', 'history', 'latency', 'start', 'open', 'ledger'];
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       await section('latency', 'refundRequestLatency', () => measureRequestLatency(stack, STARTS));
       await section('start', 'startLatency', () => measureStartLatency(stack, STARTS));
       await section('open', 'openCases', () => measureOpenCases(stack, OPEN_CASES));
+      await section('ledger', 'ledgerWrite', () => measureLedgerWrite(stack, CASES));
     } finally {
       await stack.close();
     }
