@@ -1,0 +1,226 @@
+// The refunds desk's figures, read from the case ledger: requests, outcomes, money per currency,
+// denial reasons, decision time against each policy's promise, escalations and payouts past their
+// limit. Every query goes through kysely and uses only what SQLite and PostgreSQL share (no JSON or
+// date functions): reason codes are grouped by their stored JSON text and counted here, decision
+// times are computed here from the two ISO instants, which sort as text on both stores.
+import type { Kysely } from 'kysely';
+import { getPreset } from '../policies';
+import type { LedgerDatabase, LedgerKind, LedgerRow } from './schema';
+
+/** The reported window: ISO 8601 UTC instants with milliseconds, `from` inclusive, `to` exclusive. */
+export interface ReportRange {
+  from: string;
+  to: string;
+  /** Only this policy's rows. */
+  policy?: string;
+}
+
+export interface DecisionTime {
+  policyId: string;
+  /** The policy's decision deadline in days (business days when `businessDays`); null for a policy no preset names. */
+  promiseBusinessDays: number | null;
+  /** Whether the promise counts business days (false: calendar days). */
+  businessDays: boolean;
+  p50Hours: number;
+  p90Hours: number;
+  /** Decisions made at or before the deadline in force when they were made (the row's deadline_at). */
+  withinPromise: number;
+  decided: number;
+}
+
+export interface ReportSummary {
+  from: string;
+  to: string;
+  policy?: string;
+  requests: number;
+  outcomes: Record<string, number>;
+  money: { currency: string; refundedMinor: number; creditedMinor: number }[];
+  denialReasons: { code: string; count: number }[];
+  decisionTime: DecisionTime[];
+  /** Cases that escalated to a person in the window (each case once). */
+  escalations: number;
+  /** Cases whose payout failed at or after its limit, or was paid or credited after it (each case once). */
+  payoutsPastLimit: number;
+}
+
+type Db = Kysely<LedgerDatabase>;
+
+/** Outcomes that hand the case to a person rather than decide it: no decision time is measured. */
+const NOT_A_DECISION = new Set(['needs_review']);
+
+/** The ledger's rows in the window, optionally of one policy and of some kinds. */
+function inRange(db: Db, range: ReportRange, kinds?: readonly LedgerKind[]) {
+  let query = db
+    .selectFrom('ledger_events')
+    .where('occurred_at', '>=', range.from)
+    .where('occurred_at', '<', range.to);
+  if (kinds) query = query.where('kind', 'in', [...kinds]);
+  if (range.policy !== undefined) query = query.where('policy_id', '=', range.policy);
+  return query;
+}
+
+export async function reportSummary(db: Db, range: ReportRange): Promise<ReportSummary> {
+  // Independent reads; on SQLite they run one after another anyway, on PostgreSQL in parallel.
+  const [requests, outcomes, money, denials, decisions, escalations, payoutsPastLimit] = await Promise.all([
+    inRange(db, range, ['requested'])
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
+    inRange(db, range, ['decided'])
+      .select(['outcome', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('outcome')
+      .execute(),
+    inRange(db, range, ['paid', 'credited'])
+      .where('currency', 'is not', null)
+      .select(['kind', 'currency', (eb) => eb.fn.sum<number | string | null>('amount_minor').as('total')])
+      .groupBy(['kind', 'currency'])
+      .execute(),
+    inRange(db, range, ['decided'])
+      .where('outcome', '=', 'denied')
+      .select(['reason_codes', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('reason_codes')
+      .execute(),
+    inRange(db, range, ['decided'])
+      .where('requested_at', 'is not', null)
+      .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', 'not in', [...NOT_A_DECISION])]))
+      .select(['policy_id', 'requested_at', 'occurred_at', 'deadline_at'])
+      .execute(),
+    inRange(db, range, ['escalated'])
+      .select((eb) => eb.fn.count<number | string>('order_id').distinct().as('n'))
+      .executeTakeFirstOrThrow(),
+    inRange(db, range, ['paid', 'credited', 'payout_failed'])
+      .where('deadline_at', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('kind', '=', 'payout_failed'), eb('occurred_at', '>=', eb.ref('deadline_at'))]),
+          eb.and([eb('kind', '!=', 'payout_failed'), eb('occurred_at', '>', eb.ref('deadline_at'))]),
+        ]),
+      )
+      .select((eb) => eb.fn.count<number | string>('order_id').distinct().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    from: range.from,
+    to: range.to,
+    ...(range.policy !== undefined ? { policy: range.policy } : {}),
+    requests: Number(requests.n),
+    outcomes: Object.fromEntries(
+      outcomes
+        .filter((o) => o.outcome !== null)
+        .map((o) => [o.outcome as string, Number(o.n)] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
+    money: moneyPerCurrency(money),
+    denialReasons: countReasons(denials),
+    decisionTime: decisionTimes(decisions),
+    escalations: Number(escalations.n),
+    payoutsPastLimit: Number(payoutsPastLimit.n),
+  };
+}
+
+function moneyPerCurrency(
+  rows: { kind: LedgerKind; currency: string | null; total: number | string | null }[],
+): ReportSummary['money'] {
+  const byCurrency = new Map<string, { currency: string; refundedMinor: number; creditedMinor: number }>();
+  for (const row of rows) {
+    const currency = row.currency as string;
+    const entry = byCurrency.get(currency) ?? { currency, refundedMinor: 0, creditedMinor: 0 };
+    // PostgreSQL answers sum(bigint) as a numeric string; minor units stay far below 2^53.
+    const total = Number(row.total ?? 0);
+    if (row.kind === 'paid') entry.refundedMinor += total;
+    else entry.creditedMinor += total;
+    byCurrency.set(currency, entry);
+  }
+  return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+/** Reason codes are stored as a JSON array per row; a denial with two codes counts for both. */
+function countReasons(rows: { reason_codes: string; n: number | string }[]): ReportSummary['denialReasons'] {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    for (const code of parseCodes(row.reason_codes))
+      counts.set(code, (counts.get(code) ?? 0) + Number(row.n));
+  }
+  return [...counts]
+    .map(([code, count]) => ({ code, count }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+}
+
+function parseCodes(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? [...new Set(value.filter((c): c is string => typeof c === 'string'))] : [];
+  } catch {
+    // A malformed cell is not a reason; the rest of the report still stands.
+    return [];
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+function decisionTimes(
+  rows: Pick<LedgerRow, 'policy_id' | 'requested_at' | 'occurred_at' | 'deadline_at'>[],
+): DecisionTime[] {
+  const byPolicy = new Map<string, { durations: number[]; within: number }>();
+  for (const row of rows) {
+    const duration = Date.parse(row.occurred_at) - Date.parse(row.requested_at as string);
+    if (!Number.isFinite(duration)) continue;
+    const entry = byPolicy.get(row.policy_id) ?? { durations: [], within: 0 };
+    entry.durations.push(Math.max(0, duration));
+    // Both are ISO instants in the same format, so text order is time order (as in the queries).
+    if (row.deadline_at !== null && row.occurred_at <= row.deadline_at) entry.within += 1;
+    byPolicy.set(row.policy_id, entry);
+  }
+  return [...byPolicy]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([policyId, { durations, within }]) => {
+      const sorted = Float64Array.from(durations).sort();
+      const decision = getPreset(policyId)?.decision;
+      return {
+        policyId,
+        promiseBusinessDays: decision?.deadlineDays ?? null,
+        businessDays: decision?.businessDays ?? true,
+        p50Hours: hours(percentile(sorted, 0.5)),
+        p90Hours: hours(percentile(sorted, 0.9)),
+        withinPromise: within,
+        decided: sorted.length,
+      };
+    });
+}
+
+/** The nearest-rank percentile of ascending values: the smallest value with at least p of them at or below it. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
+const hours = (ms: number): number => Math.round((ms / HOUR_MS) * 100) / 100;
+
+/**
+ * Every row in the window, oldest first, read a page at a time (keyset on occurred_at and id), so
+ * an export of any size holds one page in memory and works the same on both stores.
+ */
+export async function* ledgerRows(
+  db: Db,
+  range: ReportRange,
+  pageSize = 1_000,
+): AsyncGenerator<LedgerRow, void, undefined> {
+  let after: { occurred_at: string; id: number } | undefined;
+  for (;;) {
+    let query = inRange(db, range).selectAll();
+    if (after) {
+      const { occurred_at, id } = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('occurred_at', '>', occurred_at),
+          eb.and([eb('occurred_at', '=', occurred_at), eb('id', '>', id)]),
+        ]),
+      );
+    }
+    const page = await query.orderBy('occurred_at').orderBy('id').limit(pageSize).execute();
+    for (const row of page) yield row;
+    if (page.length < pageSize) return;
+    const last = page[page.length - 1] as LedgerRow;
+    after = { occurred_at: last.occurred_at, id: Number(last.id) };
+  }
+}
