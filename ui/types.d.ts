@@ -1,6 +1,8 @@
 // Types for the support UI's `// @ts-check` JavaScript (ui/static/js), taken from the API's own
 // response schemas (client/api/responses.ts), so the UI never declares a shape the API owns.
 import type { z } from 'zod';
+import type { Chart } from 'chart.js';
+import type { ReportSummaryReply } from '../client/api/report-replies';
 import type {
   CaseListReply,
   CaseReply,
@@ -17,3 +19,12 @@ export type Outbox = z.output<typeof OutboxReply>;
 export type PolicyList = z.output<typeof PolicyListReply>;
 export type ReviewBounds = z.output<typeof ReviewBoundsReply>;
 export type LateEvent = NonNullable<CaseView['lateEvents']>['events'][number];
+export type ReportSummary = z.output<typeof ReportSummaryReply>;
+export type ChartInstance = Chart;
+
+declare global {
+  interface Window {
+    /** chart.js's UMD build, loaded by the dashboard page from /vendor/chart.js/. */
+    Chart?: typeof Chart;
+  }
+}

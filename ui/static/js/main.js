@@ -1,9 +1,10 @@
 // @ts-check
-// The support UI's entry: sign-in and the hash routes (#/cases, #/cases/<orderId>, #/outbox).
+// The support UI's entry: sign-in and the hash routes (#/cases, #/cases/<orderId>, #/outbox, #/dashboard).
 import { api, onSignedOut, session } from './api.js';
 import { h, show } from './dom.js';
 import { caseListPage } from './pages/case-list.js';
 import { casePage, leaveCasePage } from './pages/case.js';
+import { dashboardPage, leaveDashboard } from './pages/dashboard.js';
 import { outboxPage } from './pages/outbox.js';
 import { signInPage } from './pages/sign-in.js';
 
@@ -35,9 +36,11 @@ async function route() {
   const [path = '', search] = (location.hash.slice(1) || '/cases').split('?');
   const params = new URLSearchParams(search || '');
   leaveCasePage();
+  leaveDashboard();
   try {
     if (path.startsWith('/cases/')) await casePage(decodeURIComponent(path.slice('/cases/'.length)), me);
     else if (path === '/outbox') await outboxPage(params);
+    else if (path === '/dashboard') await dashboardPage(params);
     else await caseListPage(params);
   } catch (err) {
     show(
