@@ -23,7 +23,9 @@ function caseRows(i: number): NewLedgerRow[] {
   const opened = START + ((i * 7_919_003) % (90 * DAY));
   const requested = opened + DAY;
   const decided = requested + ((i * 104_729) % (6 * DAY));
-  const outcome = ['full_refund', 'partial_refund', 'credit', 'denied', 'denied'][i % 5] as string;
+  const outcome = ['full_refund', 'partial_refund', 'credit', 'denied', 'denied'][
+    Math.floor(i / 5) % 5
+  ] as string;
   const common = {
     order_id: orderId,
     policy_id: policy,

@@ -13,8 +13,8 @@ import { money, when, words } from '../format.js';
 /** @typedef {import('../../../types').ChartInstance} ChartInstance */
 
 const DAY = 86_400_000;
-/** "Soon due": the next deadline within this many days. */
-const DUE_DAYS = 3;
+/** "Soon due": the next deadline within this many days (the filter's choices; 7 by default). */
+const DUE_CHOICES = ['1', '3', '7', '14'];
 const COLORS = ['#1f3a5f', '#2f7d4f', '#b5542a', '#7a4fa3', '#a0781b', '#4f6f8f'];
 
 /** @type {ChartInstance[]} */
@@ -52,6 +52,7 @@ export async function dashboardPage(params) {
   const to = params.get('to') || isoDate(today);
   const from = params.get('from') || isoDate(new Date(today.getTime() - 29 * DAY));
   const policy = params.get('policy') || '';
+  const dueDays = DUE_CHOICES.includes(params.get('due') || '') ? Number(params.get('due')) : 7;
   const { policies } = /** @type {PolicyList} */ (await api('GET', '/v1/policies'));
 
   const filters = h(
@@ -80,6 +81,18 @@ export async function dashboardPage(params) {
         policies.map((p) => h('option', { value: p.id, selected: p.id === policy }, p.id)),
       ),
     ),
+    h(
+      'div',
+      {},
+      h('label', { for: 'd-due' }, 'Due within'),
+      h(
+        'select',
+        { id: 'd-due', name: 'due' },
+        DUE_CHOICES.map((d) =>
+          h('option', { value: d, selected: Number(d) === dueDays }, `${d} day${d === '1' ? '' : 's'}`),
+        ),
+      ),
+    ),
     h('button', { class: 'primary', type: 'submit' }, 'Show'),
   );
   filters.addEventListener('submit', (event) => {
@@ -104,7 +117,7 @@ export async function dashboardPage(params) {
 
   const query = new URLSearchParams({ from, to });
   if (policy) query.set('policy', policy);
-  await Promise.all([showFigures(figures, query), showQueue(queue)]);
+  await Promise.all([showFigures(figures, query), showQueue(queue, dueDays)]);
   announce('Dashboard loaded');
 }
 
@@ -145,7 +158,7 @@ async function showFigures(section, query) {
     h(
       'p',
       { class: 'window' },
-      `${when(summary.from)} to ${when(summary.to)}${summary.policy ? ` · ${summary.policy}` : ''}`,
+      `${when(summary.from)} up to ${when(summary.to)}${summary.policy ? ` · ${summary.policy}` : ''}`,
     ),
     h(
       'ul',
@@ -303,9 +316,9 @@ const decisionTable = (summary) =>
         ]),
       );
 
-/** Escalated and soon-due open cases, soonest deadline first. @param {HTMLElement} section */
-async function showQueue(section) {
-  const dueBefore = new Date(Date.now() + DUE_DAYS * DAY).toISOString();
+/** Escalated and soon-due open cases, soonest deadline first. @param {HTMLElement} section @param {number} dueDays */
+async function showQueue(section, dueDays) {
+  const dueBefore = new Date(Date.now() + dueDays * DAY).toISOString();
   const [escalated, due] = /** @type {CaseList[]} */ (
     await Promise.all([
       api('GET', '/v1/cases?escalated=true&open=true&limit=100'),
@@ -320,7 +333,11 @@ async function showQueue(section) {
   );
   section.replaceChildren(
     h('h2', { id: 'd-queue' }, `Work queue (${cases.length})`),
-    h('p', {}, `Escalated cases and cases due within ${DUE_DAYS} days, soonest deadline first.`),
+    h(
+      'p',
+      {},
+      `Escalated cases and cases due within ${dueDays} day${dueDays === 1 ? '' : 's'}, soonest deadline first.`,
+    ),
     cases.length === 0
       ? h('p', {}, 'Nothing waits on support.')
       : h(
