@@ -25,7 +25,8 @@ import type { CaseOutcome, StartCaseInput } from './case-state';
 import { carry, HISTORY_EVENT_BUDGET, restore } from './case/carry';
 import { fireDueDeadlines, nextWakeAt } from './case/deadlines';
 import { runEffect } from './case/effects';
-import { publisher, registerHandlers } from './case/handlers';
+import { registerHandlers } from './case/handlers';
+import { publisher } from './case/publish';
 import { CaseModel } from './case/model';
 import { isRefusedPayload } from './messages';
 import { customerKey, policyKey, productKey, purchasedAtKey, statusKey } from './search-attributes';
@@ -159,7 +160,7 @@ function wakeTimer(at: string, start: () => Promise<void>): WakeTimer {
   return timer;
 }
 
-/** The patch that upserts each search attribute only when it changed (workflows/case/handlers.ts slimPublisher). */
+/** The patch that upserts each search attribute only when it changed (workflows/case/publish.ts slimPublisher). */
 export const SLIM_SEARCH_ATTRIBUTES = 'slim-search-attributes';
 
 /** The patch that brought continue-as-new, the payout route and the settle period (README, "Changing the workflow safely"). */

@@ -13,11 +13,11 @@ import {
 } from '../../workflows/case/effect-queue';
 import {
   CaseModel,
-  plusDays,
   RECEIVED_AT_MAX_AGE_MS,
   RECEIVED_AT_MAX_SKEW_MS,
   Refusal,
 } from '../../workflows/case/model';
+import { plusDays } from '../../workflows/case/time';
 import { adoptable, payoutSent, settle, startPayout } from '../../workflows/case/payout';
 
 const DAY = 24 * 60 * 60_000;

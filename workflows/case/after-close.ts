@@ -8,7 +8,8 @@
 import type { RefundResult } from '../../activities/contract';
 import type { PayoutState } from '../case-state';
 import type { Actor } from '../messages';
-import { plusDays, type CaseModel } from './model';
+import type { CaseModel } from './model';
+import { plusDays } from './time';
 import { attempts, payoutFailed } from './payout';
 
 /** Days a paid case keeps taking gateway events and chargebacks when its policy names none. */

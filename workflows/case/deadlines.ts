@@ -3,14 +3,8 @@
 // state as it is *now* — a deadline a message moved or paused while the loop slept does not fire.
 import { settlePeriodOver } from './after-close';
 import { decideAgain, decideAtDeadline } from './decisions';
-import {
-  FINAL_SALE_ANSWER_DAYS,
-  RECEIVED_AT_MAX_AGE_MS,
-  laterOf,
-  plusDays,
-  plusMs,
-  type CaseModel,
-} from './model';
+import { FINAL_SALE_ANSWER_DAYS, RECEIVED_AT_MAX_AGE_MS, type CaseModel } from './model';
+import { laterOf, plusDays, plusMs } from './time';
 import { payoutLimitPassed } from './payout-route';
 
 export type DeadlineKind =

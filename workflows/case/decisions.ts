@@ -4,7 +4,8 @@ import { disputeWindowEndsAt, payoutDeadline, remediationDeadline } from '../../
 import { evaluate, type Decision } from '../../policies/evaluate';
 import type { DecisionTerms, EvaluatedDecision } from '../../activities/decide';
 import type { Actor } from '../messages';
-import { SYSTEM, type CaseModel } from './model';
+import { SYSTEM } from './case-record';
+import type { CaseModel } from './model';
 import { startPayout } from './payout';
 
 /**

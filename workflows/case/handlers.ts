@@ -3,24 +3,13 @@
 // effects the change owes and answers. No handler awaits an activity; the one wait is the
 // refund request's, for billing's facts (a condition on the queue, not a lock): it answers with
 // the decision, or with the status when billing is slow and the case decides later.
-import {
-  ApplicationFailure,
-  condition,
-  log,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod/mini';
 import { cancellationEffectiveAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
-import { checkReviewerChoice, type Decision, type DecisionRoute } from '../../policies/evaluate';
 import {
   CancelSubscriptionSchema,
-  ChargebackSchema,
-  DecideSchema,
-  IncidentConfirmedSchema,
-  PaymentUpdateSchema,
+  DisputeSchema,
   ProvideInformationSchema,
   ReportIssueSchema,
   RequestInformationSchema,
@@ -29,14 +18,7 @@ import {
   WithdrawSchema,
   cancelSubscriptionUpdate,
   caseStateQuery,
-  chargebackSignal,
-  decideUpdate,
   disputeUpdate,
-  DisputeSchema,
-  incidentConfirmedSignal,
-  paymentUpdateSignal,
-  usageReportedSignal,
-  UsageReportedSchema,
   provideInformationUpdate,
   reportIssueUpdate,
   requestInformationUpdate,
@@ -45,23 +27,14 @@ import {
   withdrawUpdate,
   isRefusedPayload,
   type Actor,
-  type DecideInput,
-  type IncidentConfirmed,
   type MessageMeta,
-  type SignalMeta,
 } from '../messages';
 import type { CaseAnswer } from '../case-state';
-import { escalatedKey, nextDeadlineKey, outcomeKey, statusKey } from '../search-attributes';
-import { chargebackAfterClose, paymentEventAfterResolution } from './after-close';
-import type { DecisionTerms } from '../../activities/decide';
-import { decider } from './decider';
-import { applyDecision, decideAgain } from './decisions';
-import { plusDays, refuse, Refusal, type CaseModel } from './model';
-import { settle, startPayout } from './payout';
+import { registerDecide } from './decide-update';
+import { decideAgain } from './decisions';
+import { refuse, Refusal, type CaseModel } from './model';
 import { payoutRouteOpen, registerPayoutRoute } from './payout-route';
-
-/** Unsealed signals recorded on a case's timeline; later ones are only logged. */
-const MAX_REFUSED_RECORDED = 20;
+import { registerSignals } from './signals';
 
 const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> => {
   if (isRefusedPayload(value)) refuse('refused: the message was not sealed with the encryption key');
@@ -71,80 +44,19 @@ const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> =
   return result.data as z.infer<S>;
 };
 
-/**
- * The search attributes support lists by, upserted only when one changed (fewer history events).
- * `primed`: a run continued from another starts from the values that run published (continue-as-new
- * carries the search attributes), so it upserts nothing until one changes.
- */
-export function publisher(model: CaseModel, primed = false, slim = false): () => void {
-  if (slim) return slimPublisher(model);
-  const current = () => {
-    const { state } = model;
-    state.nextDeadline = model.businessDeadline();
-    return [
-      state.status,
-      state.escalated,
-      state.nextDeadline ?? null,
-      state.decision?.outcome ?? null,
-    ] as const;
-  };
-  let last = primed ? JSON.stringify(current()) : '';
-  return () => {
-    const values = current();
-    const key = JSON.stringify(values);
-    if (key === last) return;
-    last = key;
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: statusKey, value: values[0] },
-      { key: escalatedKey, value: values[1] },
-      { key: nextDeadlineKey, value: values[2] ? new Date(values[2]) : null },
-      { key: outcomeKey, value: values[3] },
-    ];
-    upsertSearchAttributes(pairs);
-  };
-}
-
-/**
- * Patch `slim-search-attributes` (README, "Changing the workflow safely"): each search attribute is
- * upserted only when its own value changed, and the values already on the execution (set by the
- * client's start, or carried by continue-as-new) count as published, so no upsert repeats them.
- */
-function slimPublisher(model: CaseModel): () => void {
-  const keys = [statusKey, escalatedKey, nextDeadlineKey, outcomeKey] as const;
-  const on = workflowInfo().typedSearchAttributes;
-  const published = keys.map((key) => {
-    const value: unknown = on.get(key);
-    return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
-  });
-  return () => {
-    const { state } = model;
-    state.nextDeadline = model.businessDeadline();
-    const values = [
-      state.status,
-      state.escalated,
-      state.nextDeadline ?? null,
-      state.decision?.outcome ?? null,
-    ];
-    const pairs: SearchAttributeUpdatePair[] = [];
-    values.forEach((value, i) => {
-      const json = JSON.stringify(value);
-      if (json === published[i]) return;
-      published[i] = json;
-      const key = keys[i]!;
-      pairs.push({
-        key,
-        value: key === nextDeadlineKey && value ? new Date(value as string) : value,
-      } as SearchAttributeUpdatePair);
-    });
-    if (pairs.length > 0) upsertSearchAttributes(pairs);
-  };
-}
-
-type Update<I> = {
+export type Update<I> = {
   /** `inHandler`: the handler's own run of the checks (the validator's is not replayed). */
   check: (msg: I, receivedAt: string, inHandler: boolean) => void;
   apply: (msg: I, receivedAt: string, meta?: MessageMeta) => Promise<void> | void;
 };
+
+/** Registers one update (the `update` inside registerHandlers), for the modules that add theirs. */
+export type RegisterUpdate = <I>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: UpdateDefinition<CaseAnswer, any[]>,
+  schema: z.ZodMiniType<I>,
+  u: Update<I>,
+) => void;
 
 export function registerHandlers(model: CaseModel, publish: () => void): void {
   const { state, policy, order } = model;
@@ -314,131 +226,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  const rerouting = (): boolean =>
-    state.status === 'approved' && (state.payout?.status === 'failed' || model.remedyFailed);
-  /** The decide update's checks: the case's state, then the policy's bounds on the reviewer's choice. */
-  function checkDecide(msg: DecideInput, inHandler: boolean): void {
-    const reroute = rerouting();
-    if (!reroute) model.whileIn(['under_review'], 'decide');
-    if (reroute && msg.outcome === 'denied')
-      refuse('an approved refund whose payout failed needs another route, not a denial');
-    checkAmount(msg);
-    // The policy's bounds, on every route and whatever decision the case holds (DESIGN: "A
-    // reviewer's bounds are the policy's"): derived from the policy and the case's facts now.
-    if (!state.request) refuse('no refund request on this case');
-    if (reroute) return checkReroute(msg);
-    // The validator checked the policy's bounds on this very state; the handler's replay must not
-    // judge an accepted decision again with whatever policies/ code runs then (a later change of
-    // the bounds would refuse, on replay, what was decided). Old histories check as they did.
-    if (inHandler && model.recordDecisions()) return;
-    const input = model.evaluationInput();
-    // A billing error is corrected up to the amount support found charged in error, never more.
-    if (msg.billingErrorMinor !== undefined)
-      input.facts = { ...input.facts, billingErrorMinor: msg.billingErrorMinor };
-    const problem = checkReviewerChoice(policy, input, decisionRoute(), {
-      outcome: msg.outcome,
-      ...(msg.amountMinor !== undefined ? { amountMinor: msg.amountMinor } : {}),
-      ...(msg.extensionDays !== undefined ? { extensionDays: msg.extensionDays } : {}),
-    });
-    if (problem) refuse(problem);
-  }
-  update(decideUpdate, DecideSchema, {
-    check: (msg, _receivedAt, inHandler) => checkDecide(msg, inHandler),
-    apply: async (msg) => {
-      // The deadlines this decision sets (payout limit, dispute window) come from the policy's
-      // calendar: read by the recorded local activity, then checked again (a message may have
-      // moved the case meanwhile; nothing is changed before).
-      let terms: DecisionTerms | undefined;
-      if (!rerouting() && model.recordDecisions()) {
-        const at = model.now();
-        terms = await decider.decisionTerms({ policy, requestedAt: state.request!.requestedAt, at });
-        checkDecide(msg, true);
-      }
-      const actor = msg.actor ?? { role: 'reviewer' };
-      const amountMinor =
-        msg.outcome === 'full_refund'
-          ? model.cashPaidMinor
-          : msg.outcome === 'denied' || msg.outcome === 'service_extension'
-            ? 0
-            : msg.amountMinor!;
-      model.remedyFailed = false;
-      if (
-        state.payout?.status === 'failed' &&
-        state.status === 'approved' &&
-        (msg.outcome === 'full_refund' || msg.outcome === 'partial_refund')
-      ) {
-        model.record('payout_rerouted', `Support retries the payout: ${msg.note}`, actor);
-        state.decision = {
-          ...state.decision!,
-          amountMinor,
-          note: msg.note,
-          decidedAt: model.now(),
-          decidedBy: actor,
-        };
-        startPayout(model, amountMinor);
-        return;
-      }
-      const base: Decision = state.decision ?? {
-        outcome: 'needs_review',
-        amountMinor: 0,
-        currency: order.currency,
-        reasons: [],
-        policyId: policy.id,
-        policyVersion: policy.version,
-        explanations: [],
-      };
-      const reasons: Decision['reasons'] = base.reasons.includes('DISCRETIONARY_REVIEW')
-        ? [...base.reasons]
-        : [...base.reasons, 'DISCRETIONARY_REVIEW'];
-      const explanations = base.reasons.includes('DISCRETIONARY_REVIEW')
-        ? base.explanations
-        : [...base.explanations, 'Decided by a reviewer'];
-      applyDecision(
-        model,
-        {
-          ...base,
-          outcome: msg.outcome,
-          amountMinor,
-          reasons,
-          explanations,
-          ...(msg.outcome === 'credit' ? { creditMinor: amountMinor } : {}),
-          ...(msg.extensionDays ? { extensionDays: msg.extensionDays } : {}),
-        },
-        actor,
-        msg.note,
-        terms,
-      );
-    },
-  });
-  /**
-   * Another route for an approved remedy whose payout or billing change failed: the value decided
-   * stands (a refund or credit of at most the approved amount, or a service extension instead);
-   * the policy's bounds were checked when it was approved.
-   */
-  function checkReroute(msg: DecideInput): void {
-    const approved = state.decision!.amountMinor || (state.decision!.creditMinor ?? 0);
-    const amount = msg.outcome === 'full_refund' ? model.cashPaidMinor : (msg.amountMinor ?? 0);
-    if (msg.outcome !== 'service_extension' && amount > approved)
-      refuse(`amountMinor: at most ${approved}, the amount approved, on another route`);
-  }
-  /** Where a person's decision comes from: a dispute of a denial, an escalated case, or the review. */
-  function decisionRoute(): DecisionRoute {
-    if (state.dispute) return 'dispute';
-    return state.escalated ? 'escalation' : 'review';
-  }
-  function checkAmount(msg: DecideInput): void {
-    const amount = msg.amountMinor;
-    const cash = model.cashPaidMinor;
-    if ((msg.outcome === 'partial_refund' || msg.outcome === 'credit') && amount === undefined)
-      refuse(`amountMinor: required for ${msg.outcome}`);
-    if (msg.outcome === 'partial_refund' && amount !== undefined && (amount <= 0 || amount > cash))
-      refuse(`amountMinor: must be between 1 and the cash paid (${cash})`);
-    if (msg.outcome === 'full_refund' && amount !== undefined && amount !== cash)
-      refuse(`amountMinor: a full refund is the cash paid (${cash})`);
-    if (msg.outcome === 'service_extension' && !msg.extensionDays)
-      refuse('extensionDays: required for a service extension');
-    if (msg.outcome === 'denied' && amount) refuse('amountMinor: a denial moves no money');
-  }
+  registerDecide(model, update);
 
   update(withdrawUpdate, WithdrawSchema, {
     check: () => model.whileIn(['remediation', 'under_review'], 'withdraw'),
@@ -520,182 +308,6 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  // Signals never fail the workflow task: a malformed one is refused on the timeline, repeats are recognised.
-  function signal<I>(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    def: SignalDefinition<any[]>,
-    schema: z.ZodMiniType<I>,
-    name: string,
-    keyOf: (msg: I) => string | undefined,
-    apply: (msg: I, actor: Actor) => void,
-    defaultActor: Actor = { role: 'gateway' },
-  ): void {
-    setHandler(
-      def as never,
-      ((raw: unknown, meta?: SignalMeta) => {
-        // An unsealed payload (a plain signal sent straight to Temporal, decoded by the codec into
-        // its refusal marker) is dropped; the first MAX_REFUSED_RECORDED are kept on the timeline,
-        // so a flood cannot grow the case without bound.
-        if (isRefusedPayload(raw)) {
-          log.warn('unsealed signal refused', { signal: name });
-          if (++model.refusedSignals <= MAX_REFUSED_RECORDED) {
-            model.record(
-              'message_refused',
-              `A ${name} signal was refused: it was not sealed with the encryption key`,
-              { role: 'system' },
-              { signal: name },
-            );
-            publish();
-          }
-          return;
-        }
-        const parsed = schema.safeParse(raw);
-        const actor = ((parsed.success ? (parsed.data as { actor?: Actor }).actor : undefined) ??
-          defaultActor) as Actor;
-        if (!parsed.success) {
-          log.warn(`malformed ${name} refused`, { issues: parsed.error.issues.length });
-          model.record(
-            'message_refused',
-            `A ${name} message was refused: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-            actor,
-          );
-          publish();
-          return;
-        }
-        const dedupe = meta?.dedupeKey ? `${name}:key:${meta.dedupeKey}` : undefined;
-        const own = keyOf(parsed.data);
-        if (!model.firstSight(dedupe) || !model.firstSight(own ? `${name}:${own}` : undefined)) return;
-        apply(parsed.data, actor);
-        publish();
-      }) as never,
-    );
-  }
-
-  signal(
-    paymentUpdateSignal,
-    PaymentUpdateSchema,
-    'paymentUpdate',
-    (u) => u.eventId,
-    (u, actor) => {
-      const payout = state.payout;
-      if (payout?.status === 'creating' && !payout.refundId) {
-        // The event overtook the create call's answer (or the answer was lost): keep it for when
-        // the refund id is known, and hurry a waiting retry, which asks the gateway first.
-        model.record(
-          'payment_update_early',
-          `Gateway event (${u.status}) for refund ${u.refundId} before the payout's answer; kept`,
-          actor,
-        );
-        model.earlyEvents = [
-          ...model.earlyEvents.slice(-9),
-          {
-            refundId: u.refundId,
-            status: u.status,
-            ...(u.failureReason ? { failureReason: u.failureReason } : {}),
-          },
-        ];
-        if (payout.outcomeUnknown)
-          model.effects
-            .filter((e) => e.kind === 'payout' && !e.inFlight)
-            .forEach((e) => (e.dueAt = model.now()));
-        return;
-      }
-      if (paymentEventAfterResolution(model, settlementOf(u), actor)) return;
-      settleSignal(u, actor);
-    },
-  );
-  const settlementOf = (u: z.infer<typeof PaymentUpdateSchema>) => ({
-    refundId: u.refundId,
-    status: u.status,
-    ...(u.failureReason ? { failureReason: u.failureReason } : {}),
-  });
-  const settleSignal = (u: z.infer<typeof PaymentUpdateSchema>, actor: Actor): void =>
-    settle(model, settlementOf(u), 'webhook', actor);
-
-  signal(
-    chargebackSignal,
-    ChargebackSchema,
-    'chargeback',
-    () => undefined,
-    ({ active, reference }, actor) => {
-      if (state.chargebackActive === active) return;
-      state.chargebackActive = active;
-      model.record(
-        active ? 'chargeback_opened' : 'chargeback_withdrawn',
-        active ? `Chargeback opened${reference ? ` (${reference})` : ''}` : 'Chargeback withdrawn',
-        actor,
-      );
-      if (active)
-        model.tellSupport(
-          'chargeback',
-          `chargeback-${state.timeline.length}`,
-          'A chargeback was opened on this order',
-        );
-      if (active && (state.status === 'under_review' || state.status === 'remediation'))
-        decideAgain(model, 'An active chargeback blocks the refund');
-      chargebackAfterClose(model, active, reference);
-    },
-  );
-
-  signal(
-    incidentConfirmedSignal,
-    IncidentConfirmedSchema,
-    'incidentConfirmed',
-    (i) => i.incidentId,
-    (incident, actor) => {
-      if (!incidentCovers(incident))
-        return model.record('incident_ignored', `Incident ${incident.incidentId} does not cover this order`);
-      const confirmedAt = model.now();
-      state.incidents.push({
-        incidentId: incident.incidentId,
-        confirmedAt,
-        description: incident.description,
-      });
-      model.record(
-        'incident_confirmed',
-        `Confirmed incident ${incident.incidentId}: ${incident.description}`,
-        actor,
-      );
-      if (state.status === 'expired' && !state.request) {
-        // A confirmed incident reopens the window: the pro-rata clause applies beyond the 7 days.
-        state.deadlines.requestWindowEndsAt = plusDays(confirmedAt, policy.window.days, policy);
-        state.closed = false;
-        model.setStatus('open');
-      } else if ((state.status === 'under_review' || state.status === 'remediation') && state.request) {
-        model.setStatus('under_review');
-        decideAgain(model, 'A confirmed incident gives the technical-availability ground');
-      }
-    },
-    { role: 'reviewer' },
-  );
-
-  signal(
-    usageReportedSignal,
-    UsageReportedSchema,
-    'usageReported',
-    () => undefined,
-    ({ used }) => {
-      // Before billing's first read there is nothing to update: that read finds the figure itself.
-      if (!model.snapshot) return;
-      model.snapshot = { ...model.snapshot, usage: { used } };
-      // DESIGN: "Money never moves on unknown facts" — and once the fact is known, the case decides.
-      if (state.status === 'under_review' && state.decision?.reasons.includes('USAGE_UNKNOWN')) {
-        model.record(
-          'usage_reported',
-          `Billing reports usage: ${used}${order.quota ? ` ${order.quota.unit}` : ''}`,
-        );
-        decideAgain(model, 'The usage figure the decision waited for arrived');
-      }
-    },
-    { role: 'checkout' },
-  );
+  registerSignals(model, publish);
   registerPayoutRoute(model, update);
-
-  function incidentCovers(incident: IncidentConfirmed): boolean {
-    if (incident.productId && order.productId && incident.productId !== order.productId) return false;
-    const serviceTo = Date.parse(
-      model.subscriptionEnd ?? state.deadlines.incidentCoverEndsAt ?? model.windowEnd,
-    );
-    return Date.parse(incident.from) <= serviceTo && Date.parse(incident.to) >= Date.parse(order.purchasedAt);
-  }
 }

@@ -225,3 +225,10 @@ export function nextSettlementCheck(model: CaseModel): void {
       : (SETTLEMENT_CHECKS_MS[model.settlementChecks] ?? SETTLEMENT_CHECK_STEADY_MS),
   );
 }
+
+/** Once access is withdrawn (or could not be), an approved refund is paid. */
+export function payoutAfterWithdrawal(model: CaseModel): void {
+  const decision = model.state.decision;
+  if (model.state.status === 'approved' && !model.state.payout && decision)
+    startPayout(model, decision.amountMinor);
+}

@@ -1,0 +1,80 @@
+// Starting a case: idempotent per order (a repeat with the same body finds the case, another body
+// conflicts), the policy pinned with its holidays, the search attributes set at the start.
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Order, Policy } from '../policies';
+import { pinHolidays } from '../policies/holidays';
+import { workflowIdForOrder, type StartCaseInput } from '../workflows/case-state';
+import type { Actor } from '../workflows/messages';
+import type { refundCase } from '../workflows/refund-case';
+import {
+  customerKey,
+  escalatedKey,
+  policyKey,
+  productKey,
+  purchasedAtKey,
+  statusKey,
+} from '../workflows/search-attributes';
+import { CaseConflictError } from './case-errors';
+import { caseFingerprint } from './fingerprint';
+import type { RefundCases } from './refund-client';
+
+/**
+ * Starts the case for an order; a repeated start returns the existing case (created: false),
+ * a start with another body throws CaseConflictError. Closed cases are never started again.
+ */
+export async function startCase(
+  cases: RefundCases,
+  policy: Policy,
+  order: Order,
+  startedBy?: Actor,
+  options: { customerEmailDigest?: string } = {},
+): Promise<{ created: boolean; workflowId: string; runId: string }> {
+  const workflowId = workflowIdForOrder(order.orderId);
+  // The case carries the public holidays of its years as data, so its business days never
+  // depend on the holiday library the worker happens to run.
+  const pinned = pinHolidays(policy, order.purchasedAt);
+  const fingerprint = caseFingerprint(pinned, order);
+  const emailDigest = options.customerEmailDigest;
+  const input: StartCaseInput = { policy: pinned, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
+  const begin = (workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY') =>
+    cases.client.workflow.start<typeof refundCase>('refundCase', {
+      taskQueue: cases.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy,
+      // The email's keyed digest, never the address: a repeat naming another email is a conflict.
+      memo: { fingerprint, ...(emailDigest ? { customerEmailDigest: emailDigest } : {}) },
+      typedSearchAttributes: [
+        { key: statusKey, value: policy.allSalesFinal ? 'not_refundable' : 'open' },
+        { key: policyKey, value: policy.id },
+        { key: customerKey, value: order.customerId },
+        { key: purchasedAtKey, value: new Date(order.purchasedAt) },
+        { key: escalatedKey, value: false },
+        ...(order.productId ? [{ key: productKey, value: order.productId }] : []),
+      ],
+    });
+  try {
+    const handle = await begin('REJECT_DUPLICATE');
+    return { created: true, workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    let description = await cases.client.workflow.getHandle(workflowId).describe();
+    if (description.status.name === 'FAILED' && typeof description.memo?.fingerprint !== 'string') {
+      // A run without a sealed fingerprint that failed is a start forged straight to Temporal,
+      // which the workflow refuses at once: it must not hold the order's case id for ever.
+      try {
+        const handle = await begin('ALLOW_DUPLICATE_FAILED_ONLY');
+        return { created: true, workflowId, runId: handle.firstExecutionRunId };
+      } catch (retryErr) {
+        if (!(retryErr instanceof WorkflowExecutionAlreadyStartedError)) throw retryErr;
+        description = await cases.client.workflow.getHandle(workflowId).describe();
+      }
+    }
+    if (description.memo?.fingerprint !== fingerprint) throw new CaseConflictError(order.orderId);
+    // A repeat without an email changes nothing; one with an email must name the same one.
+    if (emailDigest && description.memo?.customerEmailDigest !== emailDigest)
+      throw new CaseConflictError(order.orderId);
+    return { created: false, workflowId, runId: description.runId };
+  }
+}
