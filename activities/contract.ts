@@ -5,6 +5,7 @@
 
 // The payment methods are the policy's (one list, PAYMENT_METHODS): a type-only import.
 import type { PaymentMethod } from '../policies/input';
+import type { NewLedgerRow } from '../ledger/schema';
 
 export type { PaymentMethod };
 
@@ -94,6 +95,22 @@ export const NonRetryableErrors = {
 } as const;
 export type NonRetryableErrorType = (typeof NonRetryableErrors)[keyof typeof NonRetryableErrors];
 
+/** A case ledger row as the workflow writes it (ledger/schema.ts); the activity stamps recorded_at. */
+export type LedgerEntry = Omit<NewLedgerRow, 'id' | 'recorded_at'> & { reason_codes: string };
+
+/**
+ * What appendLedger answers. It never throws for the ledger's sake: a ledger that is down answers
+ * `written: false` and the case retries later. The rows come back so that they are recorded in the
+ * case's history (a local activity's input is not; its result is), where the backfill finds them.
+ */
+export interface LedgerAppendResult {
+  written: boolean;
+  /** Rows new to the ledger (a retried batch counts only what was missing). */
+  inserted: number;
+  rows: LedgerEntry[];
+  error?: string;
+}
+
 /** The shape createActivities(deps) returns; the workflow proxies this type. */
 export interface RefundActivities {
   getAccountSnapshot(ref: CaseRef): Promise<AccountSnapshot>;
@@ -111,4 +128,6 @@ export interface RefundActivities {
   getRefundStatus(input: { refundId: string }): Promise<RefundResult>;
   /** Every refund the gateway holds for the order: the case looks before any new payout attempt. */
   findRefunds(input: { orderId: string; paymentReference?: string }): Promise<GatewayRefund[]>;
+  /** Appends the case's ledger rows (idempotent by event_key); a local activity, batched per workflow task. */
+  appendLedger(input: { rows: LedgerEntry[] }): Promise<LedgerAppendResult>;
 }

@@ -12,6 +12,7 @@ import type { RenderedEmail } from './email/layout';
 import type { EmailPort } from './email/port';
 import { renderSupportNotice } from './email/support-templates';
 import type { PaymentsPort } from './payments/port';
+import { appendToLedger, type LedgerPort } from './ledger';
 
 export interface ActivityLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   billing: BillingPort;
   email: EmailPort;
   payments: PaymentsPort;
+  /** The case ledger; without one appendLedger answers `written: false` (the rows stay in history). */
+  ledger?: LedgerPort;
   /** Where support notices go. */
   supportAddress: string;
   /** The support UI's base address, for links in notices. */
@@ -143,6 +146,13 @@ export function createActivities(deps: ActivityDeps): RefundActivities {
 
     async findRefunds(input) {
       return withHeartbeats(() => deps.payments.findRefunds(input), { orderId: input.orderId }, every);
+    },
+
+    async appendLedger({ rows }) {
+      const result = await appendToLedger(deps.ledger, rows);
+      if (!result.written && deps.ledger)
+        log().warn('ledger write failed; the case retries', { rows: rows.length, error: result.error });
+      return result;
     },
   };
 }

@@ -15,6 +15,8 @@ import type { PaymentsPort } from './payments/port';
 import { SandboxGateway } from './payments/sandbox';
 import { HttpSandboxGateway } from './payments/sandbox-http';
 import { StripePaymentsAdapter } from './payments/stripe';
+import { openLedger, type LedgerLocation } from '../ledger/store';
+import { lazyLedger } from './ledger';
 
 // No schema here: the settings are validated once, at the edge that reads them (config/ for the
 // environment, naming the variable), and reach the factory typed. A second set of rules here
@@ -84,6 +86,8 @@ export interface ActivityConfig {
   email: OutboxEmailConfig | SmtpEmailConfig;
   payments: SandboxPaymentsConfig | StripePaymentsConfig;
   billing: EmbeddedBillingConfig | HttpBillingSettings;
+  /** The case ledger (config.ledger); left out, appendLedger writes nothing (the rows stay in history). */
+  ledger?: LedgerLocation;
 }
 
 /** The file names the embedded defaults use under dataDir; the API and stack open the same ones. */
@@ -198,16 +202,20 @@ export function buildActivityDeps(
   const email = buildEmail(config);
   const payments = buildPayments(config);
   const billing = buildBilling(config);
+  // Opened at the first write, so a worker starts (and its cases run) while the database is down.
+  const location = config.ledger;
+  const ledger = location ? lazyLedger(() => openLedger(location)) : undefined;
   return {
     email,
     payments,
     billing,
+    ...(ledger ? { ledger } : {}),
     supportAddress: config.supportAddress,
     heartbeatEveryMs: config.heartbeatEveryMs ?? 5_000,
     ...(config.caseLinkBase ? { caseLinkBase: config.caseLinkBase } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     close: async () => {
-      await Promise.all([email.close?.(), payments.close?.(), billing.close?.()]);
+      await Promise.all([email.close?.(), payments.close?.(), billing.close?.(), ledger?.close()]);
     },
   };
 }

@@ -48,6 +48,7 @@ export function activityConfigFrom(config: Config): ActivityConfig {
       billing.kind === 'http'
         ? { kind: 'http', baseUrl: billing.url, ...(billing.apiKey ? { apiKey: billing.apiKey } : {}) }
         : { kind: 'embedded', ...(billing.file ? { file: billing.file } : {}) },
+    ledger: config.ledger,
   };
 }
 

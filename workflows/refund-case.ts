@@ -26,6 +26,7 @@ import { carry, HISTORY_EVENT_BUDGET, restore } from './case/carry';
 import { fireDueDeadlines, nextWakeAt } from './case/deadlines';
 import { runEffect } from './case/effects';
 import { registerHandlers } from './case/handlers';
+import { CaseLedger, LEDGER_PATCH } from './case/ledger';
 import { publisher } from './case/publish';
 import { CaseModel } from './case/model';
 import { isRefusedPayload } from './messages';
@@ -56,6 +57,10 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     model.longLived = patched(LONG_LIVED_CASES);
     if (patched('term-cover')) model.coverTheTerm();
   }
+  // The ledger's rows (asked once per run: a run whose history predates the patch writes none; its
+  // successor does, and `refundflow ledger backfill` never finds rows that were not written).
+  const ledger = patched(LEDGER_PATCH) ? new CaseLedger(model, input.carried?.ledger) : undefined;
+  if (ledger) model.onRecord = (entry) => ledger.observe(entry);
   // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
   const attributesCarried =
     !!input.carried && workflowInfo().typedSearchAttributes.get(statusKey) !== undefined;
@@ -101,15 +106,20 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     armed = undefined;
   };
   while (!model.finished()) {
-    if (handOverNow()) return continueAsNewCase(input, model);
+    if (handOverNow()) return continueAsNewCase(input, model, ledger);
     const due = model.nextDueEffect();
     if (due) {
       await runEffect(model, due);
       publish();
       continue;
     }
+    // The ledger's rows go once the case's own work is done for this task: one call per task.
+    if (ledger?.due()) {
+      await ledger.flush();
+      continue;
+    }
     const seen = model.version;
-    const wakeAt = nextWakeAt(model);
+    const wakeAt = earliest(nextWakeAt(model), ledger?.wakeAt());
     if (wakeAt === undefined) {
       if (steadyTimer) disarm();
       await condition(() => model.version !== seen || handOverNow());
@@ -129,7 +139,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
       continue;
     const fired = fireDueDeadlines(model);
     publish();
-    if (fired === 0 && !model.nextDueEffect()) {
+    if (fired === 0 && !model.nextDueEffect() && !ledger?.due()) {
       // Nothing stood after all (cannot happen by construction); never spin.
       log.warn('woke for nothing', { wakeAt });
       await condition(() => model.version !== seen, 60_000);
@@ -137,6 +147,11 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   }
   // Let in-flight updates answer their callers before the run closes.
   await condition(allHandlersFinished);
+  if (ledger) {
+    // One last try: rows a down ledger still lacks are in this history for the backfill.
+    ledger.closed(model.now());
+    await ledger.flush();
+  }
   return model.outcome();
 }
 
@@ -169,6 +184,12 @@ export const LONG_LIVED_CASES = 'long-lived-cases';
 /** The patch that evaluates decisions in a local activity, recorded in history (README, "Changing the workflow safely"). */
 export const DECISIONS_RECORDED = 'decisions-recorded';
 
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
 /** The server suggests a new run, or this run reached the case's own event budget. */
 function historyFull(): boolean {
   const info = workflowInfo();
@@ -180,7 +201,11 @@ function historyFull(): boolean {
  * run leaves it. Memo (the start's fingerprint) and search attributes are passed on explicitly, so
  * a repeated start still recognises the case and support's lists do not change.
  */
-async function continueAsNewCase(input: StartCaseInput, model: CaseModel): Promise<never> {
+async function continueAsNewCase(
+  input: StartCaseInput,
+  model: CaseModel,
+  ledger: CaseLedger | undefined,
+): Promise<never> {
   await condition(allHandlersFinished);
   const info = workflowInfo();
   log.info('continuing as new', { historyLength: info.historyLength, run: model.runs });
@@ -195,6 +220,6 @@ async function continueAsNewCase(input: StartCaseInput, model: CaseModel): Promi
     order: input.order,
     fingerprint: input.fingerprint,
     ...(input.startedBy ? { startedBy: input.startedBy } : {}),
-    carried: { ...carry(model), memo },
+    carried: { ...carry(model), memo, ...(ledger ? { ledger: ledger.queue } : {}) },
   });
 }

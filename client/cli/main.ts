@@ -2,6 +2,7 @@
 // from its own module, so case commands can join the policy commands without touching this file.
 import { Command, CommanderError } from 'commander';
 import { registerCaseCommands } from './case-commands';
+import { registerLedgerCommands } from './ledger-command';
 import { EXIT_BAD_INPUT, registerPolicyCommands } from './policy-commands';
 
 const program = new Command('refundflow')
@@ -11,6 +12,7 @@ const program = new Command('refundflow')
   .exitOverride();
 registerPolicyCommands(program);
 registerCaseCommands(program);
+registerLedgerCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

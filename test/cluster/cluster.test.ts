@@ -15,6 +15,7 @@ import { RefundCases } from '../../client/refund-client';
 import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
 import { caughtMail } from '../../cluster/mail-catcher';
 import { GaveUp, ManagedChild, waitFor } from '../../cluster/processes';
+import { openLedger } from '../../ledger/store';
 import type { Order } from '../../policies';
 import {
   POLICY,
@@ -217,6 +218,31 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       'an email to the buyer',
       60_000,
     );
+    // The case ledger: the workers wrote its rows to PostgreSQL, where the API's configuration reads.
+    assert.equal(cluster.config.ledger.kind, 'postgres');
+    const ledger = await openLedger(cluster.config.ledger);
+    try {
+      const rows = await eventually(
+        async () => {
+          const found = await ledger.db
+            .selectFrom('ledger_events')
+            .select(['event_key', 'kind', 'amount_minor'])
+            .where('order_id', '=', order.orderId)
+            .orderBy('event_key')
+            .execute();
+          return found.length >= 4 && found;
+        },
+        'the ledger rows in PostgreSQL',
+        60_000,
+      );
+      assert.deepEqual(
+        rows.map((r) => r.kind),
+        ['decided', 'opened', 'paid', 'requested'],
+      );
+      assert.ok(Number(rows.find((r) => r.kind === 'paid')!.amount_minor) > 0);
+    } finally {
+      await ledger.close();
+    }
   });
 
   it('SIGKILL one worker while 100 cases are in flight: all finish on the other, one refund each, no email repeated but what the killed worker had sent', async () => {

@@ -297,6 +297,9 @@ describe('deploy: docker-compose.yml', () => {
     const [, api] = serviceRunning('dist/client/api/main.js');
     const apiConfig = loadConfig(loadableEnv(api));
     assert.equal(apiConfig.billing.kind, 'embedded');
+    // The case ledger: the workers write it and the API reads it in the same PostgreSQL database.
+    assert.equal(config.ledger.kind, 'postgres');
+    assert.deepEqual(apiConfig.ledger, config.ledger);
     const volumeAt = (s: Service, dir: string) =>
       (s.volumes ?? [])
         .map(String)

@@ -184,6 +184,7 @@ const rejection: Record<keyof RefundActivities, string> = {
   createRefund: 'RefundRejected',
   getRefundStatus: 'UnknownRefund',
   findRefunds: 'UnknownOrder',
+  appendLedger: 'InvalidRequest',
 };
 
 /** The invariants every cell asserts. */

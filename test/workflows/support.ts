@@ -11,6 +11,7 @@ import type {
   AccountSnapshot,
   CreateRefund,
   GatewayRefund,
+  LedgerEntry,
   RefundActivities,
   RefundResult,
 } from '../../activities/contract';
@@ -44,6 +45,8 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
   const gw: StubGateway = { mode: 'pending', statusOnCheck: 'pending', ...gateway };
   // One refund per idempotency key, as a real gateway keeps it.
   const refunds = new Map<string, RefundResult & { input: CreateRefund }>();
+  // The case ledger as the real store keeps it: one row per event_key, a repeated key skipped.
+  const ledger = new Map<string, LedgerEntry>();
   const track = <K extends keyof RefundActivities>(name: K, fn: RefundActivities[K]): RefundActivities[K] =>
     (async (input: never) => {
       calls.push({ name, input });
@@ -129,11 +132,16 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
           currency: r.input.currency,
         })),
     ),
+    appendLedger: track('appendLedger', async ({ rows }) => {
+      const fresh = rows.filter((row) => !ledger.has(row.event_key));
+      for (const row of fresh) ledger.set(row.event_key, row);
+      return { written: true, inserted: fresh.length, rows };
+    }),
   };
   const named = (name: keyof RefundActivities) => calls.filter((c) => c.name === name);
   /** Refunds the gateway holds that succeeded or may still succeed: money that left or may leave. */
   const live = () => [...refunds.values()].filter((r) => r.status !== 'failed' && r.status !== 'canceled');
-  return { activities, calls, named, refunds, gateway: gw, faults, live };
+  return { activities, calls, named, refunds, gateway: gw, faults, live, ledger };
 }
 
 export type Stubs = ReturnType<typeof stubActivities>;

@@ -4,6 +4,7 @@
 import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import type { CaseState } from '../case-state';
 import type { Effect } from './effect-queue';
+import type { CarriedLedger } from './ledger';
 import type { CaseModel } from './model';
 
 /**
@@ -32,6 +33,8 @@ export interface CarriedCase {
   runs: number;
   /** The case's memo (the start's fingerprint, the customer email's digest), set again if a server drops it. */
   memo?: Record<string, unknown>;
+  /** The ledger's counters and unwritten rows (workflows/case/ledger.ts), when the case writes one. */
+  ledger?: CarriedLedger;
 }
 
 export function carry(model: CaseModel): CarriedCase {

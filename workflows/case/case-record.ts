@@ -61,6 +61,8 @@ export class CaseRecord {
    * The workflow answers with patched('decisions-recorded'); the pure model (unit tests) evaluates inline.
    */
   recordDecisions: () => boolean = () => false;
+  /** Sees every timeline entry as it is recorded (the ledger's rows, workflows/case/ledger.ts). */
+  onRecord: ((entry: CaseState['timeline'][number]) => void) | undefined;
 
   constructor(
     input: StartCaseInput,
@@ -118,7 +120,9 @@ export class CaseRecord {
   // ---- timeline and status ------------------------------------------------------------
 
   record(type: string, summary: string, actor: Actor = SYSTEM, data?: Record<string, unknown>): void {
-    this.state.timeline.push({ at: this.now(), type, actor, summary, ...(data ? { data } : {}) });
+    const entry = { at: this.now(), type, actor, summary, ...(data ? { data } : {}) };
+    this.state.timeline.push(entry);
+    this.onRecord?.(entry);
     this.version++;
   }
 
@@ -140,7 +144,7 @@ export class CaseRecord {
     if (this.state.escalations.some((e) => e.reason === reason)) return;
     this.state.escalated = true;
     this.state.escalations.push({ at: this.now(), reason });
-    this.record('escalated', reason);
+    this.record('escalated', reason, SYSTEM, { tag });
     this.queue({
       kind: 'support',
       notice: 'escalation',

@@ -1,0 +1,69 @@
+// The case ledger's write (ledger/store.ts): the activity side of workflows/case/ledger.ts. It runs
+// as a local activity inside the case's workflow task, so it must answer fast and never fail for
+// the ledger's sake: a ledger that is down or slow answers `written: false` within a bound and the
+// case retries on its own durable timer. No customer personal data reaches it (the workflow builds
+// the rows from ids, amounts, codes and staff actors only).
+import type { LedgerAppendResult, LedgerEntry } from './contract';
+
+/** What the activity needs of the ledger: its idempotent append. */
+export interface LedgerPort {
+  append(rows: readonly (LedgerEntry & { recorded_at: string })[]): Promise<number>;
+  close?(): Promise<void>;
+}
+
+/**
+ * How long one append may take before it counts as failed. Well under the local activity's own
+ * timeout, so even a hanging database answers (and the rows reach history for the backfill).
+ */
+export const LEDGER_APPEND_BOUND_MS = 3_000;
+
+export async function appendToLedger(
+  ledger: LedgerPort | undefined,
+  rows: LedgerEntry[],
+  boundMs = LEDGER_APPEND_BOUND_MS,
+): Promise<LedgerAppendResult> {
+  if (!ledger) return { written: false, inserted: 0, rows, error: 'no ledger configured' };
+  const recordedAt = new Date().toISOString();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const inserted = await Promise.race([
+      ledger.append(rows.map((row) => ({ ...row, recorded_at: recordedAt }))),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the ledger did not answer within ${boundMs} ms`)),
+          boundMs,
+        );
+      }),
+    ]);
+    return { written: true, inserted, rows };
+  } catch (err) {
+    return { written: false, inserted: 0, rows, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Opens the ledger on first use and again after a failure, so a worker starts while its database
+ * is down (the cases keep running; their rows wait) and recovers when it is back.
+ */
+export function lazyLedger<L extends LedgerPort>(
+  open: () => Promise<L>,
+): LedgerPort & { close(): Promise<void> } {
+  let opening: Promise<L> | undefined;
+  return {
+    async append(rows) {
+      opening ??= open();
+      const ledger = await opening.catch((err: unknown) => {
+        opening = undefined;
+        throw err;
+      });
+      return ledger.append(rows);
+    },
+    async close() {
+      const ledger = await opening?.catch(() => undefined);
+      opening = undefined;
+      await ledger?.close?.();
+    },
+  };
+}
