@@ -4,7 +4,8 @@
 // date functions): reason codes are grouped by their stored JSON text and counted here, decision
 // times are computed here from the two ISO instants, which sort as text on both stores.
 import type { Kysely } from 'kysely';
-import { getPreset } from '../policies';
+import { endOfDaysAfter, getPreset, type Policy } from '../policies';
+import { pinHolidays } from '../policies/holidays';
 import type { LedgerDatabase, LedgerKind, LedgerRow } from './schema';
 
 /** The reported window: ISO 8601 UTC instants with milliseconds, `from` inclusive, `to` exclusive. */
@@ -17,13 +18,13 @@ export interface ReportRange {
 
 export interface DecisionTime {
   policyId: string;
-  /** The policy's decision deadline in days (business days when `businessDays`); null for a policy no preset names. */
+  /** The policy's promised decision time in days — its target, else its deadline (business days when `businessDays`); null for a policy no preset names. */
   promiseBusinessDays: number | null;
   /** Whether the promise counts business days (false: calendar days). */
   businessDays: boolean;
   p50Hours: number;
   p90Hours: number;
-  /** Decisions made at or before the deadline in force when they were made (the row's deadline_at). */
+  /** Decisions made at or before the deadline in force (the row's deadline_at; without one, the promise from the request). */
   withinPromise: number;
   decided: number;
 }
@@ -157,28 +158,70 @@ function parseCodes(text: string): string[] {
 
 const HOUR_MS = 3_600_000;
 
+interface DecisionPromise {
+  days: number;
+  businessDays: boolean;
+  /** The policy's calendar (zone, holidays) for its business days. */
+  calendar: Policy;
+  /** The calendar with its public holidays pinned, per request year. */
+  pinned: Record<string, Policy>;
+}
+
+/** The promised decision time of a preset: its target where it states one, else its deadline. */
+function promiseOf(policyId: string): DecisionPromise | undefined {
+  const policy = getPreset(policyId);
+  if (!policy) return undefined;
+  const { targetDays, deadlineDays, businessDays } = policy.decision;
+  return { days: targetDays ?? deadlineDays, businessDays, calendar: policy, pinned: {} };
+}
+
+/**
+ * Whether a decision kept the promise: against the deadline in force on its row; a decision made
+ * with no deadline running (at once, on the request) against the policy's promise from the request.
+ */
+function keptPromise(
+  row: { requested_at: string; occurred_at: string; deadline_at: string | null },
+  duration: number,
+  promise: DecisionPromise | undefined,
+): boolean {
+  // Both are ISO instants in the same format, so text order is time order (as in the queries).
+  if (row.deadline_at !== null) return row.occurred_at <= row.deadline_at;
+  if (!promise) return false;
+  // N calendar days always fit in N days' promise (calendar or business): no calendar needed.
+  if (duration <= promise.days * 24 * HOUR_MS) return true;
+  // Holidays are pinned per request year, as a case pins them when it starts (the years it spans).
+  const year = row.requested_at.slice(0, 4);
+  const calendar = (promise.pinned[year] ??= pinHolidays(promise.calendar, row.requested_at));
+  return row.occurred_at <= endOfDaysAfter(row.requested_at, promise.days, promise.businessDays, calendar);
+}
+
 function decisionTimes(
   rows: Pick<LedgerRow, 'policy_id' | 'requested_at' | 'occurred_at' | 'deadline_at'>[],
 ): DecisionTime[] {
-  const byPolicy = new Map<string, { durations: number[]; within: number }>();
+  const byPolicy = new Map<
+    string,
+    { durations: number[]; within: number; promise: DecisionPromise | undefined }
+  >();
   for (const row of rows) {
-    const duration = Date.parse(row.occurred_at) - Date.parse(row.requested_at as string);
+    const requestedAt = row.requested_at as string;
+    const duration = Date.parse(row.occurred_at) - Date.parse(requestedAt);
     if (!Number.isFinite(duration)) continue;
-    const entry = byPolicy.get(row.policy_id) ?? { durations: [], within: 0 };
+    let entry = byPolicy.get(row.policy_id);
+    if (!entry)
+      byPolicy.set(row.policy_id, (entry = { durations: [], within: 0, promise: promiseOf(row.policy_id) }));
     entry.durations.push(Math.max(0, duration));
-    // Both are ISO instants in the same format, so text order is time order (as in the queries).
-    if (row.deadline_at !== null && row.occurred_at <= row.deadline_at) entry.within += 1;
-    byPolicy.set(row.policy_id, entry);
+    if (keptPromise({ ...row, requested_at: requestedAt }, duration, entry.promise)) entry.within += 1;
   }
   return [...byPolicy]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([policyId, { durations, within }]) => {
+    .map(([policyId, { durations, within, promise }]) => {
       const sorted = Float64Array.from(durations).sort();
-      const decision = getPreset(policyId)?.decision;
       return {
         policyId,
-        promiseBusinessDays: decision?.deadlineDays ?? null,
-        businessDays: decision?.businessDays ?? true,
+        // The promise the writer judges decisions against (deadline_at): the target where the
+        // policy states one (proxy-strict: 3 business days, at most 7), else the deadline.
+        promiseBusinessDays: promise?.days ?? null,
+        businessDays: promise?.businessDays ?? true,
         p50Hours: hours(percentile(sorted, 0.5)),
         p90Hours: hours(percentile(sorted, 0.9)),
         withinPromise: within,

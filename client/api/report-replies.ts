@@ -61,23 +61,17 @@ export const ReportSummaryReply = z
         }),
       )
       .meta({ description: 'Money that went out in the window, per currency' }),
-    denialReasons: z
-      .array(z.object({ code: z.string(), count: Count }))
-      .meta({
-        description: 'Reason codes of denials, most frequent first (a denial with two codes counts for both)',
-      }),
+    denialReasons: z.array(z.object({ code: z.string(), count: Count })).meta({
+      description: 'Reason codes of denials, most frequent first (a denial with two codes counts for both)',
+    }),
     decisionTime: z
       .array(
         z.object({
           policyId: z.string(),
-          promiseBusinessDays: z
-            .number()
-            .int()
-            .nullable()
-            .meta({
-              description:
-                "The policy's decision deadline in days (calendar days when businessDays is false)",
-            }),
+          promiseBusinessDays: z.number().int().nullable().meta({
+            description:
+              "The policy's promised decision time in days: its decision target where it states one, else its deadline (calendar days when businessDays is false)",
+          }),
           businessDays: z.boolean(),
           p50Hours: z.number().nonnegative(),
           p90Hours: z.number().nonnegative(),

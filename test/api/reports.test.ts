@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { openLedger, type Ledger } from '../../ledger/store';
 import { row, marchRows } from '../ledger/fixtures';
-import { call, startStack, type TestStack } from './stack';
+import { call, eventually, order, startStack, type TestStack } from './stack';
 
 type Issues = { issues: { path: string; message: string }[] };
 
@@ -182,5 +182,65 @@ describe('reports API', function () {
       ),
       lines.filter((l) => l.includes('quoted')).join('\n'),
     );
+  });
+
+  it('counts cases run on the real stack: the worker writes the ledger, the summary reads it', async () => {
+    const paid = order();
+    const denied = order();
+    for (const [policyId, o] of [
+      ['usage-prorata', paid],
+      ['all-sales-final', denied],
+    ] as const) {
+      const started = await call(stack, 'POST', '/v1/cases', {
+        as: 'checkout',
+        body: { policyId, order: o },
+      });
+      assert.equal(started.status, 201, JSON.stringify(started.body));
+    }
+    await call(stack, 'PUT', `/v1/orders/${paid.orderId as string}/usage`, {
+      as: 'checkout',
+      body: { used: 0, reportedAt: new Date().toISOString() },
+    });
+    for (const o of [paid, denied]) {
+      const asked = await call(stack, 'POST', `/v1/cases/${o.orderId as string}/refund-requests`, {
+        as: 'checkout',
+        body: { reason: 'changed_mind' },
+      });
+      assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    }
+    // Today's window (the March rows above are outside it); the gateway settles the payout shortly.
+    const today = new Date().toISOString().slice(0, 10);
+    type Summary = {
+      requests: number;
+      outcomes: Record<string, number>;
+      money: { currency: string; refundedMinor: number; creditedMinor: number }[];
+      denialReasons: { code: string; count: number }[];
+      decisionTime: { policyId: string; decided: number; withinPromise: number }[];
+    };
+    const summary = await eventually(async () => {
+      const answer = await call<Summary>(stack, 'GET', `/v1/reports/summary?from=${today}&to=${today}`, {
+        as: 'support',
+      });
+      return answer.body.money.length > 0 && answer.body;
+    }, 'the payout in the ledger');
+    assert.equal(summary.requests, 2);
+    assert.deepEqual(summary.outcomes, { denied: 1, full_refund: 1 });
+    assert.deepEqual(summary.money, [{ currency: 'USD', refundedMinor: 1999, creditedMinor: 0 }]);
+    assert.deepEqual(
+      summary.denialReasons.map((r) => r.code),
+      ['ALL_SALES_FINAL'],
+    );
+    assert.deepEqual(
+      summary.decisionTime.map((d) => [d.policyId, d.decided, d.withinPromise]),
+      [
+        ['all-sales-final', 1, 1],
+        ['usage-prorata', 1, 1],
+      ],
+    );
+    const csv = await call<string>(stack, 'GET', `/v1/reports/ledger.csv?from=${today}&to=${today}`, {
+      as: 'admin',
+    });
+    for (const kind of ['opened', 'requested', 'decided', 'paid'])
+      assert.ok(csv.body.includes(`,${paid.orderId as string},${kind},`), kind);
   });
 });

@@ -51,7 +51,7 @@ describe('ledger reports', () => {
     assert.deepEqual(decisionTime, [
       {
         policyId: 'proxy-strict',
-        promiseBusinessDays: 7,
+        promiseBusinessDays: 3, // its target; 7 is the outer deadline
         businessDays: true,
         p50Hours: 20,
         p90Hours: 30,
@@ -68,6 +68,32 @@ describe('ledger reports', () => {
         decided: 2,
       },
     ]);
+  });
+
+  it('judges a decision made with no deadline running against the policy’s promise from the request', async () => {
+    const other = await openLedger({ kind: 'sqlite', file: path.join(dir, 'no-deadline.sqlite') });
+    try {
+      const at = '2026-03-02T09:00:00.000Z'; // a Monday
+      await other.append([
+        ...decided('n1', at, 0, { policy_id: 'usage-prorata', outcome: 'full_refund', deadline_at: null }),
+        // 3 calendar days promised: 100 h (Friday 13:00 UTC) is past the end of Thursday in the policy's zone
+        ...decided('n2', at, 100, { policy_id: 'usage-prorata', outcome: 'denied', deadline_at: null }),
+        // 3 business days promised (proxy-strict's target): Thursday 12:00 UTC is within the third
+        ...decided('n3', at, 75, { outcome: 'denied', deadline_at: null }),
+        // ... and the next Monday is not
+        ...decided('n4', at, 24 * 7, { outcome: 'denied', deadline_at: null }),
+      ]);
+      const { decisionTime } = await reportSummary(other.db, MARCH);
+      assert.deepEqual(
+        decisionTime.map((d) => [d.policyId, d.withinPromise, d.decided]),
+        [
+          ['proxy-strict', 1, 2],
+          ['usage-prorata', 1, 2],
+        ],
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   it('takes percentiles by nearest rank on known data', () => {
