@@ -1,9 +1,11 @@
 // Plain types of the refund case, importable by the workflow, the client and the UI.
+import type { z } from 'zod/mini';
 import type { Decision } from '../policies/evaluate';
 import type { Order } from '../policies/input';
 import type { Policy } from '../policies/policy';
 import type { CarriedCase } from './case/carry';
 import type { Actor } from './messages';
+import type { CaseStateSchema, DeadlinesSchema, PayoutSchema, TimelineEntrySchema } from './case-schema';
 
 export const CASE_STATUSES = [
   'open',
@@ -40,83 +42,12 @@ export interface StartCaseInput {
   carried?: CarriedCase;
 }
 
-export interface CaseDeadlines {
-  requestWindowEndsAt?: string;
-  remediationDeadline?: string;
-  decisionDeadline?: string;
-  /** The policy's usual answer time ("typically within"): the customer is told when it passes undecided. */
-  decisionTarget?: string;
-  payoutDeadline?: string;
-  subscriptionEndsAt?: string;
-  /** Until when a confirmed incident can still reach this case. */
-  incidentCoverEndsAt?: string;
-  /** Until when a denial can be disputed (the policy's dispute period); gone once it ended or was used. */
-  disputeWindowEndsAt?: string;
-  /** A paid case takes gateway events and chargebacks on its own timeline until then (settle period). */
-  settlePeriodEndsAt?: string;
-}
-
-export interface TimelineEntry {
-  at: string;
-  type: string;
-  actor: Actor;
-  summary: string;
-  data?: Record<string, unknown>;
-}
-
-export interface PayoutState {
-  attempt: number;
-  idempotencyKey: string;
-  refundId?: string;
-  status: 'creating' | 'pending' | 'succeeded' | 'failed' | 'canceled';
-  amountMinor: number;
-  currency: string;
-  failureReason?: string;
-  createdAt: string;
-  settledAt?: string;
-  /** The last call's outcome is unknown (a timeout, an outage): the key is kept and the gateway is asked first. */
-  outcomeUnknown?: boolean;
-  /** A payout support made outside the gateway and recorded on the case (the payout route). */
-  outside?: { reference: string; method: string; recordedBy: Actor };
-  /** Support chose another route while this refund was still pending at the gateway: a late success is a double payment. */
-  abandoned?: boolean;
-}
-
-export interface CaseState {
-  orderId: string;
-  workflowId: string;
-  customerId: string;
-  productId?: string;
-  status: CaseStatus;
-  policyId: string;
-  policyVersion: string | number;
-  fingerprint: string;
-  currency: string;
-  paidMinor: number;
-  deadlines: CaseDeadlines;
-  /** The next deadline the case is waiting for, if any. */
-  nextDeadline?: string;
-  escalated: boolean;
-  escalations: { at: string; reason: string }[];
-  request?: { reason: string; description?: string; requestedAt: string };
-  /** `fromRequest`: no issue was reported; the refund request naming a technical problem is the report. */
-  issue?: { description: string; reportedAt: string; remediatedAt?: string; fromRequest?: boolean };
-  informationRequest?: { items: string[]; requestedAt: string; providedAt?: string; note?: string };
-  technicalReview?: { outcome: string; notes?: string; at: string };
-  decision?: Decision & { decidedAt: string; decidedBy: Actor; note?: string };
-  payout?: PayoutState;
-  /** Earlier payout attempts, oldest first, so a late gateway event for one of them is recognised. */
-  earlierPayouts?: PayoutState[];
-  chargebackActive: boolean;
-  incidents: { incidentId: string; confirmedAt: string; description: string }[];
-  subscription?: { cancelRequestedAt?: string; effectiveAt?: string; ended?: boolean };
-  /** The customer disputed the denial (DESIGN: "Every denial can be disputed"); a person decides. */
-  dispute?: { disputedAt: string; description: string };
-  timeline: TimelineEntry[];
-  closed: boolean;
-  /** Set by the caseState query while support's payout route is open (why it is); never stored. */
-  payoutRoute?: { reason: string };
-}
+// The case's state, its deadlines, timeline entries and payouts: inferred from their zod schemas
+// (workflows/case-schema.ts), the one source the OpenAPI document and the UI read too.
+export type CaseDeadlines = z.infer<typeof DeadlinesSchema>;
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+export type PayoutState = z.infer<typeof PayoutSchema>;
+export type CaseState = z.infer<typeof CaseStateSchema>;
 
 /** What an update answers: small, whatever the case's size (the API reads the state afterwards). */
 export interface CaseAnswer {
@@ -134,3 +65,5 @@ export interface CaseOutcome {
 }
 
 export type { Decision, Order, Policy };
+export type { Actor } from './messages';
+export type { CaseDecision } from './case-schema';

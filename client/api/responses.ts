@@ -1,9 +1,12 @@
-// The API's response bodies as zod schemas, next to the request schemas in ./schemas. They are the
-// single source of what /openapi.json says each route answers (success and error bodies alike);
-// the routes' handlers are typed against them, and test/api checks real answers against the
-// document. The shapes are written out here rather than inferred from the TypeScript interfaces
-// of the workflow and the policies, and the assertions at the end keep the two in step.
+// The API's response bodies as zod schemas, next to the request schemas in ./requests. They are
+// the single source of what /openapi.json says each route answers (success and error bodies
+// alike); the routes' handlers are typed against them, and test/api checks real answers against
+// the document. The case's own shapes (state, deadlines, timeline, payout, actor) are the
+// workflow's schemas (workflows/case-schema.ts, zod/mini), named here for the document. Views and
+// the policies' Decision are written out here; the assertions at the end keep them in step with
+// the TypeScript types they describe.
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import {
   InstantSchema,
   OutcomeSchema,
@@ -14,8 +17,16 @@ import {
 } from '../../policies';
 import type { OutboxMessage } from '../../activities';
 import { API_ROLES } from '../../config';
-import { CASE_STATUSES, type CaseState } from '../../workflows/case-state';
-import { ActorSchema } from '../../workflows/messages';
+import type { CaseState } from '../../workflows/case-state';
+import {
+  CaseActorSchema,
+  CaseStateSchema as SharedCaseStateSchema,
+  CaseStatusSchema,
+  DeadlinesSchema,
+  PayoutSchema,
+  PolicyVersionSchema,
+  TimelineEntrySchema,
+} from '../../workflows/case-schema';
 import type { CaseSummary } from '../refund-client';
 import type { Caller } from './auth';
 import type { CaseView, CheckoutCaseView } from './case-view';
@@ -24,7 +35,8 @@ import type { CaseView, CheckoutCaseView } from './case-view';
 export const responseSchemas = z.registry<{ id: string }>();
 const named = <S extends z.core.$ZodType>(schema: S, id: string, description?: string): S => {
   // A description is zod metadata on a copy of the schema (what full zod's .meta() does), so a
-  // shared schema such as ActorSchema (zod/mini, workflows/messages.ts) is not changed.
+  // shared schema (zod/mini, workflows/) is not changed. A shared schema that other named ones
+  // contain is named as it is (its description is its own), so they refer to it by $ref.
   const documented = description ? z.core.clone(schema) : schema;
   if (description) z.globalRegistry.add(documented, { description });
   responseSchemas.add(documented, { id });
@@ -32,8 +44,6 @@ const named = <S extends z.core.$ZodType>(schema: S, id: string, description?: s
 };
 
 const Minor = z.number().int().nonnegative();
-const CaseStatusSchema = z.enum(CASE_STATUSES);
-const PolicyVersionSchema = z.union([z.string(), z.number().int()]);
 
 // ---- errors -------------------------------------------------------------------------------------
 
@@ -61,7 +71,7 @@ export const ErrorReply = named(
 
 // ---- the case -----------------------------------------------------------------------------------
 
-export const ActorReply = named(ActorSchema, 'Actor', 'Who did something: a role and the key or person');
+export const ActorReply = named(CaseActorSchema, 'Actor');
 
 export const ReviewBoundsReply = named(
   ReviewBoundsSchema,
@@ -95,141 +105,18 @@ export const CaseDecisionSchema = named(
   'The decision on the case, with when and by whom it was made',
 );
 
-export const TimelineEntrySchema = named(
-  z.object({
-    at: InstantSchema,
-    type: z.string(),
-    actor: ActorReply,
-    summary: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
-  }),
-  'TimelineEntry',
-);
+export const TimelineEntryReply = named(TimelineEntrySchema, 'TimelineEntry');
+export const PayoutReply = named(PayoutSchema, 'Payout');
+export const DeadlinesReply = named(DeadlinesSchema, 'Deadlines');
 
-export const PayoutSchema = named(
-  z.object({
-    attempt: z.number().int().positive(),
-    idempotencyKey: z.string(),
-    refundId: z.string().optional(),
-    status: z.enum(['creating', 'pending', 'succeeded', 'failed', 'canceled']),
-    amountMinor: Minor,
-    currency: z.string(),
-    failureReason: z.string().optional(),
-    createdAt: InstantSchema,
-    settledAt: InstantSchema.optional(),
-    outcomeUnknown: z.boolean().optional().meta({
-      description:
-        "The last call's outcome is unknown; the attempt keeps its key and the gateway is asked first",
-    }),
-    outside: z.object({ reference: z.string(), method: z.string(), recordedBy: ActorReply }).optional().meta({
-      description: 'A payout made outside the gateway, recorded by support (POST …/outside-payouts)',
-    }),
-    abandoned: z.boolean().optional().meta({
-      description:
-        'Support chose another route while this refund was pending at the gateway; a later success is flagged as a double payment',
-    }),
-  }),
-  'Payout',
-);
-
-export const DeadlinesSchema = named(
-  z.object({
-    requestWindowEndsAt: InstantSchema.optional(),
-    remediationDeadline: InstantSchema.optional(),
-    decisionDeadline: InstantSchema.optional(),
-    decisionTarget: InstantSchema.optional().meta({
-      description: "The policy's usual answer time; when it passes undecided the customer is told",
-    }),
-    payoutDeadline: InstantSchema.optional(),
-    subscriptionEndsAt: InstantSchema.optional(),
-    incidentCoverEndsAt: InstantSchema.optional().meta({
-      description: 'Until when a confirmed incident can still reach this case',
-    }),
-    disputeWindowEndsAt: InstantSchema.optional().meta({
-      description: 'Until when the denial can be disputed (POST /v1/cases/:orderId/disputes)',
-    }),
-    settlePeriodEndsAt: InstantSchema.optional().meta({
-      description:
-        "A paid case takes the gateway's events and chargebacks on its own timeline until then; later ones go to the late-event record",
-    }),
-  }),
-  'Deadlines',
-  "The case's clocks as absolute ISO 8601 times; each appears once it applies",
-);
-
-/** The workflow's caseState query (workflows/case-state.ts). */
-export const CaseStateSchema = z.object({
-  orderId: z.string(),
-  workflowId: z.string(),
-  customerId: z.string(),
-  productId: z.string().optional(),
-  status: CaseStatusSchema,
-  policyId: z.string(),
-  policyVersion: PolicyVersionSchema,
-  fingerprint: z.string(),
-  currency: z.string(),
-  paidMinor: Minor,
-  deadlines: DeadlinesSchema,
-  nextDeadline: InstantSchema.optional().meta({ description: 'The next deadline the case waits for' }),
-  escalated: z.boolean(),
-  escalations: z.array(z.object({ at: InstantSchema, reason: z.string() })),
-  request: z
-    .object({ reason: z.string(), description: z.string().optional(), requestedAt: InstantSchema })
-    .optional(),
-  issue: z
-    .object({
-      description: z.string(),
-      reportedAt: InstantSchema,
-      remediatedAt: InstantSchema.optional(),
-      fromRequest: z
-        .boolean()
-        .optional()
-        .meta({ description: 'The refund request named a technical problem and is the issue report' }),
-    })
-    .optional(),
-  informationRequest: z
-    .object({
-      items: z.array(z.string()),
-      requestedAt: InstantSchema,
-      providedAt: InstantSchema.optional(),
-      note: z.string().optional(),
-    })
-    .optional(),
-  technicalReview: z
-    .object({ outcome: z.string(), notes: z.string().optional(), at: InstantSchema })
-    .optional(),
-  decision: CaseDecisionSchema.optional(),
-  payout: PayoutSchema.optional(),
-  earlierPayouts: z
-    .array(PayoutSchema)
-    .optional()
-    .meta({ description: 'Earlier payout attempts, oldest first' }),
-  chargebackActive: z.boolean(),
-  incidents: z.array(
-    z.object({ incidentId: z.string(), confirmedAt: InstantSchema, description: z.string() }),
-  ),
-  subscription: z
-    .object({
-      cancelRequestedAt: InstantSchema.optional(),
-      effectiveAt: InstantSchema.optional(),
-      ended: z.boolean().optional(),
-    })
-    .optional(),
-  dispute: z
-    .object({ disputedAt: InstantSchema, description: z.string() })
-    .optional()
-    .meta({ description: 'The customer disputed the denial; a person decides within the policy' }),
-  timeline: z.array(TimelineEntrySchema),
-  closed: z.boolean(),
-  payoutRoute: z.object({ reason: z.string() }).optional().meta({
-    description:
-      "Support's payout route is open (payout-retries, outside-payouts, payout-credits), and why: the payout limit passed, the gateway failed the refund, or billing refused the remedy",
-  }),
+/** The workflow's caseState query (workflows/case-schema.ts), its decision documented. */
+export const CaseStateSchema = zm.extend(SharedCaseStateSchema, {
+  decision: zm.optional(CaseDecisionSchema),
 });
 
 /** GET /v1/cases/:orderId and every case write (client/api/case-view.ts). */
 export const CaseReply = named(
-  CaseStateSchema.extend({
+  zm.extend(CaseStateSchema, {
     outcome: OutcomeSchema.nullable().meta({
       description: 'decision.outcome lifted to the top; null before there is one',
     }),
@@ -341,7 +228,7 @@ export const CaseSummarySchema = named(
   z.object({
     orderId: z.string(),
     workflowId: z.string(),
-    status: CaseStatusSchema.optional(),
+    status: zm.optional(CaseStatusSchema),
     policyId: z.string().optional(),
     customerId: z.string().optional(),
     productId: z.string().optional(),
@@ -469,6 +356,7 @@ type Agree<T extends true> = T;
 export type _ResponseSchemasMatchTheirTypes = [
   Agree<Same<z.output<typeof CaseReply>, CaseView>>,
   Agree<Same<z.output<typeof CheckoutCaseReply>, CheckoutCaseView>>,
+  // The case state is the workflow's schema; this checks the decision the document puts in it.
   Agree<Same<z.output<typeof CaseStateSchema>, CaseState>>,
   Agree<Same<z.output<typeof DecisionReply>, Decision>>,
   Agree<Same<z.output<typeof CaseSummarySchema>, CaseSummary>>,
