@@ -12,10 +12,12 @@ export interface LedgerPort {
 }
 
 /**
- * How long one append may take before it counts as failed. Well under the local activity's own
- * timeout, so even a hanging database answers (and the rows reach history for the backfill).
+ * How long one append may take before it counts as failed. A local activity holds its workflow
+ * task (and an update's answer) while it runs, so the bound is short: a healthy append takes
+ * milliseconds; a hanging database costs a try at most this long, once per retry step. Well under
+ * the local activity's own timeout, so the answer (and the rows, for the backfill) reach history.
  */
-export const LEDGER_APPEND_BOUND_MS = 3_000;
+export const LEDGER_APPEND_BOUND_MS = 1_000;
 
 export async function appendToLedger(
   ledger: LedgerPort | undefined,

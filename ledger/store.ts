@@ -58,6 +58,9 @@ function openSqlite(file: string): Database.Database {
   const database = new Database(file);
   // The worker writes while the API reads reports: WAL lets both proceed.
   database.pragma('journal_mode = WAL');
+  // As the other embedded stores (activities/sqlite.ts): with WAL, NORMAL survives a process crash
+  // and spares the worker an fsync per append (a lost tail after a power cut is the backfill's job).
+  database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   return database;
 }

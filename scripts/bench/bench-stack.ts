@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   SandboxGateway,
   buildActivityDeps,
@@ -19,6 +20,7 @@ import { startApi, type RunningApi } from '../../client/api/main';
 import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { loadConfig } from '../../config';
+import { openLedger } from '../../ledger/store';
 import { createRefundWorker } from '../../worker/main';
 import { bundleEntry, devServerEnv, teardownDevServer, uniqueTaskQueue, workerEnv } from './support';
 
@@ -29,6 +31,10 @@ export interface BenchStack {
   client: Client;
   cases: RefundCases;
   api: RunningApi;
+  /** Another refund worker on `queue`: the case's own bundle, or the one given (ledger-write.ts). */
+  addWorker(queue: string, bundle: 'refund' | WorkflowBundleWithSourceMap): Promise<void>;
+  /** Rows in the stack's ledger (SQLite in the data folder). */
+  ledgerRows(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,24 +44,23 @@ export async function startBenchStack(): Promise<BenchStack> {
   const taskQueue = uniqueTaskQueue('bench');
   const baselineQueue = uniqueTaskQueue('bench-baseline');
   const config = loadConfig(workerEnv(env.address, taskQueue, dataDir));
-  const deps = buildActivityDeps(embeddedActivityConfig(dataDir));
+  // The case ledger as the embedded stack keeps it: SQLite in the data folder.
+  const deps = buildActivityDeps(embeddedActivityConfig(dataDir, { ledger: config.ledger }));
   const activities = createActivities(deps) as RefundActivities;
-  const workerFor = async (queue: string, entry: string, floor: boolean) =>
+  const workerWith = async (queue: string, workflowBundle: WorkflowBundleWithSourceMap) =>
     (
       await createRefundWorker(config, {
         connection: env.nativeConnection,
         activities,
-        overrides: {
-          taskQueue: queue,
-          workflowBundle: await bundleEntry(require.resolve(entry), { floor }),
-          workflowsPath: undefined,
-          maxCachedWorkflows: 2_000,
-        },
+        overrides: { taskQueue: queue, workflowBundle, workflowsPath: undefined, maxCachedWorkflows: 2_000 },
       })
     ).worker;
+  const workerFor = async (queue: string, entry: string, floor: boolean) =>
+    workerWith(queue, await bundleEntry(require.resolve(entry), { floor }));
   const worker = await workerFor(taskQueue, '../../workflows', false);
   const baselineWorker = await workerFor(baselineQueue, './baseline-workflows', true);
-  const running = Promise.all([worker.run(), baselineWorker.run()]);
+  const extra: Worker[] = [];
+  const runs: Promise<void>[] = [worker.run(), baselineWorker.run()];
   const client = new Client({
     connection: env.client.connection,
     namespace: 'default',
@@ -91,13 +96,32 @@ export async function startBenchStack(): Promise<BenchStack> {
     client,
     cases,
     api,
+    async addWorker(queue, bundle) {
+      const added =
+        bundle === 'refund'
+          ? await workerFor(queue, '../../workflows', false)
+          : await workerWith(queue, bundle);
+      extra.push(added);
+      runs.push(added.run());
+    },
+    async ledgerRows() {
+      const ledger = await openLedger(config.ledger);
+      try {
+        const { n } = await ledger.db
+          .selectFrom('ledger_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        return Number(n);
+      } finally {
+        await ledger.close();
+      }
+    },
     async close() {
       settling = false;
       await settler;
       await api.close();
-      worker.shutdown();
-      baselineWorker.shutdown();
-      await running;
+      for (const w of [worker, baselineWorker, ...extra]) w.shutdown();
+      await Promise.all(runs);
       await deps.close();
       await gateway.close();
       await teardownDevServer();

@@ -9,7 +9,8 @@
 //   BENCH_SIM_SCENARIOS (50)   scenarios in the case simulator's batch (each 60 days of case time)
 //   BENCH_LEDGER_ROWS (100000) ledger rows the reports section seeds; BENCH_REPORT_RUNS (30) summaries timed
 //   BENCH_ONLY                 comma-separated sections to run: bundle, evaluate, simulator,
-//                              throughput, history, latency, start, open, memory, suite, reports
+//                              throughput, history, latency, start, open, ledger, memory, suite,
+//                              reports
 // Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
 import os from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -17,6 +18,7 @@ import { startBenchStack } from './bench-stack';
 import { measureBundles } from './bundle';
 import { measureEvaluations } from './evaluate';
 import { measureHistories } from './history';
+import { measureLedgerWrite } from './ledger-write';
 import { measureMemory } from './memory-runs';
 import { measureOpenCases } from './open-cases';
 import { measureReports } from './reports';
@@ -35,7 +37,7 @@ const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 // The history section reads cases the throughput section paid.
 const want = (section: string): boolean =>
   !ONLY || ONLY.includes(section) || (section === 'throughput' && ONLY.includes('history'));
-const DEV_SERVER_SECTIONS = ['throughput', 'history', 'latency', 'start', 'open'];
+const DEV_SERVER_SECTIONS = ['throughput', 'history', 'latency', 'start', 'open', 'ledger'];
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
       await section('latency', 'refundRequestLatency', () => measureRequestLatency(stack, STARTS));
       await section('start', 'startLatency', () => measureStartLatency(stack, STARTS));
       await section('open', 'openCases', () => measureOpenCases(stack, OPEN_CASES));
+      await section('ledger', 'ledgerWrite', () => measureLedgerWrite(stack, CASES));
     } finally {
       await stack.close();
     }

@@ -98,7 +98,16 @@ describe('refund case workflow (time skipping)', function () {
       const result = await cases.read(id);
       assert.ok(result.closed);
       assert.ok(types(result).includes('window_closed'));
-      assert.equal(stubs.calls.length, 0, 'no activity runs for an untouched case');
+      // Nothing reaches the customer, billing or the gateway; only the ledger records the case's life.
+      assert.deepEqual(
+        stubs.calls.filter((c) => c.name !== 'appendLedger'),
+        [],
+        'no activity runs for an untouched case but the ledger',
+      );
+      assert.deepEqual(
+        [...stubs.ledger.keys()].filter((k) => k.startsWith(`${id}:`)),
+        [`${id}:opened:1`, `${id}:expired:1`, `${id}:closed:1`],
+      );
       await recordHistory(cases, id, 'window-expired');
     });
   });

@@ -31,7 +31,7 @@ export interface CarriedLedger {
   retryAt?: string;
 }
 
-// A short bound: the activity answers within 3 s whatever the database does (activities/ledger.ts).
+// A short bound: the activity answers within 1 s whatever the database does (activities/ledger.ts).
 const writer = proxyLocalActivities<RefundActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 1 },

@@ -1,0 +1,87 @@
+// The ledger's write cost on the paid path (issue 20: at most 5 %): refund cases with the ledger's
+// writes on (rows to the SQLite ledger in the data folder, one local activity per workflow task)
+// against the same cases with them off (a bundle whose ledger module is a no-op stand-in,
+// scripts/bench/ledger-off.ts), batches alternating on one server, each on a worker of its own
+// with the same activities. Each case: start → requestRefund → settled → paid, as in throughput.ts.
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { RefundCases } from '../../client/refund-client';
+import { productionBundleOptions } from '../build-workflow-bundle';
+import { statusKey } from '../../workflows/search-attributes';
+import type { BenchStack } from './bench-stack';
+import { POLICY, cleanOrder, inPool, log, mean, ms, round, seedBilling, uniqueTaskQueue } from './support';
+
+const IN_FLIGHT = 50;
+const POLL_MS = 100;
+
+async function offBundle() {
+  const real = require.resolve('../../workflows/case/ledger').replace(/\.ts$/, '');
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    ...productionBundleOptions,
+    logger: {
+      log() {},
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: (m: string) => console.error(m),
+    },
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: {
+        ...config.resolve,
+        alias: { ...(config.resolve?.alias as object), [real]: path.join(__dirname, 'ledger-off.ts') },
+      },
+    }),
+  });
+}
+
+export async function measureLedgerWrite(
+  stack: BenchStack,
+  casesPerBatch: number,
+): Promise<Record<string, unknown>> {
+  const onQueue = uniqueTaskQueue('bench-ledger-on');
+  const offQueue = uniqueTaskQueue('bench-ledger-off');
+  const off = await offBundle();
+  if (off.code.includes('appendLedger')) throw new Error('the ledger-off bundle still writes the ledger');
+  await stack.addWorker(onQueue, 'refund');
+  await stack.addWorker(offQueue, off);
+  const batch = async (kind: 'on' | 'off', r: number): Promise<number> => {
+    const cases = new RefundCases(stack.client, kind === 'on' ? onQueue : offQueue);
+    const orders = Array.from({ length: casesPerBatch }, () => cleanOrder(`ledger-${kind}-r${r}`));
+    seedBilling(stack.dataDir, orders);
+    const start = process.hrtime.bigint();
+    await inPool(orders, IN_FLIGHT, async (o) => {
+      await cases.start(POLICY, o);
+      await cases.requestRefund(o.orderId, { reason: 'changed_mind' });
+      const handle = cases.handle(o.orderId);
+      for (;;) {
+        const d = await handle.describe();
+        if (d.typedSearchAttributes.get(statusKey) === 'paid') return;
+        if (d.status.name !== 'RUNNING') throw new Error(`${o.orderId} ended ${d.status.name}`);
+        await new Promise((res) => setTimeout(res, POLL_MS));
+      }
+    });
+    return casesPerBatch / (ms(start) / 1000);
+  };
+  const on: number[] = [];
+  const offRates: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    offRates.push(await batch('off', r));
+    on.push(await batch('on', r));
+    log(`ledger round ${r}: on ${on.map((x) => round(x))}, off ${offRates.map((x) => round(x))}`);
+  }
+  const rows = await stack.ledgerRows();
+  const ratio = mean(on) / mean(offRates);
+  return {
+    casesPerBatch,
+    concurrency: IN_FLIGHT,
+    ledgerOnCasesPerSecond: on.map((x) => round(x)),
+    ledgerOffCasesPerSecond: offRates.map((x) => round(x)),
+    ratio: round(ratio),
+    costPercent: round((1 - ratio) * 100),
+    withinBudget: ratio >= 0.95,
+    ledgerRows: rows,
+  };
+}

@@ -1,0 +1,100 @@
+// appendLedger's side (activities/ledger.ts) on the real SQLite ledger (ledger/store.ts): a retried
+// batch adds nothing, and a ledger that refuses, hangs or cannot be opened answers `written: false`
+// in bounded time instead of failing the case's workflow task; a lazily opened ledger recovers.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LedgerEntry } from '../../activities/contract';
+import { appendToLedger, lazyLedger, type LedgerPort } from '../../activities/ledger';
+import { openLedger, type Ledger } from '../../ledger/store';
+
+const row = (orderId: string, kind: LedgerEntry['kind'], n = 1): LedgerEntry => ({
+  event_key: `${orderId}:${kind}:${n}`,
+  order_id: orderId,
+  kind,
+  occurred_at: '2026-03-02T10:00:00.000Z',
+  policy_id: 'usage-prorata',
+  policy_version: '3',
+  outcome: kind === 'decided' ? 'full_refund' : null,
+  amount_minor: kind === 'decided' ? 1999 : null,
+  currency: kind === 'decided' ? 'USD' : null,
+  reason_codes: '[]',
+  actor_role: 'system',
+  actor_id: null,
+  requested_at: null,
+  deadline_at: null,
+});
+
+describe('appendLedger on the SQLite ledger', () => {
+  let dir: string;
+  let ledger: Ledger;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'refundflow-ledger-'));
+    ledger = await openLedger({ kind: 'sqlite', file: path.join(dir, 'ledger.sqlite') });
+  });
+  afterEach(async () => {
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes a batch once: the same rows again (a retry) add nothing, new ones beside them are added', async () => {
+    const first = await appendToLedger(ledger, [row('o1', 'opened'), row('o1', 'requested')]);
+    assert.deepEqual([first.written, first.inserted], [true, 2]);
+    const retry = await appendToLedger(ledger, [
+      row('o1', 'opened'),
+      row('o1', 'requested'),
+      row('o1', 'decided'),
+    ]);
+    assert.deepEqual([retry.written, retry.inserted], [true, 1]);
+    // The rows come back as given: the local activity's result is what history keeps for the backfill.
+    assert.deepEqual(
+      retry.rows.map((r) => r.event_key),
+      ['o1:opened:1', 'o1:requested:1', 'o1:decided:1'],
+    );
+    const stored = await ledger.db.selectFrom('ledger_events').selectAll().orderBy('id').execute();
+    assert.deepEqual(
+      stored.map((r) => r.event_key),
+      ['o1:opened:1', 'o1:requested:1', 'o1:decided:1'],
+    );
+    assert.ok(
+      stored.every((r) => !Number.isNaN(Date.parse(r.recorded_at))),
+      'recorded_at stamped',
+    );
+    assert.equal(Number(stored[2]!.amount_minor), 1999);
+  });
+
+  it('a ledger that refuses, hangs or is missing answers written: false, within the bound, with the rows', async () => {
+    const refusing: LedgerPort = { append: async () => Promise.reject(new Error('ECONNREFUSED')) };
+    const refused = await appendToLedger(refusing, [row('o2', 'opened')]);
+    assert.deepEqual([refused.written, refused.error], [false, 'ECONNREFUSED']);
+    assert.equal(refused.rows.length, 1);
+
+    const hanging: LedgerPort = { append: () => new Promise<number>(() => undefined) };
+    const started = Date.now();
+    const hung = await appendToLedger(hanging, [row('o2', 'opened')], 200);
+    assert.equal(hung.written, false);
+    assert.match(hung.error ?? '', /did not answer within 200 ms/);
+    assert.ok(Date.now() - started < 5_000, 'answered at the bound, not when the database did');
+
+    const none = await appendToLedger(undefined, [row('o2', 'opened')]);
+    assert.deepEqual([none.written, none.error], [false, 'no ledger configured']);
+  });
+
+  it('a ledger opened lazily: a worker starts while the database is down and writes once it is back', async () => {
+    let down = true;
+    let opens = 0;
+    const lazy = lazyLedger(async () => {
+      opens++;
+      if (down) throw new Error('database unavailable');
+      return ledger;
+    });
+    const whileDown = await appendToLedger(lazy, [row('o3', 'opened')]);
+    assert.deepEqual([whileDown.written, whileDown.error], [false, 'database unavailable']);
+    down = false;
+    const back = await appendToLedger(lazy, [row('o3', 'opened')]);
+    assert.deepEqual([back.written, back.inserted], [true, 1]);
+    await appendToLedger(lazy, [row('o3', 'requested')]);
+    assert.equal(opens, 2, 'opened again after the failure, then kept');
+  });
+});
