@@ -109,8 +109,8 @@ describe('dashboard in a real browser', function () {
     assert.match(await money.innerText(), /USD\s+\$12\.50\s+\$0\.00/);
     assert.match(await money.innerText(), /JPY\s+¥0\s+¥700/);
     const time = page.getByRole('region', { name: 'Decision time against the promise' });
-    assert.match(await time.innerText(), /proxy-strict\s+3 business days\s+20 h\s+30 h\s+2 of 3 \(67 %\)/);
-    assert.match(await time.innerText(), /usage-prorata\s+3 days\s+5 h\s+40 h\s+2 of 2 \(100 %\)/);
+    assert.match(await time.innerText(), /proxy-strict\s+3 business days\s+20 h \/ 30 h\s+2 of 3 \(67 %\)/);
+    assert.match(await time.innerText(), /usage-prorata\s+3 days\s+5 h \/ 40 h\s+2 of 2 \(100 %\)/);
     // chart.js came from the API and drew three charts, each named by its figures.
     await page.waitForFunction(() => document.querySelectorAll('canvas').length === 3 && 'Chart' in window);
     assert.match(

@@ -304,14 +304,13 @@ const decisionTable = (summary) =>
   summary.decisionTime.length === 0
     ? h('p', {}, 'No decisions in this window.')
     : table(
-        ['Policy', 'Promise', 'p50', 'p90', 'Within promise'],
+        ['Policy', 'Promise', 'p50 / p90', 'Within promise'],
         summary.decisionTime.map((d) => [
           d.policyId,
           d.promiseBusinessDays === null
             ? '—'
             : `${d.promiseBusinessDays} ${d.businessDays ? 'business ' : ''}days`,
-          `${d.p50Hours} h`,
-          `${d.p90Hours} h`,
+          `${d.p50Hours} h / ${d.p90Hours} h`,
           `${d.withinPromise} of ${d.decided} (${Math.round((100 * d.withinPromise) / Math.max(1, d.decided))} %)`,
         ]),
       );
