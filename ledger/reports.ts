@@ -4,6 +4,7 @@
 // date functions): reason codes are grouped by their stored JSON text and counted here, decision
 // times are computed here from the two ISO instants, which sort as text on both stores.
 import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
 import { endOfDaysAfter, getPreset, type Policy } from '../policies';
 import { pinHolidays } from '../policies/holidays';
 import type { LedgerDatabase, LedgerKind, LedgerRow } from './schema';
@@ -163,16 +164,50 @@ interface DecisionPromise {
   businessDays: boolean;
   /** The policy's calendar (zone, holidays) for its business days. */
   calendar: Policy;
-  /** The calendar with its public holidays pinned, per request year. */
-  pinned: Record<string, Policy>;
+  /** The promise's end per local date of the request (the end depends on nothing else). */
+  ends: Map<string, string>;
+  /** The zone's UTC offsets, shared by every policy in the same zone during one report. */
+  offsets: ZoneOffsets;
+}
+
+/**
+ * Presets with their public holidays pinned, per policy and year: computing a country's holidays
+ * is slow (date-holidays), and presets and past years do not change, so they are kept.
+ */
+const pinnedCalendars = new Map<string, Policy>();
+function pinnedCalendar(policy: Policy, year: string): Policy {
+  const key = `${policy.id}:${year}`;
+  let pinned = pinnedCalendars.get(key);
+  if (!pinned) pinnedCalendars.set(key, (pinned = pinHolidays(policy, `${year}-01-01T12:00:00.000Z`)));
+  return pinned;
+}
+
+/**
+ * Each preset's promise end per local request date, kept across reports (presets do not change;
+ * counting business days is the slow part of a report). Bounded: a map that grows past 20,000
+ * dates (55 years) starts again.
+ */
+const promiseEnds = new Map<string, Map<string, string>>();
+function bounded(maps: Map<string, Map<string, string>>, key: string): Map<string, string> {
+  let map = maps.get(key);
+  if (!map || map.size > 20_000) maps.set(key, (map = new Map()));
+  return map;
 }
 
 /** The promised decision time of a preset: its target where it states one, else its deadline. */
-function promiseOf(policyId: string): DecisionPromise | undefined {
+function promiseOf(policyId: string, zones: Map<string, ZoneOffsets>): DecisionPromise | undefined {
   const policy = getPreset(policyId);
   if (!policy) return undefined;
   const { targetDays, deadlineDays, businessDays } = policy.decision;
-  return { days: targetDays ?? deadlineDays, businessDays, calendar: policy, pinned: {} };
+  return {
+    days: targetDays ?? deadlineDays,
+    businessDays,
+    calendar: policy,
+    ends: bounded(promiseEnds, policyId),
+    offsets:
+      zones.get(policy.timeZone) ??
+      zones.set(policy.timeZone, new ZoneOffsets(policy.timeZone)).get(policy.timeZone)!,
+  };
 }
 
 /**
@@ -189,15 +224,55 @@ function keptPromise(
   if (!promise) return false;
   // N calendar days always fit in N days' promise (calendar or business): no calendar needed.
   if (duration <= promise.days * 24 * HOUR_MS) return true;
-  // Holidays are pinned per request year, as a case pins them when it starts (the years it spans).
-  const year = row.requested_at.slice(0, 4);
-  const calendar = (promise.pinned[year] ??= pinHolidays(promise.calendar, row.requested_at));
-  return row.occurred_at <= endOfDaysAfter(row.requested_at, promise.days, promise.businessDays, calendar);
+  const day = promise.offsets.localDate(row.requested_at);
+  let end = promise.ends.get(day);
+  if (end === undefined) {
+    // Holidays are pinned per request year, as a case pins them when it starts (the years it spans).
+    const year = row.requested_at.slice(0, 4);
+    const calendar = pinnedCalendar(promise.calendar, year);
+    end = endOfDaysAfter(row.requested_at, promise.days, promise.businessDays, calendar);
+    promise.ends.set(day, end);
+  }
+  return row.occurred_at <= end;
+}
+
+/**
+ * A zone's UTC offset at an instant, looked up once per UTC day (twice: its start and end agree on
+ * all but the days a zone changes offset, which are looked up per hour, when zones change).
+ */
+class ZoneOffsets {
+  private readonly days = new Map<string, number | undefined>();
+  private readonly hours = new Map<string, number>();
+  constructor(private readonly zone: string) {}
+
+  private lookup(iso: string): number {
+    return DateTime.fromISO(iso, { zone: this.zone }).offset;
+  }
+
+  at(iso: string): number {
+    const day = iso.slice(0, 10);
+    if (!this.days.has(day)) {
+      const start = this.lookup(`${day}T00:00:00.000Z`);
+      this.days.set(day, start === this.lookup(`${day}T23:59:59.999Z`) ? start : undefined);
+    }
+    const whole = this.days.get(day);
+    if (whole !== undefined) return whole;
+    const hour = iso.slice(0, 13);
+    let offset = this.hours.get(hour);
+    if (offset === undefined) this.hours.set(hour, (offset = this.lookup(`${hour}:00:00.000Z`)));
+    return offset;
+  }
+
+  /** The date in the zone at an instant. */
+  localDate(iso: string): string {
+    return new Date(Date.parse(iso) + this.at(iso) * 60_000).toISOString().slice(0, 10);
+  }
 }
 
 function decisionTimes(
   rows: Pick<LedgerRow, 'policy_id' | 'requested_at' | 'occurred_at' | 'deadline_at'>[],
 ): DecisionTime[] {
+  const zones = new Map<string, ZoneOffsets>();
   const byPolicy = new Map<
     string,
     { durations: number[]; within: number; promise: DecisionPromise | undefined }
@@ -208,7 +283,10 @@ function decisionTimes(
     if (!Number.isFinite(duration)) continue;
     let entry = byPolicy.get(row.policy_id);
     if (!entry)
-      byPolicy.set(row.policy_id, (entry = { durations: [], within: 0, promise: promiseOf(row.policy_id) }));
+      byPolicy.set(
+        row.policy_id,
+        (entry = { durations: [], within: 0, promise: promiseOf(row.policy_id, zones) }),
+      );
     entry.durations.push(Math.max(0, duration));
     if (keptPromise({ ...row, requested_at: requestedAt }, duration, entry.promise)) entry.within += 1;
   }

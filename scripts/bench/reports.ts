@@ -51,7 +51,8 @@ function caseRows(i: number): NewLedgerRow[] {
       reason_codes:
         outcome === 'denied' ? JSON.stringify([['WINDOW_EXPIRED', 'USAGE_CAP_EXCEEDED'][i % 2]]) : '[]',
       requested_at: iso(requested),
-      deadline_at: iso(requested + 5 * DAY),
+      // Half decided with a deadline running, half with none (judged against the promise itself).
+      deadline_at: i % 2 === 0 ? iso(requested + 5 * DAY) : null,
     }),
   ];
   if (outcome === 'full_refund' || outcome === 'partial_refund')
