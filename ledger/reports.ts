@@ -175,10 +175,13 @@ interface DecisionPromise {
  * is slow (date-holidays), and presets and past years do not change, so they are kept.
  */
 const pinnedCalendars = new Map<string, Policy>();
+// From the year before (in a zone west of UTC, a request early on 1 January UTC is still 31
+// December) to the year after (a promise runs past New Year): pinHolidays pins three years.
 function pinnedCalendar(policy: Policy, year: string): Policy {
   const key = `${policy.id}:${year}`;
   let pinned = pinnedCalendars.get(key);
-  if (!pinned) pinnedCalendars.set(key, (pinned = pinHolidays(policy, `${year}-01-01T12:00:00.000Z`)));
+  if (!pinned)
+    pinnedCalendars.set(key, (pinned = pinHolidays(policy, `${Number(year) - 1}-07-01T12:00:00.000Z`)));
   return pinned;
 }
 

@@ -82,8 +82,20 @@ describe('ledger reports', () => {
         ...decided('n3', at, 75, { outcome: 'denied', deadline_at: null }),
         // ... and the next Monday is not
         ...decided('n4', at, 24 * 7, { outcome: 'denied', deadline_at: null }),
+        // A request on New Year's Day (a public holiday, pinned for the report): its 3 business
+        // days are Friday 2, Monday 5 and Tuesday 6 January, so Tuesday is within, Thursday late
+        ...decided('n5', '2026-01-01T02:00:00.000Z', 24 * 5, { outcome: 'denied', deadline_at: null }),
+        ...decided('n6', '2026-01-01T02:00:00.000Z', 24 * 7, { outcome: 'denied', deadline_at: null }),
       ]);
       const { decisionTime } = await reportSummary(other.db, MARCH);
+      const newYear = await reportSummary(other.db, {
+        from: '2026-01-01T00:00:00.000Z',
+        to: '2026-01-31T00:00:00.000Z',
+      });
+      assert.deepEqual(
+        newYear.decisionTime.map((d) => [d.policyId, d.withinPromise, d.decided]),
+        [['proxy-strict', 1, 2]],
+      );
       assert.deepEqual(
         decisionTime.map((d) => [d.policyId, d.withinPromise, d.decided]),
         [
