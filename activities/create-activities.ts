@@ -23,7 +23,7 @@ export interface ActivityDeps {
   billing: BillingPort;
   email: EmailPort;
   payments: PaymentsPort;
-  /** The case ledger; without one appendLedger answers `written: false` (the rows stay in history). */
+  /** The case ledger; without one appendLedger writes nothing and the case moves on (the rows stay in history). */
   ledger?: LedgerPort;
   /** Where support notices go. */
   supportAddress: string;

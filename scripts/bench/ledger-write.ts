@@ -4,6 +4,7 @@
 // scripts/bench/ledger-off.ts), batches alternating on one server, each on a worker of its own
 // with the same activities. Each case: start → requestRefund → settled → paid, as in throughput.ts.
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { RefundCases } from '../../client/refund-client';
 import { productionBundleOptions } from '../build-workflow-bundle';
@@ -47,6 +48,7 @@ export async function measureLedgerWrite(
   if (off.code.includes('appendLedger')) throw new Error('the ledger-off bundle still writes the ledger');
   await stack.addWorker(onQueue, 'refund');
   await stack.addWorker(offQueue, off);
+  const paidIds: Record<'on' | 'off', string[]> = { on: [], off: [] };
   const batch = async (kind: 'on' | 'off', r: number): Promise<number> => {
     const cases = new RefundCases(stack.client, kind === 'on' ? onQueue : offQueue);
     const orders = Array.from({ length: casesPerBatch }, () => cleanOrder(`ledger-${kind}-r${r}`));
@@ -58,7 +60,7 @@ export async function measureLedgerWrite(
       const handle = cases.handle(o.orderId);
       for (;;) {
         const d = await handle.describe();
-        if (d.typedSearchAttributes.get(statusKey) === 'paid') return;
+        if (d.typedSearchAttributes.get(statusKey) === 'paid') return void paidIds[kind].push(o.orderId);
         if (d.status.name !== 'RUNNING') throw new Error(`${o.orderId} ended ${d.status.name}`);
         await new Promise((res) => setTimeout(res, POLL_MS));
       }
@@ -72,7 +74,32 @@ export async function measureLedgerWrite(
     on.push(await batch('on', r));
     log(`ledger round ${r}: on ${on.map((x) => round(x))}, off ${offRates.map((x) => round(x))}`);
   }
-  const rows = await stack.ledgerRows();
+  // Every paid case on the "on" queue owes opened, requested, decided and paid (closed comes when
+  // its settle period ends): the writes that trail the last payment land within seconds.
+  const expected = 4 * casesPerBatch * on.length;
+  let rows = await stack.ledgerRows();
+  for (let waited = 0; rows < expected && waited < 120_000; waited += 1_000) {
+    await new Promise((res) => setTimeout(res, 1_000));
+    rows = await stack.ledgerRows();
+  }
+  // History cost on the paid path (issue 15 measures it): events and encoded bytes, with and without.
+  const sizes = async (kind: 'on' | 'off') => {
+    const cases = new RefundCases(stack.client, kind === 'on' ? onQueue : offQueue);
+    const sample = await Promise.all(
+      paidIds[kind].slice(0, 5).map(async (id) => {
+        const history = await cases.handle(id).fetchHistory();
+        return {
+          events: history.events?.length ?? 0,
+          bytes: temporal.api.history.v1.History.encode(history).finish().length,
+        };
+      }),
+    );
+    return {
+      events: round(mean(sample.map((x) => x.events))),
+      bytes: round(mean(sample.map((x) => x.bytes))),
+    };
+  };
+  const history = { on: await sizes('on'), off: await sizes('off') };
   const ratio = mean(on) / mean(offRates);
   return {
     casesPerBatch,
@@ -82,6 +109,7 @@ export async function measureLedgerWrite(
     ratio: round(ratio),
     costPercent: round((1 - ratio) * 100),
     withinBudget: ratio >= 0.95,
-    ledgerRows: rows,
+    ledgerRows: { expected, written: rows },
+    paidPathHistory: history,
   };
 }
