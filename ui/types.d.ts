@@ -3,6 +3,8 @@
 // case's own shapes come from the workflow's schemas (workflows/case-schema.ts) through them, the
 // same source the workflow's types and the OpenAPI document have.
 import type { z } from 'zod';
+import type { Chart } from 'chart.js';
+import type { ReportSummaryReply } from '../client/api/report-replies';
 import type {
   CaseListReply,
   CaseReply,
@@ -25,3 +27,12 @@ export type TimelineEntry = CaseView['timeline'][number];
 export type Payout = NonNullable<CaseView['payout']>;
 export type Deadlines = CaseView['deadlines'];
 export type Actor = TimelineEntry['actor'];
+export type ReportSummary = z.output<typeof ReportSummaryReply>;
+export type ChartInstance = Chart;
+
+declare global {
+  interface Window {
+    /** chart.js's UMD build, loaded by the dashboard page from /vendor/chart.js/. */
+    Chart?: typeof Chart;
+  }
+}

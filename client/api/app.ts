@@ -11,6 +11,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type pino from 'pino';
 import type { ApiKey } from '../../config';
+import type { Ledger } from '../../ledger/store';
 import { createLogger } from '../../config/logger';
 import type { RefundCases } from '../refund-client';
 import { keyResolver, type Caller } from './auth';
@@ -25,6 +26,7 @@ import { registerIncidentRoutes } from './routes/incidents';
 import { registerLateEventRoutes } from './routes/late-events';
 import { registerPayoutRoutes } from './routes/payouts';
 import { registerPolicyRoutes } from './routes/policies';
+import { registerReportRoutes } from './routes/reports';
 import { registerSupportRoutes } from './routes/support';
 import { registerUsageRoutes, type UsageSink } from './routes/usage';
 import { registerWebhookRoute, webhookSpec, type WebhookGateway } from './routes/webhooks';
@@ -53,6 +55,8 @@ export interface ApiDeps {
   billing?: OrderSink & UsageSink;
   /** The embedded email outbox file, listed by GET /v1/outbox. */
   outboxFile?: string;
+  /** The case ledger the reports read (GET /v1/reports/*); without it they answer 503. */
+  ledger?: Ledger;
   /** The payload codec, to serve /codec/* for the Temporal Web UI. */
   codec?: PayloadCodec;
   codecCorsOrigins?: readonly string[];
@@ -144,6 +148,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerUsageRoutes(routes, deps.billing, deps.cases);
   registerPolicyRoutes(routes);
   registerSupportRoutes(routes, deps.outboxFile);
+  registerReportRoutes(routes, deps.ledger);
   registerWebhookRoute(
     app,
     deps.cases,
@@ -206,7 +211,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }
 
   const uiRoot = deps.uiRoot === undefined ? defaultUiRoot() : deps.uiRoot;
-  if (uiRoot) await app.register(fastifyStatic, { root: uiRoot, prefix: '/', index: 'index.html' });
+  if (uiRoot) {
+    await app.register(fastifyStatic, { root: uiRoot, prefix: '/', index: 'index.html' });
+    // The dashboard's charts: chart.js from the project's own dependencies (no CDN).
+    await app.register(fastifyStatic, {
+      root: path.dirname(require.resolve('chart.js')), // its dist/ folder
+      prefix: '/vendor/chart.js/',
+      allowedPath: (pathName) => pathName === '/chart.umd.min.js',
+      decorateReply: false,
+    });
+  }
   return app;
 }
 

@@ -35,7 +35,15 @@ function pathOf(path: readonly PropertyKey[]): string {
 
 /** zod issues as { path, message }, with `prefix` for the part of the request (body, query). */
 export function issuesOf(error: z.core.$ZodError, prefix: readonly PropertyKey[] = []): IssueBody[] {
-  return error.issues.map((issue) => ({ path: pathOf([...prefix, ...issue.path]), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    // An unknown field is named itself (a strict query's ?limit=), not the object that holds it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: pathOf([...prefix, ...issue.path, key]),
+          message: 'is not a known field',
+        }))
+      : [{ path: pathOf([...prefix, ...issue.path]), message: issue.message }],
+  );
 }
 
 /** Parses `value` or throws a 400 naming each offending field. */

@@ -13,6 +13,7 @@ import { RefundCases } from '../refund-client';
 import { buildApi } from './app';
 import { createLogger } from '../../config/logger';
 import { keyIdSecret } from './auth';
+import { openLedger } from '../../ledger/store';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -34,7 +35,9 @@ export async function startApi(
     config.billing.kind === 'embedded'
       ? EmbeddedBillingStore.open(config.billing.file ?? path.join(dataDir, embeddedFiles.billing))
       : undefined;
+  const ledger = await openLedger(config.ledger);
   const app = await buildApi({
+    ledger,
     cases: new RefundCases(options.client, config.temporal.taskQueue),
     apiKeys: config.api.keys,
     webhookSecret: config.payments.webhookSecret,
@@ -59,6 +62,7 @@ export async function startApi(
     close: async () => {
       await app.close();
       await billing?.close();
+      await ledger.close();
     },
   };
 }

@@ -7,8 +7,10 @@
 //   BENCH_MEMORY_CASES (1000)  cached workflows (a backlog of first tasks) per memory/CPU figure
 //   BENCH_SKIP_SUITE=1         skip timing the time-skipping lifecycle suite
 //   BENCH_SIM_SCENARIOS (50)   scenarios in the case simulator's batch (each 60 days of case time)
+//   BENCH_LEDGER_ROWS (100000) ledger rows the reports section seeds; BENCH_REPORT_RUNS (30) summaries timed
 //   BENCH_ONLY                 comma-separated sections to run: bundle, evaluate, simulator,
-//                              throughput, history, latency, start, open, ledger, memory, suite
+//                              throughput, history, latency, start, open, ledger, memory, suite,
+//                              reports
 // Prints JSON on stdout; docs/BENCHMARKS.md holds a run's figures.
 import os from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -19,6 +21,7 @@ import { measureHistories } from './history';
 import { measureLedgerWrite } from './ledger-write';
 import { measureMemory } from './memory-runs';
 import { measureOpenCases } from './open-cases';
+import { measureReports } from './reports';
 import { measureRequestLatency } from './request-latency';
 import { benchSimulation } from './simulate';
 import { measureStartLatency } from './start-latency';
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
   await section('bundle', 'bundle', measureBundles);
   await section('evaluate', 'policyEvaluationsPerSecond', measureEvaluations);
   await section('simulator', 'caseSimulation', () => benchSimulation());
+  await section('reports', 'reportSummary', measureReports);
   if (DEV_SERVER_SECTIONS.some(want)) {
     const stack = await startBenchStack();
     try {

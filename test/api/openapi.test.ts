@@ -453,6 +453,13 @@ describe('API: the OpenAPI document describes every answer', function () {
       assert.equal(bad.body.issues[0]!.path, 'request.requestedAt');
       for (const role of ROLES) await hit(stack, 'GET', '/v1/me', 200, { as: role });
       await hit(stack, 'GET', '/v1/outbox?limit=3', 200, { as: 'reviewer' });
+      await hit(stack, 'GET', '/v1/reports/summary?from=2026-01-01&policy=proxy-strict', 200, {
+        as: 'support',
+      });
+      const csv = await hit<string>(stack, 'GET', '/v1/reports/ledger.csv?from=2026-01-01', 200, {
+        as: 'admin',
+      });
+      assert.match(csv.body, /^event_key,order_id,kind,/);
       await hit(stack, 'GET', '/healthz', 200);
       const metrics = await hit<string>(stack, 'GET', '/metrics', 200, { as: 'admin' });
       assert.match(metrics.body, /refundflow_http_requests_total/);

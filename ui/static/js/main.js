@@ -1,10 +1,11 @@
 // @ts-check
-// The support UI's entry: sign-in and the hash routes (#/cases, #/cases/<orderId>, #/outbox).
+// The support UI's entry: sign-in and the hash routes (#/cases, #/cases/<orderId>, #/outbox, #/dashboard).
 // A page is one line in PAGES; the nav links live in index.html.
 import { api, onSignedOut, session } from './api.js';
 import { h, show } from './dom.js';
 import { caseListPage } from './pages/case-list.js';
 import { casePage, leaveCasePage } from './pages/case.js';
+import { dashboardPage, leaveDashboard } from './pages/dashboard.js';
 import { outboxPage } from './pages/outbox.js';
 import { signInPage } from './pages/sign-in.js';
 
@@ -17,6 +18,7 @@ import { signInPage } from './pages/sign-in.js';
 const PAGES = [
   { prefix: '/cases/', page: (rest, _params, me) => casePage(decodeURIComponent(rest), me) },
   { prefix: '/outbox', page: (_rest, params) => outboxPage(params) },
+  { prefix: '/dashboard', page: (_rest, params) => dashboardPage(params) },
   { prefix: '/cases', page: (_rest, params) => caseListPage(params) },
 ];
 
@@ -31,6 +33,7 @@ const signedIn = (who) => {
 
 async function route() {
   leaveCasePage();
+  leaveDashboard();
   // The page asked for stays in the address while signing in, so sign-in goes on to it.
   if (!session.key()) return signInPage(undefined, signedIn);
   try {
