@@ -30,12 +30,9 @@ export const CaseActionSchema = z.object({
     .array(z.enum(['retry', 'record_outside', 'credit']))
     .optional()
     .meta({ description: 'For the payout route: the choices open now' }),
-  note: z
-    .string()
-    .optional()
-    .meta({
-      description: "The policy's words on these bounds (how a billing error's correction is bounded)",
-    }),
+  note: z.string().optional().meta({
+    description: "The policy's words on these bounds (how a billing error's correction is bounded)",
+  }),
   default: z
     .record(z.string(), z.unknown())
     .optional()
