@@ -151,6 +151,9 @@ export async function collectSnapshot(
 const ISO_INSTANT =
   /\b(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})\b/g;
 const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b(?!T)/g;
+/** A date as the emails write it ("22 March 2425"): whole cycles keep the day, the year moves back. */
+const WORDED_DATE =
+  /\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)) (\d{4})\b/g;
 
 export function buildResult(
   scenario: Scenario,
@@ -174,6 +177,9 @@ export function buildResult(
         Number(year) >= firstServerYear
           ? `${String(Number(year) - frame.years).padStart(4, '0')}${match.slice(4)}`
           : match,
+      )
+      .replace(WORDED_DATE, (match, dayMonth: string, year: string) =>
+        Number(year) >= firstServerYear ? `${dayMonth} ${Number(year) - frame.years}` : match,
       );
   const { state } = snapshot;
 
