@@ -8,27 +8,10 @@ import { getPreset, type Order } from '../../policies';
 import { CaseRejectedError } from '../../client/refund-client';
 import { openEscalation, ESCALATION_CLEARS } from '../../workflows/case/escalation';
 import { escalatedKey } from '../../workflows/search-attributes';
-import { orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } from './support';
+import { orderId, recordHistory, stubActivities, waitForCase, withCaseWorker, testOrder } from './support';
 
-function makeOrder(id: string, at: Date): Order {
-  const iso = at.toISOString();
-  return {
-    orderId: id,
-    customerId: `cust-${id}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 1000,
-    currency: 'USD',
-    promoCreditMinor: 0,
-    purchasedAt: iso,
-    invoicedAt: iso,
-    serviceDate: iso,
-    firstPurchaseOfPlan: true,
-    productId: 'proxy-residential',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'gb', included: 10 },
-  } as Order;
-}
+const makeOrder = (id: string, at: Date, overrides: Partial<Order> = {}): Order =>
+  testOrder(id, at, { quota: { unit: 'gb', included: 10 }, ...overrides });
 
 describe('escalation clears when someone acts (time skipping)', function () {
   this.timeout(120_000);

@@ -4,34 +4,24 @@
 // paid twice, and nothing owed is left without an escalation. On the time-skipping server: an
 // outage lasts 26 hours of workflow time (past every escalation bound), then the peer recovers.
 import assert from 'node:assert/strict';
-import { getPreset, type Order } from '../../policies';
+import { getPreset } from '../../policies';
 import type { RefundActivities } from '../../activities/contract';
 import type { CaseState } from '../../workflows/case-state';
-import { DAY, orderId, stubActivities, waitForCase, withCaseWorker, type Fault, type Stubs } from './support';
+import {
+  DAY,
+  orderId,
+  stubActivities,
+  waitForCase,
+  withCaseWorker,
+  type Fault,
+  type Stubs,
+  testOrder,
+} from './support';
 import type { RefundCases } from '../../client/refund-client';
 
 const HOUR = 60 * 60_000;
 
-function order(id: string, at: Date, overrides: Partial<Order> = {}): Order {
-  const iso = at.toISOString();
-  return {
-    orderId: id,
-    customerId: `cust-${id}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 1000,
-    currency: 'USD',
-    promoCreditMinor: 0,
-    purchasedAt: iso,
-    invoicedAt: iso,
-    serviceDate: iso,
-    firstPurchaseOfPlan: true,
-    productId: 'proxy-residential',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'requests', included: 10_000 },
-    ...overrides,
-  } as Order;
-}
+const order = testOrder;
 
 interface Ctx {
   cases: RefundCases;

@@ -15,30 +15,14 @@ import {
   waitForCase,
   withCaseWorker,
   type Stubs,
+  testOrder,
 } from './support';
 
 const usageProrata = () => getPreset('usage-prorata')!;
 const HOUR = 60 * 60_000;
 
-function order(id: string, at: Date): Order {
-  const iso = at.toISOString();
-  return {
-    orderId: id,
-    customerId: `cust-${id}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 1000,
-    currency: 'USD',
-    promoCreditMinor: 0,
-    purchasedAt: iso,
-    invoicedAt: iso,
-    serviceDate: iso,
-    firstPurchaseOfPlan: true,
-    productId: 'api-pro',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'requests', included: 10_000 },
-  } as Order;
-}
+const order = (id: string, at: Date, overrides: Partial<Order> = {}): Order =>
+  testOrder(id, at, { productId: 'api-pro', ...overrides });
 
 const rowsOf = (stubs: Stubs, id: string): LedgerEntry[] =>
   [...stubs.ledger.values()].filter((r) => r.order_id === id);

@@ -4,29 +4,20 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { getPreset, type Order } from '../../policies';
-import { DAY, orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } from './support';
+import {
+  DAY,
+  orderId,
+  recordHistory,
+  stubActivities,
+  waitForCase,
+  withCaseWorker,
+  testOrder,
+} from './support';
 
 const usageProrata = () => getPreset('usage-prorata')!;
 
-function order(id: string, at: Date): Order {
-  const iso = at.toISOString();
-  return {
-    orderId: id,
-    customerId: `cust-${id}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 1000,
-    currency: 'USD',
-    promoCreditMinor: 0,
-    purchasedAt: iso,
-    invoicedAt: iso,
-    serviceDate: iso,
-    firstPurchaseOfPlan: true,
-    productId: 'api-pro',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'requests', included: 10_000 },
-  } as Order;
-}
+const order = (id: string, at: Date, overrides: Partial<Order> = {}): Order =>
+  testOrder(id, at, { productId: 'api-pro', ...overrides });
 
 /** Every run of a workflow id, first to last, with its event count (walking continuedExecutionRunId back). */
 async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; events: number }[]> {

@@ -2,30 +2,11 @@
 // request pausing the clock just as it fires, a request stamped inside the window processed after
 // it, a payout whose answer was lost, a late event for an earlier payout attempt.
 import assert from 'node:assert/strict';
-import { getPreset, type Order } from '../../policies';
+import { getPreset } from '../../policies';
 import { CaseRejectedError } from '../../client/refund-client';
-import { DAY, orderId, stubActivities, waitForCase, withCaseWorker } from './support';
+import { DAY, orderId, stubActivities, waitForCase, withCaseWorker, testOrder } from './support';
 
-function order(id: string, at: Date, overrides: Partial<Order> = {}): Order {
-  const iso = at.toISOString();
-  return {
-    orderId: id,
-    customerId: `cust-${id}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 1000,
-    currency: 'USD',
-    promoCreditMinor: 0,
-    purchasedAt: iso,
-    invoicedAt: iso,
-    serviceDate: iso,
-    firstPurchaseOfPlan: true,
-    productId: 'proxy-residential',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'requests', included: 10_000 },
-    ...overrides,
-  } as Order;
-}
+const order = testOrder;
 
 // The slow-billing race runs last: its worker's 4-second activity is the one most likely to be in
 // flight when its case is terminated, which holds the shared server's clock until it times out.

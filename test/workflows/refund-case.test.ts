@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { getPreset, type Order } from '../../policies';
 import { CaseConflictError, CaseRejectedError } from '../../client/refund-client';
 import type { CaseState } from '../../workflows/case-state';
-import { DAY, orderId, recordHistory, stubActivities, waitForCase, withCaseWorker } from './support';
+import {
+  DAY,
+  orderId,
+  recordHistory,
+  stubActivities,
+  waitForCase,
+  withCaseWorker,
+  testOrder,
+} from './support';
 
 const preset = (id: string) => {
   const policy = getPreset(id);
@@ -12,26 +20,8 @@ const preset = (id: string) => {
   return policy;
 };
 
-function makeOrder(id: string, at: Date, overrides: Partial<Order> = {}): Order {
-  const iso = at.toISOString();
-  return {
-    orderId: id,
-    customerId: `cust-${id}`,
-    channel: 'official',
-    paymentMethod: 'card',
-    amountMinor: 1000,
-    currency: 'USD',
-    promoCreditMinor: 0,
-    purchasedAt: iso,
-    invoicedAt: iso,
-    serviceDate: iso,
-    firstPurchaseOfPlan: true,
-    productId: 'proxy-residential',
-    billing: { kind: 'one_time' },
-    quota: { unit: 'gb', included: 10 },
-    ...overrides,
-  } as Order;
-}
+const makeOrder = (id: string, at: Date, overrides: Partial<Order> = {}): Order =>
+  testOrder(id, at, { quota: { unit: 'gb', included: 10 }, ...overrides });
 
 const types = (state: CaseState) => state.timeline.map((e) => e.type);
 

@@ -18,6 +18,7 @@ import type {
 import { RefundCases, type WriteOptions } from '../../client/refund-client';
 import { createDecisionActivities } from '../../activities/decide';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
+import type { Order } from '../../policies';
 
 export interface Call {
   name: keyof RefundActivities;
@@ -283,4 +284,26 @@ export async function recordHistory(cases: RefundCases, orderIdValue: string, na
       1,
     ) + '\n',
   );
+}
+
+/** An order bought at `at` under the presets' defaults (a one-time proxy plan, 10,000 requests). */
+export function testOrder(id: string, at: Date, overrides: Partial<Order> = {}): Order {
+  const iso = at.toISOString();
+  return {
+    orderId: id,
+    customerId: `cust-${id}`,
+    channel: 'official',
+    paymentMethod: 'card',
+    amountMinor: 1000,
+    currency: 'USD',
+    promoCreditMinor: 0,
+    purchasedAt: iso,
+    invoicedAt: iso,
+    serviceDate: iso,
+    firstPurchaseOfPlan: true,
+    productId: 'proxy-residential',
+    billing: { kind: 'one_time' },
+    quota: { unit: 'requests', included: 10_000 },
+    ...overrides,
+  } as Order;
 }
