@@ -10,7 +10,7 @@ import type { LedgerEntry } from './contract';
 const SHARED = ['order_id', 'policy_id', 'policy_version'] as const;
 type Shared = Pick<LedgerEntry, (typeof SHARED)[number]>;
 
-/** A row without the shared fields, its nulls and its event key (`n` rebuilds it). */
+/** A row without the shared fields, its nulls, a system actor and its event key (`n` rebuilds it). */
 export type PackedRow = Partial<Omit<LedgerEntry, (typeof SHARED)[number] | 'event_key'>> & {
   kind: LedgerEntry['kind'];
   n: number;
@@ -22,6 +22,9 @@ export interface PackedLedgerRows {
   /** Rows that did not fit the pattern, whole. */
   whole?: LedgerEntry[];
 }
+
+/** Most rows are the system's: a row without an actor_role is one. */
+const SYSTEM = 'system';
 
 const NULLABLE = ['outcome', 'amount_minor', 'currency', 'actor_id', 'requested_at', 'deadline_at'] as const;
 
@@ -45,7 +48,8 @@ export function packLedgerRows(rows: readonly LedgerEntry[]): PackedLedgerRows |
       (packed.whole ??= []).push(row);
       continue;
     }
-    const small: PackedRow = { kind: row.kind, n, occurred_at: row.occurred_at, actor_role: row.actor_role };
+    const small: PackedRow = { kind: row.kind, n, occurred_at: row.occurred_at };
+    if (row.actor_role !== SYSTEM) small.actor_role = row.actor_role;
     if (row.reason_codes !== '[]') small.reason_codes = row.reason_codes;
     for (const field of NULLABLE) {
       const value = row[field];
@@ -69,7 +73,7 @@ export function unpackLedgerRows(packed: PackedLedgerRows): LedgerEntry[] {
     amount_minor: row.amount_minor ?? null,
     currency: row.currency ?? null,
     reason_codes: row.reason_codes ?? '[]',
-    actor_role: row.actor_role ?? '',
+    actor_role: row.actor_role ?? SYSTEM,
     actor_id: row.actor_id ?? null,
     requested_at: row.requested_at ?? null,
     deadline_at: row.deadline_at ?? null,
