@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { LedgerEntry } from '../../activities/contract';
 import { appendToLedger, lazyLedger, type LedgerPort } from '../../activities/ledger';
 import { packLedgerRows, unpackLedgerRows } from '../../activities/ledger-pack';
+import { ledgerRowsIn } from '../../ledger/backfill';
 import { openLedger, type Ledger } from '../../ledger/store';
 
 const row = (orderId: string, kind: LedgerEntry['kind'], n = 1): LedgerEntry => ({
@@ -141,5 +143,27 @@ describe('the ledger rows packed for history (activities/ledger-pack.ts)', () =>
       'a batch of one case packs small',
     );
     assert.equal(packLedgerRows([]), undefined);
+  });
+
+  it('the backfill reads the packed rows and the whole rows of histories recorded before the packing', async () => {
+    const marker = (result: unknown) => ({
+      markerRecordedEventAttributes: {
+        markerName: 'core_local_activity',
+        details: {
+          data: { payloads: [defaultPayloadConverter.toPayload({ activity_type: 'appendLedger' })] },
+          result: { payloads: [defaultPayloadConverter.toPayload(result)] },
+        },
+      },
+    });
+    const older = [row('o6', 'opened')];
+    const newer = [row('o6', 'requested'), row('o6', 'decided')];
+    const rows = await ledgerRowsIn(
+      [
+        marker({ written: true, inserted: 1, rows: older }),
+        marker({ written: false, inserted: 0, packed: packLedgerRows(newer) }),
+      ],
+      [],
+    );
+    assert.deepEqual(rows, [...older, ...newer]);
   });
 });
