@@ -6,6 +6,7 @@
 // The payment methods are the policy's (one list, PAYMENT_METHODS): a type-only import.
 import type { PaymentMethod } from '../policies/input';
 import type { NewLedgerRow } from '../ledger/schema';
+import type { PackedLedgerRows } from './ledger-pack';
 
 export type { PaymentMethod };
 
@@ -101,13 +102,16 @@ export type LedgerEntry = Omit<NewLedgerRow, 'id' | 'recorded_at'> & { reason_co
 /**
  * What appendLedger answers. It never throws for the ledger's sake: a ledger that is down answers
  * `written: false` and the case retries later. The rows come back so that they are recorded in the
- * case's history (a local activity's input is not; its result is), where the backfill finds them.
+ * case's history (a local activity's input is not; its result is), where the backfill finds them:
+ * packed (activities/ledger-pack.ts); histories recorded before the packing hold them whole.
  */
 export interface LedgerAppendResult {
   written: boolean;
   /** Rows new to the ledger (a retried batch counts only what was missing). */
   inserted: number;
-  rows: LedgerEntry[];
+  packed?: PackedLedgerRows;
+  /** The rows whole: histories recorded before the packing (the workflow never reads them). */
+  rows?: LedgerEntry[];
   error?: string;
 }
 

@@ -10,7 +10,7 @@ import {
   remediationDeadline,
   type Decision,
   type EvaluationInput,
-  type Policy,
+  type PolicyRules,
 } from '../policies';
 
 /**
@@ -31,12 +31,16 @@ export interface EvaluatedDecision {
 
 export interface DecisionActivities {
   /** The policy's decision on the case's facts, with the deadlines it would set if taken at `at`. */
-  evaluatePolicy(args: { policy: Policy; input: EvaluationInput; at: string }): Promise<EvaluatedDecision>;
+  evaluatePolicy(args: {
+    policy: PolicyRules;
+    input: EvaluationInput;
+    at: string;
+  }): Promise<EvaluatedDecision>;
   /** The deadlines of a reviewer's decision taken at `at` (the reviewer chooses; the policy's calendar dates it). */
-  decisionTerms(args: { policy: Policy; requestedAt: string; at: string }): Promise<DecisionTerms>;
+  decisionTerms(args: { policy: PolicyRules; requestedAt: string; at: string }): Promise<DecisionTerms>;
 }
 
-function terms(policy: Policy, requestedAt: string, at: string): DecisionTerms {
+function terms(policy: PolicyRules, requestedAt: string, at: string): DecisionTerms {
   const remediation = remediationDeadline(policy, requestedAt);
   return {
     payoutDeadline: payoutDeadline(policy, { requestedAt, approvedAt: at }),

@@ -4,6 +4,7 @@
 // case retries on its own durable timer. No customer personal data reaches it (the workflow builds
 // the rows from ids, amounts, codes and staff actors only).
 import type { LedgerAppendResult, LedgerEntry } from './contract';
+import { packLedgerRows } from './ledger-pack';
 
 /** What the activity needs of the ledger: its idempotent append. */
 export interface LedgerPort {
@@ -26,7 +27,8 @@ export async function appendToLedger(
 ): Promise<LedgerAppendResult> {
   // No ledger configured (the simulator, tests of other things): nothing to retry for; the rows stay
   // in the case's history, where a backfill into a ledger finds them.
-  if (!ledger) return { written: true, inserted: 0, rows };
+  const packed = packLedgerRows(rows);
+  if (!ledger) return { written: true, inserted: 0, packed };
   const recordedAt = new Date().toISOString();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -39,9 +41,9 @@ export async function appendToLedger(
         );
       }),
     ]);
-    return { written: true, inserted, rows };
+    return { written: true, inserted, packed };
   } catch (err) {
-    return { written: false, inserted: 0, rows, error: err instanceof Error ? err.message : String(err) };
+    return { written: false, inserted: 0, packed, error: err instanceof Error ? err.message : String(err) };
   } finally {
     clearTimeout(timer);
   }

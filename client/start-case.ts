@@ -35,7 +35,10 @@ export async function startCase(
   const pinned = pinHolidays(policy, order.purchasedAt);
   const fingerprint = caseFingerprint(pinned, order);
   const emailDigest = options.customerEmailDigest;
-  const input: StartCaseInput = { policy: pinned, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
+  // The prose stays out of the case's history: the workflow never reads it, and whoever shows it
+  // reads the preset by the case's policy id and version.
+  const { name: _name, summary: _summary, source: _source, ...rules } = pinned;
+  const input: StartCaseInput = { policy: rules, order, fingerprint, ...(startedBy ? { startedBy } : {}) };
   const begin = (workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY') =>
     cases.client.workflow.start<typeof refundCase>('refundCase', {
       taskQueue: cases.taskQueue,

@@ -1,6 +1,6 @@
 // Rebuilds the case ledger from Temporal: every run of every refund case (continued-as-new chains
 // and closed cases included, as visibility lists each run) is read, and the rows its ledger writes
-// carried are appended again. The case's local activity returns the rows it was given, so each
+// carried are appended again. The case's local activity returns the rows it was given (packed), so each
 // write — successful or not — left them in the run's history as a marker; decoded through the
 // codec, they are the same rows with the same event keys. Appending is idempotent by event key:
 // a second backfill, or one over a live ledger, adds nothing.
@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { LedgerAppendResult, LedgerEntry } from '../activities/contract';
+import { unpackLedgerRows } from '../activities/ledger-pack';
 import { isEncryptedPayload } from '../codec/codec';
 import type { Ledger } from './store';
 
@@ -85,6 +86,8 @@ export async function ledgerRowsIn(
     const meta = (await decode([data], codecs)) as { activity_type?: string } | undefined;
     if (meta?.activity_type !== 'appendLedger') continue;
     const answer = (await decode([result], codecs)) as LedgerAppendResult | undefined;
+    // Packed since the packing (activities/ledger-pack.ts), whole in histories recorded before it.
+    if (answer?.packed) rows.push(...unpackLedgerRows(answer.packed));
     rows.push(...(answer?.rows ?? []));
   }
   return rows;

@@ -12,14 +12,14 @@
 import type { Outcome } from './codes';
 import type { EvaluationInput } from './input';
 import { cashPaidMinor } from './money';
-import type { Policy, ReviewBounds } from './policy';
+import type { PolicyRules, ReviewBounds } from './policy';
 import { type Allowed, context, type Decision, DENIED, normalize } from './evaluation/context';
 import { disputeReview, mechanical } from './evaluation/routes';
 
 export type { Decision, ReviewBounds };
 
 /** The policy applied to one refund request. Pure and deterministic. */
-export function evaluate(policy: Policy, rawInput: EvaluationInput): Decision {
+export function evaluate(policy: PolicyRules, rawInput: EvaluationInput): Decision {
   const c = context(policy, rawInput);
   const decision = mechanical(c);
   if (c.input.facts.disputedAt !== undefined && decision.outcome === 'denied')
@@ -75,7 +75,11 @@ function policyOutcomeBounds(decision: Decision): ReviewBounds {
  * facts alone (never from a pending decision the case happens to hold). A dispute is judged as a
  * disputed denial at `facts.disputedAt` (default asOf).
  */
-export function reviewerBounds(policy: Policy, input: EvaluationInput, route: DecisionRoute): ReviewBounds {
+export function reviewerBounds(
+  policy: PolicyRules,
+  input: EvaluationInput,
+  route: DecisionRoute,
+): ReviewBounds {
   const disputedAt = input.facts?.disputedAt ?? input.asOf ?? input.request.requestedAt;
   const decision = evaluate(
     policy,
@@ -90,7 +94,7 @@ export function reviewerBounds(policy: Policy, input: EvaluationInput, route: De
  * for every decision, whatever state the case is in.
  */
 export function checkReviewerChoice(
-  policy: Policy,
+  policy: PolicyRules,
   input: EvaluationInput,
   route: DecisionRoute,
   choice: ReviewerChoice,

@@ -43,6 +43,7 @@ export {
   ReviewBoundsSchema,
   UsageCapSchema,
   type Policy,
+  type PolicyRules,
   type ProRataBasis,
   type ReasonRule,
   type RefundBasis,

@@ -204,6 +204,11 @@ export const PolicySchema = z.object({
 });
 
 export type Policy = z.output<typeof PolicySchema>;
+/**
+ * What deciding and dating a case reads of a policy: all but its prose (name, summary, source),
+ * which a case's start input leaves out (client/start-case.ts) — the preset holds it by id and version.
+ */
+export type PolicyRules = Omit<Policy, 'name' | 'summary' | 'source'>;
 export type UsageCap = z.output<typeof UsageCapSchema>;
 export type ReasonRule = z.output<typeof ReasonRuleSchema>;
 export type RefundBasis = z.output<typeof RefundBasisSchema>;

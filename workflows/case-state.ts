@@ -2,7 +2,7 @@
 import type { z } from 'zod/mini';
 import type { Decision } from '../policies/evaluate';
 import type { Order } from '../policies/input';
-import type { Policy } from '../policies/policy';
+import type { Policy, PolicyRules } from '../policies/policy';
 import type { CarriedCase } from './case/carry';
 import type { Actor } from './messages';
 import type { CaseStateSchema, DeadlinesSchema, PayoutSchema, TimelineEntrySchema } from './case-schema';
@@ -33,7 +33,8 @@ export const orderIdFromWorkflowId = (workflowId: string): string =>
   workflowId.startsWith(CASE_ID_PREFIX) ? workflowId.slice(CASE_ID_PREFIX.length) : workflowId;
 
 export interface StartCaseInput {
-  policy: Policy;
+  /** The pinned policy without its prose (PolicyRules): the workflow never reads it. */
+  policy: PolicyRules;
   order: Order;
   /** Digest of { policy id and version, order } computed by the client: a start with another body conflicts. */
   fingerprint: string;

@@ -5,7 +5,7 @@ import { epochMillis } from '../calendar';
 import { describeReason, type Outcome, type ReasonCode } from '../codes';
 import type { EvaluationInput, Facts } from '../input';
 import { cashPaidMinor, formatMinor, proRataMinor } from '../money';
-import type { Policy, ReviewBounds } from '../policy';
+import type { PolicyRules, ReviewBounds } from '../policy';
 
 export interface Decision {
   outcome: Outcome;
@@ -33,7 +33,7 @@ export type NormalizedInput = EvaluationInput & {
 };
 
 export interface Context {
-  policy: Policy;
+  policy: PolicyRules;
   input: NormalizedInput;
   cashMinor: number;
   ms: (iso: string) => number;
@@ -197,7 +197,7 @@ export function mergeAllowed(...lists: Allowed[]): Allowed {
   return [...merged.values()];
 }
 
-export function context(policy: Policy, rawInput: EvaluationInput): Context {
+export function context(policy: PolicyRules, rawInput: EvaluationInput): Context {
   const input = normalize(rawInput);
   return {
     policy,

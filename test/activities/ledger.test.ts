@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { LedgerEntry } from '../../activities/contract';
 import { appendToLedger, lazyLedger, type LedgerPort } from '../../activities/ledger';
+import { packLedgerRows, unpackLedgerRows } from '../../activities/ledger-pack';
+import { ledgerRowsIn } from '../../ledger/backfill';
 import { openLedger, type Ledger } from '../../ledger/store';
 
 const row = (orderId: string, kind: LedgerEntry['kind'], n = 1): LedgerEntry => ({
@@ -47,11 +50,13 @@ describe('appendLedger on the SQLite ledger', () => {
       row('o1', 'decided'),
     ]);
     assert.deepEqual([retry.written, retry.inserted], [true, 1]);
-    // The rows come back as given: the local activity's result is what history keeps for the backfill.
-    assert.deepEqual(
-      retry.rows.map((r) => r.event_key),
-      ['o1:opened:1', 'o1:requested:1', 'o1:decided:1'],
-    );
+    // The rows come back as given (packed): the local activity's result is what history keeps for
+    // the backfill.
+    assert.deepEqual(unpackLedgerRows(retry.packed!), [
+      row('o1', 'opened'),
+      row('o1', 'requested'),
+      row('o1', 'decided'),
+    ]);
     const stored = await ledger.db.selectFrom('ledger_events').selectAll().orderBy('id').execute();
     assert.deepEqual(
       stored.map((r) => r.event_key),
@@ -68,7 +73,7 @@ describe('appendLedger on the SQLite ledger', () => {
     const refusing: LedgerPort = { append: async () => Promise.reject(new Error('ECONNREFUSED')) };
     const refused = await appendToLedger(refusing, [row('o2', 'opened')]);
     assert.deepEqual([refused.written, refused.error], [false, 'ECONNREFUSED']);
-    assert.equal(refused.rows.length, 1);
+    assert.deepEqual(unpackLedgerRows(refused.packed!), [row('o2', 'opened')]);
 
     const hanging: LedgerPort = { append: () => new Promise<number>(() => undefined) };
     const started = Date.now();
@@ -79,7 +84,7 @@ describe('appendLedger on the SQLite ledger', () => {
 
     // No ledger configured: nothing to retry for (the rows stay in history, for a backfill).
     const none = await appendToLedger(undefined, [row('o2', 'opened')]);
-    assert.deepEqual([none.written, none.inserted, none.rows.length], [true, 0, 1]);
+    assert.deepEqual([none.written, none.inserted, none.packed?.rows.length], [true, 0, 1]);
   });
 
   it('a ledger opened lazily: a worker starts while the database is down and writes once it is back', async () => {
@@ -97,5 +102,68 @@ describe('appendLedger on the SQLite ledger', () => {
     assert.deepEqual([back.written, back.inserted], [true, 1]);
     await appendToLedger(lazy, [row('o3', 'requested')]);
     assert.equal(opens, 2, 'opened again after the failure, then kept');
+  });
+});
+
+describe('the ledger rows packed for history (activities/ledger-pack.ts)', () => {
+  it('unpacks to the very rows: fields set, nulls, and rows of another order or key carried whole', () => {
+    const full: LedgerEntry = {
+      ...row('o4', 'paid', 2),
+      outcome: 'approved',
+      amount_minor: 0,
+      currency: 'EUR',
+      reason_codes: '["OUTSIDE_GATEWAY"]',
+      actor_role: 'support',
+      actor_id: 'key-7',
+      requested_at: '2026-03-01T09:00:00.000Z',
+      deadline_at: '2026-03-09T00:00:00.000Z',
+    };
+    const odd = { ...row('o4', 'closed'), event_key: 'legacy-key' };
+    const rows = [
+      row('o4', 'opened'),
+      full,
+      row('o5', 'opened'),
+      odd,
+      { ...row('o4', 'closed'), policy_version: '4' },
+    ];
+    const packed = packLedgerRows(rows)!;
+    assert.equal(packed.rows.length, 2, 'the rows that fit are packed');
+    assert.equal(packed.whole?.length, 3, 'the others are whole');
+    const back = unpackLedgerRows(packed);
+    const byKey = (list: LedgerEntry[]) =>
+      [...list].sort((a, b) =>
+        (a.event_key + a.order_id + a.policy_version).localeCompare(
+          b.event_key + b.order_id + b.policy_version,
+        ),
+      );
+    assert.deepEqual(byKey(back), byKey(rows));
+    const fitting = [row('o4', 'opened'), full, row('o4', 'closed')];
+    assert.ok(
+      JSON.stringify(packLedgerRows(fitting)).length < JSON.stringify(fitting).length * 0.6,
+      'a batch of one case packs small',
+    );
+    assert.equal(packLedgerRows([]), undefined);
+  });
+
+  it('the backfill reads the packed rows and the whole rows of histories recorded before the packing', async () => {
+    const marker = (result: unknown) => ({
+      markerRecordedEventAttributes: {
+        markerName: 'core_local_activity',
+        details: {
+          data: { payloads: [defaultPayloadConverter.toPayload({ activity_type: 'appendLedger' })] },
+          result: { payloads: [defaultPayloadConverter.toPayload(result)] },
+        },
+      },
+    });
+    const older = [row('o6', 'opened')];
+    const newer = [row('o6', 'requested'), row('o6', 'decided')];
+    const rows = await ledgerRowsIn(
+      [
+        marker({ written: true, inserted: 1, rows: older }),
+        marker({ written: false, inserted: 0, packed: packLedgerRows(newer) }),
+      ],
+      [],
+    );
+    assert.deepEqual(rows, [...older, ...newer]);
   });
 });
