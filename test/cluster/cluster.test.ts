@@ -599,7 +599,17 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     await connection.close();
     await cluster.stop();
     await boot();
-    const now = await statuses(cases, earlier);
+    // A query right after the boot can time out while the workers' pollers come back: read until
+    // every case answers (a lost case would stay unreadable and fail here after the wait).
+    const now = await eventually(
+      async () => {
+        const read = await statuses(cases, earlier);
+        return [...read.values()].every((s) => s !== 'unreadable') ? read : undefined;
+      },
+      'every case to answer its query after the restart',
+      120_000,
+      2_000,
+    ).catch(async () => statuses(cases, earlier));
     assert.deepEqual(tally(now.values()), { paid: earlier.length });
     // And new work still flows through the restarted cluster.
     const order = cleanOrder('cl-after-restart');
