@@ -1,6 +1,8 @@
 // History events and bytes per case, per path (protobuf-encoded; payloads and failures are
 // encrypted by the codec, so bytes include that overhead). Reads a paid case and a paid baseline
 // from the throughput section, which must have run before.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { workflowIdForOrder } from '../../workflows/case-state';
 import type { BenchStack } from './bench-stack';
@@ -10,6 +12,9 @@ export async function measureHistories(stack: BenchStack): Promise<Record<string
   const { client, cases, dataDir } = stack;
   const historyOf = async (workflowId: string) => {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    // BENCH_HISTORY_DUMP=<folder> keeps each measured history as JSON, to see where the bytes go.
+    if (process.env.BENCH_HISTORY_DUMP)
+      writeFileSync(path.join(process.env.BENCH_HISTORY_DUMP, `${workflowId}.json`), JSON.stringify(history));
     return {
       events: history.events?.length ?? 0,
       bytes: temporal.api.history.v1.History.encode(history).finish().length,
