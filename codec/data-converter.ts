@@ -18,8 +18,9 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
  * worker CPU that way (docs/BENCHMARKS.md, issue 15). Preloaded modules are evaluated once, before
  * any workflow exists, and then deep-frozen: only libraries and pure functions belong here, never
  * an object a workflow changes — zod's schema objects define properties lazily, so the message
- * schemas themselves (workflows/messages.ts) stay per workflow; zod's modules behind them, its
- * English messages (workflows/zod-setup.ts), and the policies' pure functions (with luxon) are shared.
+ * schemas themselves (workflows/message-schemas.ts, each built on the first message of its kind)
+ * stay per workflow; zod's modules behind them, its English messages (workflows/zod-setup.ts),
+ * and the policies' pure functions (with luxon) are shared.
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
   require.resolve('../workflows/zod-setup'),

@@ -4,7 +4,7 @@ import type { Decision } from '../policies/evaluate';
 import type { Order } from '../policies/input';
 import type { Policy, PolicyRules } from '../policies/policy';
 import type { CarriedCase } from './case/carry';
-import type { Actor } from './messages';
+import type { Actor } from './message-definitions';
 import type { CaseStateSchema, DeadlinesSchema, PayoutSchema, TimelineEntrySchema } from './case-schema';
 
 export const CASE_STATUSES = [
@@ -66,5 +66,5 @@ export interface CaseOutcome {
 }
 
 export type { Decision, Order, Policy };
-export type { Actor } from './messages';
+export type { Actor } from './message-definitions';
 export type { CaseDecision } from './case-schema';

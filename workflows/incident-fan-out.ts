@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { workflowIdForOrder } from './case-state';
-import { incidentConfirmedSignal, type IncidentConfirmed } from './messages';
+import { incidentConfirmedSignal, type IncidentConfirmed } from './message-definitions';
 
 export interface IncidentFanOutInput {
   incident: IncidentConfirmed;

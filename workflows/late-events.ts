@@ -25,7 +25,8 @@ import {
 } from '@temporalio/workflow';
 import type { RefundActivities } from '../activities/contract';
 import { HISTORY_EVENT_BUDGET } from './case/carry';
-import { AcknowledgeLateEventsSchema, type AcknowledgeLateEventsInput, type Actor } from './messages';
+import type { AcknowledgeLateEventsInput, Actor } from './message-definitions';
+import { describeIssues, validate } from './message-validators';
 
 export interface LateEvent {
   /** The gateway's event id or the caller's Idempotency-Key: a repeat is recognised. */
@@ -108,7 +109,10 @@ export async function lateCaseEvents(input: LateEventsInput): Promise<LateEvents
   setHandler(
     acknowledgeLateEventsUpdate,
     (raw) => {
-      const msg = AcknowledgeLateEventsSchema.parse(raw);
+      // The validator refused anything else; a replay runs the handler alone, on what it accepted.
+      const parsed = validate.AcknowledgeLateEvents(raw);
+      if (!parsed.success) throw new TypeError(describeIssues(parsed.issues));
+      const msg = parsed.data;
       const at = new Date().toISOString();
       for (const event of toAcknowledge(msg)) {
         event.acknowledgedAt = at;
@@ -120,11 +124,11 @@ export async function lateCaseEvents(input: LateEventsInput): Promise<LateEvents
     {
       // A refused acknowledgement never reaches history.
       validator: (raw) => {
-        const parsed = AcknowledgeLateEventsSchema.safeParse(raw);
+        const parsed = validate.AcknowledgeLateEvents(raw);
         if (!parsed.success)
           throw ApplicationFailure.create({
             type: 'InvalidArgument',
-            message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+            message: describeIssues(parsed.issues),
             nonRetryable: true,
           });
         if (toAcknowledge(parsed.data).length === 0)

@@ -29,7 +29,7 @@ import { registerHandlers } from './case/handlers';
 import { CaseLedger, LEDGER_PATCH } from './case/ledger';
 import { publisher } from './case/publish';
 import { CaseModel } from './case/model';
-import { isRefusedPayload } from './messages';
+import { isRefusedPayload } from './message-definitions';
 import { customerKey, policyKey, productKey, purchasedAtKey, statusKey } from './search-attributes';
 import { ESCALATION_CLEARS } from './case/escalation';
 

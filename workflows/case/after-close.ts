@@ -7,7 +7,7 @@
 // and support is told — never dropped. Pure state changes.
 import type { RefundResult } from '../../activities/contract';
 import type { PayoutState } from '../case-state';
-import type { Actor } from '../messages';
+import type { Actor } from '../message-definitions';
 import type { CaseModel } from './model';
 import { plusDays } from './time';
 import { attempts, payoutFailed } from './payout';

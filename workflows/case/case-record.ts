@@ -4,7 +4,7 @@
 import type { AccountSnapshot, RefundResult } from '../../activities/contract';
 import { requestWindowEndsAt } from '../../policies/clocks';
 import type { CaseState, CaseStatus, StartCaseInput } from '../case-state';
-import type { Actor } from '../messages';
+import type { Actor } from '../message-definitions';
 import type { Effect, EffectSpec } from './effect-queue';
 import { laterOf, plusDays, type Clock } from './time';
 import { escalationCode } from './escalation';

@@ -4,7 +4,8 @@
 // policies/ (checkReviewerChoice).
 import { checkReviewerChoice, type Decision, type DecisionRoute } from '../../policies/evaluate';
 import type { DecisionTerms } from '../../activities/decide';
-import { DecideSchema, decideUpdate, type DecideInput } from '../messages';
+import { decideUpdate, type DecideInput } from '../message-definitions';
+import { validate } from '../message-validators';
 import { decider } from './decider';
 import { applyDecision } from './decisions';
 import type { RegisterUpdate } from './handlers';
@@ -43,7 +44,7 @@ export function registerDecide(model: CaseModel, update: RegisterUpdate): void {
     });
     if (problem) refuse(problem);
   }
-  update(decideUpdate, DecideSchema, {
+  update(decideUpdate, validate.Decide, {
     check: (msg, _receivedAt, inHandler) => checkDecide(msg, inHandler),
     apply: async (msg) => {
       // The deadlines this decision sets (payout limit, dispute window) come from the policy's

@@ -3,7 +3,7 @@
 import { disputeWindowEndsAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
 import { evaluate, type Decision } from '../../policies/evaluate';
 import type { DecisionTerms, EvaluatedDecision } from '../../activities/decide';
-import type { Actor } from '../messages';
+import type { Actor } from '../message-definitions';
 import { SYSTEM } from './case-record';
 import type { CaseModel } from './model';
 import { startPayout } from './payout';

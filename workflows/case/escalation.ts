@@ -2,7 +2,7 @@
 // technical review, an information request, the payout route) it has been looked at and clears.
 // The escalations stay on the case as its history, each marked with when it cleared.
 import type { CaseState } from '../case-state';
-import type { Actor } from '../messages';
+import type { Actor } from '../message-definitions';
 import type { CaseModel } from './model';
 
 /** Patch marker (README, "Changing the workflow safely"): a person's action clears the escalation. */

@@ -5,17 +5,8 @@
 // the decision, or with the status when billing is slow and the case decides later.
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod/mini';
 import { cancellationEffectiveAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
 import {
-  CancelSubscriptionSchema,
-  DisputeSchema,
-  ProvideInformationSchema,
-  ReportIssueSchema,
-  RequestInformationSchema,
-  RequestRefundSchema,
-  SubmitTechnicalReviewSchema,
-  WithdrawSchema,
   cancelSubscriptionUpdate,
   caseStateQuery,
   disputeUpdate,
@@ -28,7 +19,8 @@ import {
   isRefusedPayload,
   type Actor,
   type MessageMeta,
-} from '../messages';
+} from '../message-definitions';
+import { describeIssues, validate, type Validator } from '../message-validators';
 import type { CaseAnswer } from '../case-state';
 import { registerDecide } from './decide-update';
 import { decideAgain } from './decisions';
@@ -38,12 +30,10 @@ import { registerSignals } from './signals';
 import { stateRefusal, type CaseAction } from './allowed';
 import { actedOn } from './escalation';
 
-const parse = <S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> => {
+const parse = <I>(validator: Validator<I>, value: unknown): I => {
   if (isRefusedPayload(value)) refuse('refused: the message was not sealed with the encryption key');
-  const result = schema.safeParse(value);
-  if (!result.success)
-    refuse(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return result.data as z.infer<S>;
+  const result = validator(value);
+  return result.success ? result.data : refuse(describeIssues(result.issues));
 };
 
 export type Update<I> = {
@@ -56,7 +46,7 @@ export type Update<I> = {
 export type RegisterUpdate = <I>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: UpdateDefinition<CaseAnswer, any[]>,
-  schema: z.ZodMiniType<I>,
+  validator: Validator<I>,
   u: Update<I>,
 ) => void;
 
@@ -65,13 +55,13 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
 
   /** One update: the validator and the handler run the same checks; the handler applies and answers. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, schema: z.ZodMiniType<I>, u: Update<I>): void {
+  function update<I>(def: UpdateDefinition<CaseAnswer, any[]>, validator: Validator<I>, u: Update<I>): void {
     const validate = (
       raw: unknown,
       meta?: MessageMeta,
       inHandler = false,
     ): { msg: I; receivedAt: string } => {
-      const msg = parse(schema, raw);
+      const msg = parse(validator, raw);
       const receivedAt = model.receivedAt(meta?.receivedAt);
       u.check(msg, receivedAt, inHandler);
       return { msg, receivedAt };
@@ -115,7 +105,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     return reason ? { ...state, payoutRoute: { reason } } : state;
   });
 
-  update(requestRefundUpdate, RequestRefundSchema, {
+  update(requestRefundUpdate, validate.RequestRefund, {
     check: (_msg, receivedAt) => rule('refund-request', receivedAt),
     apply: async (msg, receivedAt) => {
       state.request = {
@@ -141,7 +131,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  update(reportIssueUpdate, ReportIssueSchema, {
+  update(reportIssueUpdate, validate.ReportIssue, {
     check: (_msg, receivedAt) => rule('issue', receivedAt),
     apply: (msg, reportedAt) => {
       state.issue = { description: msg.description, reportedAt };
@@ -159,7 +149,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  update(requestInformationUpdate, RequestInformationSchema, {
+  update(requestInformationUpdate, validate.RequestInformation, {
     check: (_msg, receivedAt) => rule('information-request', receivedAt),
     apply: (msg, requestedAt) => {
       actedOn(model, msg.actor ?? { role: 'reviewer' }, 'information was requested from the customer');
@@ -179,7 +169,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  update(provideInformationUpdate, ProvideInformationSchema, {
+  update(provideInformationUpdate, validate.ProvideInformation, {
     check: (_msg, receivedAt) => rule('information', receivedAt),
     apply: (msg, at) => {
       state.informationRequest!.providedAt = at;
@@ -194,7 +184,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  update(submitTechnicalReviewUpdate, SubmitTechnicalReviewSchema, {
+  update(submitTechnicalReviewUpdate, validate.SubmitTechnicalReview, {
     check: (_msg, receivedAt) => rule('technical-review', receivedAt),
     apply: (msg, at) => {
       actedOn(model, msg.actor ?? { role: 'reviewer' }, 'a technical review was recorded');
@@ -223,7 +213,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
 
   registerDecide(model, update);
 
-  update(withdrawUpdate, WithdrawSchema, {
+  update(withdrawUpdate, validate.Withdraw, {
     check: (_msg, receivedAt) => rule('withdrawal', receivedAt),
     apply: (msg) => {
       model.record(
@@ -237,7 +227,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     },
   });
 
-  update(cancelSubscriptionUpdate, CancelSubscriptionSchema, {
+  update(cancelSubscriptionUpdate, validate.CancelSubscription, {
     // A closed case owes nothing more in billing; its subscription is billing's own business now.
     check: (_msg, receivedAt) => rule('subscription-cancellation', receivedAt),
     apply: (msg, at) => cancelSubscription(at, msg.actor ?? { role: 'customer' }),
@@ -272,7 +262,7 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
     });
   }
 
-  update(disputeUpdate, DisputeSchema, {
+  update(disputeUpdate, validate.Dispute, {
     check: (_msg, receivedAt) => rule('dispute', receivedAt),
     apply: (msg, disputedAt) => {
       state.dispute = { disputedAt, description: msg.description };

@@ -9,7 +9,7 @@ import { proxyLocalActivities } from '@temporalio/workflow';
 import type { LedgerEntry, RefundActivities } from '../../activities/contract';
 import type { LedgerKind } from '../../ledger/schema';
 import type { TimelineEntry } from '../case-state';
-import type { Actor } from '../messages';
+import type { Actor } from '../message-definitions';
 import { backoffMs } from './effect-queue';
 import type { CaseModel } from './model';
 

@@ -7,17 +7,16 @@
 //   credit         — account credit instead of money.
 // Acting clears `escalated`. Pure state changes; the effects are queued like every other.
 import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod/mini';
 import { payoutDeadline } from '../../policies/clocks';
 import { formatMinor } from '../../policies/money';
 import type { CaseAnswer } from '../case-state';
 import {
-  ResolvePayoutSchema,
   resolvePayoutUpdate,
   type Actor,
   type MessageMeta,
   type ResolvePayoutInput,
-} from '../messages';
+} from '../message-definitions';
+import { validate, type Validator } from '../message-validators';
 import { startListening } from './after-close';
 import { clearEscalation } from './escalation';
 import { refuse, type CaseModel } from './model';
@@ -26,7 +25,7 @@ import { startPayout } from './payout';
 type RegisterUpdate = <I>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: UpdateDefinition<CaseAnswer, any[]>,
-  schema: z.ZodMiniType<I>,
+  validator: Validator<I>,
   u: {
     check: (msg: I, receivedAt: string) => void;
     apply: (msg: I, receivedAt: string, meta?: MessageMeta) => Promise<void> | void;
@@ -65,7 +64,7 @@ export function payoutDelayedData(model: CaseModel): Record<string, unknown> {
 
 export function registerPayoutRoute(model: CaseModel, update: RegisterUpdate): void {
   const { state } = model;
-  update(resolvePayoutUpdate, ResolvePayoutSchema, {
+  update(resolvePayoutUpdate, validate.ResolvePayout, {
     check: (msg) => checkRoute(model, msg),
     apply: (msg) => {
       const actor: Actor = msg.actor ?? { role: 'support' };

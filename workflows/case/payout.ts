@@ -5,7 +5,7 @@
 import { formatMinor } from '../../policies/money';
 import type { GatewayRefund, RefundResult } from '../../activities/contract';
 import type { PayoutState } from '../case-state';
-import type { Actor } from '../messages';
+import type { Actor } from '../message-definitions';
 import { startListening } from './after-close';
 import type { CaseModel } from './model';
 import { payoutDelayedData } from './payout-route';

@@ -3,12 +3,7 @@
 // repeats are recognised by their keys.
 import { log, setHandler } from '@temporalio/workflow';
 import type { SignalDefinition } from '@temporalio/common';
-import type { z } from 'zod/mini';
 import {
-  ChargebackSchema,
-  IncidentConfirmedSchema,
-  PaymentUpdateSchema,
-  UsageReportedSchema,
   chargebackSignal,
   incidentConfirmedSignal,
   isRefusedPayload,
@@ -16,8 +11,10 @@ import {
   usageReportedSignal,
   type Actor,
   type IncidentConfirmed,
+  type PaymentUpdate,
   type SignalMeta,
-} from '../messages';
+} from '../message-definitions';
+import { describeIssues, validate, type Validator } from '../message-validators';
 import { chargebackAfterClose, paymentEventAfterResolution } from './after-close';
 import { decideAgain } from './decisions';
 import type { CaseModel } from './model';
@@ -34,7 +31,7 @@ export function registerSignals(model: CaseModel, publish: () => void): void {
   function signal<I>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     def: SignalDefinition<any[]>,
-    schema: z.ZodMiniType<I>,
+    validator: Validator<I>,
     name: string,
     keyOf: (msg: I) => string | undefined,
     apply: (msg: I, actor: Actor) => void,
@@ -59,14 +56,14 @@ export function registerSignals(model: CaseModel, publish: () => void): void {
           }
           return;
         }
-        const parsed = schema.safeParse(raw);
+        const parsed = validator(raw);
         const actor = ((parsed.success ? (parsed.data as { actor?: Actor }).actor : undefined) ??
           defaultActor) as Actor;
         if (!parsed.success) {
-          log.warn(`malformed ${name} refused`, { issues: parsed.error.issues.length });
+          log.warn(`malformed ${name} refused`, { issues: parsed.issues.length });
           model.record(
             'message_refused',
-            `A ${name} message was refused: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+            `A ${name} message was refused: ${describeIssues(parsed.issues)}`,
             actor,
           );
           publish();
@@ -83,7 +80,7 @@ export function registerSignals(model: CaseModel, publish: () => void): void {
 
   signal(
     paymentUpdateSignal,
-    PaymentUpdateSchema,
+    validate.PaymentUpdate,
     'paymentUpdate',
     (u) => u.eventId,
     (u, actor) => {
@@ -114,17 +111,17 @@ export function registerSignals(model: CaseModel, publish: () => void): void {
       settleSignal(u, actor);
     },
   );
-  const settlementOf = (u: z.infer<typeof PaymentUpdateSchema>) => ({
+  const settlementOf = (u: PaymentUpdate) => ({
     refundId: u.refundId,
     status: u.status,
     ...(u.failureReason ? { failureReason: u.failureReason } : {}),
   });
-  const settleSignal = (u: z.infer<typeof PaymentUpdateSchema>, actor: Actor): void =>
+  const settleSignal = (u: PaymentUpdate, actor: Actor): void =>
     settle(model, settlementOf(u), 'webhook', actor);
 
   signal(
     chargebackSignal,
-    ChargebackSchema,
+    validate.Chargeback,
     'chargeback',
     () => undefined,
     ({ active, reference }, actor) => {
@@ -149,7 +146,7 @@ export function registerSignals(model: CaseModel, publish: () => void): void {
 
   signal(
     incidentConfirmedSignal,
-    IncidentConfirmedSchema,
+    validate.IncidentConfirmed,
     'incidentConfirmed',
     (i) => i.incidentId,
     (incident, actor) => {
@@ -181,7 +178,7 @@ export function registerSignals(model: CaseModel, publish: () => void): void {
 
   signal(
     usageReportedSignal,
-    UsageReportedSchema,
+    validate.UsageReported,
     'usageReported',
     () => undefined,
     ({ used }) => {
