@@ -14,16 +14,13 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 /**
  * Modules every workflow shares instead of evaluating a copy of its own (the SDK's
  * `preloadModules`, with its default reuseV8Context). The SDK evaluates a bundle's user modules
- * again for each workflow, and zod — even zod/mini — costs every case ~0.75 MiB and ~6 ms of
- * worker CPU that way (docs/BENCHMARKS.md, issue 15). Preloaded modules are evaluated once, before
- * any workflow exists, and then deep-frozen: only libraries and pure functions belong here, never
- * an object a workflow changes — zod's schema objects define properties lazily, so the message
- * schemas themselves (workflows/message-schemas.ts, each built on the first message of its kind)
- * stay per workflow; zod's modules behind them, its English messages (workflows/zod-setup.ts),
- * and the policies' pure functions (with luxon) are shared.
+ * again for each workflow (docs/BENCHMARKS.md, issue 15). Preloaded modules are evaluated once,
+ * before any workflow exists, and then deep-frozen: only libraries and pure functions belong here,
+ * never an object a workflow changes. zod is not among them: it is not in the workflow's module
+ * graph at all (the workflow checks its messages with workflows/message-check.ts, from
+ * descriptions generated from the schemas).
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
-  require.resolve('../workflows/zod-setup'),
   require.resolve('../policies/evaluate'),
   require.resolve('../policies/clocks'),
 ];

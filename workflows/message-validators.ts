@@ -1,23 +1,23 @@
-// The checks the workflow runs on the messages it receives, one per message: each builds its
-// schema (workflows/message-schemas.ts) on the first message of its kind, so a case pays only for
-// the messages it receives (issue 15).
-import { messageSchema, type MessageOf, type MessageSchemaName } from './message-schemas';
+// The checks the workflow runs on the messages it receives, one per message: each message's
+// zod/mini schema (workflows/message-schemas.ts, the one definition the API checks with too),
+// described at build time (workflows/generated/message-specs.ts) and checked without zod
+// (workflows/message-check.ts), so neither zod nor the schemas are in the workflow's module
+// graph: the SDK evaluates that graph again for every workflow (issue 15).
+import type { MessageOf } from './message-schemas';
+import { checkMessage, type MessageIssue } from './message-check';
+import { messageSpecs } from './generated/message-specs';
 
-/** One thing wrong with a message: where (keys and indexes) and what, in plain words. */
-export type MessageIssue = { readonly path: readonly PropertyKey[]; readonly message: string };
+export type { MessageIssue } from './message-check';
 export type Checked<T> = { success: true; data: T } | { success: false; issues: readonly MessageIssue[] };
 export type Validator<T> = (value: unknown) => Checked<T>;
+type Validated = keyof typeof messageSpecs;
 
 const validatorOf =
-  <K extends MessageSchemaName>(name: K): Validator<MessageOf<K>> =>
-  (value) => {
-    const result = messageSchema[name]().safeParse(value);
-    return result.success
-      ? { success: true, data: result.data as MessageOf<K> }
-      : { success: false, issues: result.error.issues };
-  };
+  <K extends Validated>(name: K): Validator<MessageOf<K>> =>
+  (value) =>
+    checkMessage(messageSpecs[name], value) as Checked<MessageOf<K>>;
 
-export const validate = {
+export const validate: { readonly [K in Validated]: Validator<MessageOf<K>> } = {
   RequestRefund: validatorOf('RequestRefund'),
   ReportIssue: validatorOf('ReportIssue'),
   RequestInformation: validatorOf('RequestInformation'),
