@@ -2,7 +2,7 @@
 // or the worker sends is sealed with AES-256-GCM before it leaves the process, and opened only
 // by a process that holds the key. The key id travels in the payload's metadata so that keys can
 // rotate: new payloads use the active key, old histories still open with the keys rotated out.
-// Long payloads are deflated inside the seal (COMPRESS_FROM_BYTES); every reader (worker, API,
+// Payloads are deflated inside the seal (COMPRESS_FROM_BYTES); every reader (worker, API,
 // codec server, CLI) opens them with this class, so a deploy must update its readers first.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { constants as zlib, deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -10,6 +10,7 @@ import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } fr
 import { temporal } from '@temporalio/proto';
 import type { EncryptionConfig } from '../config';
 import { REFUSED_PAYLOAD_KEY } from '../workflows/messages';
+import { DICTIONARY_V1 } from './compression-dictionary';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const ENCRYPTION_KEY_ID_METADATA = 'encryption-key-id';
@@ -19,20 +20,23 @@ const IV_BYTES = 12; // the GCM standard nonce size; random per payload
 const TAG_BYTES = 16;
 
 /**
- * Payloads whose plaintext is at least this long are deflated before they are sealed (issue 15:
- * a case's start input, decision records and email inputs are JSON that halves; shorter ones gain
- * too little to pay for the deflate header). Compressing before encrypting lets the sealed length
- * tell how compressible a payload was; that matters where an attacker can put chosen text next to
- * a secret in one payload and watch the length. Here no payload holds a secret or customer
- * personal data (emails are keyed digests, in the memo), and history lengths are visible only to
- * who can read Temporal's history.
+ * Payloads whose plaintext is at least this long are deflated before they are sealed, against a
+ * dictionary of the project's own payload shapes (codec/compression-dictionary.ts), which makes even
+ * an email activity's input of ~250 B shrink by half or more (issue 15); a payload that does not get
+ * shorter is sealed as it is. Compressing before encrypting lets the sealed length tell how
+ * compressible a payload was; that matters where an attacker can put chosen text next to a secret
+ * in one payload and watch the length. Here no payload holds a secret or customer personal data
+ * (emails are keyed digests, in the memo), and history lengths are visible only to who can read
+ * Temporal's history.
  */
-export const COMPRESS_FROM_BYTES = 256;
+export const COMPRESS_FROM_BYTES = 64;
 /**
- * The first byte of a compressed plaintext, inside the seal: a protobuf Payload never starts with
- * it (field number 0 does not exist), so payloads sealed before compression open as they did.
+ * The first byte of a compressed plaintext, inside the seal: deflated with DICTIONARY_V1. A
+ * protobuf Payload never starts with 0x00–0x07 (field number 0 does not exist), so payloads sealed
+ * before compression open as they did, and a later dictionary takes the next byte.
  */
-const DEFLATED = 0x00;
+const DEFLATED_V1 = 0x00;
+const DICTIONARY = Buffer.from(DICTIONARY_V1, 'utf8');
 /** Above Temporal's own payload limit (2 MB): inflating more than this is not one of ours. */
 const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 
@@ -138,17 +142,22 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The plaintext deflated behind the DEFLATED byte, when it is long enough and that is shorter. */
+/** The plaintext deflated behind the DEFLATED_V1 byte, when it is long enough and that is shorter. */
 function compress(plaintext: Uint8Array): Uint8Array {
   if (plaintext.length < COMPRESS_FROM_BYTES) return plaintext;
-  const deflated = deflateRawSync(plaintext, { level: zlib.Z_BEST_COMPRESSION });
-  return deflated.length + 1 < plaintext.length ? Buffer.concat([Buffer.of(DEFLATED), deflated]) : plaintext;
+  const deflated = deflateRawSync(plaintext, { level: zlib.Z_BEST_COMPRESSION, dictionary: DICTIONARY });
+  return deflated.length + 1 < plaintext.length
+    ? Buffer.concat([Buffer.of(DEFLATED_V1), deflated])
+    : plaintext;
 }
 
 function decompress(plaintext: Buffer, keyId: string): Uint8Array {
-  if (plaintext[0] !== DEFLATED) return plaintext;
+  if (plaintext[0] !== DEFLATED_V1) return plaintext;
   try {
-    return inflateRawSync(plaintext.subarray(1), { maxOutputLength: MAX_INFLATED_BYTES });
+    return inflateRawSync(plaintext.subarray(1), {
+      dictionary: DICTIONARY,
+      maxOutputLength: MAX_INFLATED_BYTES,
+    });
   } catch (cause) {
     throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) does not inflate`, cause);
   }

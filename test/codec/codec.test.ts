@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
@@ -16,6 +16,7 @@ import {
   generateEncryptionKey,
   isEncryptedPayload,
 } from '../../codec/codec';
+import { DICTIONARY_V1 } from '../../codec/compression-dictionary';
 import { buildDataConverter } from '../../codec/data-converter';
 import { loadConfig, type EncryptionConfig } from '../../config';
 import { isRefusedPayload } from '../../workflows/messages';
@@ -177,7 +178,7 @@ describe('codec: AES-256-GCM payload encryption', () => {
 
   it('seals a short payload or one that does not deflate (random bytes) as it is (IV, plaintext, tag)', async () => {
     const codec = new EncryptionCodec(keyring('k', { k: NEW }));
-    const short = defaultPayloadConverter.toPayload(customer);
+    const short = defaultPayloadConverter.toPayload({ orderId: 'o-1' });
     const random = defaultPayloadConverter.toPayload(new Uint8Array(randomBytes(600)));
     for (const plain of [short, random]) {
       const plainBytes = temporal.api.common.v1.Payload.encode(plain).finish().length;
@@ -187,6 +188,36 @@ describe('codec: AES-256-GCM payload encryption', () => {
         temporal.api.common.v1.Payload.decode(temporal.api.common.v1.Payload.encode(plain).finish()),
       ]);
     }
+  });
+
+  it('the deflate dictionary is frozen: payloads sealed with it open only with these exact bytes', () => {
+    // Changing it would make every payload sealed with it unreadable: add a new version and mark instead.
+    assert.equal(
+      createHash('sha256').update(DICTIONARY_V1).digest('hex'),
+      'c1749bd4af414c9b7c21a9e0bcdd894cdfd0ea61316dc30f2cbdeae5dcf5357c',
+    );
+  });
+
+  it('deflates a short payload of a known shape too (an email input): the dictionary holds its keys', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const input = {
+      orderId: 'o-42',
+      customerId: 'c-42',
+      kind: 'payout_sent',
+      idempotencyKey: 'refund-case-o-42:email:payout-sent-1',
+      data: { amountMinor: 1500, currency: 'EUR', orderId: 'o-42' },
+    };
+    const plain = defaultPayloadConverter.toPayload(input);
+    const plainBytes = temporal.api.common.v1.Payload.encode(plain).finish().length;
+    const [sealed] = await codec.encode([plain]);
+    assert.ok(
+      (sealed?.data?.length ?? 0) - 28 < plainBytes * 0.6,
+      `${sealed?.data?.length} B sealed of ${plainBytes} B`,
+    );
+    assert.deepEqual(
+      defaultPayloadConverter.fromPayload((await codec.decode([sealed as Payload]))[0] as Payload),
+      input,
+    );
   });
 
   it('a long payload sealed before compression (by the release before it) still opens', async () => {
