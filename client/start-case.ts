@@ -1,8 +1,9 @@
 // Starting a case: idempotent per order (a repeat with the same body finds the case, another body
-// conflicts), the policy pinned with its holidays, the search attributes set at the start.
+// conflicts), the policy pinned with its holidays where it counts business days, the search
+// attributes set at the start.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Order, Policy } from '../policies';
-import { pinHolidays } from '../policies/holidays';
+import { countsBusinessDays, pinHolidays } from '../policies/holidays';
 import { workflowIdForOrder, type StartCaseInput } from '../workflows/case-state';
 import type { Actor } from '../workflows/messages';
 import type { refundCase } from '../workflows/refund-case';
@@ -31,8 +32,10 @@ export async function startCase(
 ): Promise<{ created: boolean; workflowId: string; runId: string }> {
   const workflowId = workflowIdForOrder(order.orderId);
   // The case carries the public holidays of its years as data, so its business days never
-  // depend on the holiday library the worker happens to run.
-  const pinned = pinHolidays(policy, order.purchasedAt);
+  // depend on the holiday library the worker happens to run; a policy that never counts business
+  // days carries none (~540 B of history per case; were one counted, the calendar refuses years
+  // not pinned). The fingerprint is of the policy's id and version, so pinning never changes it.
+  const pinned = countsBusinessDays(policy) ? pinHolidays(policy, order.purchasedAt) : policy;
   const fingerprint = caseFingerprint(pinned, order);
   const emailDigest = options.customerEmailDigest;
   // The prose stays out of the case's history: the workflow never reads it, and whoever shows it

@@ -2,11 +2,15 @@
 // or the worker sends is sealed with AES-256-GCM before it leaves the process, and opened only
 // by a process that holds the key. The key id travels in the payload's metadata so that keys can
 // rotate: new payloads use the active key, old histories still open with the keys rotated out.
+// Payloads are deflated inside the seal (COMPRESS_FROM_BYTES); every reader (worker, API,
+// codec server, CLI) opens them with this class, so a deploy must update its readers first.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { constants as zlib, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { EncryptionConfig } from '../config';
 import { REFUSED_PAYLOAD_KEY } from '../workflows/messages';
+import { DICTIONARY_V1 } from './compression-dictionary';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const ENCRYPTION_KEY_ID_METADATA = 'encryption-key-id';
@@ -14,6 +18,27 @@ export const ENCRYPTION_KEY_ID_METADATA = 'encryption-key-id';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12; // the GCM standard nonce size; random per payload
 const TAG_BYTES = 16;
+
+/**
+ * Payloads whose plaintext is at least this long are deflated before they are sealed, against a
+ * dictionary of the project's own payload shapes (codec/compression-dictionary.ts), which makes even
+ * an email activity's input of ~250 B shrink by half or more (issue 15); a payload that does not get
+ * shorter is sealed as it is. Compressing before encrypting lets the sealed length tell how
+ * compressible a payload was; that matters where an attacker can put chosen text next to a secret
+ * in one payload and watch the length. Here no payload holds a secret or customer personal data
+ * (emails are keyed digests, in the memo), and history lengths are visible only to who can read
+ * Temporal's history.
+ */
+export const COMPRESS_FROM_BYTES = 64;
+/**
+ * The first byte of a compressed plaintext, inside the seal: deflated with DICTIONARY_V1. A
+ * protobuf Payload never starts with 0x00–0x07 (field number 0 does not exist), so payloads sealed
+ * before compression open as they did, and a later dictionary takes the next byte.
+ */
+const DEFLATED_V1 = 0x00;
+const DICTIONARY = Buffer.from(DICTIONARY_V1, 'utf8');
+/** Above Temporal's own payload limit (2 MB): inflating more than this is not one of ours. */
+const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 
 /** A payload this process cannot open: unknown key, tampered bytes, or a wrong key. */
 export class PayloadDecryptionError extends ValueError {
@@ -65,7 +90,7 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       // The whole payload is sealed, its metadata too: "encoding: json/plain" or a message type
       // name says something about the data, and the receiver needs it back exactly.
-      const plaintext = temporal.api.common.v1.Payload.encode(payload).finish();
+      const plaintext = compress(temporal.api.common.v1.Payload.encode(payload).finish());
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
       // The key id is authenticated too, so a payload relabelled with another key id fails.
@@ -112,8 +137,29 @@ export class EncryptionCodec implements PayloadCodec {
           cause,
         );
       }
-      return temporal.api.common.v1.Payload.decode(plaintext);
+      return temporal.api.common.v1.Payload.decode(decompress(plaintext, keyId));
     });
+  }
+}
+
+/** The plaintext deflated behind the DEFLATED_V1 byte, when it is long enough and that is shorter. */
+function compress(plaintext: Uint8Array): Uint8Array {
+  if (plaintext.length < COMPRESS_FROM_BYTES) return plaintext;
+  const deflated = deflateRawSync(plaintext, { level: zlib.Z_BEST_COMPRESSION, dictionary: DICTIONARY });
+  return deflated.length + 1 < plaintext.length
+    ? Buffer.concat([Buffer.of(DEFLATED_V1), deflated])
+    : plaintext;
+}
+
+function decompress(plaintext: Buffer, keyId: string): Uint8Array {
+  if (plaintext[0] !== DEFLATED_V1) return plaintext;
+  try {
+    return inflateRawSync(plaintext.subarray(1), {
+      dictionary: DICTIONARY,
+      maxOutputLength: MAX_INFLATED_BYTES,
+    });
+  } catch (cause) {
+    throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) does not inflate`, cause);
   }
 }
 

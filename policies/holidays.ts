@@ -88,3 +88,12 @@ export function pinHolidays<P extends Policy>(policy: P, from: string, years = P
     for (const date of publicHolidays(calendar, year)) dates.add(date);
   return { ...policy, holidays: [...dates].sort(), holidaysPinned: { fromYear, toYear } };
 }
+
+/**
+ * Whether any of the policy's clocks counts business days, the only reader of `holidays`
+ * (policies/clocks.ts: the decision clock and its target, by `decision.businessDays`; every other
+ * clock counts calendar days). A case under a policy that never does needs no pinned holidays.
+ */
+export function countsBusinessDays(policy: Pick<Policy, 'decision'>): boolean {
+  return policy.decision.businessDays;
+}

@@ -15,7 +15,6 @@ import {
   condition,
   log,
   makeContinueAsNewFunc,
-  patched,
   sleep,
   upsertMemo,
   upsertSearchAttributes,
@@ -32,6 +31,7 @@ import { CaseModel } from './case/model';
 import { isRefusedPayload } from './message-definitions';
 import { customerKey, policyKey, productKey, purchasedAtKey, statusKey } from './search-attributes';
 import { ESCALATION_CLEARS } from './case/escalation';
+import { patchesOfRun } from './case/patches';
 
 export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   // A start forged without the encryption key fails at once rather than failing its tasks for ever.
@@ -40,14 +40,16 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
       'refused: the start input was not sealed with the encryption key',
       'RefusedPayload',
     );
+  // First thing in the run: a new case records one rollup marker for every patch below (case/patches.ts).
+  const patchedRun = patchesOfRun();
   const model = new CaseModel(input, workflowInfo().workflowId, () => Date.now());
   // Asked once per run, at its start: a run that began before the patch keeps its old order throughout.
-  model.assessFirst = patched('assess-first-locally');
+  model.assessFirst = patchedRun('assess-first-locally');
   // Decisions as local activities, recorded in history (asked at each decision: a case whose history
   // predates the patch keeps deciding inline on replay, and records from its next new decision on).
-  model.recordDecisions = () => patched(DECISIONS_RECORDED);
+  model.recordDecisions = () => patchedRun(DECISIONS_RECORDED);
   // A person's action clears the escalation (asked when there is one to clear; escalation.ts).
-  model.clearsOnAct = () => patched(ESCALATION_CLEARS);
+  model.clearsOnAct = () => patchedRun(ESCALATION_CLEARS);
   // Continue-as-new, the payout route and the settle period after `paid` came with this patch;
   // a run continued from another always has them.
   if (input.carried) {
@@ -57,19 +59,19 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
     const memo = input.carried.memo;
     if (memo && workflowInfo().memo?.fingerprint !== memo.fingerprint) upsertMemo(memo);
   } else {
-    model.longLived = patched(LONG_LIVED_CASES);
-    if (patched('term-cover')) model.coverTheTerm();
+    model.longLived = patchedRun(LONG_LIVED_CASES);
+    if (patchedRun('term-cover')) model.coverTheTerm();
   }
   // The ledger's rows (asked once per run: a run whose history predates the patch writes none; its
   // successor does, and `refundflow ledger backfill` never finds rows that were not written).
-  const ledger = patched(LEDGER_PATCH) ? new CaseLedger(model, input.carried?.ledger) : undefined;
+  const ledger = patchedRun(LEDGER_PATCH) ? new CaseLedger(model, input.carried?.ledger) : undefined;
   if (ledger) model.onRecord = (entry) => ledger.observe(entry);
   // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
   const attributesCarried =
     !!input.carried && workflowInfo().typedSearchAttributes.get(statusKey) !== undefined;
   // Search attributes are upserted per key, only when one changed, and never the ones the start
   // (or the run before) already set.
-  const slim = patched(SLIM_SEARCH_ATTRIBUTES);
+  const slim = patchedRun(SLIM_SEARCH_ATTRIBUTES);
   const publish = publisher(model, attributesCarried, slim);
   registerHandlers(model, publish);
 
@@ -102,7 +104,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   const handOverNow = () => model.longLived && historyFull() && allHandlersFinished();
   // One timer per wake time: a message that leaves the next deadline where it was keeps the timer
   // (no cancel and re-arm in history); only a deadline that moves replaces it.
-  const steadyTimer = patched(STEADY_WAKE_TIMER);
+  const steadyTimer = patchedRun(STEADY_WAKE_TIMER);
   let armed: WakeTimer | undefined;
   const disarm = () => {
     armed?.scope.cancel();

@@ -113,23 +113,27 @@ describe('codec: codec server for the Temporal Web UI and CLI', () => {
     }
   });
 
-  it('decodes what the worker-side codec sealed (same protocol both ways)', async () => {
-    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ orderId: 'o-7' })]);
+  it('decodes what the worker-side codec sealed (same protocol both ways), a deflated long payload too', async () => {
+    const long = { orderId: 'o-8', rules: Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, days: i })) };
+    const [sealed, sealedLong] = await codec.encode([
+      defaultPayloadConverter.toPayload({ orderId: 'o-7' }),
+      defaultPayloadConverter.toPayload(long),
+    ]);
+    assert.ok((sealedLong?.data?.length ?? 0) < JSON.stringify(long).length / 2, 'the long one is deflated');
     const body = {
-      payloads: [
-        {
-          metadata: Object.fromEntries(
-            Object.entries(sealed?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-          ),
-          data: Buffer.from(sealed?.data ?? []).toString('base64'),
-        },
-      ],
+      payloads: [sealed, sealedLong].map((payload) => ({
+        metadata: Object.fromEntries(
+          Object.entries(payload?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+        data: Buffer.from(payload?.data ?? []).toString('base64'),
+      })),
     };
     const response = await post('/codec/decode', body, 'Bearer support-key-0001');
     assert.equal(response.statusCode, 200);
+    const opened = response.json<{ payloads: Array<{ data: string }> }>().payloads;
     assert.deepEqual(
-      JSON.parse(fromBase64(response.json<{ payloads: Array<{ data: string }> }>().payloads[0]?.data ?? '')),
-      { orderId: 'o-7' },
+      opened.map((p) => JSON.parse(fromBase64(p.data)) as unknown),
+      [{ orderId: 'o-7' }, long],
     );
   });
 

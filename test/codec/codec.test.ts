@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import {
+  COMPRESS_FROM_BYTES,
   ENCRYPTED_ENCODING,
   ENCRYPTION_KEY_ID_METADATA,
   EncryptionCodec,
@@ -12,6 +16,7 @@ import {
   generateEncryptionKey,
   isEncryptedPayload,
 } from '../../codec/codec';
+import { DICTIONARY_V1 } from '../../codec/compression-dictionary';
 import { buildDataConverter } from '../../codec/data-converter';
 import { loadConfig, type EncryptionConfig } from '../../config';
 import { isRefusedPayload } from '../../workflows/messages';
@@ -146,6 +151,105 @@ describe('codec: AES-256-GCM payload encryption', () => {
       codec.decode([sealed!]),
       (err: Error) => /other/.test(err.message) && !err.message.includes('held-key'),
     );
+  });
+
+  it('deflates a long payload inside the seal: smaller, and it opens to the same value and metadata', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    // A start input's shape: JSON that repeats its keys.
+    const long = {
+      ...customer,
+      rules: Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, days: i, businessDays: true })),
+    };
+    const plain = defaultPayloadConverter.toPayload(long);
+    const plainBytes = temporal.api.common.v1.Payload.encode(plain).finish().length;
+    assert.ok(plainBytes >= COMPRESS_FROM_BYTES, `a long payload (${plainBytes} B)`);
+    const [sealed] = await codec.encode([plain]);
+    assert.ok(isEncryptedPayload(sealed as Payload));
+    assert.ok(
+      (sealed?.data?.length ?? 0) < plainBytes / 2,
+      `sealed ${sealed?.data?.length} B of ${plainBytes} B`,
+    );
+    for (const secret of [customer.email, customer.description, 'json/plain'])
+      assert.ok(!text(sealed?.data).includes(secret), `${secret} is not readable`);
+    const [opened] = await codec.decode([sealed as Payload]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(opened as Payload), long);
+    assert.equal(text(opened?.metadata?.encoding), 'json/plain');
+  });
+
+  it('seals a short payload or one that does not deflate (random bytes) as it is (IV, plaintext, tag)', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const short = defaultPayloadConverter.toPayload({ orderId: 'o-1' });
+    const random = defaultPayloadConverter.toPayload(new Uint8Array(randomBytes(600)));
+    for (const plain of [short, random]) {
+      const plainBytes = temporal.api.common.v1.Payload.encode(plain).finish().length;
+      const [sealed] = await codec.encode([plain]);
+      assert.equal(sealed?.data?.length, 12 + plainBytes + 16);
+      assert.deepEqual(await codec.decode([sealed as Payload]), [
+        temporal.api.common.v1.Payload.decode(temporal.api.common.v1.Payload.encode(plain).finish()),
+      ]);
+    }
+  });
+
+  it('the deflate dictionary is frozen: payloads sealed with it open only with these exact bytes', () => {
+    // Changing it would make every payload sealed with it unreadable: add a new version and mark instead.
+    assert.equal(
+      createHash('sha256').update(DICTIONARY_V1).digest('hex'),
+      'c1749bd4af414c9b7c21a9e0bcdd894cdfd0ea61316dc30f2cbdeae5dcf5357c',
+    );
+  });
+
+  it('deflates a short payload of a known shape too (an email input): the dictionary holds its keys', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const input = {
+      orderId: 'o-42',
+      customerId: 'c-42',
+      kind: 'payout_sent',
+      idempotencyKey: 'refund-case-o-42:email:payout-sent-1',
+      data: { amountMinor: 1500, currency: 'EUR', orderId: 'o-42' },
+    };
+    const plain = defaultPayloadConverter.toPayload(input);
+    const plainBytes = temporal.api.common.v1.Payload.encode(plain).finish().length;
+    const [sealed] = await codec.encode([plain]);
+    assert.ok(
+      (sealed?.data?.length ?? 0) - 28 < plainBytes * 0.6,
+      `${sealed?.data?.length} B sealed of ${plainBytes} B`,
+    );
+    assert.deepEqual(
+      defaultPayloadConverter.fromPayload((await codec.decode([sealed as Payload]))[0] as Payload),
+      input,
+    );
+  });
+
+  it('a long payload sealed before compression (by the release before it) still opens', async () => {
+    const fixture = JSON.parse(
+      readFileSync(path.join(__dirname, 'fixtures', 'sealed-before-compression.json'), 'utf8'),
+    ) as {
+      keyId: string;
+      key: string;
+      value: unknown;
+      sealed: { metadata: Record<string, string>; data: string };
+    };
+    const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+    const sealed: Payload = {
+      metadata: Object.fromEntries(Object.entries(fixture.sealed.metadata).map(([k, v]) => [k, bytes(v)])),
+      data: bytes(fixture.sealed.data),
+    };
+    assert.ok(
+      (sealed.data?.length ?? 0) - 28 >= COMPRESS_FROM_BYTES,
+      'long enough that it would be deflated now',
+    );
+    const codec = new EncryptionCodec(keyring('new', { new: NEW, [fixture.keyId]: bytes(fixture.key) }));
+    const [opened] = await codec.decode([sealed]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(opened as Payload), fixture.value);
+  });
+
+  it('tampering with a deflated payload fails authentication, before anything is inflated', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const long = { note: 'x'.repeat(2_000) };
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(long)]);
+    const data = Buffer.from(sealed?.data ?? []);
+    data[14] = (data[14] ?? 0) ^ 0xff;
+    await assert.rejects(codec.decode([{ ...sealed, data }]), PayloadDecryptionError);
   });
 
   it('generateEncryptionKey makes an entry loadConfig accepts', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { getPreset, type Order } from '../../policies';
 import { CaseConflictError, CaseRejectedError } from '../../client/refund-client';
-import type { CaseState } from '../../workflows/case-state';
+import type { CaseState, StartCaseInput } from '../../workflows/case-state';
 import {
   DAY,
   orderId,
@@ -578,6 +578,31 @@ describe('refund case workflow (time skipping)', function () {
         CaseConflictError,
       );
       await assert.rejects(cases.start(preset('proxy-strict'), order), CaseConflictError);
+
+      // Holidays are pinned only where a clock counts business days: usage-prorata's clocks count
+      // calendar days, proxy-strict's decision clock counts business days (and a repeat still matches).
+      const startInput = async (caseId: string) => {
+        const history = await cases.handle(caseId).fetchHistory();
+        const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+        return JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as StartCaseInput;
+      };
+      const calendarDays = (await startInput(id)).policy;
+      assert.equal(preset('usage-prorata').decision.businessDays, false);
+      assert.deepEqual(
+        [calendarDays.holidays, calendarDays.holidaysPinned],
+        [preset('usage-prorata').holidays, undefined],
+      );
+      const businessId = orderId('starts-business-days');
+      const businessOrder = makeOrder(businessId, await now());
+      const business = await cases.start(preset('proxy-strict'), businessOrder);
+      const pinned = (await startInput(businessId)).policy;
+      assert.ok(pinned.holidaysPinned, 'proxy-strict pins the years of its public holidays');
+      assert.ok(
+        pinned.holidays.includes(`${pinned.holidaysPinned.fromYear}-12-25`),
+        `Christmas pinned (${pinned.holidays.join(', ')})`,
+      );
+      const businessAgain = await cases.start(preset('proxy-strict'), { ...businessOrder });
+      assert.deepEqual([businessAgain.created, businessAgain.runId], [false, business.runId]);
     });
   });
 
