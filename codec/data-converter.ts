@@ -19,7 +19,7 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
  * any workflow exists, and then deep-frozen: only libraries and pure functions belong here, never
  * an object a workflow changes — zod's schema objects define properties lazily, so the message
  * schemas themselves (workflows/messages.ts) stay per workflow; zod's modules behind them, its
- * English messages (workflows/zod-setup.ts), and the policies' pure functions (with luxon) are shared.
+ * English messages (workflows/zod-setup.ts), and the policies' pure functions are shared.
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
   require.resolve('../workflows/zod-setup'),

@@ -59,6 +59,13 @@ describe('build: the production workflow bundle', function () {
       'the policies barrel, its schemas or date-holidays are in the bundle',
     );
     assert.deepEqual(modules(/node_modules\/date-holidays\//), [], 'date-holidays is in the bundle');
+    // The policy calendar steps local dates itself over @date-fns/tz's offsets (263 KB of luxon less).
+    assert.deepEqual(modules(/node_modules\/luxon\//), [], 'luxon is in the bundle');
+    assert.deepEqual(
+      modules(/node_modules\/@date-fns\/tz\//).map((s) => s.replace(/.*@date-fns\/tz\//, '')),
+      ['tzOffset/index.js'],
+      'only the offset function of @date-fns/tz',
+    );
     assert.ok(modules(/node_modules\/zod\/v4\/mini\//).length > 0, 'the messages are checked with zod/mini');
   });
 
