@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import type { RefundActivities } from '../../activities';
 import { buildDataConverter, bundleEncodesFailures } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
@@ -11,6 +12,17 @@ import { createRefundWorker } from '../../worker/main';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { POLICY, cleanOrder, workerEnv } from '../reliability/support';
 import { devServerEnv, uniqueTaskQueue } from '../support/servers';
+import { checkCardUpdate, failsWithCard } from '../codec/fixtures/failure-workflows';
+
+const FAILURE_FIXTURES = require.resolve('../codec/fixtures/failure-workflows');
+
+/** The 1-based line of `file` holding `needle`, once. */
+function lineOf(file: string, needle: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((line) => line.includes(needle));
+  assert.ok(at >= 0 && lines.findIndex((line, i) => i > at && line.includes(needle)) < 0, needle);
+  return at + 1;
+}
 
 const WORKFLOWS = path.resolve(__dirname, '..', '..', 'workflows');
 
@@ -101,5 +113,57 @@ describe('build: the production workflow bundle', function () {
         `${path.basename(file!)}:${line} is a line that waits: ${source.trim()}`,
       );
     }
+  });
+
+  // The compacted code (codec/workflow-build.ts) has few lines of its own: a thrown error's stack
+  // must still name the workflow file and the line of the throw, through the source map.
+  it("a workflow's failures carry stacks that name the file and line they were thrown from", async () => {
+    const fixtureCode = await buildWorkflowBundle(FAILURE_FIXTURES);
+    const env = await devServerEnv();
+    const taskQueue = uniqueTaskQueue('bundle-failure-stack');
+    const { encryption } = loadConfig(workerEnv(env.address, taskQueue, tmpdir()));
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { code: fixtureCode },
+      dataConverter: buildDataConverter(encryption),
+      activities: {
+        async chargeCard(card: string) {
+          throw new Error(`declined ${card}`);
+        },
+      },
+    });
+    const client = new Client({
+      connection: env.client.connection,
+      dataConverter: buildDataConverter(encryption),
+    });
+    const { updateError, resultError } = await worker.runUntil(async () => {
+      const handle = await client.workflow.start(failsWithCard, {
+        taskQueue,
+        workflowId: `${taskQueue}-wf`,
+        args: ['card-1'],
+      });
+      return {
+        updateError: await handle
+          .executeUpdate(checkCardUpdate, { args: ['card-2'] })
+          .catch((e: unknown) => e),
+        resultError: await handle.result().catch((e: unknown) => e),
+      };
+    });
+    assert.ok(updateError instanceof WorkflowUpdateFailedError);
+    assert.ok(resultError instanceof WorkflowFailedError);
+    // The handler's `throw ApplicationFailure.create({` is the line above its `type:`.
+    const handlerLine = lineOf(FAILURE_FIXTURES, "type: 'CardBlocked'") - 1;
+    const workflowLine = lineOf(FAILURE_FIXTURES, "type: 'PayoutAbandoned'") - 1;
+    const updateStack = (updateError.cause as Error | undefined)?.stack ?? '';
+    const resultStack = (resultError.cause as Error | undefined)?.stack ?? '';
+    assert.ok(
+      updateStack.includes(`${FAILURE_FIXTURES}:${handlerLine}:`),
+      `the handler's throw:\n${updateStack}`,
+    );
+    assert.ok(
+      resultStack.includes(`${FAILURE_FIXTURES}:${workflowLine}:`),
+      `the workflow's throw:\n${resultStack}`,
+    );
   });
 });
