@@ -73,6 +73,12 @@ describe('build: the production workflow bundle', function () {
     assert.deepEqual(modules(/node_modules\/date-holidays\//), [], 'date-holidays is in the bundle');
     // The policy calendar steps local dates itself over @date-fns/tz's offsets (263 KB of luxon less).
     assert.deepEqual(modules(/node_modules\/luxon\//), [], 'luxon is in the bundle');
+    // workflows/sdk: the SDK's API from its modules, without the package's index and what only it loads.
+    assert.deepEqual(
+      modules(/node_modules\/@temporalio\/workflow\/lib\/(index|metrics|nexus|random-streams|trigger)\.js$/),
+      [],
+      "the SDK's index and the APIs only it loads are in the bundle",
+    );
     assert.deepEqual(
       modules(/node_modules\/@date-fns\/tz\//).map((s) => s.replace(/.*@date-fns\/tz\//, '')),
       ['tzOffset/index.js'],
