@@ -5,7 +5,8 @@
 // into an instant is luxon's rule, step for step, because recorded histories hold deadlines
 // computed with it: the local time is tried with the offset it had before the change (so a day
 // added across a DST overlap stays on the side it came from), and a time in a DST gap moves
-// forward by the gap. TZDate's setters resolve those times otherwise (the end of a day in
+// forward by the gap. (One difference: a local time read without an offset that the zone has
+// twice, see parseIso.) TZDate's setters resolve those times otherwise (the end of a day in
 // America/Santiago, whose clocks change at midnight, lands an hour early) and consult the host's
 // own zone, which workflow code must not.
 // The module itself: the package's index would bring TZDate and the rest into the bundle.
@@ -123,9 +124,11 @@ function invalidFields(f: {
 }
 
 /**
- * Reads an ISO 8601 instant, or a date or local time read in `timeZone` (a local time the zone
- * has twice is resolved with the zone's offset now, as luxon did). Throws a RangeError naming the
- * value.
+ * Reads an ISO 8601 instant, or a date or local time read in `timeZone`. A local time the zone
+ * has twice (its clocks went back over it) is the first of the two: the offset tried first is the
+ * larger of the two around it. (luxon tried the zone's offset at the moment of reading, so such a
+ * time read in summer and in winter gave two instants; policies read no clock.) Throws a
+ * RangeError naming the value.
  */
 export function parseIso(iso: string, timeZone: string): Zoned {
   const bad = (why: string) => new RangeError(`not an ISO 8601 date or time: ${iso} (${why})`);
@@ -154,5 +157,6 @@ export function parseIso(iso: string, timeZone: string): Zoned {
     const offset = hours * 60 + (hours < 0 || Object.is(hours, -0) ? -minutes : minutes);
     return zonedAt(local - offset * MINUTE_MS, timeZone);
   }
-  return fromLocal(local, offsetAt(timeZone, Date.now()), timeZone);
+  const around = Math.max(offsetAt(timeZone, local - DAY_MS), offsetAt(timeZone, local + DAY_MS));
+  return fromLocal(local, around, timeZone);
 }

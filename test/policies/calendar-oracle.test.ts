@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import * as lean from '../../policies/calendar';
 import * as luxon from './luxon-calendar';
 import type { PolicyCalendar } from '../../policies/calendar';
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 
 const RUNS = { numRuns: 3000 };
 const ZONES = [
@@ -65,11 +65,15 @@ const arbZoned = fc.oneof(
     })),
 );
 
-/** The ways an instant reaches the calendar: UTC (the workflow clock), with its offset, a local date-time, a date. */
+/**
+ * The ways an instant reaches the calendar: UTC (the workflow clock), with its offset, a local
+ * date-time, a date; `readAt` is when luxon reads those without an offset (luxonReadingAt).
+ */
 const arbInput = fc
   .tuple(arbZoned, fc.constantFrom('utc', 'offset', 'local', 'date', 'basic'))
   .map(([{ zone, ms }, form]) => {
     const at = DateTime.fromMillis(ms, { zone });
+    const wall = ms + at.offset * 60_000;
     const iso = {
       utc: new Date(ms).toISOString(),
       offset: at.toISO()!,
@@ -77,8 +81,22 @@ const arbInput = fc
       date: at.toISODate()!,
       basic: at.toISO({ format: 'basic' })!,
     }[form];
-    return { zone, iso };
+    const local = form === 'local' ? wall : form === 'date' ? wall - (wall % 86_400_000) : undefined;
+    return { zone, iso, readAt: luxonReadingAt(zone, local) };
   });
+
+/**
+ * luxon read a local time without an offset trying the zone's offset at the moment of reading
+ * first, so a time the zone has twice depended on the season it was read in; the calendar takes
+ * the first of the two whatever the date. The oracle reads it at a moment that gives that one: a
+ * day before or after the local time, whichever has the larger offset.
+ */
+function luxonReadingAt(zone: string, local: number | undefined): number | undefined {
+  if (local === undefined) return undefined;
+  const offset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  const [before, after] = [local - 86_400_000, local + 86_400_000];
+  return offset(before) >= offset(after) ? before : after;
+}
 
 /** A start and a day count whose Nth day is a day its zone changes its clocks on (or next to it). */
 const arbAimed = fc
@@ -93,7 +111,8 @@ const arbAimed = fc
     const ms = change.at[pick % change.at.length]! - days * 86_400_000 + hours * 3_600_000;
     const at = DateTime.fromMillis(ms, { zone: change.zone });
     const iso = form === 'utc' ? new Date(ms).toISOString() : at.toISO({ includeOffset: false })!;
-    return { zone: change.zone, iso, days };
+    const readAt = form === 'utc' ? undefined : luxonReadingAt(change.zone, ms + at.offset * 60_000);
+    return { zone: change.zone, iso, days, readAt };
   });
 
 const arbCalendar = (zone: string): fc.Arbitrary<PolicyCalendar> =>
@@ -107,8 +126,8 @@ const arbCalendar = (zone: string): fc.Arbitrary<PolicyCalendar> =>
     ),
   });
 
-/** Both give the same value, or both throw the same error. */
-function same<T>(run: (impl: typeof lean) => T, label: string): void {
+/** Both give the same value, or both throw the same error (luxon reading at `readAt`, if given). */
+function same<T>(run: (impl: typeof lean) => T, label: string, readAt?: number): void {
   const outcome = (impl: typeof lean) => {
     try {
       return { value: run(impl) };
@@ -116,13 +135,22 @@ function same<T>(run: (impl: typeof lean) => T, label: string): void {
       return { error: `${(error as Error).name}: ${(error as Error).message}` };
     }
   };
-  assert.deepEqual(outcome(lean), outcome(luxon as unknown as typeof lean), label);
+  const ours = outcome(lean);
+  const now = Settings.now;
+  if (readAt !== undefined) Settings.now = () => readAt;
+  try {
+    assert.deepEqual(ours, outcome(luxon as unknown as typeof lean), label);
+  } finally {
+    Settings.now = now;
+  }
 }
 
 describe('policies: the calendar without luxon computes what the luxon calendar did', () => {
   it('epochMillis of every input form, in every zone', () => {
     fc.assert(
-      fc.property(arbInput, ({ zone, iso }) => same((c) => c.epochMillis(iso, zone), `${iso} in ${zone}`)),
+      fc.property(arbInput, ({ zone, iso, readAt }) =>
+        same((c) => c.epochMillis(iso, zone), `${iso} in ${zone}`, readAt),
+      ),
       RUNS,
     );
   });
@@ -132,8 +160,12 @@ describe('policies: the calendar without luxon computes what the luxon calendar 
       fc.property(
         arbInput,
         fc.oneof(fc.integer({ min: -400, max: 400 }), fc.constantFrom(0.5, 1.25, -2.75)),
-        ({ zone, iso }, days) =>
-          same((c) => c.addCalendarDays(iso, days, { timeZone: zone }), `${iso} + ${days} d in ${zone}`),
+        ({ zone, iso, readAt }, days) =>
+          same(
+            (c) => c.addCalendarDays(iso, days, { timeZone: zone }),
+            `${iso} + ${days} d in ${zone}`,
+            readAt,
+          ),
       ),
       RUNS,
     );
@@ -144,10 +176,11 @@ describe('policies: the calendar without luxon computes what the luxon calendar 
       fc.property(
         arbInput,
         fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constantFrom(-1, 1.5, Number.NaN)),
-        ({ zone, iso }, days) =>
+        ({ zone, iso, readAt }, days) =>
           same(
             (c) => c.endOfCalendarDaysAfter(iso, days, { timeZone: zone }),
             `end of ${days} d after ${iso} in ${zone}`,
+            readAt,
           ),
       ),
       RUNS,
@@ -156,13 +189,13 @@ describe('policies: the calendar without luxon computes what the luxon calendar 
 
   it('counts aimed at the days zones change their clocks on: the same ends and the same times', () => {
     fc.assert(
-      fc.property(arbAimed, ({ zone, iso, days }) => {
+      fc.property(arbAimed, ({ zone, iso, days, readAt }) => {
         const calendar = { timeZone: zone, holidays: [] };
         const label = `${days} d after ${iso} in ${zone}`;
-        same((c) => c.endOfCalendarDaysAfter(iso, days, calendar), label);
-        same((c) => c.addCalendarDays(iso, days, calendar), label);
-        same((c) => c.endOfBusinessDaysAfter(iso, Math.floor((days * 5) / 7), calendar), label);
-        same((c) => c.addBusinessDays(iso, Math.floor((days * 5) / 7), calendar), label);
+        same((c) => c.endOfCalendarDaysAfter(iso, days, calendar), label, readAt);
+        same((c) => c.addCalendarDays(iso, days, calendar), label, readAt);
+        same((c) => c.endOfBusinessDaysAfter(iso, Math.floor((days * 5) / 7), calendar), label, readAt);
+        same((c) => c.addBusinessDays(iso, Math.floor((days * 5) / 7), calendar), label, readAt);
       }),
       RUNS,
     );
@@ -171,15 +204,15 @@ describe('policies: the calendar without luxon computes what the luxon calendar 
   it('business days: which days count, the same time on the Nth, the end of the Nth', () => {
     fc.assert(
       fc.property(
-        arbInput.chain(({ zone, iso }) => fc.tuple(fc.constant(iso), arbCalendar(zone))),
+        arbInput.chain((input) => fc.tuple(fc.constant(input), arbCalendar(input.zone))),
         fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(-1, 2.5)),
         fc.boolean(),
-        ([iso, calendar], days, businessDays) => {
+        ([{ iso, readAt }, calendar], days, businessDays) => {
           const label = `${days} business days after ${iso} in ${calendar.timeZone} (${calendar.holidays.length} holidays)`;
-          same((c) => c.isBusinessDayAt(iso, calendar), label);
-          same((c) => c.addBusinessDays(iso, days, calendar), label);
-          same((c) => c.endOfBusinessDaysAfter(iso, days, calendar), label);
-          same((c) => c.endOfDaysAfter(iso, days, businessDays, calendar), label);
+          same((c) => c.isBusinessDayAt(iso, calendar), label, readAt);
+          same((c) => c.addBusinessDays(iso, days, calendar), label, readAt);
+          same((c) => c.endOfBusinessDaysAfter(iso, days, calendar), label, readAt);
+          same((c) => c.endOfDaysAfter(iso, days, businessDays, calendar), label, readAt);
         },
       ),
       { numRuns: 1000 },
@@ -193,7 +226,7 @@ describe('policies: the calendar without luxon computes what the luxon calendar 
         fc.integer({ min: 2009, max: 2031 }),
         fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 0, max: 12 }),
-        ({ zone, iso }, fromYear, span, days) => {
+        ({ zone, iso, readAt }, fromYear, span, days) => {
           const calendar: PolicyCalendar = {
             timeZone: zone,
             holidays: [],
@@ -203,11 +236,42 @@ describe('policies: the calendar without luxon computes what the luxon calendar 
           same(
             (c) => c.endOfBusinessDaysAfter(iso, days, calendar),
             `${iso} ${zone} pinned ${fromYear}+${span}`,
+            readAt,
           );
         },
       ),
       { numRuns: 1000 },
     );
+  });
+
+  // The one difference, on purpose: luxon read such a time with the offset of the moment of
+  // reading, so Havana's midnight on the day its clocks go back was 04:00Z read in July and 05:00Z
+  // read in January. The calendar reads no clock: the first of the two, in any season.
+  it('a local time its zone has twice is the first of the two, whenever it is read', () => {
+    const cases = [
+      { iso: '2025-11-02', zone: 'America/Havana', first: '2025-11-02T04:00:00.000Z' },
+      { iso: '2025-10-26T02:30', zone: 'Europe/Berlin', first: '2025-10-26T00:30:00.000Z' },
+      { iso: '2025-04-06T01:45', zone: 'Australia/Lord_Howe', first: '2025-04-05T14:45:00.000Z' },
+    ];
+    const now = Settings.now;
+    try {
+      for (const { iso, zone, first } of cases) {
+        const read = new Set<string>();
+        for (const season of ['2025-01-15T00:00:00Z', '2025-07-15T00:00:00Z']) {
+          Settings.now = () => Date.parse(season);
+          read.add(new Date(luxon.epochMillis(iso, zone)).toISOString());
+          assert.equal(new Date(lean.epochMillis(iso, zone)).toISOString(), first, `${iso} in ${zone}`);
+          assert.equal(
+            lean.endOfCalendarDaysAfter(iso, 0, { timeZone: zone }),
+            luxon.endOfCalendarDaysAfter(iso, 0, { timeZone: zone }),
+            'the end of its day is the same either way',
+          );
+        }
+        assert.equal(read.size, 2, `luxon read ${iso} in ${zone} two ways: ${[...read].join(', ')}`);
+      }
+    } finally {
+      Settings.now = now;
+    }
   });
 
   it('bad input: the same RangeError naming the value, the same verdict on zone names', () => {
