@@ -54,6 +54,19 @@ describe('build: the production workflow bundle', function () {
     );
   });
 
+  // A bundle built before the compact compilation (with webpack's path comments) still passes.
+  it('finds the failure converter with and without webpack path comments, and not an empty module', () => {
+    const requiring = (module: string) =>
+      `const customFailureConverter = (__webpack_require__(${module}).failureConverter);`;
+    assert.ok(
+      bundleEncodesFailures(
+        requiring('/*! __temporal_custom_failure_converter */ "./codec/failure-converter.ts"'),
+      ),
+    );
+    assert.ok(bundleEncodesFailures(requiring('"./dist/codec/failure-converter.js"')));
+    assert.equal(bundleEncodesFailures(requiring('"?7a1c"')), false);
+  });
+
   // Issue 15: the SDK evaluates the workflow's modules again for every workflow, so what the graph
   // holds is paid per case in memory and CPU. Full zod and the policies' zod schemas stay out;
   // the messages use zod/mini, and the workflow imports the policies' pure modules directly.
