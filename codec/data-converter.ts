@@ -3,6 +3,7 @@
 import type { DataConverter } from '@temporalio/common';
 import type { EncryptionConfig } from '../config';
 import { EncryptionCodec } from './codec';
+import { compactWorkflowCode } from './workflow-build';
 
 /**
  * The module exporting `failureConverter` (codec/failure-converter): error messages and stack
@@ -27,13 +28,18 @@ export const SHARED_WORKFLOW_MODULES: readonly string[] = [
 
 /**
  * What `bundleWorkflowCode` must be given so that workflow code (a failed workflow, a failed
- * update) encodes failures as the worker does and shares the modules above: `npm run build`'s
- * prebuilt bundle and the tests' bundles spread it in. A worker given `workflowsPath` bundles
- * with it by itself.
+ * update) encodes failures as the worker does, shares the modules above and is compiled as
+ * everywhere else (./workflow-build): `npm run build`'s prebuilt bundle and the tests' bundles
+ * spread it in, a worker that bundles at start passes it as its bundlerOptions.
  */
-export const workflowBundlerOptions: { failureConverterPath: string; preloadModules: string[] } = {
+export const workflowBundlerOptions: {
+  failureConverterPath: string;
+  preloadModules: string[];
+  webpackConfigHook: typeof compactWorkflowCode;
+} = {
   failureConverterPath: FAILURE_CONVERTER_PATH,
   preloadModules: [...SHARED_WORKFLOW_MODULES],
+  webpackConfigHook: compactWorkflowCode,
 };
 
 /**
@@ -42,8 +48,12 @@ export const workflowBundlerOptions: { failureConverterPath: string; preloadModu
  * stack traces to history in plain text; a worker checks its prebuilt bundle with this.
  */
 export function bundleEncodesFailures(code: string): boolean {
-  // The SDK's bundler aliases this module name to failureConverterPath, or to an empty module.
-  return /__temporal_custom_failure_converter \*\/ "[^"?]*failure-converter\.[jt]s"/.test(code);
+  // The SDK's bundler aliases `__temporal_custom_failure_converter` to failureConverterPath, or to
+  // an empty module, and reads `.failureConverter` off it (a path comment precedes the module's
+  // name in bundles built with webpack's pathinfo, as before workflowBundlerOptions compacted them).
+  return /__webpack_require__\((?:\/\*! __temporal_custom_failure_converter \*\/ )?"[^"?]*failure-converter\.[jt]s"\)\.failureConverter\b/.test(
+    code,
+  );
 }
 
 /**

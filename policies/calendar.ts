@@ -1,4 +1,5 @@
-// Calendar arithmetic for policy clocks, done by luxon in the policy's IANA time zone.
+// Calendar arithmetic for policy clocks, in the policy's IANA time zone (./zoned-time: offsets
+// from @date-fns/tz, luxon's rules for local times the zone skips or has twice).
 //
 // Days are calendar days in the policy's zone (DESIGN.md "More readings"): "within N days of X"
 // ends at the end of the Nth day after X's local date, whatever the hour of X, so an invoice on
@@ -6,8 +7,20 @@
 // end at the end of the Nth business day (neither a weekend day nor a closing day: a public
 // holiday of the policy's country pinned into `holidays`, or the seller's own). Stepping local
 // dates (never 24-hour spans) keeps DST changes from moving a deadline by an hour.
-import { DateTime, IANAZone } from 'luxon';
 import type { HolidayCalendar } from './holidays';
+import {
+  atTimeOfDay,
+  endOfDay,
+  isValidZoneName,
+  isoDate,
+  isoWeekday,
+  localYear,
+  msOfDay,
+  parseIso,
+  plusDays,
+  startOfDay,
+  type Zoned,
+} from './zoned-time';
 
 /** The calendar a policy's clocks run on. */
 export interface PolicyCalendar {
@@ -25,29 +38,22 @@ const SATURDAY = 6;
 const SUNDAY = 7;
 
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  return isValidZoneName(zone);
 }
 
 /** Parses an ISO 8601 instant (or a date, read as local midnight) in the given zone. */
-export function toZoned(iso: string, timeZone: string): DateTime {
-  const parsed = DateTime.fromISO(iso, { zone: timeZone, setZone: false });
-  if (!parsed.isValid)
-    throw new RangeError(
-      `not an ISO 8601 date or time: ${iso} (${parsed.invalidExplanation ?? parsed.invalidReason})`,
-    );
-  return parsed.setZone(timeZone);
+function toZoned(iso: string, timeZone: string): Zoned {
+  return parseIso(iso, timeZone);
 }
 
 /** Canonical output form: an ISO instant in UTC with milliseconds, e.g. 2025-03-04T17:00:00.000Z. */
-export function toInstant(value: DateTime): string {
-  const iso = value.toUTC().toISO();
-  if (!iso) throw new RangeError('invalid date');
-  return iso;
+function toInstant(value: Zoned): string {
+  return new Date(value.ms).toISOString();
 }
 
 /** Milliseconds since the epoch of an ISO instant or date (dates read in the given zone). */
 export function epochMillis(iso: string, timeZone = 'UTC'): number {
-  return toZoned(iso, timeZone).toMillis();
+  return toZoned(iso, timeZone).ms;
 }
 
 /** The same local wall-clock time `days` calendar days later (for durations that are not deadlines). */
@@ -56,7 +62,7 @@ export function addCalendarDays(
   days: number,
   calendar: Pick<PolicyCalendar, 'timeZone'>,
 ): string {
-  return toInstant(toZoned(iso, calendar.timeZone).plus({ days }));
+  return toInstant(plusDays(toZoned(iso, calendar.timeZone), days));
 }
 
 /**
@@ -70,25 +76,25 @@ export function endOfCalendarDaysAfter(
 ): string {
   if (!Number.isInteger(days) || days < 0)
     throw new RangeError(`days must be a non-negative integer, got ${days}`);
-  return toInstant(toZoned(iso, calendar.timeZone).startOf('day').plus({ days }).endOf('day'));
+  return toInstant(endOfDay(plusDays(startOfDay(toZoned(iso, calendar.timeZone)), days)));
 }
 
-export function isHoliday(day: DateTime, calendar: PolicyCalendar): boolean {
-  const local = day.setZone(calendar.timeZone);
-  if (calendar.holidays.includes(local.toISODate() ?? '')) return true;
+function isHoliday(day: Zoned, calendar: PolicyCalendar): boolean {
+  if (calendar.holidays.includes(isoDate(day))) return true;
   // A year whose public holidays were never pinned would silently count them as business days.
   const pinned = calendar.holidaysPinned;
-  if (calendar.holidayCalendar && !(pinned && local.year >= pinned.fromYear && local.year <= pinned.toYear))
+  const year = localYear(day);
+  if (calendar.holidayCalendar && !(pinned && year >= pinned.fromYear && year <= pinned.toYear))
     throw new RangeError(
-      `the public holidays of ${calendar.holidayCalendar.country} in ${local.year} are not pinned into this policy: ` +
+      `the public holidays of ${calendar.holidayCalendar.country} in ${year} are not pinned into this policy: ` +
         'pin them with pinHolidays(policy, from) (RefundCases.start does) before counting business days',
     );
   return false;
 }
 
-export function isBusinessDay(day: DateTime, calendar: PolicyCalendar): boolean {
-  const local = day.setZone(calendar.timeZone);
-  return local.weekday !== SATURDAY && local.weekday !== SUNDAY && !isHoliday(local, calendar);
+function isBusinessDay(day: Zoned, calendar: PolicyCalendar): boolean {
+  const weekday = isoWeekday(day);
+  return weekday !== SATURDAY && weekday !== SUNDAY && !isHoliday(day, calendar);
 }
 
 /** Whether an ISO instant falls on a business day in the calendar's zone. */
@@ -97,13 +103,13 @@ export function isBusinessDayAt(iso: string, calendar: PolicyCalendar): boolean 
 }
 
 /** The local start of the `days`th business day after `iso`'s local date (the start day never counts). */
-function nthBusinessDay(iso: string, days: number, calendar: PolicyCalendar): DateTime {
+function nthBusinessDay(iso: string, days: number, calendar: PolicyCalendar): Zoned {
   if (!Number.isInteger(days) || days < 0)
     throw new RangeError(`business days must be a non-negative integer, got ${days}`);
-  let date = toZoned(iso, calendar.timeZone).startOf('day');
+  let date = startOfDay(toZoned(iso, calendar.timeZone));
   let counted = 0;
   while (counted < days) {
-    date = date.plus({ days: 1 });
+    date = plusDays(date, 1);
     if (isBusinessDay(date, calendar)) counted++;
   }
   return date;
@@ -115,13 +121,7 @@ function nthBusinessDay(iso: string, days: number, calendar: PolicyCalendar): Da
  */
 export function addBusinessDays(iso: string, days: number, calendar: PolicyCalendar): string {
   const start = toZoned(iso, calendar.timeZone);
-  const deadline = nthBusinessDay(iso, days, calendar).set({
-    hour: start.hour,
-    minute: start.minute,
-    second: start.second,
-    millisecond: start.millisecond,
-  });
-  return toInstant(deadline);
+  return toInstant(atTimeOfDay(nthBusinessDay(iso, days, calendar), msOfDay(start)));
 }
 
 /**
@@ -129,7 +129,7 @@ export function addBusinessDays(iso: string, days: number, calendar: PolicyCalen
  * deadline of "within N business days". Zero days is the end of the start's own day.
  */
 export function endOfBusinessDaysAfter(iso: string, days: number, calendar: PolicyCalendar): string {
-  return toInstant(nthBusinessDay(iso, days, calendar).endOf('day'));
+  return toInstant(endOfDay(nthBusinessDay(iso, days, calendar)));
 }
 
 /** The end of the `days`th calendar or business day after `iso`, per the flag. */

@@ -11,13 +11,17 @@ const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
 
 /**
- * The bundler options of the production bundle. The SDK's default source map embeds every module's
- * source (about 60 % of the bundle); `inline-nosources-source-map` keeps the mappings, so stack
- * traces still name the original file and line, without the sources.
+ * The bundler options of the production bundle: the code compiled as in every bundle
+ * (workflowBundlerOptions), with a source map without sources. The SDK's default source map embeds
+ * every module's source (about 60 % of the bundle); `inline-nosources-source-map` keeps the
+ * mappings, so stack traces still name the original file and line, without the sources.
  */
 export const productionBundleOptions = {
   ...workflowBundlerOptions,
-  webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
+  webpackConfigHook: (config) => ({
+    ...workflowBundlerOptions.webpackConfigHook(config),
+    devtool: 'inline-nosources-source-map',
+  }),
 } satisfies Partial<BundleOptions>;
 
 /** The production bundle's code, checked to carry the failure converter. */

@@ -85,9 +85,16 @@ export async function createRefundWorker(
     throw new Error(
       `${PREBUILT_BUNDLE} was built without the failure converter: rebuild it with npm run build`,
     );
-  let workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
+  let workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = prebuilt
     ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
-    : { workflowsPath: require.resolve('../workflows') };
+    : {
+        workflowsPath: require.resolve('../workflows'),
+        // Bundled here as everywhere else: the shared modules, the same compilation.
+        bundlerOptions: {
+          preloadModules: workflowBundlerOptions.preloadModules,
+          webpackConfigHook: workflowBundlerOptions.webpackConfigHook,
+        },
+      };
   const versioning = config.versioning;
   if (versioning.enabled && !versioning.buildId && !prebuilt) {
     // The default build id hashes the workflow code, so bundle here (Worker.create would anyway).
@@ -115,6 +122,8 @@ export async function createRefundWorker(
     ...workflowTaskOptions(thisMachine(), config.process.maxCachedWorkflows),
     ...(deployment ? { workerDeploymentOptions: deployment.options } : {}),
     ...options.overrides,
+    // A bundle handed in by the caller is built already (the SDK would warn of unused options).
+    ...(options.overrides?.workflowBundle ? { bundlerOptions: undefined } : {}),
   });
   return {
     worker,

@@ -122,7 +122,14 @@ function bundleFingerprint(root: string): string {
   };
   walk(path.join(root, 'workflows'));
   walk(path.join(root, 'policies'));
-  for (const file of ['activities/contract.ts', 'codec/failure-converter.ts', 'client/simulate/workflows.ts'])
+  // The bundler's options are part of what the bundle holds (codec/workflow-build compiles the code).
+  for (const file of [
+    'activities/contract.ts',
+    'codec/failure-converter.ts',
+    'codec/data-converter.ts',
+    'codec/workflow-build.ts',
+    'client/simulate/workflows.ts',
+  ])
     add(path.join(root, file));
   hash.update(readFileSync(require.resolve('@temporalio/workflow/package.json')));
   return hash.digest('hex').slice(0, 16);

@@ -24,22 +24,26 @@ function changedEvaluateBundle(): Promise<WorkflowBundleWithSourceMap> {
     workflowsPath: require.resolve('../../workflows'),
     ...workflowBundlerOptions,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    webpackConfigHook: (config) => ({
-      ...config,
-      plugins: [
-        ...(config.plugins ?? []),
-        // Whoever imports it (the policies barrel's './evaluate', the workflow's '../../policies/evaluate').
-        new webpack.NormalModuleReplacementPlugin(
-          /(^|\/)evaluate$/,
-          (resource: { context: string; request: string }) => {
-            // …but the fixture itself, which wraps the real one.
-            const fromFixture = resource.context === path.dirname(CHANGED_EVALUATE);
-            if (!fromFixture && path.resolve(resource.context, resource.request) === POLICIES_EVALUATE)
-              resource.request = CHANGED_EVALUATE;
-          },
-        ),
-      ],
-    }),
+    // Compiled as every other bundle (workflowBundlerOptions), with the module swapped.
+    webpackConfigHook: (sdkConfig) => {
+      const config = workflowBundlerOptions.webpackConfigHook(sdkConfig);
+      return {
+        ...config,
+        plugins: [
+          ...(config.plugins ?? []),
+          // Whoever imports it (the policies barrel's './evaluate', the workflow's '../../policies/evaluate').
+          new webpack.NormalModuleReplacementPlugin(
+            /(^|\/)evaluate$/,
+            (resource: { context: string; request: string }) => {
+              // …but the fixture itself, which wraps the real one.
+              const fromFixture = resource.context === path.dirname(CHANGED_EVALUATE);
+              if (!fromFixture && path.resolve(resource.context, resource.request) === POLICIES_EVALUATE)
+                resource.request = CHANGED_EVALUATE;
+            },
+          ),
+        ],
+      };
+    },
   });
   return changed;
 }

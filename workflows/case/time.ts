@@ -18,7 +18,7 @@ export function plusMs(iso: string, ms: number): string {
 
 /**
  * The same local wall-clock time `days` calendar days later in the policy's time zone: across a
- * DST change a day is 23 or 25 hours, never a fixed 24 (luxon, as the policy clocks).
+ * DST change a day is 23 or 25 hours, never a fixed 24 (policies/calendar, as the policy clocks).
  */
 export function plusDays(iso: string, days: number, calendar: { timeZone: string }): string {
   return addCalendarDays(iso, days, calendar);
