@@ -1,6 +1,7 @@
 // The one data converter of the project. The client, the worker and the codec server must all
 // build it from the same keyring, or one side writes payloads the other cannot read.
 import type { DataConverter } from '@temporalio/common';
+import type { BundleOptions } from '@temporalio/worker';
 import type { EncryptionConfig } from '../config';
 import { EncryptionCodec } from './codec';
 
@@ -33,10 +34,41 @@ export const SHARED_WORKFLOW_MODULES: readonly string[] = [
  * prebuilt bundle and the tests' bundles spread it in. A worker given `workflowsPath` bundles
  * with it by itself.
  */
-export const workflowBundlerOptions: { failureConverterPath: string; preloadModules: string[] } = {
+export const workflowBundlerOptions: {
+  failureConverterPath: string;
+  preloadModules: string[];
+  webpackConfigHook: NonNullable<BundleOptions['webpackConfigHook']>;
+} = {
   failureConverterPath: FAILURE_CONVERTER_PATH,
   preloadModules: [...SHARED_WORKFLOW_MODULES],
+  webpackConfigHook: (config) => modernSyntax(config),
 };
+
+/** The language level the workflow's own TypeScript is compiled to (tsconfig.json's target). */
+const WORKFLOW_SYNTAX_TARGET = 'es2022';
+
+/**
+ * The SDK's bundler compiles workflow TypeScript to ES2017, so every object spread and class field
+ * becomes a helper call; the workflow thread runs on the worker's own Node, which has them natively.
+ * Measured (issue 15): ~1 ms less worker CPU per first task of a refund case.
+ */
+function modernSyntax<C extends Parameters<typeof workflowBundlerOptions.webpackConfigHook>[0]>(
+  config: C,
+): C {
+  type SwcRule = { use?: { loader?: string; options?: { jsc?: Record<string, unknown> } } };
+  const rules = (config.module?.rules ?? []).map((rule) => {
+    const use = (rule as SwcRule).use;
+    if (!use?.loader?.includes('swc-loader') || !use.options?.jsc) return rule;
+    return {
+      ...(rule as object),
+      use: {
+        ...use,
+        options: { ...use.options, jsc: { ...use.options.jsc, target: WORKFLOW_SYNTAX_TARGET } },
+      },
+    };
+  });
+  return { ...config, module: { ...config.module, rules } };
+}
 
 /**
  * True when a workflow bundle's code was built with `workflowBundlerOptions`. A bundle built

@@ -17,7 +17,10 @@ const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
  */
 export const productionBundleOptions = {
   ...workflowBundlerOptions,
-  webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
+  webpackConfigHook: (config) => ({
+    ...workflowBundlerOptions.webpackConfigHook(config),
+    devtool: 'inline-nosources-source-map',
+  }),
 } satisfies Partial<BundleOptions>;
 
 /** The production bundle's code, checked to carry the failure converter. */

@@ -28,13 +28,16 @@ async function offBundle() {
       warn() {},
       error: (m: string) => console.error(m),
     },
-    webpackConfigHook: (config) => ({
-      ...config,
-      resolve: {
-        ...config.resolve,
-        alias: { ...(config.resolve?.alias as object), [real]: path.join(__dirname, 'ledger-off.ts') },
-      },
-    }),
+    webpackConfigHook: (base) => {
+      const config = productionBundleOptions.webpackConfigHook(base);
+      return {
+        ...config,
+        resolve: {
+          ...config.resolve,
+          alias: { ...(config.resolve?.alias as object), [real]: path.join(__dirname, 'ledger-off.ts') },
+        },
+      };
+    },
   });
 }
 
