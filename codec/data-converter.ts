@@ -20,10 +20,16 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
  * never an object a workflow changes. zod is not among them: it is not in the workflow's module
  * graph at all (the workflow checks its messages with workflows/message-check.ts, from
  * descriptions generated from the schemas).
+ * So are the case's rules and record (workflows/case/model.ts with case-record, time, escalation),
+ * the effect queue's rules and the search attribute keys: no Temporal call, nothing kept at module
+ * level, only classes, functions and constants (issue 15).
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
   require.resolve('../policies/evaluate'),
   require.resolve('../policies/clocks'),
+  require.resolve('../workflows/case/model'),
+  require.resolve('../workflows/case/effect-queue'),
+  require.resolve('../workflows/search-attributes'),
 ];
 
 /**

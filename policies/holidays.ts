@@ -61,13 +61,28 @@ export function isKnownHolidayCalendar(calendar: HolidayCalendar): boolean {
   );
 }
 
+/**
+ * A year's dates per calendar. The library works a year out from its rules afresh on every call
+ * (~5 ms), and every case start pins three years (issue 15: ~15 ms of the API's CPU per start);
+ * the dates of a year never change for a given library version. Bounded: the oldest year goes first.
+ */
+const yearsWorkedOut = new Map<string, readonly string[]>();
+const YEARS_KEPT = 1_000;
+
 /** The public holidays of one year, as local ISO dates (YYYY-MM-DD), substitute days included. */
 export function publicHolidays(calendar: HolidayCalendar, year: number): string[] {
-  const dates = lookup(calendar)
-    .getHolidays(year)
-    .filter((holiday) => holiday.type === 'public')
-    .map((holiday) => holiday.date.slice(0, 10));
-  return [...new Set(dates)].sort();
+  const key = `${calendarKey(calendar)}:${year}`;
+  let dates = yearsWorkedOut.get(key);
+  if (!dates) {
+    const all = lookup(calendar)
+      .getHolidays(year)
+      .filter((holiday) => holiday.type === 'public')
+      .map((holiday) => holiday.date.slice(0, 10));
+    dates = [...new Set(all)].sort();
+    if (yearsWorkedOut.size >= YEARS_KEPT) yearsWorkedOut.delete(yearsWorkedOut.keys().next().value!);
+    yearsWorkedOut.set(key, dates);
+  }
+  return [...dates];
 }
 
 /**

@@ -66,6 +66,25 @@ describe('codec: AES-256-GCM payload encryption', () => {
     assert.notDeepEqual(Buffer.from(a?.data ?? []), Buffer.from(b?.data ?? []));
   });
 
+  it('never repeats a nonce across thousands of payloads (past every refill of its pool), and each opens', async () => {
+    const codec = new EncryptionCodec(keyring('k', { k: NEW }));
+    const plain = defaultPayloadConverter.toPayload(customer);
+    const sealed = [
+      ...(await codec.encode(Array.from({ length: 1_500 }, () => plain))),
+      ...(await codec.encode(Array.from({ length: 1_500 }, () => plain))),
+    ];
+    const nonces = new Set(
+      sealed.map((p) =>
+        Buffer.from(p.data ?? [])
+          .subarray(0, 12)
+          .toString('hex'),
+      ),
+    );
+    assert.equal(nonces.size, sealed.length);
+    const opened = await codec.decode(sealed);
+    assert.ok(opened.every((p) => text(p.data) === text(plain.data)));
+  });
+
   it('after rotation, history sealed with the old key still opens, and new payloads use the new key', async () => {
     const before = new EncryptionCodec(keyring('2025-01', { '2025-01': OLD }));
     const after = new EncryptionCodec(keyring('2026-01', { '2025-01': OLD, '2026-01': NEW }));

@@ -20,7 +20,7 @@ import {
   remediationDeadline,
   type Policy,
 } from '../../policies';
-import { pinHolidays, type HolidayCalendar } from '../../policies/holidays';
+import { pinHolidays, publicHolidays, type HolidayCalendar } from '../../policies/holidays';
 
 const berlin = { timeZone: 'Europe/Berlin', holidays: [] as string[] };
 const local = (iso: string, zone: string): string =>
@@ -280,6 +280,19 @@ describe('policies: deadlines in business and calendar days', () => {
         pinned,
         'a pinned policy is still a valid policy (it travels as JSON)',
       );
+    });
+    it('a year worked out once is the same year every time: a caller changing its list changes no other', () => {
+      const first = publicHolidays({ country: 'DE', state: 'BE' }, 2027);
+      assert.ok(first.includes('2027-03-08'), 'International Women’s Day is a public holiday in Berlin');
+      assert.ok(
+        !publicHolidays({ country: 'DE', state: 'BY' }, 2027).includes('2027-03-08'),
+        'not in Bavaria',
+      );
+      first.length = 0;
+      const again = publicHolidays({ country: 'DE', state: 'BE' }, 2027);
+      assert.ok(again.includes('2027-12-25') && again.includes('2027-03-08'));
+      assert.deepEqual(publicHolidays({ country: 'DE', state: 'BE' }, 2027), again);
+      assert.notDeepEqual(publicHolidays({ country: 'DE', state: 'BE' }, 2028), again, 'another year');
     });
     it('a year that was never pinned is refused loudly, never counted as if it had no holidays', () => {
       const pinned = pinHolidays(base, '2026-05-01T00:00:00Z');
