@@ -83,7 +83,7 @@ describe('the case ledger on the real stack (SQLite), and its backfill', functio
     });
   }
 
-  it('a paid case lands in ledger.sqlite once each; the backfill rebuilds an emptied ledger equal to it, twice', async () => {
+  it('a paid case lands in ledger.sqlite once each, an untouched case’s opened row by sink; the backfill rebuilds what the histories hold, twice', async () => {
     assert.equal(stack.config.ledger.kind, 'sqlite');
     assert.equal(
       stack.config.ledger.kind === 'sqlite' && stack.config.ledger.file,
