@@ -16,6 +16,7 @@ import {
 import { buildDataConverter, bundleEncodesFailures, workflowBundlerOptions } from '../codec/data-converter';
 import { loadConfig, type Config } from '../config';
 import { workerConnectionOptions } from '../config/connection';
+import { ledgerSinks } from './ledger-sink';
 import { installTelemetry } from './telemetry';
 import { thisMachine, workflowTaskOptions } from './tuning';
 import { deploymentOptions, setCurrentVersion } from './versioning';
@@ -115,6 +116,8 @@ export async function createRefundWorker(
     taskQueue: config.temporal.taskQueue,
     dataConverter: buildDataConverter(config.encryption),
     activities: { ...createDecisionActivities(), ...activities },
+    // The opened row of a new case, written at once to the same store (worker/ledger-sink.ts).
+    sinks: ledgerSinks(activities.appendLedger, (fields, message) => options.logger?.warn(fields, message)),
     ...workflowSource,
     // In-flight activities get this long to finish after SIGTERM before they are cancelled.
     shutdownGraceTime: config.process.shutdownGraceMs,

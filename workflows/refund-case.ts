@@ -64,7 +64,10 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   }
   // The ledger's rows (asked once per run: a run whose history predates the patch writes none; its
   // successor does, and `refundflow ledger backfill` never finds rows that were not written).
-  const ledger = patchedRun(LEDGER_PATCH) ? new CaseLedger(model, input.carried?.ledger) : undefined;
+  // A run with the rollup hands the opened row to the worker's sink instead (case/ledger.ts).
+  const ledger = patchedRun(LEDGER_PATCH)
+    ? new CaseLedger(model, input.carried?.ledger, patchedRun.rolledUp)
+    : undefined;
   if (ledger) model.onRecord = (entry) => ledger.observe(entry);
   // Continue-as-new passes the search attributes on; where a server dropped them, set them again.
   const attributesCarried =

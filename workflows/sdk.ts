@@ -6,6 +6,7 @@
 export { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 export { CancellationScope } from '@temporalio/workflow/lib/cancellation-scope';
 export { log } from '@temporalio/workflow/lib/logs';
+export { proxySinks } from '@temporalio/workflow/lib/sinks';
 export {
   allHandlersFinished,
   condition,

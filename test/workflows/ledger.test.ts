@@ -108,6 +108,17 @@ describe('the case ledger: rows from the workflow (time skipping)', function () 
       const keys = writtenKeys(stubs, new Set());
       assert.deepEqual([...keys].sort(), [...rows.map((r) => r.event_key)].sort(), 'no row sent twice');
       assert.ok(stubs.named('appendLedger').length < rows.length, 'batched per workflow task');
+      // The opened row went to the worker's sink at open, once, and again with the case's next write
+      // (for the backfill): the first local activity carries it with the requested row.
+      assert.deepEqual(
+        stubs.sunk.map((batch) => batch.map((r) => r.event_key)),
+        [[`${id}:opened:1`]],
+      );
+      const first = (stubs.named('appendLedger')[0]!.input as { rows: LedgerEntry[] }).rows;
+      assert.deepEqual(
+        first.slice(0, 2).map((r) => r.event_key),
+        [`${id}:opened:1`, `${id}:requested:1`],
+      );
       await recordHistory(cases, id, 'ledger-paid');
     });
   });
@@ -161,6 +172,41 @@ describe('the case ledger: rows from the workflow (time skipping)', function () 
       assert.deepEqual(keysOf(stubs, id).at(-1), `${id}:closed:1`);
       const keys = writtenKeys(stubs, failed);
       assert.equal(new Set(keys).size, keys.length, 'no row written twice');
+    });
+  });
+
+  it('the opened row: by sink at open, no local activity for it; a ledger down at open gets it with the next write, once', async () => {
+    const stubs = stubActivities({ usage: { used: 0 } });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('ledger-open-down');
+      stubs.faults.set('appendLedger', { kind: 'outage' });
+      await cases.start(usageProrata(), order(id, await now()));
+      await waitForCase(cases, id, () => stubs.sunk.length > 0);
+      assert.equal(rowsOf(stubs, id).length, 0, 'the ledger is down: the sink wrote nothing');
+      // The row alone asks for no write: no local activity, no retry timer, however long the case waits.
+      await env.sleep(2 * DAY);
+      assert.equal(stubs.named('appendLedger').length, 0, 'no local activity for the opened row');
+      const history = await cases.handle(id).fetchHistory();
+      assert.ok(
+        !(history.events ?? []).some(
+          (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+        ),
+        'no local-activity marker in the untouched case',
+      );
+
+      stubs.faults.delete('appendLedger');
+      await cases.requestRefund(id, { reason: 'changed_mind' });
+      await waitForCase(cases, id, () => rowsOf(stubs, id).length >= 3);
+      const [firstWrite] = stubs.named('appendLedger');
+      assert.deepEqual(
+        (firstWrite!.input as { rows: LedgerEntry[] }).rows.slice(0, 2).map((r) => r.event_key),
+        [`${id}:opened:1`, `${id}:requested:1`],
+        'the opened row went with the next write',
+      );
+      assert.equal(rowsOf(stubs, id).filter((r) => r.kind === 'opened').length, 1);
+      const keys = writtenKeys(stubs, new Set());
+      assert.equal(keys.filter((k) => k === `${id}:opened:1`).length, 1, 'written once by the case');
+      assert.equal(stubs.sunk.length, 1, 'the sink was asked once (not again on replay)');
     });
   });
 

@@ -11,12 +11,14 @@ import type {
   AccountSnapshot,
   CreateRefund,
   GatewayRefund,
+  LedgerAppendResult,
   LedgerEntry,
   RefundActivities,
   RefundResult,
 } from '../../activities/contract';
 import { RefundCases, type WriteOptions } from '../../client/refund-client';
 import { createDecisionActivities } from '../../activities/decide';
+import { ledgerSinks } from '../../worker/ledger-sink';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 import type { Order } from '../../policies';
 
@@ -139,10 +141,22 @@ export function stubActivities(snapshot: Partial<AccountSnapshot> = {}, gateway:
       return { written: true, inserted: fresh.length, rows };
     }),
   };
+  // The worker's sink for the opened row (worker/ledger-sink.ts) on the same stub ledger: down when
+  // appendLedger is (an outage), and counted apart from the local activity's calls.
+  const sunk: LedgerEntry[][] = [];
+  const sinkAppend = async ({ rows }: { rows: LedgerEntry[] }) => {
+    sunk.push(rows);
+    if (faults.get('appendLedger')?.kind === 'outage')
+      throw new Error('appendLedger: peer unavailable (test outage)');
+    const fresh = rows.filter((row) => !ledger.has(row.event_key));
+    for (const row of fresh) ledger.set(row.event_key, row);
+    const result: LedgerAppendResult = { written: true, inserted: fresh.length };
+    return result;
+  };
   const named = (name: keyof RefundActivities) => calls.filter((c) => c.name === name);
   /** Refunds the gateway holds that succeeded or may still succeed: money that left or may leave. */
   const live = () => [...refunds.values()].filter((r) => r.status !== 'failed' && r.status !== 'canceled');
-  return { activities, calls, named, refunds, gateway: gw, faults, live, ledger };
+  return { activities, calls, named, refunds, gateway: gw, faults, live, ledger, sunk, sinkAppend };
 }
 
 export type Stubs = ReturnType<typeof stubActivities>;
@@ -165,6 +179,7 @@ export async function withCaseWorker<T>(
     workflowBundle: await workflowBundle(),
     // Policy evaluation is pure domain code, not the outside world: the real one.
     activities: { ...createDecisionActivities(), ...stubs.activities },
+    sinks: ledgerSinks(stubs.sinkAppend),
   });
   const cases = new TrackedCases(env, taskQueue);
   // Effects run after an update answers: let the cases' activities in flight finish while the

@@ -29,10 +29,12 @@ export const ROLLED_UP: readonly string[] = [
  * patches stay lazy: a run from before the rollup still records one from its next use on).
  * A patch added after the rollup is asked with `patched()` itself until the next rollup.
  */
-export function patchesOfRun(): (id: string) => boolean {
+export function patchesOfRun(): ((id: string) => boolean) & { rolledUp: boolean } {
   const rolledUp = patched(ROLLUP);
-  return (id) => {
+  const ask = (id: string) => {
     if (!ROLLED_UP.includes(id)) throw new Error(`patch ${id} is not rolled up; ask patched() for it`);
     return rolledUp || patched(id);
   };
+  // What came with the rollup itself (no earlier patch stands for it): the opened row by sink (ledger.ts).
+  return Object.assign(ask, { rolledUp });
 }
