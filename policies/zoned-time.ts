@@ -22,11 +22,21 @@ export interface Zoned {
   readonly timeZone: string;
 }
 
+/**
+ * Zones Intl has accepted in this process. Asking Intl means building a DateTimeFormat, which cost
+ * ~1 ms of the workflow thread per paid case (every zoned reading checks its zone; throughput
+ * profile, issue 15). Intl's answer for a name never changes within a process, so the memo cannot
+ * make two workflows differ; it holds at most the IANA zones, and a refused name is asked again.
+ */
+const knownZones = new Set<string>();
+
 /** Whether Intl knows the zone (the test luxon's IANAZone.isValidZone made). */
 export function isValidZoneName(timeZone: string): boolean {
   if (!timeZone) return false;
+  if (knownZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone }).format();
+    knownZones.add(timeZone);
     return true;
   } catch {
     return false;
