@@ -35,6 +35,8 @@ export interface BenchStack {
   addWorker(queue: string, bundle: 'refund' | WorkflowBundleWithSourceMap): Promise<void>;
   /** Rows in the stack's ledger (SQLite in the data folder). */
   ledgerRows(): Promise<number>;
+  /** Waits until no worker has an activation or activity in flight for a while (up to 20 s). */
+  quiet(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,20 @@ export async function startBenchStack(): Promise<BenchStack> {
           : await workerWith(queue, bundle);
       extra.push(added);
       runs.push(added.run());
+    },
+    async quiet() {
+      const QUIET_MS = 300;
+      const busy = () =>
+        [worker, baselineWorker, ...extra].some((w) => {
+          const s = w.getStatus();
+          return s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0;
+        });
+      const until = Date.now() + 20_000;
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < QUIET_MS && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 25));
+        if (busy()) quietSince = Date.now();
+      }
     },
     async ledgerRows() {
       const ledger = await openLedger(config.ledger);
