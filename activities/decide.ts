@@ -12,6 +12,8 @@ import {
   type EvaluationInput,
   type PolicyRules,
 } from '../policies';
+import { withAccountFacts } from '../policies/account-facts';
+import type { AccountSnapshot, CaseRef } from './contract';
 
 /**
  * The deadlines a decision taken at `at` sets, from the policy's calendar: the payout limit of an
@@ -56,6 +58,55 @@ export function createDecisionActivities(evaluator: typeof evaluate = evaluate):
     },
     async decisionTerms({ policy, requestedAt, at }) {
       return terms(policy, requestedAt, at);
+    },
+  };
+}
+
+/** Billing's facts for a refund request, and the policy's decision on them when it could be taken. */
+export interface Assessment {
+  snapshot: AccountSnapshot;
+  /** Absent when evaluating failed: the case evaluates again on its own (its `decide` effect). */
+  evaluated?: EvaluatedDecision;
+}
+
+export interface AssessActivities {
+  /**
+   * A refund request's first task in one local activity (patch `rollup-2`, issue 15): billing's
+   * facts read, then the policy evaluated on `input` with them (account-facts.ts), as two local
+   * activities did before — one marker and one round trip instead of two. The case applies the
+   * decision only if its own input, facts included, is still the one evaluated here.
+   */
+  assessRequest(args: {
+    ref: CaseRef;
+    policy: PolicyRules;
+    /** The case's input before billing's facts (CaseModel.baseEvaluationInput). */
+    input: EvaluationInput;
+    at: string;
+  }): Promise<Assessment>;
+}
+
+/**
+ * `readAccount` is the worker's getAccountSnapshot (its adapter's failures, retryable or not, are
+ * the assessment's own: the case routes them as a failed billing read).
+ */
+export function createAssessActivities(
+  readAccount: (ref: CaseRef) => Promise<AccountSnapshot>,
+  evaluator: typeof evaluate = evaluate,
+): AssessActivities {
+  const decisions = createDecisionActivities(evaluator);
+  return {
+    async assessRequest({ ref, policy, input, at }) {
+      const snapshot = await readAccount(ref);
+      try {
+        return {
+          snapshot,
+          evaluated: await decisions.evaluatePolicy({ policy, input: withAccountFacts(input, snapshot), at }),
+        };
+      } catch {
+        // A policy that cannot be evaluated is not billing's failure: the case's decide effect
+        // evaluates again and takes that failure's own route.
+        return { snapshot };
+      }
     },
   };
 }

@@ -2,7 +2,12 @@
 // public surface (feed functions for the embedded stores, read functions for the UI).
 export * from './contract';
 export { createActivities, type ActivityDeps, type ActivityLogger } from './create-activities';
-export { createDecisionActivities, type DecisionActivities } from './decide';
+export {
+  createAssessActivities,
+  createDecisionActivities,
+  type AssessActivities,
+  type DecisionActivities,
+} from './decide';
 export { nonRetryableErrorTypes, permanentFailure, TransientError } from './errors';
 export { buildActivityDeps, embeddedActivityConfig, embeddedFiles, type ActivityConfig } from './factory';
 

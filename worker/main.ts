@@ -9,6 +9,7 @@ import type pino from 'pino';
 import {
   buildActivityDeps,
   createActivities,
+  createAssessActivities,
   createDecisionActivities,
   type ActivityConfig,
   type RefundActivities,
@@ -115,7 +116,12 @@ export async function createRefundWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: buildDataConverter(config.encryption),
-    activities: { ...createDecisionActivities(), ...activities },
+    // Policy evaluation (pure), and the request's assessment: billing's read and the evaluation in one.
+    activities: {
+      ...createDecisionActivities(),
+      ...createAssessActivities((ref) => activities.getAccountSnapshot(ref)),
+      ...activities,
+    },
     // The opened row of a new case, written at once to the same store (worker/ledger-sink.ts).
     sinks: ledgerSinks(activities.appendLedger, (fields, message) => options.logger?.warn(fields, message)),
     ...workflowSource,

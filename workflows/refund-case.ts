@@ -45,6 +45,7 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
   const model = new CaseModel(input, workflowInfo().workflowId, () => Date.now());
   // Asked once per run, at its start: a run that began before the patch keeps its old order throughout.
   model.assessFirst = patchedRun('assess-first-locally');
+  model.assessAndDecide = patchedRun.rollup >= 2;
   // Decisions as local activities, recorded in history (asked at each decision: a case whose history
   // predates the patch keeps deciding inline on replay, and records from its next new decision on).
   model.recordDecisions = () => patchedRun(DECISIONS_RECORDED);
@@ -101,7 +102,12 @@ export async function refundCase(input: StartCaseInput): Promise<CaseOutcome> {
       },
     );
   }
-  publish();
+  if (model.assessAndDecide) {
+    // After this task's first messages (their handlers run once this function awaits): a request
+    // that came with the start is published once, after its decision (patch `rollup-2`).
+    await Promise.resolve();
+    if (!model.assessesNext()) publish();
+  } else publish();
 
   // Hand over to a fresh run once the history is long, between effects and with no handler running.
   const handOverNow = () => model.longLived && historyFull() && allHandlersFinished();

@@ -17,8 +17,8 @@ import {
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
-import { createDecisionActivities } from '../../activities/decide';
-import type { RefundActivities } from '../../activities/contract';
+import { createAssessActivities, createDecisionActivities } from '../../activities/decide';
+import type { AccountSnapshot, CaseRef, RefundActivities } from '../../activities/contract';
 import { EmbeddedBillingStore } from '../../activities/billing/sqlite';
 import { EmailOutbox } from '../../activities/email/outbox';
 import { SandboxGateway } from '../../activities/payments/sandbox';
@@ -230,8 +230,10 @@ export async function simulate(
       };
     });
     const activityNames = Object.keys(runs[0]!.activities) as (keyof RefundActivities)[];
+    const readAccount = route('getAccountSnapshot') as (ref: CaseRef) => Promise<AccountSnapshot>;
     const activities = {
       ...createDecisionActivities(),
+      ...createAssessActivities(readAccount),
       ...Object.fromEntries(activityNames.map((name) => [name, route(name)])),
       settleSimulatedRefund: atServerTime(settlement.settleSimulatedRefund),
     };

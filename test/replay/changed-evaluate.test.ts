@@ -110,10 +110,13 @@ describe('replay: a decision taken is immune to a later change of evaluate', fun
       await recordHistory(cases, id, 'decision-recorded');
       return cases.handle(id).fetchHistory();
     });
-    const evaluations = localActivities(history, 'evaluatePolicy');
-    assert.equal(evaluations.length, 1, 'one evaluation, recorded as a local activity marker');
+    // The request's assessment reads billing and evaluates in one local activity (rollup-2): its
+    // marker carries the decision, and no separate evaluation was needed.
+    const assessments = localActivities(history, 'assessRequest');
+    assert.equal(assessments.length, 1, 'one assessment, recorded as a local activity marker');
+    assert.equal(localActivities(history, 'evaluatePolicy').length, 0, 'no second evaluation');
     // The deadline the decision set is the recorded one (the calendar is policies/ code too).
-    const recorded = evaluations[0]!.result as { terms: { payoutDeadline: string } };
+    const recorded = (assessments[0]!.result as { evaluated: { terms: { payoutDeadline: string } } }).evaluated;
     assert.equal(payoutDeadline, recorded.terms.payoutDeadline);
     // Against the current code, and against the code whose evaluate now denies everything.
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'current');

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { getPreset, type Order } from '../../policies';
 import { pinHolidays } from '../../policies/holidays';
 import { fireDueDeadlines, nextWakeAt, standingDeadlines } from '../../workflows/case/deadlines';
-import { applyDecision, decideRequest } from '../../workflows/case/decisions';
+import { applyDecision, decideRequest, evaluationThatHolds } from '../../workflows/case/decisions';
+import { createAssessActivities } from '../../activities/decide';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   ESCALATE_AFTER_MS,
   GIVE_UP_AFTER_MS,
@@ -397,5 +399,82 @@ describe('case model (pure, no Temporal)', () => {
       RETRY_BACKOFF_MS.at(-1),
       'every 6 hours, not faster',
     );
+  });
+
+  // Patch rollup-2: billing's read and the policy's evaluation in one local activity. The decision
+  // it returns is applied only while the case's facts are those it was evaluated on.
+  describe('the request assessed in one local activity', () => {
+    const account = { ...quiet, usage: { used: 0 } };
+    const assess = async (m: CaseModel, readAccount = async () => account) => {
+      const input = m.baseEvaluationInput();
+      const assessment = await createAssessActivities(readAccount).assessRequest({
+        ref: { orderId: m.order.orderId, customerId: m.order.customerId },
+        policy: m.policy,
+        input,
+        at: m.now(),
+      });
+      return { input, assessment };
+    };
+
+    it("evaluates on billing's facts exactly as the case would, and the decision holds when nothing changed", async () => {
+      const { m, advance } = model();
+      request(m);
+      const { input, assessment } = await assess(m);
+      assert.deepEqual(assessment.snapshot, account);
+      assert.equal(assessment.evaluated?.decision.outcome, 'full_refund');
+      // The read took a while: the case's clock moved on, the facts did not.
+      advance(3_000);
+      m.snapshot = assessment.snapshot;
+      assert.equal(evaluationThatHolds(m, input, assessment), assessment.evaluated);
+      decideRequest(m, evaluationThatHolds(m, input, assessment));
+      assert.equal(m.state.decision?.outcome, 'full_refund');
+      assert.ok(!m.has('decide'), 'no second evaluation queued');
+    });
+
+    it('a fact that changed while billing was read sends the case to evaluate again (the decide effect)', async () => {
+      const { m } = model();
+      m.recordDecisions = () => true; // as every case on rollup-2
+      request(m);
+      const { input, assessment } = await assess(m);
+      // A chargeback signal handled while the read was in flight.
+      m.state.chargebackActive = true;
+      m.snapshot = assessment.snapshot;
+      assert.equal(evaluationThatHolds(m, input, assessment), undefined);
+      decideRequest(m, evaluationThatHolds(m, input, assessment));
+      assert.equal(m.state.decision, undefined, 'the stale full refund is not applied');
+      assert.ok(m.has('decide'), 'the decide effect evaluates on the facts as they are now');
+    });
+
+    it("billing's failure is the assessment's (the failure route of a billing read); a policy that cannot be evaluated is not", async () => {
+      const { m } = model();
+      request(m);
+      const unknown = ApplicationFailure.create({
+        type: 'UnknownOrder',
+        message: 'no such order',
+        nonRetryable: true,
+      });
+      await assert.rejects(
+        assess(m, async () => Promise.reject(unknown)),
+        (err: unknown) => err === unknown,
+      );
+      const broken = createAssessActivities(
+        async () => account,
+        () => {
+          throw new Error('evaluate broke');
+        },
+      );
+      const assessment = await broken.assessRequest({
+        ref: { orderId: 'o-1', customerId: 'c-1' },
+        policy: m.policy,
+        input: m.baseEvaluationInput(),
+        at: m.now(),
+      });
+      assert.deepEqual(
+        assessment,
+        { snapshot: account },
+        'the facts, and no decision: the case decides itself',
+      );
+      assert.equal(evaluationThatHolds(m, m.baseEvaluationInput(), assessment), undefined);
+    });
   });
 });

@@ -17,7 +17,7 @@ import type {
   RefundResult,
 } from '../../activities/contract';
 import { RefundCases, type WriteOptions } from '../../client/refund-client';
-import { createDecisionActivities } from '../../activities/decide';
+import { createAssessActivities, createDecisionActivities } from '../../activities/decide';
 import { ledgerSinks } from '../../worker/ledger-sink';
 import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/servers';
 import type { Order } from '../../policies';
@@ -178,7 +178,12 @@ export async function withCaseWorker<T>(
     taskQueue,
     workflowBundle: await workflowBundle(),
     // Policy evaluation is pure domain code, not the outside world: the real one.
-    activities: { ...createDecisionActivities(), ...stubs.activities },
+    activities: {
+      ...createDecisionActivities(),
+      // Through the stubs' billing read at call time: its faults and its log are the assessment's.
+      ...createAssessActivities((ref) => stubs.activities.getAccountSnapshot(ref)),
+      ...stubs.activities,
+    },
     sinks: ledgerSinks(stubs.sinkAppend),
   });
   const cases = new TrackedCases(env, taskQueue);

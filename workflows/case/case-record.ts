@@ -42,6 +42,12 @@ export class CaseRecord {
    * history predates it).
    */
   assessFirst = false;
+  /**
+   * The first read of billing's facts evaluates the policy in the same local activity
+   * (activities/decide.ts assessRequest; patch `rollup-2`), and the request's task upserts its
+   * search attributes once, after it. False for runs recorded before.
+   */
+  assessAndDecide = false;
   /** Bumped on every change; the main loop wakes on it. */
   version = 0;
   /** The last effect id number handed out (ids stay unique across continue-as-new). */

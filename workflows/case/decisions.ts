@@ -2,7 +2,9 @@
 // billing changes, the payout). Nothing here waits for the outside world.
 import { disputeWindowEndsAt, payoutDeadline, remediationDeadline } from '../../policies/clocks';
 import { evaluate, type Decision } from '../../policies/evaluate';
-import type { DecisionTerms, EvaluatedDecision } from '../../activities/decide';
+import type { Assessment, DecisionTerms, EvaluatedDecision } from '../../activities/decide';
+import { withAccountFacts } from '../../policies/account-facts';
+import type { EvaluationInput } from '../../policies/input';
 import type { Actor } from '../message-definitions';
 import { SYSTEM } from './case-record';
 import type { CaseModel } from './model';
@@ -160,11 +162,34 @@ export function decisionEmail(
   };
 }
 
-/** Decides the pending request on the facts the case has (billing's snapshot once read). */
-export function decideRequest(model: CaseModel): void {
+/**
+ * The decision the request's assessment evaluated (patch `rollup-2`), if it still holds: it was
+ * evaluated on `input` with billing's facts, and the case's input now, facts included, is the same
+ * — a message that changed the case while billing was read means the decide effect evaluates
+ * again. Its `asOf` is when the read was sent, a local activity's length ago (at most 15 s), as
+ * the two-step path's decision was evaluated one local activity before it was applied.
+ */
+export function evaluationThatHolds(
+  model: CaseModel,
+  input: EvaluationInput,
+  assessment: Assessment,
+): EvaluatedDecision | undefined {
+  if (!assessment.evaluated) return undefined;
+  const facts = (i: EvaluationInput) => JSON.stringify({ ...i, asOf: undefined });
+  const evaluatedOn = facts(withAccountFacts(input, assessment.snapshot));
+  return evaluatedOn === facts(model.evaluationInput()) ? assessment.evaluated : undefined;
+}
+
+/**
+ * Decides the pending request on the facts the case has (billing's snapshot once read).
+ * `evaluated`: the policy's decision on exactly these facts, recorded with billing's read
+ * (effects.ts, patch `rollup-2`); without it a recorded decision is queued (the decide effect).
+ */
+export function decideRequest(model: CaseModel, evaluated?: EvaluatedDecision): void {
   const { state } = model;
   if (!state.request || state.decision || state.closed) return;
   if (!DECIDABLE.includes(state.status)) return;
+  if (evaluated) return applyEvaluated(model, 'request', undefined, evaluated);
   if (model.recordDecisions()) return model.queueDecision('request');
   decideRequestWith(model, evaluate(model.policy, model.evaluationInput()));
 }

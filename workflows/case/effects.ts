@@ -10,9 +10,16 @@ import {
 } from '@temporalio/workflow';
 import { formatMinor } from '../../policies/money';
 import type { GatewayRefund, RefundActivities, RefundResult } from '../../activities/contract';
-import type { EvaluatedDecision } from '../../activities/decide';
+import type { AssessActivities, Assessment, EvaluatedDecision } from '../../activities/decide';
+import type { EvaluationInput } from '../../policies/input';
 import { NonRetryableErrors } from '../../activities/contract';
-import { applyEvaluated, billingRechecked, decideRequest, decisionEmail } from './decisions';
+import {
+  applyEvaluated,
+  billingRechecked,
+  decideRequest,
+  decisionEmail,
+  evaluationThatHolds,
+} from './decisions';
 import { decider } from './decider';
 import { failed, type Failure } from './effect-failures';
 import { describeEffect, type Effect } from './effect-queue';
@@ -45,7 +52,8 @@ const billing = proxyActivities<RefundActivities>({
 // Reading billing's facts for a waiting request: a local activity runs in the workflow task that
 // took the request, so the caller gets the decision without an activity task's round trips. Short
 // bounds: a slow billing answers the caller with the status and the queue retries as usual.
-const billingRead = proxyLocalActivities<RefundActivities>({
+// With `rollup-2` the same call evaluates the policy on the facts it read (assessRequest).
+const billingRead = proxyLocalActivities<RefundActivities & AssessActivities>({
   startToCloseTimeout: '5 seconds',
   scheduleToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 2 },
@@ -115,8 +123,17 @@ async function call(
         idempotencyKey: model.key(`support:${effect.tag}`),
         data: renderContext(model, effect.data),
       });
-    case 'assess':
-      return (model.assessFirst ? billingRead : billing).getAccountSnapshot(ref);
+    case 'assess': {
+      if (!model.assessAndDecide) return (model.assessFirst ? billingRead : billing).getAccountSnapshot(ref);
+      const input = model.baseEvaluationInput();
+      const assessment = await billingRead.assessRequest({
+        ref,
+        policy: model.policy,
+        input,
+        at: model.now(),
+      });
+      return { assessment, input } satisfies Assessed;
+    }
     case 'recheck_billing':
       return billing.getAccountSnapshot(ref);
     case 'withdraw_access':
@@ -169,6 +186,12 @@ async function call(
   }
 }
 
+/** The request's assessment (patch `rollup-2`) with the input it was sent, to see whether it still holds. */
+interface Assessed {
+  assessment: Assessment;
+  input: EvaluationInput;
+}
+
 function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
   const { state } = model;
   switch (effect.kind) {
@@ -180,11 +203,20 @@ function succeeded(model: CaseModel, effect: Effect, value: unknown): void {
     case 'support':
       model.record('support_notified', `Support told: ${effect.reason}`, undefined, { kind: effect.notice });
       return;
-    case 'assess':
-      model.snapshot = value as typeof model.snapshot;
+    case 'assess': {
+      if (!model.assessAndDecide) {
+        model.snapshot = value as typeof model.snapshot;
+        model.snapshotAt = model.now();
+        decideRequest(model);
+        return;
+      }
+      // Billing's facts and the decision on them (rollup-2), applied if it still holds.
+      const { assessment, input } = value as Assessed;
+      model.snapshot = assessment.snapshot;
       model.snapshotAt = model.now();
-      decideRequest(model);
+      decideRequest(model, evaluationThatHolds(model, input, assessment));
       return;
+    }
     case 'recheck_billing':
       model.snapshot = value as typeof model.snapshot;
       model.snapshotAt = model.now();

@@ -80,7 +80,10 @@ export function registerHandlers(model: CaseModel, publish: () => void): void {
           throw wrongState(err);
         }
         const applied = u.apply(checked.msg, checked.receivedAt, meta);
-        publish();
+        // A request the main loop assesses next, in this task (due now, nothing in flight ahead of
+        // it), is published once, after its decision (patch `rollup-2`: one upsert fewer per request;
+        // the loop publishes after every effect, whatever its outcome).
+        if (!model.assessesNext()) publish();
         // An apply that reads something first (a decision's recorded terms) checks again after it.
         if (applied) await applied.catch((err: unknown) => Promise.reject(wrongState(err)));
         // A change that re-evaluates the policy answers with the decision it gives.

@@ -4,6 +4,7 @@
 // through it, in one synchronous step each, so no change is ever half-done. The record it changes
 // (state, timeline, status, effect queue) is CaseRecord in case-record.ts; these are the rules.
 import { decisionDeadline, decisionTarget } from '../../policies/clocks';
+import { withAccountFacts } from '../../policies/account-facts';
 import type { EvaluationInput } from '../../policies/input';
 import type { CaseAnswer, CaseOutcome, CaseStatus } from '../case-state';
 import { CaseRecord } from './case-record';
@@ -114,8 +115,23 @@ export class CaseModel extends CaseRecord {
     );
   }
 
+  /**
+   * The main loop's next step is the request's assessment (patch `rollup-2`): due now, nothing in
+   * flight ahead of it. Search attributes wait for it (the loop publishes after every effect).
+   */
+  assessesNext(): boolean {
+    return (
+      this.assessAndDecide && this.nextDueEffect()?.kind === 'assess' && !this.effects.some((e) => e.inFlight)
+    );
+  }
+
   evaluationInput(asOf: string = this.now()): EvaluationInput {
-    const { state, snapshot } = this;
+    return withAccountFacts(this.baseEvaluationInput(asOf), this.snapshot);
+  }
+
+  /** The evaluation input from what the case itself knows, before billing's facts (account-facts.ts). */
+  baseEvaluationInput(asOf: string = this.now()): EvaluationInput {
+    const { state } = this;
     const request = state.request!;
     return {
       order: this.order,
@@ -123,17 +139,13 @@ export class CaseModel extends CaseRecord {
         requestedAt: request.requestedAt,
         reason: request.reason as EvaluationInput['request']['reason'],
       },
-      ...(snapshot?.usage ? { usage: snapshot.usage } : {}),
       // Never before the request: a stamped request is judged at its stamp, facts as known now.
       asOf: Date.parse(asOf) < Date.parse(request.requestedAt) ? request.requestedAt : asOf,
       facts: {
         issueReportedAt: state.issue?.reportedAt,
         remediatedAt: state.issue?.remediatedAt,
         incidentConfirmed: state.incidents.length > 0,
-        chargebackActive: state.chargebackActive || (snapshot?.chargebackActive ?? false),
-        termsViolation: snapshot?.termsViolation ?? false,
-        abuseSuspected: snapshot?.abuseSuspected ?? false,
-        refundsInLast90Days: snapshot?.refundsInLast90Days ?? 0,
+        chargebackActive: state.chargebackActive,
         ...(state.technicalReview ? { technicalReview: state.technicalReview.outcome as never } : {}),
         ...(state.dispute ? { disputedAt: state.dispute.disputedAt } : {}),
       },

@@ -6,12 +6,16 @@
 import { patched } from '@temporalio/workflow';
 
 /**
- * The rollup patch: its presence implies every patch listed in `ROLLED_UP`. The next rollup gets a
- * new id that implies this one (`const current = patched(NEXT) || patched(ROLLUP)`), never a change here.
+ * The current rollup, the one marker a new case records. `rollup-2` implies `rollup-1` (and so
+ * every patch in `ROLLED_UP`) and brings the request's assessment in one local activity
+ * (effects.ts, activities/decide.ts assessRequest) and no search-attribute upsert before it.
+ * The next rollup gets a new id that implies this one, never a change to what an id implies.
  */
-export const ROLLUP = 'rollup-1';
+export const ROLLUP = 'rollup-2';
+/** The first rollup: every patch in `ROLLED_UP`, and the opened row by sink (ledger.ts). */
+export const ROLLUP_1 = 'rollup-1';
 
-/** The patches ROLLUP implies: all the workflow had when it came (issue 15). */
+/** The patches `rollup-1` implies: all the workflow had when it came (issue 15). */
 export const ROLLED_UP: readonly string[] = [
   'assess-first-locally',
   'long-lived-cases',
@@ -29,12 +33,16 @@ export const ROLLED_UP: readonly string[] = [
  * patches stay lazy: a run from before the rollup still records one from its next use on).
  * A patch added after the rollup is asked with `patched()` itself until the next rollup.
  */
-export function patchesOfRun(): ((id: string) => boolean) & { rolledUp: boolean } {
-  const rolledUp = patched(ROLLUP);
+export function patchesOfRun(): ((id: string) => boolean) & { rolledUp: boolean; rollup: 0 | 1 | 2 } {
+  // A new run records rollup-2 alone (patched() records and answers true); a run recorded with
+  // rollup-1 has no rollup-2 marker, so replay answers false and asks rollup-1, as it was recorded.
+  const rollup = patched(ROLLUP) ? 2 : patched(ROLLUP_1) ? 1 : 0;
+  const rolledUp = rollup >= 1;
   const ask = (id: string) => {
     if (!ROLLED_UP.includes(id)) throw new Error(`patch ${id} is not rolled up; ask patched() for it`);
     return rolledUp || patched(id);
   };
-  // What came with the rollup itself (no earlier patch stands for it): the opened row by sink (ledger.ts).
-  return Object.assign(ask, { rolledUp });
+  // What came with a rollup itself (no earlier patch stands for it): `rolledUp`, the opened row by
+  // sink (ledger.ts); `rollup` 2, the request assessed and decided in one local activity (effects.ts).
+  return Object.assign(ask, { rolledUp, rollup: rollup as 0 | 1 | 2 });
 }
