@@ -2,6 +2,7 @@
 // and one worker. Not part of the tests. One file per measurement (scripts/bench/<measurement>.ts);
 // this one picks the sections and prints their figures. Sizes come from the environment:
 //   BENCH_CASES (200)          cases per throughput batch (refund cases and baseline cases)
+//   BENCH_THROUGHPUT_ROUNDS (3) throughput rounds (a batch of each kind per round, after a warm-up)
 //   BENCH_OPEN_CASES (10000)   open cases for query and list latency
 //   BENCH_STARTS (200)         sequential starts per start-latency series
 //   BENCH_MEMORY_CASES (1000)  cached workflows (a backlog of first tasks) per memory/CPU figure
