@@ -116,7 +116,8 @@ describe('replay: a decision taken is immune to a later change of evaluate', fun
     assert.equal(assessments.length, 1, 'one assessment, recorded as a local activity marker');
     assert.equal(localActivities(history, 'evaluatePolicy').length, 0, 'no second evaluation');
     // The deadline the decision set is the recorded one (the calendar is policies/ code too).
-    const recorded = (assessments[0]!.result as { evaluated: { terms: { payoutDeadline: string } } }).evaluated;
+    const recorded = (assessments[0]!.result as { evaluated: { terms: { payoutDeadline: string } } })
+      .evaluated;
     assert.equal(payoutDeadline, recorded.terms.payoutDeadline);
     // Against the current code, and against the code whose evaluate now denies everything.
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'current');
