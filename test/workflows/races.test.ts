@@ -2,6 +2,7 @@
 // request pausing the clock just as it fires, a request stamped inside the window processed after
 // it, a payout whose answer was lost, a late event for an earlier payout attempt.
 import assert from 'node:assert/strict';
+import type { temporal } from '@temporalio/proto';
 import { getPreset } from '../../policies';
 import { CaseRejectedError } from '../../client/refund-client';
 import { DAY, orderId, stubActivities, waitForCase, withCaseWorker, testOrder } from './support';
@@ -165,4 +166,50 @@ describe('races (time skipping)', function () {
       assert.ok(Date.parse(state.request!.requestedAt) < Date.parse(state.deadlines.requestWindowEndsAt!));
     });
   });
+
+  it('a chargeback arrives while billing is read (the read outlasts a workflow task): the decision is taken on it, not on the facts read', async function () {
+    this.timeout(120_000);
+    const stubs = stubActivities({ usage: { used: 0 } });
+    const read = stubs.activities.getAccountSnapshot;
+    let reads = 0;
+    // The first read outlasts its 5 s bound and is tried again, 4 s more: past the 8 s at which the
+    // worker hands the workflow task back (a heartbeat), so the chargeback is handled mid-read.
+    stubs.activities.getAccountSnapshot = async (ref) => {
+      reads++;
+      await new Promise((r) => setTimeout(r, reads === 1 ? 6_000 : 4_000));
+      return read(ref);
+    };
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('race-chargeback-mid-read');
+      await cases.start(getPreset('usage-prorata')!, order(id, await now()));
+      const answered = cases.requestRefund(id, { reason: 'changed_mind' });
+      await new Promise((r) => setTimeout(r, 2_000));
+      await cases.chargeback(id, { active: true, reference: 'cb-mid-read' });
+      await answered;
+      const state = await waitForCase(cases, id, (s) => !!s.decision);
+      assert.notEqual(
+        state.decision!.outcome,
+        'full_refund',
+        'the refund billing alone would have allowed is not paid',
+      );
+      assert.ok(state.decision!.reasons.includes('ACTIVE_CHARGEBACK'), state.decision!.reasons.join(', '));
+      assert.equal(state.payout, undefined, 'no money moved');
+      const types = localActivityTypes(await cases.handle(id).fetchHistory());
+      assert.deepEqual(
+        types.filter((t) => t !== 'appendLedger'),
+        ['assessRequest', 'evaluatePolicy'],
+        'the assessment, then the evaluation again on the facts as they were by then',
+      );
+    });
+  });
 });
+
+/** The activity types of a history's local-activity markers, in order. */
+function localActivityTypes(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+    .map((e) => {
+      const data = e.markerRecordedEventAttributes!.details!['data']!.payloads![0]!.data!;
+      return (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type;
+    });
+}
