@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { buildDataConverter } from '../../codec/data-converter';
 import { RefundCases } from '../../client/refund-client';
 import { Cluster, NAMESPACE, TASK_QUEUE, freeClusterPorts, type ClusterPorts } from '../../cluster/cluster';
@@ -17,6 +18,7 @@ import { caughtMail } from '../../cluster/mail-catcher';
 import { GaveUp, ManagedChild, waitFor } from '../../cluster/processes';
 import { openLedger } from '../../ledger/store';
 import { statusKey } from '../../workflows/search-attributes';
+import { workflowBundle } from '../support/servers';
 import type { Order } from '../../policies';
 import {
   POLICY,
@@ -620,11 +622,30 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       if (status !== 'unreadable') continue;
       const description = await cases.handle(orderId).describe();
       const pending = description.raw.pendingWorkflowTask;
+      // Why the query fails, and whether the current code replays the case at all: a sleeping case
+      // whose history does not replay has no failing task yet, but would wedge at its next timer.
+      const query = await cases.read(orderId).then(
+        (s) => `answers now (${s.status})`,
+        (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+      );
+      const replay = await Worker.runReplayHistory(
+        {
+          workflowBundle: await workflowBundle(),
+          dataConverter: buildDataConverter(cluster.config.encryption),
+        },
+        await cases.handle(orderId).fetchHistory(),
+        orderId,
+      ).then(
+        () => 'replays',
+        (err: unknown) => `does not replay: ${String(err)}`,
+      );
       console.warn(
         `cluster restart: ${orderId} answered no query; server: ${description.status.name}, ` +
           `RefundStatus ${description.typedSearchAttributes.get(statusKey)}, ` +
-          `pending workflow task attempt ${pending?.attempt ?? 'none'}`,
+          `pending workflow task attempt ${pending?.attempt ?? 'none'}, ` +
+          `history ${description.historyLength} events; query: ${query}; ${replay}`,
       );
+      assert.equal(replay, 'replays', `${orderId}: the current code must replay the case`);
       assert.ok(
         (pending?.attempt ?? 0) <= 2,
         `${orderId}: its workflow task keeps failing after the restart`,
@@ -632,6 +653,16 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       now.set(orderId, description.typedSearchAttributes.get(statusKey) ?? 'missing');
     }
     assert.deepEqual(tally(now.values()), { paid: earlier.length });
+    // A case that went through the restart replays against the current code, with the cluster's keys.
+    const sample = earlier[0]!.orderId;
+    await Worker.runReplayHistory(
+      {
+        workflowBundle: await workflowBundle(),
+        dataConverter: buildDataConverter(cluster.config.encryption),
+      },
+      await cases.handle(sample).fetchHistory(),
+      sample,
+    );
     // And new work still flows through the restarted cluster.
     const order = cleanOrder('cl-after-restart');
     seedBilling(provider(), [order]);
