@@ -639,4 +639,80 @@ describe('refund case workflow (time skipping)', function () {
       assert.ok(get('RefundNextDeadline') instanceof Date);
     });
   });
+
+  // Support lists cases by their search attributes: right after a request is answered, the list
+  // must say what the case says — the decision's status when billing answered, and the status the
+  // case waits in when billing is down (the request's task writes them once, after the assessment).
+  const listed = async (cases: Parameters<Parameters<typeof withCaseWorker>[1]>[0]['cases'], id: string) => {
+    const attrs = (await cases.handle(id).describe()).typedSearchAttributes;
+    const get = (name: string) => attrs.getAll().find((p) => p.key.name === name)?.value;
+    const deadline = get('RefundNextDeadline');
+    return {
+      status: get('RefundStatus'),
+      outcome: get('RefundOutcome') ?? null,
+      nextDeadline: deadline instanceof Date ? deadline.toISOString() : null,
+      escalated: get('RefundEscalated'),
+    };
+  };
+
+  it("a request decided in its first task: support's list shows the decision, written once in that task", async () => {
+    const stubs = stubActivities({ usage: { used: 0 } }); // the gateway never settles: the case waits in payout_pending
+    await withCaseWorker(stubs, async ({ cases, now }) => {
+      const id = orderId('listed-decided');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now()));
+      const answer = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(answer.decision?.outcome, 'full_refund');
+      const history = await cases.handle(id).fetchHistory();
+      const events = history.events ?? [];
+      const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      const completed = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+      const upserts = events
+        .slice(accepted, completed)
+        .filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)
+        .map((e) =>
+          Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!),
+        );
+      assert.equal(upserts.length, 1, `one upsert in the request's task: ${JSON.stringify(upserts)}`);
+      assert.ok(upserts[0]!.includes('RefundStatus') && upserts[0]!.includes('RefundOutcome'));
+      const state = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      assert.deepEqual(await listed(cases, id), {
+        status: 'payout_pending',
+        outcome: 'full_refund',
+        nextDeadline: state.nextDeadline ?? null,
+        escalated: false,
+      });
+    });
+  });
+
+  it("billing is down for hours when the request comes: support's list follows the case through the outage and after it", async () => {
+    const stubs = stubActivities({ usage: { used: 0 } });
+    stubs.faults.set('getAccountSnapshot', { kind: 'outage' });
+    await withCaseWorker(stubs, async ({ env, cases, now }) => {
+      const id = orderId('listed-billing-down');
+      await cases.start(preset('usage-prorata'), makeOrder(id, await now()));
+      const answer = await cases.requestRefund(id, { reason: 'changed_mind' });
+      assert.equal(answer.decision, undefined, 'no decision without billing');
+      // Past the hour a billing read may keep failing before support is told: the case waits for a
+      // person or for billing, and the list must say so.
+      await env.sleep(2 * 60 * 60_000);
+      const stuck = await cases.read(id);
+      assert.equal(stuck.status, 'under_review');
+      assert.ok(stubs.named('getAccountSnapshot').length > 2, 'billing was tried again');
+      assert.deepEqual(await listed(cases, id), {
+        status: 'under_review',
+        outcome: null,
+        nextDeadline: stuck.nextDeadline ?? null,
+        escalated: true,
+      });
+      // Billing answers at the next try: the case decides, and the list shows the decision.
+      stubs.faults.delete('getAccountSnapshot');
+      await env.sleep(7 * 60 * 60_000);
+      const decided = await waitForCase(cases, id, (s) => s.status === 'payout_pending');
+      const shown = await listed(cases, id);
+      assert.deepEqual(
+        [shown.status, shown.outcome, shown.nextDeadline],
+        ['payout_pending', 'full_refund', decided.nextDeadline ?? null],
+      );
+    });
+  });
 });
