@@ -4,6 +4,7 @@
 // so a retried activity never produces a second email, credit or refund.
 
 // The payment methods are the policy's (one list, PAYMENT_METHODS): a type-only import.
+import type { AccountFacts } from '../policies/account-facts';
 import type { PaymentMethod } from '../policies/input';
 import type { NewLedgerRow } from '../ledger/schema';
 import type { PackedLedgerRows } from './ledger-pack';
@@ -15,15 +16,8 @@ export interface CaseRef {
   customerId: string;
 }
 
-/** What billing knows about the customer and the order at a given moment. */
-export interface AccountSnapshot {
-  /** Consumed quota units for this order, when the product is metered. */
-  usage?: { used: number };
-  chargebackActive: boolean;
-  refundsInLast90Days: number;
-  termsViolation: boolean;
-  abuseSuspected: boolean;
-}
+/** What billing knows about the customer and the order at a given moment (policies/account-facts.ts). */
+export type AccountSnapshot = AccountFacts;
 
 export type CustomerEmailKind =
   | 'request_received'

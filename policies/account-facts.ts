@@ -4,8 +4,9 @@
 // workflow bundle imports it.
 import type { EvaluationInput } from './input';
 
-/** What billing knows about the account (activities/contract.ts AccountSnapshot). */
+/** What billing knows about the customer and the order (activities/contract.ts calls it AccountSnapshot). */
 export interface AccountFacts {
+  /** Consumed quota units for this order, when the product is metered. */
   usage?: { used: number };
   chargebackActive: boolean;
   refundsInLast90Days: number;

@@ -613,6 +613,16 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
       120_000,
       2_000,
     ).catch(async () => statuses(cases, earlier));
+    /** The case's history, from the restarted cluster, replayed against the current code with its keys. */
+    const replays = async (orderId: string) =>
+      Worker.runReplayHistory(
+        {
+          workflowBundle: await workflowBundle(),
+          dataConverter: buildDataConverter(cluster.config.encryption),
+        },
+        await cases.handle(orderId).fetchHistory(),
+        orderId,
+      );
     // A case whose query still fails is judged by the server itself: where its execution stands
     // (the RefundStatus the case last upserted) and whether its workflow task keeps failing, which
     // would mean a worker cannot replay it (a wedged case fails here). In two CI runs of 2026-11-30
@@ -628,14 +638,7 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
         (s) => `answers now (${s.status})`,
         (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
       );
-      const replay = await Worker.runReplayHistory(
-        {
-          workflowBundle: await workflowBundle(),
-          dataConverter: buildDataConverter(cluster.config.encryption),
-        },
-        await cases.handle(orderId).fetchHistory(),
-        orderId,
-      ).then(
+      const replay = await replays(orderId).then(
         () => 'replays',
         (err: unknown) => `does not replay: ${String(err)}`,
       );
@@ -654,15 +657,7 @@ describe('cluster: Temporal 1.32 on PostgreSQL, four services, two worker proces
     }
     assert.deepEqual(tally(now.values()), { paid: earlier.length });
     // A case that went through the restart replays against the current code, with the cluster's keys.
-    const sample = earlier[0]!.orderId;
-    await Worker.runReplayHistory(
-      {
-        workflowBundle: await workflowBundle(),
-        dataConverter: buildDataConverter(cluster.config.encryption),
-      },
-      await cases.handle(sample).fetchHistory(),
-      sample,
-    );
+    await replays(earlier[0]!.orderId);
     // And new work still flows through the restarted cluster.
     const order = cleanOrder('cl-after-restart');
     seedBilling(provider(), [order]);
